@@ -1,0 +1,14 @@
+/**
+ * Where the HTTP client and the engine put what they measure. Implemented by `RunStats`.
+ * Hot path: called once per request; implementations record in place and never allocate per call
+ * beyond the first sight of a (method, name) pair.
+ */
+export interface SampleSink {
+  /**
+   * One request. `error` is null on success, else the failure message grouped in the failures table.
+   * `responseTimeMs` may be fractional.
+   */
+  request(method: string, name: string, responseTimeMs: number, contentBytes: number, error: string | null): void;
+  /** Something a task threw (other than volley's own control-flow signals). */
+  exception(error: unknown): void;
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// In a checkout, run the TypeScript sources (Node ≥ 22.18 strips types); a published package runs dist/.
+import { existsSync } from 'node:fs';
+
+const source = new URL('../src/cli/main.ts', import.meta.url);
+const { main } = await import(existsSync(source) ? source.href : new URL('../dist/cli/main.js', import.meta.url).href);
+const code = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+});
+// Let pending output drain (pipes are asynchronous), then leave even if a user's code left timers behind.
+await new Promise((resolve) => process.stdout.write('', resolve));
+await new Promise((resolve) => process.stderr.write('', resolve));
+process.exit(code);

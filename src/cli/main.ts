@@ -1,0 +1,87 @@
+import { parseArgs } from 'node:util';
+import { OptionError } from '../engine/option-error.ts';
+import { ScenarioLoadError } from '../engine/scenario-loader.ts';
+import { ThresholdSyntaxError } from '../metrics/thresholds.ts';
+import { ScenarioDefinitionError } from '../script/user.ts';
+import { VOLLEY_VERSION } from '../version.ts';
+import { MAIN_HELP } from './help.ts';
+import { runCommand } from './run-command.ts';
+import { UsageError } from './usage-error.ts';
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Installs SIGINT/SIGTERM handling; tests pass their own. */
+  onSignal?: (handler: (signal: string) => void) => () => void;
+}
+
+const USER_ERRORS = [UsageError, OptionError, ScenarioLoadError, ScenarioDefinitionError, ThresholdSyntaxError];
+
+/** The whole CLI: returns the exit code. Everything it does is a call into the library. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const verbose = argv.includes('--verbose') || /^(1|true|yes)$/i.test(io.env.VOLLEY_VERBOSE ?? '');
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    const err = error as Error;
+    const known = USER_ERRORS.some((E) => error instanceof E);
+    io.stderr.write(`volley: ${known ? err.message : `internal error: ${err?.message ?? err}`}\n`);
+    if (verbose) io.stderr.write(`${(err?.cause as Error | undefined)?.stack ?? err?.stack ?? ''}\n`);
+    else if (!known) io.stderr.write('volley: run again with --verbose for the stack trace\n');
+    return known ? 2 : 3;
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      io.stdout.write(MAIN_HELP);
+      return command === undefined ? 2 : 0;
+    case '-V':
+    case '--version':
+    case 'version':
+      io.stdout.write(`${VOLLEY_VERSION}\n`);
+      return 0;
+    case 'run':
+      return runCommand(rest, io);
+    case 'demo': {
+      const { demoCommand } = await import('./demo-command.ts');
+      return demoCommand(rest, io);
+    }
+    case 'quickstart': {
+      const { quickstartCommand } = await import('./quickstart-command.ts');
+      return quickstartCommand(rest, io);
+    }
+    default:
+      // `volley scenario.ts …` is `volley run scenario.ts …`.
+      if (/\.(?:[cm]?[jt]s|tsx)$/.test(command)) return runCommand(argv, io);
+      throw new UsageError(`unknown command "${command}"; try volley --help`);
+  }
+}
+
+/** parseArgs with one-line messages that say what to fix. */
+export function parseCliArgs(
+  args: readonly string[],
+  options: NonNullable<Parameters<typeof parseArgs>[0]>['options'],
+  helpCommand: string,
+): { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] } {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const err = error as Error & { code?: string };
+    const option = /'([^']+)'/.exec(err.message)?.[1];
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      throw new UsageError(`unknown option ${option ?? ''}; see ${helpCommand} --help`);
+    }
+    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      throw new UsageError(`${err.message.split('\n')[0]}; see ${helpCommand} --help`);
+    }
+    throw new UsageError(err.message.split('\n')[0] ?? String(err));
+  }
+}

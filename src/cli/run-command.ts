@@ -1,0 +1,110 @@
+import type { ParseArgsOptionsConfig } from 'node:util';
+import { resolveRunPlan } from '../engine/resolve-plan.ts';
+import { runLoadTest } from '../engine/run.ts';
+import { loadScenario } from '../engine/scenario-loader.ts';
+import { ConsoleReporter } from '../report/console.ts';
+import { CsvReporter } from '../report/csv.ts';
+import { JsonReporter } from '../report/json.ts';
+import { expandReportPath } from '../report/path-template.ts';
+import type { Reporter } from '../report/reporter.ts';
+import type { VolleyOptions } from '../script/options.ts';
+import { coerceOption, loadConfigFile, mergeOptions, readEnvOptions, validateOptionsObject } from './config.ts';
+import { runHelp } from './help.ts';
+import type { CliIo } from './main.ts';
+import { parseCliArgs } from './main.ts';
+import { RUN_OPTIONS } from './option-spec.ts';
+import { UsageError } from './usage-error.ts';
+
+const FLAG_OPTIONS: ParseArgsOptionsConfig = {
+  ...Object.fromEntries(
+    RUN_OPTIONS.map((s) => [
+      s.flag,
+      {
+        type: s.kind === 'bool' ? ('boolean' as const) : ('string' as const),
+        ...(s.short ? { short: s.short } : {}),
+        ...(s.kind === 'list' ? { multiple: true } : {}),
+      },
+    ]),
+  ),
+  scenario: { type: 'string', short: 'f' },
+  config: { type: 'string' },
+  'only-summary': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+/** Flag values as typed settings. */
+function flagOptions(values: Record<string, unknown>): VolleyOptions {
+  const out: Record<string, unknown> = {};
+  for (const spec of RUN_OPTIONS) {
+    const v = values[spec.flag];
+    if (v === undefined) continue;
+    if (spec.kind === 'bool') out[spec.key] = v;
+    else if (spec.kind === 'list') out[spec.key] = (v as string[]).flatMap((x) => coerceOption(spec, x, `--${spec.flag}`) as string[]);
+    else out[spec.key] = coerceOption(spec, v as string, `--${spec.flag}`);
+  }
+  return out as VolleyOptions;
+}
+
+export async function runCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCliArgs(args, FLAG_OPTIONS, 'volley run');
+  if (values.help) {
+    io.stdout.write(runHelp());
+    return 0;
+  }
+  if (positionals.length > 1) throw new UsageError(`expected one scenario file, got ${positionals.join(' ')}`);
+  const flags = flagOptions(values);
+  const env = readEnvOptions(io.env);
+  const { scenario: configScenario, ...config } = await loadConfigFile(values.config as string | undefined, io.cwd);
+  const file = positionals[0] ?? (values.scenario as string | undefined) ?? configScenario;
+  if (!file) throw new UsageError('no scenario file: volley run FILE (or -f FILE, or "scenario" in volley.config.json)');
+  const scenario = await loadScenario(file.startsWith('/') ? file : `${io.cwd}/${file}`);
+  const scenarioOptions = validateOptionsObject(scenario.options, `${scenario.path}: options`, false);
+  const options = mergeOptions<VolleyOptions>(config, scenarioOptions, env, flags);
+
+  const reporters: Reporter[] = [];
+  const template = { users: options.users ?? 1, rate: options.spawnRate ?? options.users ?? 1, time: options.runTime ?? '' };
+  const onlySummary = values['only-summary'] === true;
+  reporters.push(new ConsoleReporter({ out: io.stdout, live: !onlySummary }));
+  if (options.csv) {
+    reporters.push(new CsvReporter({ prefix: expandReportPath(options.csv, template), fullHistory: options.csvFullHistory ?? false }));
+  }
+  if (options.jsonFile) reporters.push(new JsonReporter({ file: expandReportPath(options.jsonFile, template) }));
+
+  const stop = new AbortController();
+  let signals = 0;
+  const installSignals =
+    io.onSignal ??
+    ((handler: (signal: string) => void) => {
+      process.on('SIGINT', handler);
+      process.on('SIGTERM', handler);
+      return () => {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+      };
+    });
+  const uninstall = installSignals((signal) => {
+    signals += 1;
+    if (signals === 1) {
+      io.stderr.write(`\nvolley: ${signal}: stopping, writing reports (again to quit at once)\n`);
+      stop.abort();
+    } else {
+      io.stderr.write(`volley: ${signal} again: quitting without reports\n`);
+      process.exit(130);
+    }
+  });
+  try {
+    const plan = resolveRunPlan(options, scenario, {
+      reporters,
+      command: ['volley', 'run', ...args].join(' '),
+      signal: stop.signal,
+      log: (level, message) => io.stderr.write(`${level === 'info' ? '' : `${level}: `}${message}\n`),
+    });
+    if (plan.runTimeSec === null && plan.iterations === null) {
+      io.stderr.write('volley: no --run-time or --iterations given: running until Ctrl-C\n');
+    }
+    const summary = await runLoadTest(plan);
+    return summary.exitCode;
+  } finally {
+    uninstall();
+  }
+}

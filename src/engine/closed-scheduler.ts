@@ -1,0 +1,59 @@
+/**
+ * The closed model's ramp-up: starts `target` users at `spawnRate` per second, user i at exactly i / rate
+ * seconds after the start (the first at once), batching whatever is due at each timer tick.
+ */
+export class ClosedScheduler {
+  readonly #spawn: () => boolean;
+  readonly #target: number;
+  readonly #rate: number;
+  #spawned = 0;
+  #startedAt = 0;
+  #timer: NodeJS.Timeout | null = null;
+  #resolveDone: () => void = () => {};
+  /** Resolves when every user has been started (or spawning was stopped). */
+  readonly done: Promise<void>;
+
+  /** `spawn` starts one user; it returns false when no user class can take another user. */
+  constructor(target: number, spawnRate: number, spawn: () => boolean) {
+    this.#target = target;
+    this.#rate = spawnRate;
+    this.#spawn = spawn;
+    this.done = new Promise((resolve) => {
+      this.#resolveDone = resolve;
+    });
+  }
+
+  get spawned(): number {
+    return this.#spawned;
+  }
+
+  start(): void {
+    this.#startedAt = performance.now();
+    this.#tick();
+  }
+
+  stop(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#resolveDone();
+  }
+
+  #tick(): void {
+    this.#timer = null;
+    const elapsedSec = (performance.now() - this.#startedAt) / 1000;
+    const due = Math.min(this.#target, Math.floor(elapsedSec * this.#rate + 1e-9) + 1);
+    while (this.#spawned < due) {
+      if (!this.#spawn()) {
+        this.stop();
+        return;
+      }
+      this.#spawned += 1;
+    }
+    if (this.#spawned >= this.#target) {
+      this.stop();
+      return;
+    }
+    const nextAtMs = this.#startedAt + (this.#spawned / this.#rate) * 1000;
+    this.#timer = setTimeout(() => this.#tick(), Math.max(0, nextAtMs - performance.now()));
+  }
+}

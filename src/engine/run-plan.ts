@@ -1,0 +1,34 @@
+import type { Threshold } from '../metrics/thresholds.ts';
+import type { Reporter } from '../report/reporter.ts';
+import type { UserClass } from '../script/user.ts';
+
+export type LogLevel = 'info' | 'warn' | 'error';
+export type RunLogger = (level: LogLevel, message: string) => void;
+
+/** Everything a run needs, resolved and validated (see `resolveRunPlan`). */
+export interface RunPlan {
+  /** Path of the scenario file, for reports. */
+  scenario: string;
+  // biome-ignore lint/suspicious/noExplicitAny: user classes carry their own state types
+  userClasses: readonly UserClass<any>[];
+  host: string;
+  users: number;
+  spawnRate: number;
+  /** null: until iterations are done or the run is stopped. */
+  runTimeSec: number | null;
+  iterations: number | null;
+  tags: readonly string[] | null;
+  excludeTags: readonly string[] | null;
+  stopTimeoutSec: number;
+  thresholds: readonly Threshold[];
+  seed: number | null;
+  exitCodeOnError: number;
+  insecure: boolean;
+  requestTimeoutMs: number;
+  reporters: readonly Reporter[];
+  /** The command line, for reports. */
+  command: string;
+  /** Aborting it stops the run cleanly (reports are still written). */
+  signal?: AbortSignal;
+  log?: RunLogger;
+}

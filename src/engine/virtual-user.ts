@@ -1,0 +1,130 @@
+import { setTimeout as sleepTimer } from 'node:timers/promises';
+import type { HttpClient } from '../http/types.ts';
+import type { SampleSink } from '../metrics/sink.ts';
+import { EndTask, StopUser } from '../script/control.ts';
+import type { TaskDef, UserClass } from '../script/user.ts';
+import type { VirtualUser, VuLogger } from '../script/vu.ts';
+import type { Random } from './rng.ts';
+import type { TaskPicker } from './task-picker.ts';
+
+/** What every virtual user of a run shares. */
+export interface VuContext {
+  readonly sink: SampleSink;
+  /** Aborted when the run stops: users finish (or abandon) their task and leave. */
+  readonly signal: AbortSignal;
+  /** Task runs per user, or null for unbounded. */
+  readonly iterations: number | null;
+  readonly log: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+const noop = (): void => {};
+
+/** One virtual user: runs `onStart`, then tasks with waits between them until the run stops, then `onStop`. */
+export class VirtualUserRunner<S> implements VirtualUser<S> {
+  readonly id: number;
+  readonly userName: string;
+  readonly http: HttpClient;
+  state: S;
+  readonly log: VuLogger;
+  iteration = 0;
+  readonly random: Random;
+  readonly #cls: UserClass<S>;
+  readonly #picker: TaskPicker<S>;
+  readonly #ctx: VuContext;
+
+  constructor(id: number, cls: UserClass<S>, picker: TaskPicker<S>, http: HttpClient, random: Random, ctx: VuContext) {
+    this.id = id;
+    this.userName = cls.name;
+    this.http = http;
+    this.random = random;
+    this.#cls = cls;
+    this.#picker = picker;
+    this.#ctx = ctx;
+    this.state = cls.initialState();
+    const prefix = `[${cls.name} #${id}]`;
+    const write = (level: 'info' | 'warn' | 'error', args: unknown[]) =>
+      ctx.log(level, `${prefix} ${args.map((a) => (typeof a === 'string' ? a : inspectValue(a))).join(' ')}`);
+    this.log = {
+      info: (...args) => write('info', args),
+      warn: (...args) => write('warn', args),
+      error: (...args) => write('error', args),
+    };
+  }
+
+  get signal(): AbortSignal {
+    return this.#ctx.signal;
+  }
+
+  async sleep(seconds: number): Promise<void> {
+    if (!(seconds > 0) || this.#ctx.signal.aborted) return;
+    await sleepTimer(seconds * 1000, undefined, { signal: this.#ctx.signal }).catch(noop);
+  }
+
+  stop(reason?: string): never {
+    throw new StopUser(reason);
+  }
+
+  endTask(reason?: string): never {
+    throw new EndTask(reason);
+  }
+
+  /** Runs the user to the end. Never rejects: whatever the scenario throws is recorded. */
+  async run(): Promise<void> {
+    const cls = this.#cls;
+    const signal = this.#ctx.signal;
+    if (cls.onStart && !(await this.#guard(cls.onStart))) return;
+    const limit = this.#ctx.iterations ?? Number.POSITIVE_INFINITY;
+    while (!signal.aborted && this.iteration < limit) {
+      const task = this.#picker.next(this.random);
+      const started = performance.now();
+      const outcome = await this.#runTask(task);
+      this.iteration += 1;
+      if (outcome === 'stop-user' || signal.aborted || this.iteration >= limit) break;
+      await this.#wait((performance.now() - started) / 1000);
+    }
+    if (cls.onStop) await this.#guard(cls.onStop);
+  }
+
+  async #runTask(task: TaskDef<S>): Promise<'ok' | 'stop-user'> {
+    try {
+      await task.fn(this);
+    } catch (error) {
+      if (error instanceof StopUser) return 'stop-user';
+      if (!(error instanceof EndTask) && !this.#ctx.signal.aborted) this.#ctx.sink.exception(error);
+    }
+    return 'ok';
+  }
+
+  /** Runs onStart/onStop; false when the user must not go on (it threw or asked to stop). */
+  async #guard(hook: (vu: VirtualUser<S>) => unknown): Promise<boolean> {
+    try {
+      await hook(this);
+      return true;
+    } catch (error) {
+      if (!(error instanceof StopUser) && !(error instanceof EndTask)) this.#ctx.sink.exception(error);
+      return error instanceof EndTask;
+    }
+  }
+
+  async #wait(taskDurationSec: number): Promise<void> {
+    const wait = this.#cls.wait;
+    if (!wait) return;
+    let seconds: number;
+    try {
+      seconds =
+        typeof wait === 'function' ? wait(this) : wait.seconds({ taskDurationSec, random: this.random });
+    } catch (error) {
+      this.#ctx.sink.exception(error);
+      return;
+    }
+    await this.sleep(seconds);
+  }
+}
+
+function inspectValue(value: unknown): string {
+  try {
+    return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,18 @@
+/** volley's scripting API: what scenario files import from 'volley'. */
+export type { FilePart, HttpClient, RequestOptions, Timings, VolleyResponse } from './http/types.ts';
+export { EndTask, StopUser } from './script/control.ts';
+export { type Feeder, type FeederMode, type FeederOptions, feeder } from './script/feeder.ts';
+export type { VolleyOptions } from './script/options.ts';
+export { unique } from './script/unique.ts';
+export {
+  ScenarioDefinitionError,
+  type TaskDef,
+  type TaskFn,
+  type TaskOptions,
+  task,
+  type UserClass,
+  type UserOptions,
+  user,
+} from './script/user.ts';
+export type { VirtualUser, VuLogger } from './script/vu.ts';
+export { between, constant, constantPacing, constantThroughput, type WaitTime } from './script/wait.ts';

@@ -10,12 +10,21 @@ export interface ConfigFile extends VolleyOptions {
   scenario?: string;
 }
 
-export const CONFIG_FILE_NAMES = ['volley.config.ts', 'volley.config.mts', 'volley.config.js', 'volley.config.json'];
+export const CONFIG_FILE_NAMES = [
+  'volley.config.ts',
+  'volley.config.mts',
+  'volley.config.js',
+  'volley.config.json',
+];
 
 const BY_KEY = new Map<string, OptionSpec>(RUN_OPTIONS.map((s) => [s.key, s]));
 
 /** Turns a raw string (flag or env var) into the setting's type. */
-export function coerceOption(spec: OptionSpec, raw: string, source: string): VolleyOptions[keyof VolleyOptions] {
+export function coerceOption(
+  spec: OptionSpec,
+  raw: string,
+  source: string,
+): VolleyOptions[keyof VolleyOptions] {
   const bad = (expected: string) => new OptionError(`${source}: expected ${expected}, got "${raw}"`);
   switch (spec.kind) {
     case 'int': {
@@ -84,7 +93,8 @@ export function validateOptionsObject(value: unknown, source: string, allowScena
 }
 
 function checkType(spec: OptionSpec, v: unknown, where: string): unknown {
-  const fail = (expected: string) => new OptionError(`${where}: expected ${expected}, got ${JSON.stringify(v)}`);
+  const fail = (expected: string) =>
+    new OptionError(`${where}: expected ${expected}, got ${JSON.stringify(v)}`);
   switch (spec.kind) {
     case 'int':
       if (!Number.isInteger(v)) throw fail('a whole number');

@@ -17,7 +17,13 @@ export interface CliIo {
   onSignal?: (handler: (signal: string) => void) => () => void;
 }
 
-const USER_ERRORS = [UsageError, OptionError, ScenarioLoadError, ScenarioDefinitionError, ThresholdSyntaxError];
+const USER_ERRORS = [
+  UsageError,
+  OptionError,
+  ScenarioLoadError,
+  ScenarioDefinitionError,
+  ThresholdSyntaxError,
+];
 
 /** The whole CLI: returns the exit code. Everything it does is a call into the library. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {

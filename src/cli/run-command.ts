@@ -1,14 +1,21 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
+import { parseDuration } from '../engine/duration.ts';
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
 import { runLoadTest } from '../engine/run.ts';
 import { loadScenario } from '../engine/scenario-loader.ts';
 import { ConsoleReporter } from '../report/console.ts';
-import { CsvReporter } from '../report/csv.ts';
+import { CsvReporter } from '../report/csv-reporter.ts';
 import { JsonReporter } from '../report/json.ts';
 import { expandReportPath } from '../report/path-template.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { VolleyOptions } from '../script/options.ts';
-import { coerceOption, loadConfigFile, mergeOptions, readEnvOptions, validateOptionsObject } from './config.ts';
+import {
+  coerceOption,
+  loadConfigFile,
+  mergeOptions,
+  readEnvOptions,
+  validateOptionsObject,
+} from './config.ts';
 import { runHelp } from './help.ts';
 import type { CliIo } from './main.ts';
 import { parseCliArgs } from './main.ts';
@@ -39,7 +46,8 @@ function flagOptions(values: Record<string, unknown>): VolleyOptions {
     const v = values[spec.flag];
     if (v === undefined) continue;
     if (spec.kind === 'bool') out[spec.key] = v;
-    else if (spec.kind === 'list') out[spec.key] = (v as string[]).flatMap((x) => coerceOption(spec, x, `--${spec.flag}`) as string[]);
+    else if (spec.kind === 'list')
+      out[spec.key] = (v as string[]).flatMap((x) => coerceOption(spec, x, `--${spec.flag}`) as string[]);
     else out[spec.key] = coerceOption(spec, v as string, `--${spec.flag}`);
   }
   return out as VolleyOptions;
@@ -51,24 +59,40 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     io.stdout.write(runHelp());
     return 0;
   }
-  if (positionals.length > 1) throw new UsageError(`expected one scenario file, got ${positionals.join(' ')}`);
+  if (positionals.length > 1)
+    throw new UsageError(`expected one scenario file, got ${positionals.join(' ')}`);
   const flags = flagOptions(values);
   const env = readEnvOptions(io.env);
-  const { scenario: configScenario, ...config } = await loadConfigFile(values.config as string | undefined, io.cwd);
+  const { scenario: configScenario, ...config } = await loadConfigFile(
+    values.config as string | undefined,
+    io.cwd,
+  );
   const file = positionals[0] ?? (values.scenario as string | undefined) ?? configScenario;
-  if (!file) throw new UsageError('no scenario file: volley run FILE (or -f FILE, or "scenario" in volley.config.json)');
+  if (!file)
+    throw new UsageError(
+      'no scenario file: volley run FILE (or -f FILE, or "scenario" in volley.config.json)',
+    );
   const scenario = await loadScenario(file.startsWith('/') ? file : `${io.cwd}/${file}`);
   const scenarioOptions = validateOptionsObject(scenario.options, `${scenario.path}: options`, false);
   const options = mergeOptions<VolleyOptions>(config, scenarioOptions, env, flags);
 
   const reporters: Reporter[] = [];
-  const template = { users: options.users ?? 1, rate: options.spawnRate ?? options.users ?? 1, time: options.runTime ?? '' };
-  const onlySummary = values['only-summary'] === true;
-  reporters.push(new ConsoleReporter({ out: io.stdout, live: !onlySummary }));
+  const template = {
+    users: options.users ?? 1,
+    rate: options.spawnRate ?? options.users ?? 1,
+    time: options.runTime !== undefined ? parseDuration(options.runTime, '--run-time') : null,
+  };
+  reporters.push(new ConsoleReporter({ out: io.stdout, every: values['only-summary'] === true ? 0 : 2 }));
   if (options.csv) {
-    reporters.push(new CsvReporter({ prefix: expandReportPath(options.csv, template), fullHistory: options.csvFullHistory ?? false }));
+    reporters.push(
+      new CsvReporter({
+        prefix: expandReportPath(options.csv, template),
+        fullHistory: options.csvFullHistory ?? false,
+      }),
+    );
   }
-  if (options.jsonFile) reporters.push(new JsonReporter({ file: expandReportPath(options.jsonFile, template) }));
+  if (options.jsonFile)
+    reporters.push(new JsonReporter({ file: expandReportPath(options.jsonFile, template) }));
 
   const stop = new AbortController();
   let signals = 0;

@@ -30,7 +30,8 @@ export function parseHost(host: string): string {
 
 function positiveInt(value: number | undefined, what: string, min: number): number | undefined {
   if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < min) throw new OptionError(`${what}: expected a whole number ≥ ${min}, got ${value}`);
+  if (!Number.isInteger(value) || value < min)
+    throw new OptionError(`${what}: expected a whole number ≥ ${min}, got ${value}`);
   return value;
 }
 
@@ -38,10 +39,16 @@ function positiveInt(value: number | undefined, what: string, min: number): numb
  * Turns merged options and a loaded scenario into a validated RunPlan. Every error is an OptionError
  * (or ThresholdSyntaxError) with a one-line message naming the setting.
  */
-export function resolveRunPlan(options: VolleyOptions, scenario: LoadedScenario, extras: PlanExtras = {}): RunPlan {
+export function resolveRunPlan(
+  options: VolleyOptions,
+  scenario: LoadedScenario,
+  extras: PlanExtras = {},
+): RunPlan {
   const hostless = scenario.userClasses.filter((c) => !c.host);
   if (!options.host && hostless.length > 0) {
-    throw new OptionError('no host: pass -H/--host http://127.0.0.1:5000 (or set VOLLEY_HOST, or `host` in options)');
+    throw new OptionError(
+      'no host: pass -H/--host http://127.0.0.1:5000 (or set VOLLEY_HOST, or `host` in options)',
+    );
   }
   const host = options.host ? parseHost(options.host) : '';
   for (const cls of scenario.userClasses) if (cls.host) parseHost(cls.host);
@@ -62,7 +69,8 @@ export function resolveRunPlan(options: VolleyOptions, scenario: LoadedScenario,
     );
   }
   const seed = options.seed ?? null;
-  if (seed !== null && (!Number.isInteger(seed) || seed < 0)) throw new OptionError(`--seed: expected a whole number ≥ 0, got ${seed}`);
+  if (seed !== null && (!Number.isInteger(seed) || seed < 0))
+    throw new OptionError(`--seed: expected a whole number ≥ 0, got ${seed}`);
   const exitCodeOnError = options.exitCodeOnError ?? 1;
   if (!Number.isInteger(exitCodeOnError) || exitCodeOnError < 0 || exitCodeOnError > 255) {
     throw new OptionError(`--exit-code-on-error: expected 0..255, got ${exitCodeOnError}`);
@@ -79,7 +87,8 @@ export function resolveRunPlan(options: VolleyOptions, scenario: LoadedScenario,
     iterations,
     tags,
     excludeTags,
-    stopTimeoutSec: options.stopTimeout !== undefined ? parseDuration(options.stopTimeout, '--stop-timeout') : 0,
+    stopTimeoutSec:
+      options.stopTimeout !== undefined ? parseDuration(options.stopTimeout, '--stop-timeout') : 0,
     thresholds: (options.thresholds ?? []).map((t) => parseThreshold(t)),
     seed,
     exitCodeOnError,

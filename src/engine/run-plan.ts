@@ -1,6 +1,6 @@
 import type { Threshold } from '../metrics/thresholds.ts';
 import type { Reporter } from '../report/reporter.ts';
-import type { UserClass } from '../script/user.ts';
+import type { AnyUserClass } from '../script/user.ts';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 export type RunLogger = (level: LogLevel, message: string) => void;
@@ -9,8 +9,7 @@ export type RunLogger = (level: LogLevel, message: string) => void;
 export interface RunPlan {
   /** Path of the scenario file, for reports. */
   scenario: string;
-  // biome-ignore lint/suspicious/noExplicitAny: user classes carry their own state types
-  userClasses: readonly UserClass<any>[];
+  userClasses: readonly AnyUserClass[];
   host: string;
   users: number;
   spawnRate: number;

@@ -5,7 +5,7 @@ import type { SampleSink } from '../metrics/sink.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { resetUniqueValues } from '../script/unique.ts';
-import type { UserClass } from '../script/user.ts';
+import type { AnyUserClass } from '../script/user.ts';
 import { VOLLEY_VERSION } from '../version.ts';
 import { ClosedScheduler } from './closed-scheduler.ts';
 import { createRandom, deriveSeed } from './rng.ts';
@@ -69,10 +69,8 @@ export async function runLoadTest(plan: RunPlan): Promise<RunSummary> {
   const seed = plan.seed ?? Math.floor(Math.random() * 2 ** 32);
   resetUniqueValues(plan.seed);
 
-  // biome-ignore lint/suspicious/noExplicitAny: user classes carry their own state types
-  type AnyClass = UserClass<any>;
-  // biome-ignore lint/suspicious/noExplicitAny: as above
-  const pickers = new Map<AnyClass, () => TaskPicker<any>>();
+  // biome-ignore lint/suspicious/noExplicitAny: state types vary per class
+  const pickers = new Map<AnyUserClass, () => TaskPicker<any>>();
   for (const cls of plan.userClasses) {
     const tasks = selectTasks(cls, plan.tags, plan.excludeTags);
     if (tasks.length > 0) pickers.set(cls, createTaskPicker(tasks, cls.sequential));
@@ -117,7 +115,13 @@ export async function runLoadTest(plan: RunPlan): Promise<RunSummary> {
   await notify(
     plan.reporters,
     'onStart',
-    { scenario: plan.scenario, host: plan.host, plannedDurationSec: plan.runTimeSec, users: plan.users, startedAt },
+    {
+      scenario: plan.scenario,
+      host: plan.host,
+      plannedDurationSec: plan.runTimeSec,
+      users: plan.users,
+      startedAt,
+    },
     log,
     reporterFailures,
   );
@@ -155,9 +159,9 @@ export async function runLoadTest(plan: RunPlan): Promise<RunSummary> {
     const external = plan.signal;
     endTriggers.push(
       new Promise<void>((resolve) => {
-        onExternalStop = resolve;
+        onExternalStop = () => resolve();
         if (external.aborted) resolve();
-        else external.addEventListener('abort', resolve, { once: true });
+        else external.addEventListener('abort', onExternalStop, { once: true });
       }).then(() => {
         stopReason = 'signal';
       }),

@@ -4,7 +4,7 @@ import { extname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { transformSync } from 'esbuild';
 import type { VolleyOptions } from '../script/options.ts';
-import { isUserClass, ScenarioDefinitionError, type UserClass } from '../script/user.ts';
+import { type AnyUserClass, isUserClass, ScenarioDefinitionError } from '../script/user.ts';
 
 /** A scenario that cannot be loaded: missing, broken, or exporting no user. Exit code 2. */
 export class ScenarioLoadError extends Error {
@@ -14,8 +14,7 @@ export class ScenarioLoadError extends Error {
 export interface LoadedScenario {
   /** Absolute path. */
   path: string;
-  // biome-ignore lint/suspicious/noExplicitAny: user classes carry their own state types
-  userClasses: UserClass<any>[];
+  userClasses: AnyUserClass[];
   /** The scenario's `export const options`, if any. */
   options: VolleyOptions;
 }
@@ -23,7 +22,8 @@ export interface LoadedScenario {
 const SCRIPT_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs']);
 const TS_EXTENSIONS = /\.(?:ts|mts|cts|tsx)$/;
 /** The running volley's own public API; scenarios anywhere on disk import this one, not another copy. */
-const SELF_ENTRY = new URL(import.meta.url.endsWith('.ts') ? '../index.ts' : '../index.js', import.meta.url).href;
+const SELF_ENTRY = new URL(import.meta.url.endsWith('.ts') ? '../index.ts' : '../index.js', import.meta.url)
+  .href;
 const SELF_ROOT = new URL('../../', import.meta.url).href;
 
 let hooksRegistered = false;
@@ -54,14 +54,20 @@ function registerScenarioHooks(): void {
         sourcemap: 'inline',
         target: 'node22',
       });
-      return { format: url.endsWith('.cts') ? 'commonjs' : 'module', source: result.code, shortCircuit: true };
+      return {
+        format: url.endsWith('.cts') ? 'commonjs' : 'module',
+        source: result.code,
+        shortCircuit: true,
+      };
     },
   });
 }
 
 /** One line naming file:line, from esbuild's or Node's error. */
 function describeLoadError(path: string, error: unknown): string {
-  const e = error as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] };
+  const e = error as {
+    errors?: { text: string; location?: { file: string; line: number; column: number } }[];
+  };
   const first = e?.errors?.[0];
   if (first) {
     const loc = first.location;
@@ -103,8 +109,7 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
     throw new ScenarioLoadError(`scenario must be a .ts, .mts, .js or .mjs file: ${file}`);
   }
   const mod = await importScript(path);
-  // biome-ignore lint/suspicious/noExplicitAny: see LoadedScenario
-  const userClasses: UserClass<any>[] = [];
+  const userClasses: AnyUserClass[] = [];
   for (const [exportName, value] of Object.entries(mod)) {
     if (!isUserClass(value) || userClasses.includes(value)) continue;
     if (!value.name) value.name = exportName;

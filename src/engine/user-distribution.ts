@@ -13,7 +13,9 @@ export class UserDistribution<S> {
 
   constructor(classes: readonly UserClass<S>[]) {
     const sorted = [...classes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    this.#fixed = sorted.filter((c) => c.fixedCount !== null).map((cls) => ({ cls, remaining: cls.fixedCount ?? 0 }));
+    this.#fixed = sorted
+      .filter((c) => c.fixedCount !== null)
+      .map((cls) => ({ cls, remaining: cls.fixedCount ?? 0 }));
     const weighted = sorted.filter((c) => c.fixedCount === null && c.weight > 0);
     const min = Math.min(...weighted.map((c) => c.weight));
     this.#weighted = weighted.map((cls) => ({ cls, weight: Math.round((2 * cls.weight) / min), current: 0 }));
@@ -38,5 +40,4 @@ export class UserDistribution<S> {
     best.current -= this.#total;
     return best.cls;
   }
-
 }

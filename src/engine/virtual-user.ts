@@ -32,7 +32,14 @@ export class VirtualUserRunner<S> implements VirtualUser<S> {
   readonly #picker: TaskPicker<S>;
   readonly #ctx: VuContext;
 
-  constructor(id: number, cls: UserClass<S>, picker: TaskPicker<S>, http: HttpClient, random: Random, ctx: VuContext) {
+  constructor(
+    id: number,
+    cls: UserClass<S>,
+    picker: TaskPicker<S>,
+    http: HttpClient,
+    random: Random,
+    ctx: VuContext,
+  ) {
     this.id = id;
     this.userName = cls.name;
     this.http = http;

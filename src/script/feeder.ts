@@ -60,7 +60,9 @@ export function feeder<Row = Record<string, string>>(
   source: string | URL | readonly Row[],
   options: FeederOptions = {},
 ): Feeder<Row> {
-  const rows = (Array.isArray(source) ? [...source] : loadRows(source as string | URL, options.format)) as Row[];
+  const rows = (
+    Array.isArray(source) ? [...source] : loadRows(source as string | URL, options.format)
+  ) as Row[];
   if (rows.length === 0) throw new FeederError('feeder: the data has no rows');
   const mode = options.mode ?? 'sequential';
   let cursor = 0;
@@ -81,7 +83,9 @@ export function feeder<Row = Record<string, string>>(
         if (cursor >= size) throw new StopUser(`feeder exhausted: all ${size} unique rows were used`);
         return rows[cursor++] as Row;
       default:
-        throw new FeederError(`feeder: unknown mode "${String(mode)}" (sequential, random, per-user, unique)`);
+        throw new FeederError(
+          `feeder: unknown mode "${String(mode)}" (sequential, random, per-user, unique)`,
+        );
     }
   };
   return { rows, size, next };

@@ -81,7 +81,8 @@ export function task<S = Record<string, unknown>>(fn: TaskFn<S>): TaskDef<S>;
 export function task<S>(a: TaskOptions | TaskFn<S>, b?: TaskFn<S>): TaskDef<S> {
   const options: TaskOptions = typeof a === 'function' ? {} : a;
   const fn = typeof a === 'function' ? a : b;
-  if (typeof fn !== 'function') throw new ScenarioDefinitionError('task(): expected a function as the task body');
+  if (typeof fn !== 'function')
+    throw new ScenarioDefinitionError('task(): expected a function as the task body');
   const name = options.name ?? fn.name ?? '';
   return Object.freeze({
     [TASK]: true as const,
@@ -96,7 +97,11 @@ export function isTask(value: unknown): value is TaskDef<never> {
   return typeof value === 'object' && value !== null && (value as { [TASK]?: unknown })[TASK] === true;
 }
 
-export function isUserClass(value: unknown): value is UserClass<never> {
+/** A user class of whatever state type (the engine does not care). */
+// biome-ignore lint/suspicious/noExplicitAny: state types vary per class; internal only, not exported from 'volley'
+export type AnyUserClass = UserClass<any>;
+
+export function isUserClass(value: unknown): value is AnyUserClass {
   return typeof value === 'object' && value !== null && (value as { [USER]?: unknown })[USER] === true;
 }
 
@@ -108,10 +113,12 @@ export function user<S = Record<string, unknown>>(options: UserOptions<S>): User
   if (!Array.isArray(options.tasks) || options.tasks.length === 0) {
     throw new ScenarioDefinitionError('user(): `tasks` must be a non-empty array of tasks or functions');
   }
-  const tasks = options.tasks.map((t, i) => {
+  const tasks = options.tasks.map((t, i): TaskDef<S> => {
     const def = typeof t === 'function' ? task<S>(t) : t;
-    if (!isTask(def)) throw new ScenarioDefinitionError(`user(): tasks[${i}] is neither a task() nor a function`);
-    return def.name ? def : { ...def, name: `task ${i + 1}` };
+    if (!isTask(def))
+      throw new ScenarioDefinitionError(`user(): tasks[${i}] is neither a task() nor a function`);
+    const typed = def as TaskDef<S>;
+    return typed.name ? typed : { ...typed, name: `task ${i + 1}` };
   });
   const fixedCount = options.fixedCount ?? null;
   if (fixedCount !== null && (!Number.isInteger(fixedCount) || fixedCount < 0)) {

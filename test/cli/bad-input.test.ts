@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { runCli } from '../helpers/cli.ts';
+import { startServer, type TestServer } from '../helpers/servers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'volley-bad-'));
+const ok = join(dir, 'ok.ts');
+writeFileSync(
+  ok,
+  "import { user } from 'volley';\nexport default user({ tasks: [async (vu) => { await vu.http.get('/'); }] });\n",
+);
+let server: TestServer;
+before(async () => {
+  server = await startServer((_req, res) => res.end('ok'));
+});
+after(() => server.close());
+
+/** One line on stderr, no stack trace, exit 2. */
+async function expectUsage(args: string[], message: RegExp): Promise<void> {
+  const r = await runCli(args, { cwd: dir });
+  assert.equal(r.code, 2, `exit code for ${args.join(' ')}: ${r.stderr}`);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `one line expected, got:\n${r.stderr}`);
+  assert.match(lines[0] ?? '', message);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+}
+
+test('missing scenario file', () =>
+  expectUsage(['run', 'nope.ts', '-H', server.url], /^volley: scenario not found: nope\.ts$/));
+
+test('syntax error names file:line:column', async () => {
+  writeFileSync(
+    join(dir, 'broken.ts'),
+    "import { user } from 'volley';\nconst x = ;\nexport default user({ tasks: [() => {}] });\n",
+  );
+  await expectUsage(['run', 'broken.ts', '-H', server.url], /^volley: .*broken\.ts:2:11: Unexpected ";"$/);
+});
+
+test('syntax error in plain JavaScript names file:line', async () => {
+  writeFileSync(
+    join(dir, 'broken.js'),
+    "import { user } from 'volley';\n\nexport default user({ tasks: [ }) ;\n",
+  );
+  await expectUsage(['run', 'broken.js', '-H', server.url], /^volley: .*broken\.js:3(:\d+)?: SyntaxError: /);
+});
+
+test('an import that cannot be found', async () => {
+  writeFileSync(join(dir, 'import.ts'), "import { x } from 'left-pad-nowhere';\nexport default x;\n");
+  await expectUsage(
+    ['run', 'import.ts', '-H', server.url],
+    /^volley: .*import\.ts: Cannot find package 'left-pad-nowhere'/,
+  );
+});
+
+test('a scenario that throws while loading names the line', async () => {
+  writeFileSync(join(dir, 'throws.ts'), "\n\nthrow new Error('boom at load');\n");
+  await expectUsage(
+    ['run', 'throws.ts', '-H', server.url],
+    /^volley: .*throws\.ts:3:\d+: Error: boom at load$/,
+  );
+});
+
+test('no exported user', async () => {
+  writeFileSync(join(dir, 'empty.ts'), 'export const x = 1;\n');
+  await expectUsage(
+    ['run', 'empty.ts', '-H', server.url],
+    /^volley: .*empty\.ts: no user exported; add e\.g\. `export default user/,
+  );
+});
+
+test('unknown flag', () =>
+  expectUsage(['run', ok, '--userz', '3'], /^volley: unknown option --userz; see volley run --help$/));
+
+test('unknown command', () =>
+  expectUsage(['launch'], /^volley: unknown command "launch"; try volley --help$/));
+
+test('bad duration', () =>
+  expectUsage(
+    ['run', ok, '-H', server.url, '-t', '10 minutes'],
+    /^volley: --run-time: invalid duration "10 minutes"; use e\.g\. 30s/,
+  ));
+
+test('bad number', () =>
+  expectUsage(
+    ['run', ok, '-H', server.url, '-u', 'ten'],
+    /^volley: --users: expected a whole number, got "ten"$/,
+  ));
+
+test('bad threshold', () =>
+  expectUsage(
+    ['run', ok, '-H', server.url, '-t', '1s', '--threshold', 'p95<<500'],
+    /^volley: invalid threshold "p95<<500"/,
+  ));
+
+test('bad URL', () =>
+  expectUsage(['run', ok, '-H', 'localhost:5000', '-t', '1s'], /^volley: --host: (invalid URL|only http)/));
+
+test('missing host', () => expectUsage(['run', ok, '-t', '1s'], /^volley: no host: pass -H\/--host/));
+
+test('--verbose shows the stack', async () => {
+  const r = await runCli(['run', 'broken.ts', '-H', server.url, '--verbose'], { cwd: dir });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /\n\s+at /);
+});
+
+test('--help and --version exit 0', async () => {
+  const help = await runCli(['run', '--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /-u, --users N/);
+  assert.match(help.stdout, /VOLLEY_RUN_TIME/);
+  const version = await runCli(['--version']);
+  assert.equal(version.code, 0);
+  assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+});

@@ -8,7 +8,13 @@ export interface SampleSink {
    * One request. `error` is null on success, else the failure message grouped in the failures table.
    * `responseTimeMs` may be fractional.
    */
-  request(method: string, name: string, responseTimeMs: number, contentBytes: number, error: string | null): void;
+  request(
+    method: string,
+    name: string,
+    responseTimeMs: number,
+    contentBytes: number,
+    error: string | null,
+  ): void;
   /** Something a task threw (other than volley's own control-flow signals). */
   exception(error: unknown): void;
 }

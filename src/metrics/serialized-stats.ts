@@ -1,0 +1,61 @@
+/**
+ * The JSON-safe form of a RunStats, sent by worker processes and merged exactly by `RunStats.merge`.
+ * Histograms travel in the standard compressed HdrHistogram encoding, so merging loses nothing.
+ */
+import type { ExceptionSummary } from './summary.ts';
+
+export const SERIALIZED_STATS_FORMAT = 'volley.run-stats.v1';
+
+export interface SerializedRunStats {
+  format: typeof SERIALIZED_STATS_FORMAT;
+  endpoints: SerializedEndpoint[];
+  aggregated: SerializedEndpoint;
+  exceptions: ExceptionSummary[];
+}
+
+export interface SerializedEndpoint {
+  method: string;
+  name: string;
+  requests: number;
+  failures: number;
+  minMs: number;
+  maxMs: number;
+  sumMicros: number;
+  contentBytes: number;
+  histogram: string;
+  /** Only the seconds that saw requests. */
+  window: SerializedSecond[];
+  /** Failure message → occurrences (empty for the aggregated row). */
+  errors: SerializedFailure[];
+}
+
+export interface SerializedSecond {
+  /** Epoch second (floor(ms / 1000)). */
+  second: number;
+  requests: number;
+  failures: number;
+  minMs: number;
+  maxMs: number;
+  histogram: string;
+}
+
+export interface SerializedFailure {
+  error: string;
+  occurrences: number;
+}
+
+/** Thrown by `RunStats.merge` when handed something that is not a serialized RunStats of this version. */
+export class StatsFormatError extends Error {
+  override readonly name = 'StatsFormatError';
+  constructor(found: unknown) {
+    super(
+      `cannot merge statistics in format ${JSON.stringify(found) ?? String(found)}: expected "${SERIALIZED_STATS_FORMAT}" (are all workers running the same volley version?)`,
+    );
+  }
+}
+
+/** Checks the envelope only: the rest comes from a trusted volley process. */
+export function assertSerializedStats(data: unknown): asserts data is SerializedRunStats {
+  const format = typeof data === 'object' && data !== null ? (data as { format?: unknown }).format : data;
+  if (format !== SERIALIZED_STATS_FORMAT) throw new StatsFormatError(format);
+}

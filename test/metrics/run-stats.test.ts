@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { RunStats } from '../../src/metrics/run-stats.ts';
+import { FakeClock, META, startedStats, T0 } from './fixtures.ts';
+
+test('endpoints are sorted by name then method; the aggregated row sums them all', () => {
+  const { stats } = startedStats();
+  stats.request('POST', '/b', 10, 100, null);
+  stats.request('GET', '/b', 20, 300, null);
+  stats.request('GET', '/a', 30, 200, 'HTTP 500');
+  const snapshot = stats.snapshot(3);
+  assert.deepEqual(
+    snapshot.endpoints.map(({ method, name, requests, failures }) => [method, name, requests, failures]),
+    [
+      ['GET', '/a', 1, 1],
+      ['GET', '/b', 1, 0],
+      ['POST', '/b', 1, 0],
+    ],
+  );
+  const { aggregated } = snapshot;
+  assert.equal(aggregated.requests, 3);
+  assert.equal(aggregated.failures, 1);
+  assert.equal(aggregated.minMs, 10);
+  assert.equal(aggregated.maxMs, 30);
+  assert.equal(aggregated.avgMs, 20);
+  assert.equal(aggregated.avgContentBytes, 200);
+});
+
+test('failures are grouped by (method, name, error), most frequent first', () => {
+  const { stats } = startedStats();
+  for (let i = 0; i < 3; i++) stats.request('GET', '/a', 5, 0, 'HTTP 500');
+  stats.request('GET', '/a', 5, 0, 'HTTP 503');
+  for (let i = 0; i < 2; i++) stats.request('POST', '/a', 5, 0, 'HTTP 500');
+  stats.request('GET', '/b', 5, 0, 'HTTP 500');
+  stats.request('GET', '/b', 5, 0, null);
+  assert.deepEqual(stats.snapshot(1).failures, [
+    { method: 'GET', name: '/a', error: 'HTTP 500', occurrences: 3 },
+    { method: 'POST', name: '/a', error: 'HTTP 500', occurrences: 2 },
+    { method: 'GET', name: '/a', error: 'HTTP 503', occurrences: 1 },
+    { method: 'GET', name: '/b', error: 'HTTP 500', occurrences: 1 },
+  ]);
+});
+
+function throwFromHere(message: string): Error {
+  return new TypeError(message);
+}
+
+test('exceptions are grouped by "name: message" with the stack of the first occurrence', () => {
+  const { stats } = startedStats();
+  const first = throwFromHere('boom');
+  const second = new TypeError('boom');
+  stats.exception(first);
+  stats.exception(second);
+  const other = new RangeError('other');
+  stats.exception(other);
+  stats.exception('a string');
+  stats.exception({ code: 42 });
+  stats.exception(7);
+  const exceptions = stats.snapshot(1).exceptions;
+  assert.deepEqual(exceptions[0], { message: 'TypeError: boom', count: 2, stack: first.stack });
+  assert.match(exceptions[0]?.stack ?? '', /throwFromHere/);
+  assert.deepEqual(exceptions.slice(1), [
+    { message: '7', count: 1, stack: '' },
+    { message: 'RangeError: other', count: 1, stack: other.stack },
+    { message: 'a string', count: 1, stack: '' },
+    { message: '{"code":42}', count: 1, stack: '' },
+  ]);
+});
+
+test('whole-run rps = requests / seconds from start to stop, frozen once stopped', () => {
+  const { stats, clock } = startedStats();
+  for (let i = 0; i < 100; i++) {
+    clock.set(i * 100);
+    stats.request('GET', '/a', 5, 0, i % 4 === 0 ? 'HTTP 500' : null);
+  }
+  stats.stop(T0 + 20_000);
+  clock.set(60_000);
+  const summary = stats.summary(META, [], { exitCodeOnError: 1 });
+  assert.equal(summary.aggregated.rps, 5);
+  assert.equal(summary.aggregated.failuresPerSec, 1.25);
+  assert.equal(summary.endpoints[0]?.rps, 5);
+  assert.equal(stats.snapshot(0).elapsedSec, 20);
+});
+
+test('snapshot carries time, users and elapsed seconds since start', () => {
+  const { stats, clock } = startedStats();
+  clock.set(2500);
+  const snapshot = stats.snapshot(17);
+  assert.equal(snapshot.timestamp, T0 + 2500);
+  assert.equal(snapshot.users, 17);
+  assert.equal(snapshot.elapsedSec, 2.5);
+});
+
+test('without start(), the run counts from construction', () => {
+  const clock = new FakeClock();
+  const stats = new RunStats({ now: clock.now });
+  stats.request('GET', '/a', 5, 0, null);
+  clock.set(4000);
+  assert.equal(stats.snapshot(1).aggregated.rps, 0.25);
+});
+
+test('reset() zeroes everything, keeps the rows, and restarts the rates from the reset', () => {
+  const { stats, clock } = startedStats();
+  for (let i = 0; i < 10; i++) stats.request('GET', '/a', 1000, 10, 'HTTP 500');
+  stats.exception(new Error('boom'));
+  clock.set(5000);
+  stats.reset();
+  const cleared = stats.snapshot(1);
+  assert.equal(cleared.aggregated.requests, 0);
+  assert.equal(cleared.aggregated.maxMs, 0);
+  assert.equal(cleared.aggregated.currentRps, 0);
+  assert.equal(cleared.aggregated.percentiles['50'], 0);
+  assert.deepEqual(cleared.failures, []);
+  assert.deepEqual(cleared.exceptions, []);
+  assert.deepEqual(
+    cleared.endpoints.map(({ name, requests }) => [name, requests]),
+    [['/a', 0]],
+  );
+
+  stats.request('GET', '/a', 2, 0, null);
+  stats.request('GET', '/a', 4, 0, null);
+  clock.set(7000);
+  const after = stats.snapshot(1);
+  assert.equal(after.aggregated.requests, 2);
+  assert.equal(after.aggregated.maxMs, 4);
+  assert.equal(after.aggregated.rps, 1);
+  assert.equal(after.aggregated.currentRps, 1);
+  assert.equal(after.elapsedSec, 7);
+});

@@ -1,0 +1,237 @@
+import type { SampleSink } from '../metrics/sink.ts';
+import { UserCookies } from './cookies.ts';
+import { describeNetworkError, messageOf, RequestFailedError } from './errors.ts';
+import { Exchange, type ExchangeRequest, urlOf } from './exchange.ts';
+import { findHeader, mergeHeaders, removeHeader, setHeader } from './headers.ts';
+import { multipartBody } from './multipart.ts';
+import { outcomeOf } from './outcome.ts';
+import { isRedirect, MAX_REDIRECTS, type RedirectChain, redirectedRequest } from './redirect.ts';
+import { encodeBody } from './request-body.ts';
+import { HttpResponse } from './response.ts';
+import type { HttpTransport } from './transport.ts';
+import type { HttpClient, RequestOptions, VolleyResponse } from './types.ts';
+import { type BaseUrl, defaultSampleName, parseBaseUrl, resolveTarget, withQuery } from './url.ts';
+
+export interface HttpClientOptions {
+  /** The run's --host; relative request URLs are appended to it (see url.ts). */
+  baseUrl: string;
+  transport: HttpTransport;
+  /** Receives exactly one sample per request. */
+  sink: SampleSink;
+  /** Default whole-exchange timeout in ms (60 000); 0 or Infinity for none. */
+  timeoutMs?: number;
+  /** Headers sent with every request (copied). */
+  headers?: Record<string, string>;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+const NO_OPTIONS: RequestOptions = {};
+
+/** A client for one virtual user: its own cookies and default headers over the run's shared transport. */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  return new UserHttpClient(options);
+}
+
+class UserHttpClient implements HttpClient {
+  readonly baseUrl: string;
+  readonly headers: Record<string, string>;
+  readonly #base: BaseUrl;
+  readonly #transport: HttpTransport;
+  readonly #sink: SampleSink;
+  readonly #timeoutMs: number;
+  readonly #cookies = new UserCookies();
+
+  constructor(options: HttpClientOptions) {
+    this.baseUrl = options.baseUrl;
+    this.#base = parseBaseUrl(options.baseUrl);
+    this.headers = { ...options.headers };
+    this.#transport = options.transport;
+    this.#sink = options.sink;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  get(url: string, opts?: RequestOptions): Promise<VolleyResponse> {
+    return this.#request('GET', url, opts ?? NO_OPTIONS);
+  }
+
+  head(url: string, opts?: RequestOptions): Promise<VolleyResponse> {
+    return this.#request('HEAD', url, opts ?? NO_OPTIONS);
+  }
+
+  delete(url: string, opts?: RequestOptions): Promise<VolleyResponse> {
+    return this.#request('DELETE', url, opts ?? NO_OPTIONS);
+  }
+
+  post(url: string, opts?: RequestOptions): Promise<VolleyResponse> {
+    return this.#request('POST', url, opts ?? NO_OPTIONS);
+  }
+
+  put(url: string, opts?: RequestOptions): Promise<VolleyResponse> {
+    return this.#request('PUT', url, opts ?? NO_OPTIONS);
+  }
+
+  patch(url: string, opts?: RequestOptions): Promise<VolleyResponse> {
+    return this.#request('PATCH', url, opts ?? NO_OPTIONS);
+  }
+
+  request(method: string, url: string, opts?: RequestOptions): Promise<VolleyResponse> {
+    return this.#request(method.toUpperCase(), url, opts ?? NO_OPTIONS);
+  }
+
+  bearer(token: string | null): void {
+    if (token === null) removeHeader(this.headers, 'authorization');
+    else setHeader(this.headers, 'authorization', `Bearer ${token}`);
+  }
+
+  cookies(): Record<string, string> {
+    return this.#cookies.toRecord(this.baseUrl);
+  }
+
+  clearCookies(): void {
+    this.#cookies.clear();
+  }
+
+  /** Sends, checks, records exactly one sample, and throws if asked to. */
+  async #request(method: string, url: string, opts: RequestOptions): Promise<VolleyResponse> {
+    const name = opts.name ?? defaultSampleName(url);
+    let response: HttpResponse;
+    try {
+      response = await this.#exchange(method, url, opts);
+    } catch (thrown) {
+      // Failed before anything was sent: an invalid URL, an unreadable file to upload…
+      const cause = thrown instanceof Error ? thrown : new Error(String(thrown));
+      response = new HttpResponse(url, Exchange.failed(cause), null, true, null);
+      response.fail(describeNetworkError(cause));
+    }
+    if (response.error === null && opts.check !== undefined) {
+      const failure = runCheck(opts.check, response);
+      if (failure !== null) response.fail(failure);
+    }
+    this.#sink.request(method, name, response.totalMs, response.contentBytes, response.error);
+    if (response.error !== null && opts.throwOnFailure === true) {
+      throw new RequestFailedError(method, name, response);
+    }
+    return response;
+  }
+
+  /** Sends the request and follows redirects; the response says how it fared, before any check. */
+  async #exchange(method: string, url: string, opts: RequestOptions): Promise<HttpResponse> {
+    const multipart =
+      opts.files !== undefined || opts.fields !== undefined
+        ? await multipartBody(opts.fields, opts.files)
+        : null;
+    const request = this.#firstRequest(method, url, opts, multipart);
+    const timeoutMs = opts.timeout ?? this.#timeoutMs;
+    const limitMs = timeoutMs > 0 ? timeoutMs : Number.POSITIVE_INFINITY;
+    const keepBody = opts.discardBody !== true;
+
+    const hop = await this.#send(request, keepBody, limitMs, limitMs);
+    this.#keepCookies(hop, request);
+    if (opts.redirect === false || hop.error !== null || !isRedirect(hop.status)) {
+      return outcomeOf(hop, urlOf(request), null, false, keepBody, opts.expect);
+    }
+    const chain = await this.#followRedirects(request, hop, keepBody, limitMs);
+    return outcomeOf(chain.final, chain.url, chain, chain.tooMany, keepBody, opts.expect);
+  }
+
+  #firstRequest(
+    method: string,
+    url: string,
+    opts: RequestOptions,
+    multipart: ExchangeRequest['body'],
+  ): ExchangeRequest {
+    const { origin, path } = resolveTarget(this.#base, url);
+    const encoded = encodeBody(opts);
+    // The client's own headers object is sent as is unless this request adds to it.
+    let headers = this.headers;
+    const contentType = encoded === null ? null : encoded.contentType;
+    if (opts.headers !== undefined || contentType !== null || opts.bearer !== undefined) {
+      headers = opts.headers === undefined ? { ...headers } : mergeHeaders(headers, opts.headers);
+      if (contentType !== null && findHeader(headers, 'content-type') === undefined) {
+        headers['content-type'] = contentType;
+      }
+      if (opts.bearer !== undefined) setHeader(headers, 'authorization', `Bearer ${opts.bearer}`);
+    }
+    return {
+      method,
+      origin,
+      path: opts.query === undefined ? path : withQuery(path, opts.query),
+      headers,
+      body: encoded === null ? multipart : encoded.body,
+    };
+  }
+
+  async #followRedirects(
+    request: ExchangeRequest,
+    first: Exchange,
+    keepBody: boolean,
+    limitMs: number,
+  ): Promise<RedirectChain> {
+    const chain: RedirectChain = {
+      startedAt: first.startedAt,
+      connectMs: 0,
+      tlsMs: 0,
+      final: first,
+      url: urlOf(request),
+      tooMany: false,
+    };
+    for (let redirects = 0; ; redirects++) {
+      const hop = chain.final;
+      chain.connectMs += hop.connectMs;
+      chain.tlsMs += hop.tlsMs;
+      const location = hop.headers.location;
+      if (hop.error !== null || !isRedirect(hop.status) || typeof location !== 'string') return chain;
+      if (redirects === MAX_REDIRECTS) {
+        chain.tooMany = true;
+        return chain;
+      }
+      request = redirectedRequest(request, chain.url, hop.status, location);
+      chain.url = urlOf(request);
+      const remainingMs = limitMs - (performance.now() - chain.startedAt);
+      chain.final = await this.#send(request, keepBody, limitMs, remainingMs);
+      this.#keepCookies(chain.final, request);
+    }
+  }
+
+  /** One hop, with this user's cookies for its URL (no cookie work until a response sets one). */
+  #send(
+    request: ExchangeRequest,
+    keepBody: boolean,
+    timeoutMs: number,
+    remainingMs: number,
+  ): Promise<Exchange> {
+    if (!this.#cookies.isEmpty) {
+      const cookie = this.#cookies.headerFor(urlOf(request));
+      request = { ...request, headers: withCookies(request.headers, cookie) };
+    }
+    return Exchange.send(this.#transport, request, keepBody, timeoutMs, remainingMs);
+  }
+
+  /** Keeps the cookies a hop's response sets, redirects included, as browsers do. */
+  #keepCookies(hop: Exchange, request: ExchangeRequest): void {
+    const setCookie = hop.headers['set-cookie'];
+    if (setCookie !== undefined) this.#cookies.store(setCookie, urlOf(request));
+  }
+}
+
+/** Adds the jar's cookies to a Cookie header the request may set itself. */
+function withCookies(headers: Record<string, string>, cookies: string): Record<string, string> {
+  if (cookies === '') return headers;
+  const key = findHeader(headers, 'cookie');
+  const own = key === undefined ? undefined : headers[key];
+  return { ...headers, [key ?? 'cookie']: own === undefined ? cookies : `${own}; ${cookies}` };
+}
+
+/** The check's verdict as a failure message, or null when it passes. */
+function runCheck(check: NonNullable<RequestOptions['check']>, response: VolleyResponse): string | null {
+  try {
+    const verdict: unknown = check(response);
+    if (verdict === false) return 'check failed';
+    if (typeof verdict === 'string') return verdict;
+    // A script in plain JS may pass an async function: its promise would always "pass".
+    if (verdict instanceof Promise) return 'check returned a promise: checks must be synchronous';
+    return null;
+  } catch (thrown) {
+    return messageOf(thrown);
+  }
+}

@@ -1,0 +1,20 @@
+import { STATUS_CODES } from 'node:http';
+import type { RequestOptions } from './types.ts';
+
+/** `HTTP 404 Not Found`: the standard reason phrase, so failures group the same for every server. */
+export function statusLine(status: number): string {
+  const reason = STATUS_CODES[status];
+  return reason === undefined ? `HTTP ${status}` : `HTTP ${status} ${reason}`;
+}
+
+/**
+ * Null when the status counts as success, else the failure message. Without `expect`, anything
+ * below 400 passes; with it, only the statuses it allows.
+ */
+export function statusFailure(status: number, expect: RequestOptions['expect']): string | null {
+  if (expect === undefined) return status < 400 ? null : statusLine(status);
+  if (typeof expect === 'number')
+    return status === expect ? null : `${statusLine(status)} (expected ${expect})`;
+  if (typeof expect === 'function') return expect(status) ? null : `${statusLine(status)} (not expected)`;
+  return expect.includes(status) ? null : `${statusLine(status)} (expected ${expect.join(', ')})`;
+}

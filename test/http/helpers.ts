@@ -1,0 +1,92 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { createHttpClient, type HttpClientOptions } from '../../src/http/client.ts';
+import { HttpTransport, type HttpTransportOptions } from '../../src/http/transport.ts';
+import type { HttpClient } from '../../src/http/types.ts';
+import type { SampleSink } from '../../src/metrics/sink.ts';
+
+export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export interface LocalServer {
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+async function listen(server: Server, scheme: 'http' | 'https'): Promise<LocalServer> {
+  server.keepAliveTimeout = 10_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `${scheme}://127.0.0.1:${port}`,
+    port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A node:http server on 127.0.0.1, on a free port. */
+export function startHttpServer(handler: Handler): Promise<LocalServer> {
+  return listen(createServer(handler), 'http');
+}
+
+export function startHttpsServer(tls: { key: string; cert: string }, handler: Handler): Promise<LocalServer> {
+  return listen(createHttpsServer(tls, handler), 'https');
+}
+
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export interface Sample {
+  method: string;
+  name: string;
+  ms: number;
+  bytes: number;
+  error: string | null;
+}
+
+export class FakeSink implements SampleSink {
+  readonly samples: Sample[] = [];
+  readonly exceptions: unknown[] = [];
+
+  request(method: string, name: string, ms: number, bytes: number, error: string | null): void {
+    this.samples.push({ method, name, ms, bytes, error });
+  }
+
+  exception(error: unknown): void {
+    this.exceptions.push(error);
+  }
+
+  /** The only sample; fails the test unless there is exactly one. */
+  only(): Sample {
+    if (this.samples.length !== 1) throw new Error(`expected 1 sample, got ${this.samples.length}`);
+    return this.samples[0] as Sample;
+  }
+}
+
+export interface TestClient {
+  client: HttpClient;
+  sink: FakeSink;
+  transport: HttpTransport;
+}
+
+/** A client with its own transport and fake sink; destroy `transport` when done. */
+export function testClient(
+  baseUrl: string,
+  options: Partial<Omit<HttpClientOptions, 'baseUrl' | 'transport' | 'sink'>> = {},
+  transportOptions: HttpTransportOptions = {},
+): TestClient {
+  const transport = new HttpTransport(transportOptions);
+  const sink = new FakeSink();
+  const client = createHttpClient({ baseUrl, transport, sink, ...options });
+  return { client, sink, transport };
+}

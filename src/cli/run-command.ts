@@ -72,7 +72,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     throw new UsageError(
       'no scenario file: volley run FILE (or -f FILE, or "scenario" in volley.config.json)',
     );
-  const scenario = await loadScenario(file.startsWith('/') ? file : `${io.cwd}/${file}`);
+  const scenario = await loadScenario(file, io.cwd);
   const scenarioOptions = validateOptionsObject(scenario.options, `${scenario.path}: options`, false);
   const options = mergeOptions<VolleyOptions>(config, scenarioOptions, env, flags);
 

@@ -1,6 +1,7 @@
 /**
  * The closed model's ramp-up: starts `target` users at `spawnRate` per second, user i at exactly i / rate
- * seconds after the start (the first at once), batching whatever is due at each timer tick.
+ * seconds after the start (the first at once), batching whatever is due at each timer tick. An infinite
+ * rate starts everyone at once.
  */
 export class ClosedScheduler {
   readonly #spawn: () => boolean;
@@ -41,7 +42,10 @@ export class ClosedScheduler {
   #tick(): void {
     this.#timer = null;
     const elapsedSec = (performance.now() - this.#startedAt) / 1000;
-    const due = Math.min(this.#target, Math.floor(elapsedSec * this.#rate + 1e-9) + 1);
+    const due =
+      this.#rate === Number.POSITIVE_INFINITY
+        ? this.#target
+        : Math.min(this.#target, Math.floor(elapsedSec * this.#rate + 1e-9) + 1);
     while (this.#spawned < due) {
       if (!this.#spawn()) {
         this.stop();

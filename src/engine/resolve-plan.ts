@@ -53,8 +53,8 @@ export function resolveRunPlan(
   const host = options.host ? parseHost(options.host) : '';
   for (const cls of scenario.userClasses) if (cls.host) parseHost(cls.host);
   const users = positiveInt(options.users, '--users', 1) ?? 1;
-  const spawnRate = options.spawnRate ?? users;
-  if (!Number.isFinite(spawnRate) || spawnRate <= 0) {
+  const spawnRate = options.spawnRate ?? Number.POSITIVE_INFINITY;
+  if (Number.isNaN(spawnRate) || spawnRate <= 0) {
     throw new OptionError(`--spawn-rate: expected users per second > 0, got ${options.spawnRate}`);
   }
   const iterations = positiveInt(options.iterations, '--iterations', 1) ?? null;

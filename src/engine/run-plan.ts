@@ -12,6 +12,7 @@ export interface RunPlan {
   userClasses: readonly AnyUserClass[];
   host: string;
   users: number;
+  /** Users started per second; Infinity starts them all at once. */
   spawnRate: number;
   /** null: until iterations are done or the run is stopped. */
   runTimeSec: number | null;

@@ -126,7 +126,7 @@ export async function runLoadTest(plan: RunPlan): Promise<RunSummary> {
     reporterFailures,
   );
 
-  stats.start(startedAt.getTime());
+  stats.start();
   scheduler.start();
   void scheduler.done.then(() => {
     spawningDone = true;
@@ -187,7 +187,7 @@ export async function runLoadTest(plan: RunPlan): Promise<RunSummary> {
   sink.open = false;
   clearInterval(snapshotTimer);
   const endedAt = new Date();
-  stats.stop(endedAt.getTime());
+  stats.stop();
   const summary = stats.summary(
     {
       volleyVersion: VOLLEY_VERSION,

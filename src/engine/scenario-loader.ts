@@ -81,9 +81,24 @@ function describeLoadError(path: string, error: unknown): string {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   // Node puts "file:///x.js:3" on the first stack line of a SyntaxError, else the first frame names the line.
   const stack = error instanceof Error ? (error.stack ?? '') : '';
+  if (error instanceof SyntaxError) {
+    const located = locateSyntaxError(path);
+    if (located) return `${located}: SyntaxError: ${error.message}`;
+  }
   const fileUrl = pathToFileURL(path).href;
   const at = stack.match(new RegExp(`(?:${escapeRegExp(fileUrl)}|${escapeRegExp(path)}):(\\d+)(?::(\\d+))?`));
   return at ? `${path}:${at[1]}${at[2] ? `:${at[2]}` : ''}: ${message}` : `${path}: ${message}`;
+}
+
+/** Node's SyntaxError from an ES module carries no position; esbuild's parser finds it. */
+function locateSyntaxError(path: string): string | null {
+  try {
+    transformSync(readFileSync(path, 'utf8'), { loader: 'js', format: 'esm', sourcefile: path });
+  } catch (error) {
+    const loc = (error as { errors?: { location?: { line: number; column: number } }[] }).errors?.[0]?.location;
+    if (loc) return `${path}:${loc.line}:${loc.column + 1}`;
+  }
+  return null;
 }
 
 function escapeRegExp(s: string): string {
@@ -101,8 +116,8 @@ export async function importScript(path: string): Promise<Record<string, unknown
 }
 
 /** Imports a scenario file and collects its exported users and options. */
-export async function loadScenario(file: string): Promise<LoadedScenario> {
-  const path = resolve(file);
+export async function loadScenario(file: string, cwd = process.cwd()): Promise<LoadedScenario> {
+  const path = resolve(cwd, file);
   if (!existsSync(path)) throw new ScenarioLoadError(`scenario not found: ${file}`);
   if (!statSync(path).isFile()) throw new ScenarioLoadError(`scenario is not a file: ${file}`);
   if (!SCRIPT_EXTENSIONS.has(extname(path))) {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DemoOptionError } from '../demo/errors.ts';
 import { OptionError } from '../engine/option-error.ts';
 import { ScenarioLoadError } from '../engine/scenario-loader.ts';
 import { ThresholdSyntaxError } from '../metrics/thresholds.ts';

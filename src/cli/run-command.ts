@@ -20,6 +20,7 @@ import { runHelp } from './help.ts';
 import type { CliIo } from './main.ts';
 import { parseCliArgs } from './main.ts';
 import { RUN_OPTIONS } from './option-spec.ts';
+import { onSignal } from './signals.ts';
 import { UsageError } from './usage-error.ts';
 
 const FLAG_OPTIONS: ParseArgsOptionsConfig = {
@@ -96,17 +97,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
 
   const stop = new AbortController();
   let signals = 0;
-  const installSignals =
-    io.onSignal ??
-    ((handler: (signal: string) => void) => {
-      process.on('SIGINT', handler);
-      process.on('SIGTERM', handler);
-      return () => {
-        process.off('SIGINT', handler);
-        process.off('SIGTERM', handler);
-      };
-    });
-  const uninstall = installSignals((signal) => {
+  const uninstall = onSignal(io, (signal) => {
     signals += 1;
     if (signals === 1) {
       io.stderr.write(`\nvolley: ${signal}: stopping, writing reports (again to quit at once)\n`);

@@ -45,7 +45,8 @@ export async function demoCommand(args: readonly string[], io: CliIo): Promise<n
     io.stdout.write(DEMO_HELP);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`volley demo takes no arguments, got ${positionals.join(' ')}`);
+  if (positionals.length > 0)
+    throw new UsageError(`volley demo takes no arguments, got ${positionals.join(' ')}`);
   const errorRate = number(values['error-rate'], '--error-rate', false);
   const resetRate = number(values['reset-rate'], '--reset-rate', false);
   const server = await startDemoServer({
@@ -55,7 +56,12 @@ export async function demoCommand(args: readonly string[], io: CliIo): Promise<n
     seedStudents: number(values['seed-students'], '--seed-students', true) ?? 0,
     ...(values['jwt-secret'] ? { jwtSecret: values['jwt-secret'] as string } : {}),
     ...(errorRate !== undefined || resetRate !== undefined
-      ? { faults: { ...(errorRate !== undefined ? { errorRate } : {}), ...(resetRate !== undefined ? { resetRate } : {}) } }
+      ? {
+          faults: {
+            ...(errorRate !== undefined ? { errorRate } : {}),
+            ...(resetRate !== undefined ? { resetRate } : {}),
+          },
+        }
       : {}),
     log: (line) => io.stderr.write(`${line}\n`),
   });

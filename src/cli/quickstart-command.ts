@@ -6,7 +6,18 @@ import { runCommand } from './run-command.ts';
 const SCENARIO = fileURLToPath(new URL('../../examples/quickstart.ts', import.meta.url));
 
 /** The defaults of `npm run demo`; any `volley run` flag given after `volley quickstart` overrides them. */
-const DEFAULT_FLAGS = ['-u', '20', '-r', '4', '-t', '30s', '--csv', 'reports/demo', '--json-file', 'reports/demo.json'];
+const DEFAULT_FLAGS = [
+  '-u',
+  '20',
+  '-r',
+  '4',
+  '-t',
+  '30s',
+  '--csv',
+  'reports/demo',
+  '--json-file',
+  'reports/demo.json',
+];
 
 export const QUICKSTART_HELP = `Usage: volley quickstart [volley run options]
 

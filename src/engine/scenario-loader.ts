@@ -95,7 +95,8 @@ function locateSyntaxError(path: string): string | null {
   try {
     transformSync(readFileSync(path, 'utf8'), { loader: 'js', format: 'esm', sourcefile: path });
   } catch (error) {
-    const loc = (error as { errors?: { location?: { line: number; column: number } }[] }).errors?.[0]?.location;
+    const loc = (error as { errors?: { location?: { line: number; column: number } }[] }).errors?.[0]
+      ?.location;
     if (loc) return `${path}:${loc.line}:${loc.column + 1}`;
   }
   return null;

@@ -65,7 +65,7 @@ export async function demoCommand(args: readonly string[], io: CliIo): Promise<n
       : {}),
     log: (line) => io.stderr.write(`${line}\n`),
   });
-  io.stdout.write(`volley demo API on ${server.url} (${server.db}); Ctrl-C to stop\n`);
+  io.stderr.write('volley demo: Ctrl-C to stop\n');
   await waitForSignal(io);
   await server.close();
   return 0;

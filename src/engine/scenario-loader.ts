@@ -24,7 +24,7 @@ const TS_EXTENSIONS = /\.(?:ts|mts|cts|tsx)$/;
 /** The running volley's own public API; scenarios anywhere on disk import this one, not another copy. */
 const SELF_ENTRY = new URL(import.meta.url.endsWith('.ts') ? '../index.ts' : '../index.js', import.meta.url)
   .href;
-const SELF_ROOT = new URL('../../', import.meta.url).href;
+const SELF_ROOT = new URL('../', import.meta.url).href; // volley's own src/ (or dist/)
 
 let hooksRegistered = false;
 

@@ -1,0 +1,19 @@
+/**
+ * volley's Node API: what the CLI calls, for tests and tools that drive runs themselves
+ * (`import { loadScenario, resolveRunPlan, runLoadTest } from 'volley/node'`).
+ */
+export { type DemoServer, type DemoServerOptions, startDemoServer } from './demo/server.ts';
+export { parseDuration } from './engine/duration.ts';
+export { OptionError } from './engine/option-error.ts';
+export { type PlanExtras, parseHost, resolveRunPlan } from './engine/resolve-plan.ts';
+export { runLoadTest } from './engine/run.ts';
+export type { LogLevel, RunLogger, RunPlan } from './engine/run-plan.ts';
+export { type LoadedScenario, loadScenario, ScenarioLoadError } from './engine/scenario-loader.ts';
+export { RunStats } from './metrics/run-stats.ts';
+export type { SampleSink } from './metrics/sink.ts';
+export type * from './metrics/summary.ts';
+export { parseThreshold, type Threshold, ThresholdSyntaxError } from './metrics/thresholds.ts';
+export { ConsoleReporter } from './report/console.ts';
+export { CsvReporter } from './report/csv-reporter.ts';
+export { JsonReporter } from './report/json.ts';
+export type { Reporter, RunStartInfo } from './report/reporter.ts';

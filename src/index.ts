@@ -1,7 +1,14 @@
 /** volley's scripting API: what scenario files import from 'volley'. */
 export { RequestFailedError, ResponseNotJsonError } from './http/errors.ts';
 export { loadProto, PROTOBUF, type ProtoRoot, type ProtoType } from './http/protobuf.ts';
-export type { CheckResult, FilePart, HttpClient, RequestOptions, Timings, VolleyResponse } from './http/types.ts';
+export type {
+  CheckResult,
+  FilePart,
+  HttpClient,
+  RequestOptions,
+  Timings,
+  VolleyResponse,
+} from './http/types.ts';
 export { basicAuth, bearer } from './script/auth.ts';
 export { EndTask, StopUser } from './script/control.ts';
 export { type Feeder, type FeederMode, type FeederOptions, feeder } from './script/feeder.ts';

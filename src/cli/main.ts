@@ -24,6 +24,7 @@ const USER_ERRORS = [
   ScenarioLoadError,
   ScenarioDefinitionError,
   ThresholdSyntaxError,
+  DemoOptionError,
 ];
 
 /** The whole CLI: returns the exit code. Everything it does is a call into the library. */

@@ -7,6 +7,7 @@ export type FilePart =
   | { data: Uint8Array | string; filename: string; contentType?: string };
 
 /** What a check returns: true/undefined passes; false or a string (the failure message) fails. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a check written as a block that returns nothing passes
 export type CheckResult = boolean | string | undefined | void;
 
 export interface RequestOptions {

@@ -12,11 +12,11 @@ before(async () => {
       res.end();
       return;
     }
-    // Headers after ~30 ms, the end of the body ~40 ms later.
+    // Headers after ~30 ms, the end of the body ~150 ms later (wide gaps: the test machine is busy).
     setTimeout(() => {
       res.writeHead(200, { 'content-length': '8' });
       res.write('part');
-      setTimeout(() => res.end('more'), 40);
+      setTimeout(() => res.end('more'), 150);
     }, 30);
   });
 });
@@ -39,7 +39,7 @@ describe('timings', () => {
       assert.ok(first.timings.connect > 0, 'a new connection was opened');
       assert.equal(first.timings.tls, 0, 'plain HTTP');
       assert.ok(first.timings.wait >= 25, `wait ${first.timings.wait}`);
-      assert.ok(first.timings.receive >= 35, `receive ${first.timings.receive}`);
+      assert.ok(first.timings.receive >= 100, `receive ${first.timings.receive}`);
       assert.ok(
         Math.abs(first.timings.total - (t.sink.samples[0]?.ms ?? 0)) < 0.001,
         'the sample is the total',
@@ -59,7 +59,7 @@ describe('timings', () => {
       const res = await t.client.get('/redirect');
       assertConsistent(res.timings);
       assert.ok(res.timings.connect > 0);
-      assert.ok(res.timings.receive >= 35 && res.timings.wait >= 25);
+      assert.ok(res.timings.receive >= 100 && res.timings.wait >= 25);
       assert.equal(t.sink.only().name, '/redirect');
     } finally {
       await t.transport.destroy();

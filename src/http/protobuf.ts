@@ -67,7 +67,8 @@ export function loadProto(paths: string | string[]): ProtoRoot {
   const list = typeof paths === 'string' ? [paths] : paths;
   let root: protobuf.Root;
   try {
-    root = protobuf.loadSync(list);
+    // keepCase: fields keep the names written in the .proto (photo_data, not photoData), as other tools use them.
+    root = new protobuf.Root().loadSync(list, { keepCase: true });
     root.resolveAll();
   } catch (error) {
     throw new ProtoLoadError(list, error);
@@ -115,6 +116,16 @@ class ReflectedProtoType implements ProtoType {
   }
 
   encode(message: Record<string, unknown>): Uint8Array {
+    // fromObject drops unknown keys silently; a misspelt field would vanish from the request.
+    for (const key of Object.keys(message)) {
+      if (!(key in this.#type.fields)) {
+        throw new ProtoCodecError(
+          'encode',
+          this.name,
+          new Error(`unknown field "${key}" (fields: ${Object.keys(this.#type.fields).join(', ')})`),
+        );
+      }
+    }
     try {
       return this.#type.encode(this.#type.fromObject(message)).finish();
     } catch (error) {

@@ -76,6 +76,23 @@ describe('protobuf', () => {
     });
   });
 
+  it('keeps the field names of the .proto and refuses unknown ones instead of dropping them', () => {
+    writeFileSync(
+      join(dir, 'gift.proto'),
+      'syntax = "proto3"; message Gift { string gift_note = 1; bytes photo_data = 2; }',
+    );
+    const Gift = loadProto(join(dir, 'gift.proto')).type('Gift');
+    const decoded = Gift.decode(Gift.encode({ gift_note: 'hi', photo_data: new Uint8Array([1, 2]) }));
+    assert.equal(decoded.gift_note, 'hi');
+    assert.deepEqual([...(decoded.photo_data as Uint8Array)], [1, 2]);
+    assert.throws(
+      () => Gift.encode({ giftNote: 'hi' }),
+      (error: Error) =>
+        error instanceof ProtoCodecError &&
+        error.message === 'cannot encode Gift: unknown field "giftNote" (fields: gift_note, photo_data)',
+    );
+  });
+
   it('fills in defaults when decoding', () => {
     const Order = shop.type('shop.Order');
     assert.deepEqual(Order.decode(Order.encode({ id: 'x' })), {

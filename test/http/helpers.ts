@@ -1,43 +1,21 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { createHttpClient, type HttpClientOptions } from '../../src/http/client.ts';
 import { HttpTransport, type HttpTransportOptions } from '../../src/http/transport.ts';
 import type { HttpClient } from '../../src/http/types.ts';
 import type { SampleSink } from '../../src/metrics/sink.ts';
+import { type Handler, listenOnLoopback, type TestServer } from '../helpers/servers.ts';
 
-export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-
-export interface LocalServer {
-  url: string;
-  port: number;
-  server: Server;
-  close(): Promise<void>;
-}
-
-async function listen(server: Server, scheme: 'http' | 'https'): Promise<LocalServer> {
-  server.keepAliveTimeout = 10_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `${scheme}://127.0.0.1:${port}`,
-    port,
-    server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+export type { Handler } from '../helpers/servers.ts';
+export type LocalServer = TestServer;
 
 /** A node:http server on 127.0.0.1, on a free port. */
 export function startHttpServer(handler: Handler): Promise<LocalServer> {
-  return listen(createServer(handler), 'http');
+  return listenOnLoopback(createServer(handler), 'http');
 }
 
 export function startHttpsServer(tls: { key: string; cert: string }, handler: Handler): Promise<LocalServer> {
-  return listen(createHttpsServer(tls, handler), 'https');
+  return listenOnLoopback(createHttpsServer(tls, handler), 'https');
 }
 
 export async function readBody(req: IncomingMessage): Promise<Buffer> {

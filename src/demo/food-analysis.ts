@@ -1,18 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { FoodRecord } from './store.ts';
 
 /** What the "photo analysis" finds: a dish of the catalogue, portion scaled, derived from the photo's hash. */
-export interface AnalysedDish {
-  dish_name: string;
-  calories: number;
-  weight: number;
-  proteins: number;
-  fats: number;
-  carbohydrates: number;
-  sugar: number;
-  ingredients: string[];
-  is_alcohol: boolean;
-  photo_sha256: string;
-}
+export type AnalysedDish = Omit<FoodRecord, 'user_email' | 'time' | 'day' | 'photo_type'>;
 
 interface CatalogueDish {
   name: string;

@@ -24,10 +24,6 @@ export class ClosedScheduler {
     });
   }
 
-  get spawned(): number {
-    return this.#spawned;
-  }
-
   start(): void {
     this.#startedAt = performance.now();
     this.#tick();

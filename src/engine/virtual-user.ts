@@ -1,7 +1,7 @@
 import { setTimeout as sleepTimer } from 'node:timers/promises';
 import type { HttpClient } from '../http/types.ts';
 import type { SampleSink } from '../metrics/sink.ts';
-import { EndTask, StopUser } from '../script/control.ts';
+import { EndTask, isControlSignal, StopUser } from '../script/control.ts';
 import type { TaskDef, UserClass } from '../script/user.ts';
 import type { VirtualUser, VuLogger } from '../script/vu.ts';
 import type { Random } from './rng.ts';
@@ -108,7 +108,7 @@ export class VirtualUserRunner<S> implements VirtualUser<S> {
       await hook(this);
       return true;
     } catch (error) {
-      if (!(error instanceof StopUser) && !(error instanceof EndTask)) this.#ctx.sink.exception(error);
+      if (!isControlSignal(error)) this.#ctx.sink.exception(error);
       return error instanceof EndTask;
     }
   }

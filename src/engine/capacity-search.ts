@@ -156,7 +156,7 @@ export class CapacitySearch {
     const grace = setTimeout(
       () => {
         this.#graceTimers.delete(grace);
-        this.#judgeInOrder(true);
+        this.#judgeInOrder(false);
       },
       Math.max(0, step.endMs + this.#plan.stepDurationSec * 1000 - performance.now()),
     );
@@ -169,7 +169,7 @@ export class CapacitySearch {
     while (this.#judged < this.#steps.length && this.#breakingRate === null) {
       const step = this.#steps[this.#judged]!;
       if (!step.closed) return;
-      const overdue = performance.now() >= step.endMs + this.#plan.stepDurationSec * 1000 - 1;
+      const overdue = performance.now() >= step.endMs + this.#plan.stepDurationSec * 1000 - 5;
       if (step.inFlight > 0 && !force && !overdue) return;
       this.#judge(step);
       this.#judged += 1;

@@ -47,7 +47,8 @@ export function driveShape(shape: LoadShape, control: LoadControl, startMs: numb
   let last = '';
   let n = 0;
   const tick = (): void => {
-    const elapsedSec = Math.round(performance.now() - startMs) / 1000;
+    // A timer may fire a hair early: tick n never sees less than n seconds.
+    const elapsedSec = Math.max(n, Math.round(performance.now() - startMs) / 1000);
     let next: ShapeTick;
     try {
       next = checkShapeTick(shape(elapsedSec));

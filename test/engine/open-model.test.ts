@@ -1,0 +1,228 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { resolveRunPlan } from '../../src/engine/resolve-plan.ts';
+import { runLoadTest, startLoadTest } from '../../src/engine/run.ts';
+import type { LoadedScenario } from '../../src/engine/scenario-loader.ts';
+import { constant, type UserClass, user } from '../../src/index.ts';
+import type { RunSummary } from '../../src/metrics/summary.ts';
+import type { VolleyOptions } from '../../src/script/options.ts';
+import { type LatencyMode, startLatencyServer } from '../helpers/latency-server.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: test scenarios of any state type
+function scenario(...users: UserClass<any>[]): LoadedScenario {
+  return { path: 'inline.ts', userClasses: users, options: {} };
+}
+
+const getOnce = user({ name: 'u', tasks: [async (vu) => void (await vu.http.get('/x'))] });
+
+async function withServer<T>(
+  mode: LatencyMode,
+  body: (url: string, delays: () => Promise<number[]>) => Promise<T>,
+) {
+  const server = await startLatencyServer(mode);
+  try {
+    return await body(server.url, () => server.delays());
+  } finally {
+    await server.close();
+  }
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: as above
+function run(host: string, options: VolleyOptions, cls: UserClass<any> = getOnce): Promise<RunSummary> {
+  return runLoadTest(resolveRunPlan({ host, ...options }, scenario(cls), { log: () => {} }));
+}
+
+/** The value at `percentile` of sorted `values` with HDR's rank rule (the smallest covering that share). */
+function truthAt(sorted: readonly number[], percentile: number): number {
+  if (percentile >= 100) return sorted.at(-1) ?? 0;
+  const rank = Math.max(1, Math.ceil((Math.max(0, percentile) / 100) * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1] ?? 0;
+}
+
+/**
+ * The client's own overhead allowed on top of the truth: loopback round trip, timers, and a 2-core machine
+ * shared with other work. Percentiles that fall exactly on a boundary of the mix (p90 and p98 of 90/8/2)
+ * may be either neighbour: the truth is taken as the range from half a percentile point below to above.
+ */
+const OVERHEAD_MS = 100;
+
+function assertPercentilesMatch(percentiles: Record<string, number>, sortedTruth: readonly number[]): void {
+  for (const [key, reported] of Object.entries(percentiles)) {
+    const p = Number(key);
+    const low = truthAt(sortedTruth, p - 0.5);
+    const high = truthAt(sortedTruth, p + 0.5);
+    assert.ok(
+      reported >= low * 0.99 && reported <= high * 1.01 + OVERHEAD_MS,
+      `p${key}: reported ${reported} ms, truth ${low === high ? low : `${low}..${high}`} ms`,
+    );
+  }
+}
+
+test('open model: every percentile of a known delay mix (90% 0 ms, 8% 123 ms, 2% 1234 ms) is the truth', () =>
+  withServer(
+    { kind: 'mix', pattern: [1234, 123, 123, 123, 123, ...Array<number>(45).fill(0)] },
+    async (url, delays) => {
+      const summary = await run(url, { arrivalRate: 200, runTime: '3s', stopTimeout: '3s' });
+      const arrivals = summary.arrivals;
+      assert.ok(arrivals);
+      assert.equal(arrivals.dropped, 0);
+      const truth = (await delays()).toSorted((a, b) => a - b);
+      assert.equal(summary.aggregated.requests, truth.length);
+      assertPercentilesMatch(summary.aggregated.percentiles, truth);
+      // The uncorrected figures are kept; with free users they tell the same story here.
+      assert.equal(arrivals.uncorrected.aggregated.requests, truth.length);
+      assertPercentilesMatch(arrivals.uncorrected.aggregated.percentiles, truth);
+      assert.equal(arrivals.iteration.requests, arrivals.launched);
+      assert.equal(summary.meta.loadModel, 'open');
+    },
+  ));
+
+test('a server that holds every response for 2 s once: the open model reports it, a closed model hides it', () =>
+  withServer({ kind: 'stall', fromMs: 1000, toMs: 3000 }, async (url) => {
+    // 100 arrivals/s for 4 s from t=0; those due in [1 s, 3 s) wait until 3 s. Truth from the schedule:
+    const truth = Array.from({ length: 400 }, (_, k) => {
+      const t = (k / 100) * 1000;
+      return t >= 1000 && t < 3000 ? 3000 - t : 0;
+    }).sort((a, b) => a - b);
+    const open = await run(url, { arrivalRate: 100, runTime: '4s', stopTimeout: '3s' });
+    const p90 = open.aggregated.percentiles['90'] ?? 0;
+    const expected = truthAt(truth, 90); // 1600 ms
+    assert.ok(
+      Math.abs(p90 - expected) <= expected * 0.1 + OVERHEAD_MS,
+      `open p90 ${p90} ms, truth ${expected} ms`,
+    );
+  }).then(() =>
+    withServer({ kind: 'stall', fromMs: 1000, toMs: 3000 }, async (url) => {
+      const closed = await run(url, { users: 2, runTime: '4s', stopTimeout: '3s' });
+      const p90 = closed.aggregated.percentiles['90'] ?? 0;
+      assert.ok(p90 < 100, `closed p90 ${p90} ms: the stall is hidden, only 2 requests waited`);
+      assert.ok(closed.aggregated.maxMs > 1500, 'yet its max saw the stall');
+    }),
+  ));
+
+test('arrivals that find no free user under --max-users are dropped and counted', () =>
+  withServer({ kind: 'mix', pattern: [500] }, async (url) => {
+    const summary = await run(url, { arrivalRate: 100, maxUsers: 5, runTime: '1s', stopTimeout: '1s' });
+    const a = summary.arrivals;
+    assert.ok(a);
+    assert.ok(Math.abs(a.scheduled - 100) <= 1, `scheduled ${a.scheduled}`);
+    assert.equal(a.launched + a.dropped, a.scheduled);
+    assert.ok(a.launched >= 10 && a.launched <= 20, `launched ${a.launched}`);
+    assert.ok(a.dropped >= 80, `dropped ${a.dropped}`);
+    assert.ok(summary.meta.peakUsers <= 5);
+  }));
+
+test('schedule accuracy: the achieved arrival rate is the target within 1%', () =>
+  withServer({ kind: 'mix', pattern: [0] }, async (url) => {
+    const summary = await run(url, { arrivalRate: '18000/m', runTime: '2s', stopTimeout: '1s' });
+    const a = summary.arrivals;
+    assert.ok(a);
+    // 300/s for 2 s: arrivals at 0, 1/300 s, … → 600 (601 if the last lands on the stop).
+    assert.ok(a.scheduled >= 594 && a.scheduled <= 606, `scheduled ${a.scheduled}`);
+    assert.equal(a.dropped, 0);
+    assert.equal(a.launched, a.scheduled);
+    assert.ok(
+      Math.abs(a.achievedRate - a.targetRate) <= a.targetRate * 0.01,
+      `${a.achievedRate} vs ${a.targetRate}`,
+    );
+    assert.ok(Math.abs(a.targetRate - 300) <= 3, `target ${a.targetRate}`);
+  }));
+
+test('ramping arrival-rate stages: the arrival count follows the ramp', () =>
+  withServer({ kind: 'mix', pattern: [0] }, async (url) => {
+    // 0 → 200/s over 1 s (100 arrivals), then 200/s for 1 s (200): 300, the run ends with the stages.
+    const summary = await run(url, { stages: '1s:200/s,1s:200/s', stopTimeout: '1s' });
+    const a = summary.arrivals;
+    assert.ok(a);
+    assert.equal(summary.meta.stopReason, 'stages');
+    assert.ok(Math.abs(a.scheduled - 300) <= 3, `scheduled ${a.scheduled}`);
+    assert.equal(a.launched, a.scheduled);
+  }));
+
+test('user stages ramp exactly and ramp down gracefully', () =>
+  withServer({ kind: 'mix', pattern: [0] }, async (url) => {
+    const starts: number[] = [];
+    const stops: number[] = [];
+    const t0 = performance.now();
+    const cls = user({
+      name: 'u',
+      wait: constant(0.02),
+      onStart: () => void starts.push(performance.now() - t0),
+      onStop: () => void stops.push(performance.now() - t0),
+      tasks: [async (vu) => void (await vu.http.get('/x'))],
+    });
+    const summary = await run(url, { stages: '0.5s:5,0.5s:5,0.5s:0', stopTimeout: '1s' }, cls);
+    assert.equal(summary.meta.stopReason, 'stages');
+    assert.equal(summary.meta.peakUsers, 5);
+    assert.equal(starts.length, 5);
+    // Ramp 0 → 5 over 0.5 s: user k at k × 100 ms, the last exactly at the stage's end.
+    const first = starts[0] ?? 0;
+    starts.forEach((at, i) => {
+      assert.ok(Math.abs(at - first - i * 100) < 50, `user ${i + 1} at +${(at - first).toFixed(1)} ms`);
+    });
+    // Ramp 5 → 0 from 1 s: a user leaves every 100 ms, finishing its task and running onStop.
+    assert.equal(stops.length, 5);
+    const sorted = stops.toSorted((a, b) => a - b);
+    assert.ok(Math.abs((sorted[0] ?? 0) - first - 1000) < 80, `first retired at +${sorted[0]}`);
+  }));
+
+test('a shape is ticked each second: users, then a rate, then null ends the run', async () => {
+  await withServer({ kind: 'mix', pattern: [0] }, async (url) => {
+    const seen: number[] = [];
+    const shape = (t: number) => {
+      seen.push(t);
+      if (t < 1) return { users: 3 };
+      if (t < 2) return { users: 0 };
+      if (t < 3) return { rate: 100 };
+      return null;
+    };
+    const runHandle = startLoadTest(
+      resolveRunPlan(
+        { host: url, shape, stopTimeout: '1s' },
+        scenario(
+          user({ name: 'u', wait: constant(0.05), tasks: [async (vu) => void (await vu.http.get('/x'))] }),
+        ),
+        { log: () => {} },
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(runHandle.usersByClass(), { u: 3 });
+    const summary = await runHandle.done;
+    assert.equal(summary.meta.stopReason, 'shape');
+    assert.deepEqual(
+      seen.map((t) => Math.round(t)),
+      [0, 1, 2, 3],
+    );
+    const a = summary.arrivals;
+    assert.ok(a && Math.abs(a.launched - 100) <= 2, `launched ${a?.launched}`);
+  });
+});
+
+test('capacity search finds a known capacity within 10%', () =>
+  // Serves 200 requests/s (bursts of 20); beyond that it melts down: every response takes 300 ms.
+  withServer({ kind: 'capacity', rate: 200, burst: 20, slowMs: 300 }, async (url) => {
+    const summary = await run(url, {
+      findCapacity: true,
+      capacityStart: 160,
+      capacityStep: 30,
+      capacityStepTime: '2s',
+      capacityMax: 400,
+      thresholds: ['p95<150'],
+      stopTimeout: '1s',
+    });
+    const c = summary.capacity;
+    assert.ok(c, 'capacity result');
+    assert.equal(summary.meta.stopReason, 'capacity');
+    assert.ok(c.sustainableRate !== null, JSON.stringify(c.steps));
+    assert.ok(
+      Math.abs(c.sustainableRate - 200) <= 20,
+      `sustainable ${c.sustainableRate}: ${JSON.stringify(c.steps)}`,
+    );
+    assert.equal(c.breakingRate, (c.sustainableRate ?? 0) + 30);
+    assert.equal(c.steps.at(-1)?.passed, false);
+    assert.ok(c.sustainable && c.sustainable.aggregated.requests > 0);
+    assert.equal(summary.exitCode, 0);
+    for (const step of c.steps.filter((s) => s.passed)) {
+      assert.ok(Math.abs(step.achievedRate - step.rate) <= step.rate * 0.02, JSON.stringify(step));
+    }
+  }));

@@ -7,6 +7,7 @@ export const PAGE_SCRIPT = String.raw`
 (function () {
   var $ = function (id) { return document.getElementById(id); };
   var state = null;
+  var shownRun = null;
   var points = [];
   var charts = null;
   var logLines = [];
@@ -16,6 +17,12 @@ export const PAGE_SCRIPT = String.raw`
   function fmt(n, digits) {
     if (n === null || n === undefined || !isFinite(n)) return '–';
     return Number(n).toLocaleString('en-US', { maximumFractionDigits: digits === undefined ? 0 : digits });
+  }
+
+  // Milliseconds keep sub-millisecond detail where it matters, as the console does.
+  function fmtMs(n) {
+    if (n === null || n === undefined || !isFinite(n)) return '–';
+    return fmt(n, n >= 100 ? 0 : n >= 10 ? 1 : 2);
   }
 
   function showMessage(text) {
@@ -45,6 +52,11 @@ export const PAGE_SCRIPT = String.raw`
 
   function renderState(view) {
     state = view;
+    if (shownRun !== null && view.runNumber !== shownRun) {
+      points = [];
+      updateCharts();
+    }
+    shownRun = view.runNumber;
     var s = view.state;
     var el = $('stat-state');
     el.textContent = s + (view.ended && s === 'stopped' ? ' (' + view.ended.stopReason + ')' : '');
@@ -61,6 +73,7 @@ export const PAGE_SCRIPT = String.raw`
       if (!view.runNumber) $('start-panel').hidden = false;
     }
     if (view.error) showMessage(view.error);
+    else if (s === 'running' && $('message').textContent.indexOf('cannot reach') === 0) showMessage('');
   }
 
   function fillStartForm(params) {
@@ -93,8 +106,9 @@ export const PAGE_SCRIPT = String.raw`
     var p = e.percentiles || {};
     var none = e.requests === 0;
     return [
-      e.method, e.name, fmt(e.requests), fmt(e.failures), none ? '–' : fmt(e.medianMs),
-      none ? '–' : fmt(p['95']), none ? '–' : fmt(p['99']), fmt(e.avgMs, 1), fmt(e.minMs), fmt(e.maxMs),
+      e.method, e.name, fmt(e.requests), fmt(e.failures), none ? '–' : fmtMs(e.medianMs),
+      none ? '–' : fmtMs(p['95']), none ? '–' : fmtMs(p['99']), none ? '–' : fmtMs(e.avgMs),
+      none ? '–' : fmtMs(e.minMs), none ? '–' : fmtMs(e.maxMs),
       fmt(e.avgContentBytes), fmt(e.currentRps, 1), fmt(e.currentFailuresPerSec, 1),
     ];
   }
@@ -201,8 +215,6 @@ export const PAGE_SCRIPT = String.raw`
   });
   $('start-form').addEventListener('submit', function (ev) {
     ev.preventDefault();
-    points = [];
-    updateCharts();
     control('/api/start', {
       users: $('users').value, spawnRate: $('spawn-rate').value, host: $('host').value,
       runTime: $('run-time').value, tags: $('tags').value,
@@ -231,6 +243,9 @@ export const PAGE_SCRIPT = String.raw`
       }
     });
     source.addEventListener('log', function (ev) { addLogs(JSON.parse(ev.data)); });
+    source.addEventListener('error', function () {
+      if (source.readyState === EventSource.CLOSED) showMessage('cannot reach volley: live updates stopped');
+    });
   }
 
   fetch('/api/state', { credentials: 'same-origin' }).then(function (res) { return res.json(); }).then(function (s) {

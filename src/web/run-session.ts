@@ -201,6 +201,7 @@ export class RunSession {
     );
     this.log('info', `run ${this.#runNumber} started: ${describe(params)}`);
     this.#emitState();
+    this.#emit('stats', null);
   }
 
   /** Retargets the users of the running run. */
@@ -230,6 +231,7 @@ export class RunSession {
     this.#historyRows = [];
     this.log('info', 'statistics reset');
     this.#emitState();
+    this.#emit('stats', null);
   }
 
   /** A line for the Logs tab (and the external log). */

@@ -40,8 +40,23 @@ after(async () => {
   await target?.close();
 });
 
+async function text(page: Page, id: string): Promise<string> {
+  return (await page.locator(`#${id}`).textContent()) ?? '';
+}
+
 async function number(page: Page, id: string): Promise<number> {
-  return Number((await page.locator(`#${id}`).textContent())?.replaceAll(',', ''));
+  return Number((await text(page, id)).replaceAll(',', ''));
+}
+
+/** Polls the element's text until `ok` holds (bounded: the page gets updates about once a second). */
+async function waitForText(page: Page, id: string, ok: (text: string) => boolean, timeoutMs = 8000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await text(page, id);
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`#${id} is still "${value}" after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 test('start a run from the page, see numbers move, change users, stop, download the CSV, reset', {
@@ -62,14 +77,10 @@ test('start a run from the page, see numbers move, change users, stop, download 
     await page.screenshot({ path: join(ARTIFACTS, '1-ready.png') });
     await page.click('#start');
 
-    await page.waitForFunction(
-      () => Number(document.getElementById('stat-requests')?.textContent?.replaceAll(',', '')) > 0,
-    );
+    const requests = (t: string) => Number(t.replaceAll(',', ''));
+    await waitForText(page, 'stat-requests', (t) => requests(t) > 0);
     const first = await number(page, 'stat-requests');
-    await page.waitForFunction(
-      (n) => Number(document.getElementById('stat-requests')?.textContent?.replaceAll(',', '')) > n,
-      first,
-    );
+    await waitForText(page, 'stat-requests', (t) => requests(t) > first);
     assert.match((await page.locator('#stat-state').textContent()) ?? '', /running/);
     assert.match((await page.locator('#stats-table tbody').textContent()) ?? '', /Aggregated/);
     await page.screenshot({ path: join(ARTIFACTS, '2-running.png') });
@@ -77,9 +88,7 @@ test('start a run from the page, see numbers move, change users, stop, download 
     await page.click('#show-edit');
     await page.fill('#edit-users', '5');
     await page.click('#update-users');
-    await page.waitForFunction(() => document.getElementById('stat-users')?.textContent === '5', undefined, {
-      timeout: 8000,
-    });
+    await waitForText(page, 'stat-users', (t) => t === '5');
 
     await page.click('[data-tab="charts"]');
     await page.locator('#chart-rps .u-over').waitFor();
@@ -90,9 +99,7 @@ test('start a run from the page, see numbers move, change users, stop, download 
     await page.screenshot({ path: join(ARTIFACTS, '4-users-changed.png') });
 
     await page.click('#stop');
-    await page.waitForFunction(() =>
-      document.getElementById('stat-state')?.textContent?.startsWith('stopped'),
-    );
+    await waitForText(page, 'stat-state', (t) => t.startsWith('stopped'));
     const stoppedAt = await number(page, 'stat-requests');
     assert.ok(stoppedAt > 0);
 
@@ -107,7 +114,7 @@ test('start a run from the page, see numbers move, change users, stop, download 
     await page.screenshot({ path: join(ARTIFACTS, '5-stopped.png') });
 
     await page.click('#reset');
-    await page.waitForFunction(() => document.getElementById('stat-requests')?.textContent === '0');
+    await waitForText(page, 'stat-requests', (t) => t === '0');
   } finally {
     await page.close();
     cli.child.kill('SIGINT');

@@ -204,12 +204,14 @@ export class RunSession {
     this.#emit('stats', null);
   }
 
-  /** Retargets the users of the running run. */
+  /** Retargets the users of the running run; without a spawn rate, at the run's own. */
   setUsers(users: number, spawnRate?: number): void {
     const run = this.#requireRunning('change users');
-    run.setUsers(users, spawnRate);
+    const rate = spawnRate ?? this.#params.spawnRate ?? undefined;
+    if (rate === undefined) run.setUsers(users);
+    else run.setUsers(users, rate);
     this.#targetUsers = users;
-    this.log('info', `users set to ${users}${spawnRate !== undefined ? ` at ${spawnRate}/s` : ''}`);
+    this.log('info', `users set to ${users}${rate !== undefined ? ` at ${rate}/s` : ''}`);
     this.#emitState();
   }
 

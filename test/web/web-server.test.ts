@@ -59,7 +59,11 @@ test('start, change users, reset, stop through the API; wrong states answer 409,
   assert.equal((await post(url, '/api/users', { users: -1 })).status, 400);
   assert.equal((await post(url, '/api/reset')).status, 200);
   assert.equal((await post(url, '/api/stop')).status, 200);
-  assert.deepEqual(runs[0]?.calls, ['setUsers 12', 'resetStats', 'stop']);
+  assert.deepEqual(
+    runs[0]?.calls,
+    ['setUsers 12 3', 'resetStats', 'stop'],
+    "the run's spawn rate by default",
+  );
   assert.equal((await post(url, '/api/stop')).status, 409);
   runs[0]?.end(smallSummary());
   await session.whenIdle();

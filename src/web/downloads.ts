@@ -7,8 +7,17 @@ import { VOLLEY_VERSION } from '../version.ts';
 import type { RunParams } from './live-run.ts';
 import type { RunSession } from './run-session.ts';
 
-/** Renders the HTML report of a summary; swappable so the HTML reporter can be plugged in. */
-export type HtmlReportRenderer = (summary: RunSummary) => string;
+/**
+ * The HTML report of one run: fed every live snapshot (for its charts), rendered on download. Pluggable,
+ * so the UI serves whatever HTML report volley has, without depending on how it is built.
+ */
+export interface HtmlReportBuilder {
+  add(snapshot: StatsSnapshot): void;
+  render(summary: RunSummary): string | Promise<string>;
+}
+
+/** Makes a fresh builder for each run. */
+export type HtmlReportFactory = () => HtmlReportBuilder;
 
 export interface Download {
   filename: string;
@@ -47,11 +56,11 @@ export function isDownloadName(name: string): name is DownloadName {
  * One download, rendered by the same writers as the report files: the final summary once a run ended,
  * the numbers so far while it runs (as Locust's UI does).
  */
-export function renderDownload(
+export async function renderDownload(
   name: DownloadName,
   session: RunSession,
-  htmlReport: HtmlReportRenderer | undefined,
-): Download {
+  htmlReport: HtmlReportBuilder | undefined,
+): Promise<Download> {
   const file = (suffix: string) => `volley_${suffix}`;
   if (name === 'stats_history.csv') {
     return { filename: file('stats_history.csv'), contentType: CSV, body: session.historyCsv() };
@@ -77,7 +86,7 @@ export function renderDownload(
       return {
         filename: file('report.html'),
         contentType: 'text/html; charset=utf-8',
-        body: htmlReport(summary),
+        body: await htmlReport.render(summary),
       };
   }
 }

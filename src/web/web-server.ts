@@ -11,7 +11,8 @@ import {
 } from './access.ts';
 import {
   DownloadUnavailableError,
-  type HtmlReportRenderer,
+  type HtmlReportBuilder,
+  type HtmlReportFactory,
   isDownloadName,
   renderDownload,
 } from './downloads.ts';
@@ -20,7 +21,7 @@ import { renderPage } from './page.ts';
 import { PAGE_SCRIPT } from './page-script.ts';
 import { PAGE_STYLE } from './page-style.ts';
 import { BadRequestError, parseRunParams, parseUsersChange } from './request-params.ts';
-import { type RunSession, SessionStateError } from './run-session.ts';
+import { type LiveStats, type RunSession, SessionStateError, type SessionView } from './run-session.ts';
 import { PACKAGE_ASSETS } from './static-assets.ts';
 
 export interface WebServerOptions {
@@ -33,7 +34,8 @@ export interface WebServerOptions {
   token?: string | null;
   /** Title shown on the page (the scenario). */
   title?: string;
-  htmlReport?: HtmlReportRenderer;
+  /** The HTML report download; without it /download/report.html answers 501. */
+  htmlReport?: HtmlReportFactory;
   /** Live events at most this often per kind (default 500 ms: two a second). */
   minEventIntervalMs?: number;
 }
@@ -69,7 +71,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   }
   const { session } = options;
   const events = new EventStream({ minIntervalMs: options.minEventIntervalMs ?? 500 });
-  const unlisten = listen(session, events);
+  const report = { builder: options.htmlReport?.() as HtmlReportBuilder | undefined };
+  const unlisten = listen(session, events, options.htmlReport, report);
   let port = options.port ?? 8089;
 
   const server: Server = createServer((req, res) => {
@@ -134,7 +137,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       const download = /^\/download\/([\w.]+)$/.exec(path)?.[1];
       if (download !== undefined && isDownloadName(download)) {
         try {
-          const file = renderDownload(download, session, options.htmlReport);
+          const file = await renderDownload(download, session, report.builder);
           res.setHeader('content-disposition', `attachment; filename="${file.filename}"`);
           send(res, 200, file.contentType, file.body);
         } catch (error) {
@@ -213,9 +216,24 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   };
 }
 
-/** Forwards the session's changes to the open pages. */
-function listen(session: RunSession, events: EventStream): () => void {
-  return session.subscribe((event, data) => events.publish(event, data));
+/** Forwards the session's changes to the open pages, and its snapshots to the HTML report of the run. */
+function listen(
+  session: RunSession,
+  events: EventStream,
+  htmlReport: HtmlReportFactory | undefined,
+  report: { builder: HtmlReportBuilder | undefined },
+): () => void {
+  let runNumber = session.view().runNumber;
+  return session.subscribe((event, data) => {
+    events.publish(event, data);
+    if (!htmlReport) return;
+    if (event === 'state' && (data as SessionView).runNumber !== runNumber) {
+      runNumber = (data as SessionView).runNumber;
+      report.builder = htmlReport();
+    } else if (event === 'stats' && data) {
+      report.builder?.add((data as LiveStats).snapshot);
+    }
+  });
 }
 
 function stateBody(session: RunSession): unknown {

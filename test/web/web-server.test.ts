@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+import type { RunSummary } from '../../src/metrics/summary.ts';
 import { RunSession } from '../../src/web/run-session.ts';
 import { startWebServer, WebAuthRequiredError, type WebServer } from '../../src/web/web-server.ts';
 import { smallSnapshot, smallSummary } from '../report/fixtures.ts';
@@ -7,6 +8,17 @@ import { DEFAULT_PARAMS, fakeLauncher } from './fake-launcher.ts';
 import { post, request } from './http-request.ts';
 
 const servers: WebServer[] = [];
+
+/** An HTML report that shows how many snapshots of its run it was fed. */
+function countingReport() {
+  let snapshots = 0;
+  return {
+    add: () => {
+      snapshots += 1;
+    },
+    render: (s: RunSummary) => `<html>${s.aggregated.requests} requests, ${snapshots} snapshots</html>`,
+  };
+}
 after(() => Promise.all(servers.map((s) => s.close())));
 
 async function start(options: { token?: string; htmlReport?: boolean } = {}) {
@@ -18,7 +30,7 @@ async function start(options: { token?: string; htmlReport?: boolean } = {}) {
     token: options.token ?? null,
     title: 'scenario.ts',
     minEventIntervalMs: 50,
-    ...(options.htmlReport ? { htmlReport: (s) => `<html>${s.aggregated.requests}</html>` } : {}),
+    ...(options.htmlReport ? { htmlReport: countingReport } : {}),
   });
   servers.push(server);
   return { server, session, runs, url: server.url };
@@ -160,7 +172,12 @@ test('downloads: Locust CSVs and the JSON of the numbers so far, then of the fin
   const final = JSON.parse((await request(`${url}download/summary.json`)).body);
   assert.deepEqual(final, smallSummary());
   const report = await request(`${url}download/report.html`);
-  assert.equal(report.body, `<html>${smallSummary().aggregated.requests}</html>`);
+  assert.equal(report.body, `<html>${smallSummary().aggregated.requests} requests, 1 snapshots</html>`);
+  // A new run gets a fresh report.
+  await post(url, '/api/start', {});
+  runs[1]?.end(smallSummary());
+  await session.whenIdle();
+  assert.match((await request(`${url}download/report.html`)).body, /, 0 snapshots/);
 });
 
 test('the HTML report answers 501 when no renderer is plugged in', async () => {

@@ -174,7 +174,16 @@ export const PAGE_SCRIPT = String.raw`
     var width = Math.max(300, $('tab-charts').clientWidth - 10);
     var d = chartData();
     var opts = function (title, series) {
-      return { title: title, width: width, height: 220, series: [{}].concat(series), scales: { x: { time: true } } };
+      return {
+        title: title, width: width, height: 200, series: [{}].concat(series), scales: { x: { time: true } },
+        // Whole seconds only: snapshots come once a second.
+        axes: [{
+          incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200],
+          values: function (_u, splits) {
+            return splits.map(function (v) { return new Date(v * 1000).toTimeString().slice(0, 8); });
+          },
+        }, {}],
+      };
     };
     return {
       rps: new uPlot(opts('Total requests per second', [

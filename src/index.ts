@@ -1,4 +1,7 @@
 /** volley's scripting API: what scenario files import from 'volley'. */
+
+export type { LoadShape, ShapeTick } from './engine/load-shape.ts';
+export type { StageOption } from './engine/load-stages.ts';
 export { RequestFailedError, ResponseNotJsonError } from './http/errors.ts';
 export { loadProto, PROTOBUF, type ProtoRoot, type ProtoType } from './http/protobuf.ts';
 export type {

@@ -1,13 +1,22 @@
 /**
  * volley's Node API: what the CLI calls, for tests and tools that drive runs themselves
- * (`import { loadScenario, resolveRunPlan, runLoadTest } from 'volley/node'`).
+ * (`import { loadScenario, resolveRunPlan, runLoadTest, startLoadTest } from 'volley/node'`).
  */
 export { type DemoServer, type DemoServerOptions, startDemoServer } from './demo/server.ts';
 export { parseDuration } from './engine/duration.ts';
+export { PROFILE_NAMES, PROFILES } from './engine/load-profiles.ts';
+export type { LoadShape, ShapeTick } from './engine/load-shape.ts';
+export {
+  type ParsedStages,
+  parseRate,
+  parseStages,
+  type Stage,
+  type StageOption,
+} from './engine/load-stages.ts';
 export { OptionError } from './engine/option-error.ts';
 export { type PlanExtras, parseHost, resolveRunPlan } from './engine/resolve-plan.ts';
-export { runLoadTest } from './engine/run.ts';
-export type { LogLevel, RunLogger, RunPlan } from './engine/run-plan.ts';
+export { type LoadTestRun, runLoadTest, startLoadTest } from './engine/run.ts';
+export type { CapacitySearchPlan, LogLevel, RunLogger, RunPlan } from './engine/run-plan.ts';
 export { type LoadedScenario, loadScenario, ScenarioLoadError } from './engine/scenario-loader.ts';
 export { RunStats } from './metrics/run-stats.ts';
 export type { SampleSink } from './metrics/sink.ts';

@@ -3,7 +3,7 @@ import { extname, resolve } from 'node:path';
 import { OptionError } from '../engine/option-error.ts';
 import { importScript } from '../engine/scenario-loader.ts';
 import type { VolleyOptions } from '../script/options.ts';
-import { envName, type OptionSpec, RUN_OPTIONS } from './option-spec.ts';
+import { envName, FLAG_OPTIONS_SPECS, type OptionSpec, RUN_OPTIONS } from './option-spec.ts';
 
 /** A config file's content: run settings plus the scenario to run. */
 export interface ConfigFile extends VolleyOptions {
@@ -61,7 +61,7 @@ export function splitList(spec: OptionSpec, raw: string): string[] {
 /** VOLLEY_HOST, VOLLEY_USERS, VOLLEY_RUN_TIME, … (the flag's name in upper case). */
 export function readEnvOptions(env: NodeJS.ProcessEnv): VolleyOptions {
   const out: Record<string, unknown> = {};
-  for (const spec of RUN_OPTIONS) {
+  for (const spec of FLAG_OPTIONS_SPECS) {
     const name = envName(spec);
     const raw = env[name];
     if (raw !== undefined && raw !== '') out[spec.key] = coerceOption(spec, raw, name);
@@ -111,6 +111,16 @@ function checkType(spec: OptionSpec, v: unknown, where: string): unknown {
       return v;
     case 'duration':
       if (typeof v !== 'string' && typeof v !== 'number') throw fail('a duration like "30s" or seconds');
+      return v;
+    case 'rate':
+      if (typeof v !== 'string' && typeof v !== 'number') throw fail('a rate like 50 or "3000/m"');
+      return v;
+    case 'stages':
+      if (typeof v !== 'string' && !Array.isArray(v))
+        throw fail('stages like "30s:50,1m:50" or a list of { duration, users | rate }');
+      return v;
+    case 'function':
+      if (typeof v !== 'function') throw fail('a function');
       return v;
     default:
       if (typeof v !== 'string') throw fail('a string');

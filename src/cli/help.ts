@@ -1,5 +1,5 @@
 import { VOLLEY_VERSION } from '../version.ts';
-import { envName, RUN_OPTIONS } from './option-spec.ts';
+import { envName, FLAG_OPTIONS_SPECS } from './option-spec.ts';
 
 export const MAIN_HELP = `volley ${VOLLEY_VERSION}: load-test HTTP APIs with TypeScript scenarios
 
@@ -14,7 +14,7 @@ Example:
 `;
 
 export function runHelp(): string {
-  const rows = RUN_OPTIONS.map((s) => {
+  const rows = FLAG_OPTIONS_SPECS.map((s) => {
     const names = `${s.short ? `-${s.short}, ` : '    '}--${s.flag}${s.arg ? ` ${s.arg}` : ''}`;
     return `  ${names.padEnd(30)} ${s.help}  [${envName(s)}]`;
   });

@@ -1,6 +1,6 @@
 import type { VolleyOptions } from '../script/options.ts';
 
-type Kind = 'string' | 'int' | 'number' | 'bool' | 'list' | 'duration';
+type Kind = 'string' | 'int' | 'number' | 'bool' | 'list' | 'duration' | 'rate' | 'stages' | 'function';
 
 export interface OptionSpec {
   key: keyof VolleyOptions;
@@ -11,6 +11,8 @@ export interface OptionSpec {
   help: string;
   /** VALUE placeholder in --help. */
   arg?: string;
+  /** Only in a scenario's or config file's options (a function): no flag, no VOLLEY_* variable. */
+  scriptOnly?: boolean;
 }
 
 /**
@@ -154,7 +156,79 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     help: 'default request timeout (default 60s)',
   },
   { key: 'verbose', flag: 'verbose', kind: 'bool', help: 'full stack traces for errors' },
+  {
+    key: 'arrivalRate',
+    flag: 'arrival-rate',
+    kind: 'rate',
+    arg: 'N',
+    help: 'open model: N arrivals per second (or N/m), each runs one task',
+  },
+  {
+    key: 'maxUsers',
+    flag: 'max-users',
+    kind: 'int',
+    arg: 'M',
+    help: 'open model: cap on concurrent users; arrivals beyond it are dropped (default 5000)',
+  },
+  {
+    key: 'stages',
+    flag: 'stages',
+    kind: 'stages',
+    arg: 'STAGES',
+    help: 'ramps, e.g. "30s:50,2m:50,30s:0" (users) or "1m:100/s,2m:100/s" (arrival rate)',
+  },
+  {
+    key: 'profile',
+    flag: 'profile',
+    kind: 'string',
+    arg: 'NAME',
+    help: 'preset: smoke, load, stress, spike, soak, breakpoint (see README)',
+  },
+  {
+    key: 'findCapacity',
+    flag: 'find-capacity',
+    kind: 'bool',
+    help: 'raise the arrival rate step by step until a threshold breaks',
+  },
+  {
+    key: 'capacityStart',
+    flag: 'capacity-start',
+    kind: 'rate',
+    arg: 'N',
+    help: 'capacity search: rate of the first step (default 10/s)',
+  },
+  {
+    key: 'capacityStep',
+    flag: 'capacity-step',
+    kind: 'rate',
+    arg: 'N',
+    help: 'capacity search: rate added per step (default: the start rate)',
+  },
+  {
+    key: 'capacityStepTime',
+    flag: 'capacity-step-time',
+    kind: 'duration',
+    arg: 'TIME',
+    help: 'capacity search: length of each step (default 30s)',
+  },
+  {
+    key: 'capacityMax',
+    flag: 'capacity-max',
+    kind: 'rate',
+    arg: 'N',
+    help: 'capacity search: highest rate tried (default 100000/s)',
+  },
+  {
+    key: 'shape',
+    flag: 'shape',
+    kind: 'function',
+    scriptOnly: true,
+    help: 'options.shape = (t) => ({ users, spawnRate } | { rate } | null), ticked each second',
+  },
 ];
+
+/** Settings that can be flags and VOLLEY_* variables (all but functions). */
+export const FLAG_OPTIONS_SPECS: readonly OptionSpec[] = RUN_OPTIONS.filter((s) => !s.scriptOnly);
 
 export function envName(spec: OptionSpec): string {
   return `VOLLEY_${spec.flag.replaceAll('-', '_').toUpperCase()}${spec.key === 'thresholds' ? 'S' : ''}`;

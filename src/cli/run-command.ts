@@ -19,13 +19,13 @@ import {
 import { runHelp } from './help.ts';
 import type { CliIo } from './main.ts';
 import { parseCliArgs } from './main.ts';
-import { RUN_OPTIONS } from './option-spec.ts';
+import { FLAG_OPTIONS_SPECS } from './option-spec.ts';
 import { onSignal } from './signals.ts';
 import { UsageError } from './usage-error.ts';
 
 const FLAG_OPTIONS: ParseArgsOptionsConfig = {
   ...Object.fromEntries(
-    RUN_OPTIONS.map((s) => [
+    FLAG_OPTIONS_SPECS.map((s) => [
       s.flag,
       {
         type: s.kind === 'bool' ? ('boolean' as const) : ('string' as const),
@@ -43,7 +43,7 @@ const FLAG_OPTIONS: ParseArgsOptionsConfig = {
 /** Flag values as typed settings. */
 function flagOptions(values: Record<string, unknown>): VolleyOptions {
   const out: Record<string, unknown> = {};
-  for (const spec of RUN_OPTIONS) {
+  for (const spec of FLAG_OPTIONS_SPECS) {
     const v = values[spec.flag];
     if (v === undefined) continue;
     if (spec.kind === 'bool') out[spec.key] = v;

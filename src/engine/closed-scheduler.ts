@@ -1,59 +1,106 @@
+/** What the closed scheduler drives: start one more user, or retire one. */
+export interface UserSpawner {
+  /** Starts one user; false when no user class can take another (fixed counts full). */
+  spawn(): boolean;
+  /** Retires the most recently started user still running: it finishes its task, then leaves. */
+  retire(): void;
+}
+
+export interface RetargetOptions {
+  /**
+   * true (Locust's ramp-up): the first change happens at once, change i at i / rate seconds.
+   * false (a stage's ramp): change i at (i + 1) / rate, so the last change lands exactly at the ramp's end.
+   */
+  firstAtOnce?: boolean;
+  /** When the ramp starts, performance.now() ms (default now): stages pass their planned start. */
+  atMs?: number;
+}
+
 /**
- * The closed model's ramp-up: starts `target` users at `spawnRate` per second, user i at exactly i / rate
- * seconds after the start (the first at once), batching whatever is due at each timer tick. An infinite
- * rate starts everyone at once.
+ * The closed model's user count: moves from the current number of users to a target at `rate` users per
+ * second (up by spawning, down by retiring), batching whatever is due at each timer tick. An infinite rate
+ * changes everyone at once. Retargeting mid-ramp starts a new ramp from where the count is.
  */
 export class ClosedScheduler {
-  readonly #spawn: () => boolean;
-  readonly #target: number;
-  readonly #rate: number;
-  #spawned = 0;
-  #startedAt = 0;
+  readonly #spawner: UserSpawner;
+  /** Users started minus users retired (users that stopped by themselves still count: they are not replaced). */
+  #current = 0;
+  #target = 0;
+  #rate = Number.POSITIVE_INFINITY;
+  #firstAtOnce = true;
+  #from = 0;
+  #changed = 0;
+  #rampStartMs = 0;
+  #refused = false;
+  #stopped = false;
   #timer: NodeJS.Timeout | null = null;
-  #resolveDone: () => void = () => {};
-  /** Resolves when every user has been started (or spawning was stopped). */
-  readonly done: Promise<void>;
 
-  /** `spawn` starts one user; it returns false when no user class can take another user. */
-  constructor(target: number, spawnRate: number, spawn: () => boolean) {
-    this.#target = target;
-    this.#rate = spawnRate;
-    this.#spawn = spawn;
-    this.done = new Promise((resolve) => {
-      this.#resolveDone = resolve;
-    });
+  constructor(spawner: UserSpawner) {
+    this.#spawner = spawner;
   }
 
-  start(): void {
-    this.#startedAt = performance.now();
+  get current(): number {
+    return this.#current;
+  }
+
+  get target(): number {
+    return this.#target;
+  }
+
+  /** No change pending: the target is reached, or spawning was refused. */
+  get idle(): boolean {
+    return this.#timer === null && (this.#current === this.#target || this.#refused || this.#stopped);
+  }
+
+  retarget(target: number, rate: number, options: RetargetOptions = {}): void {
+    if (this.#stopped) return;
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+      this.#tick(); // whatever was due under the old ramp happens first
+    }
+    this.#target = Math.max(0, Math.floor(target));
+    this.#rate = rate > 0 ? rate : Number.POSITIVE_INFINITY;
+    this.#firstAtOnce = options.firstAtOnce ?? true;
+    this.#from = this.#current;
+    this.#changed = 0;
+    this.#refused = false;
+    this.#rampStartMs = options.atMs ?? performance.now();
     this.#tick();
   }
 
   stop(): void {
+    this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-    this.#resolveDone();
   }
 
   #tick(): void {
     this.#timer = null;
-    const elapsedSec = (performance.now() - this.#startedAt) / 1000;
+    if (this.#stopped) return;
+    const steps = Math.abs(this.#target - this.#from);
+    const up = this.#target > this.#from;
+    const offset = this.#firstAtOnce ? 1 : 0;
+    const elapsedSec = (performance.now() - this.#rampStartMs) / 1000;
     const due =
       this.#rate === Number.POSITIVE_INFINITY
-        ? this.#target
-        : Math.min(this.#target, Math.floor(elapsedSec * this.#rate + 1e-9) + 1);
-    while (this.#spawned < due) {
-      if (!this.#spawn()) {
-        this.stop();
-        return;
+        ? steps
+        : Math.min(steps, Math.max(0, Math.floor(elapsedSec * this.#rate + 1e-9) + offset));
+    while (this.#changed < due && !this.#refused) {
+      if (up) {
+        if (!this.#spawner.spawn()) {
+          this.#refused = true;
+          break;
+        }
+        this.#current += 1;
+      } else {
+        this.#spawner.retire();
+        this.#current -= 1;
       }
-      this.#spawned += 1;
+      this.#changed += 1;
     }
-    if (this.#spawned >= this.#target) {
-      this.stop();
-      return;
-    }
-    const nextAtMs = this.#startedAt + (this.#spawned / this.#rate) * 1000;
+    if (this.#refused || this.#changed >= steps) return;
+    const nextAtMs = this.#rampStartMs + ((this.#changed + 1 - offset) / this.#rate) * 1000;
     this.#timer = setTimeout(() => this.#tick(), Math.max(0, nextAtMs - performance.now()));
   }
 }

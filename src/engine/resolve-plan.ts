@@ -2,8 +2,10 @@ import { parseThreshold } from '../metrics/thresholds.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { VolleyOptions } from '../script/options.ts';
 import { parseDuration } from './duration.ts';
+import { applyProfile } from './load-profiles.ts';
+import { parseRate, parseStages } from './load-stages.ts';
 import { OptionError } from './option-error.ts';
-import type { RunLogger, RunPlan } from './run-plan.ts';
+import type { CapacitySearchPlan, RunLogger, RunPlan } from './run-plan.ts';
 import type { LoadedScenario } from './scenario-loader.ts';
 import { selectTasks } from './task-picker.ts';
 
@@ -39,11 +41,18 @@ function positiveInt(value: number | undefined, what: string, min: number): numb
  * Turns merged options and a loaded scenario into a validated RunPlan. Every error is an OptionError
  * (or ThresholdSyntaxError) with a one-line message naming the setting.
  */
+/** Default --max-users: generous, but a runaway target cannot make the client start users without end. */
+export const DEFAULT_MAX_USERS = 5000;
+
+/** Capacity search defaults when the breakpoint profile or --find-capacity gives no thresholds. */
+export const DEFAULT_CAPACITY_THRESHOLDS = ['p95<500', 'fail_ratio<0.01'];
+
 export function resolveRunPlan(
-  options: VolleyOptions,
+  rawOptions: VolleyOptions,
   scenario: LoadedScenario,
   extras: PlanExtras = {},
 ): RunPlan {
+  const options = applyProfile(rawOptions);
   const hostless = scenario.userClasses.filter((c) => !c.host);
   if (!options.host && hostless.length > 0) {
     throw new OptionError(
@@ -75,13 +84,15 @@ export function resolveRunPlan(
   if (!Number.isInteger(exitCodeOnError) || exitCodeOnError < 0 || exitCodeOnError > 255) {
     throw new OptionError(`--exit-code-on-error: expected 0..255, got ${exitCodeOnError}`);
   }
+  const load = resolveLoadModel(options, users);
   const timeoutSec = options.timeout !== undefined ? parseDuration(options.timeout, '--timeout') : 60;
   if (timeoutSec <= 0) throw new OptionError('--timeout: must be longer than 0s');
   return {
     scenario: scenario.path,
     userClasses: withTasks,
     host,
-    users,
+    loadModel: load.loadModel,
+    users: load.loadModel === 'open' ? 0 : users,
     spawnRate,
     runTimeSec,
     iterations,
@@ -89,14 +100,66 @@ export function resolveRunPlan(
     excludeTags,
     stopTimeoutSec:
       options.stopTimeout !== undefined ? parseDuration(options.stopTimeout, '--stop-timeout') : 0,
-    thresholds: (options.thresholds ?? []).map((t) => parseThreshold(t)),
+    thresholds: (options.thresholds?.length
+      ? options.thresholds
+      : load.capacity
+        ? DEFAULT_CAPACITY_THRESHOLDS
+        : []
+    ).map((t) => parseThreshold(t)),
     seed,
     exitCodeOnError,
     insecure: options.insecure ?? false,
     requestTimeoutMs: timeoutSec * 1000,
+    arrivalRate: load.arrivalRate,
+    maxUsers: load.maxUsers,
+    stages: load.stages,
+    shape: options.shape ?? null,
+    capacity: load.capacity,
+    profile: options.profile ?? null,
     reporters: extras.reporters ?? [],
     command: extras.command ?? '',
     ...(extras.signal ? { signal: extras.signal } : {}),
     ...(extras.log ? { log: extras.log } : {}),
+  };
+}
+
+/** The load model from --arrival-rate, --stages, --find-capacity and friends. */
+function resolveLoadModel(
+  options: VolleyOptions,
+  users: number,
+): Pick<RunPlan, 'loadModel' | 'arrivalRate' | 'maxUsers' | 'stages' | 'capacity'> {
+  const stages = options.stages !== undefined ? parseStages(options.stages) : null;
+  const arrivalRate =
+    options.arrivalRate !== undefined ? parseRate(options.arrivalRate, '--arrival-rate') : null;
+  const maxUsers = positiveInt(options.maxUsers, '--max-users', 1) ?? DEFAULT_MAX_USERS;
+  if (options.shape !== undefined && typeof options.shape !== 'function')
+    throw new OptionError('shape: expected a function (t) => ({ users, spawnRate } | { rate } | null)');
+  let capacity: CapacitySearchPlan | null = null;
+  if (options.findCapacity) {
+    if (stages || options.shape)
+      throw new OptionError('--find-capacity: cannot be combined with --stages or a shape');
+    const startRate = parseRate(options.capacityStart ?? 10, '--capacity-start');
+    const stepRate = parseRate(options.capacityStep ?? startRate, '--capacity-step');
+    const stepDurationSec = parseDuration(options.capacityStepTime ?? '30s', '--capacity-step-time');
+    const maxRate = parseRate(options.capacityMax ?? 100_000, '--capacity-max');
+    if (startRate <= 0) throw new OptionError('--capacity-start: must be more than 0 arrivals per second');
+    if (stepRate <= 0) throw new OptionError('--capacity-step: must be more than 0 arrivals per second');
+    if (stepDurationSec <= 0) throw new OptionError('--capacity-step-time: must be longer than 0s');
+    capacity = { startRate, stepRate, stepDurationSec, maxRate };
+  }
+  const open = capacity !== null || arrivalRate !== null || stages?.kind === 'rate';
+  if (open && stages?.kind === 'users')
+    throw new OptionError('--stages: with --arrival-rate, give stage targets as rates, e.g. 30s:100/s');
+  if (options.iterations !== undefined && open)
+    throw new OptionError(
+      '--iterations: only for the closed model (users); the open model runs one task per arrival',
+    );
+  void users;
+  return {
+    loadModel: open ? 'open' : 'closed',
+    arrivalRate: open ? (arrivalRate ?? 0) : null,
+    maxUsers,
+    stages: stages?.stages ?? null,
+    capacity,
   };
 }

@@ -1,6 +1,19 @@
 import type { Threshold } from '../metrics/thresholds.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { AnyUserClass } from '../script/user.ts';
+import type { LoadShape } from './load-shape.ts';
+import type { Stage } from './load-stages.ts';
+
+/** --find-capacity: raise the arrival rate step by step until a threshold breaks. */
+export interface CapacitySearchPlan {
+  /** Arrivals per second of the first step. */
+  startRate: number;
+  /** Added to the rate at each step. */
+  stepRate: number;
+  stepDurationSec: number;
+  /** The search ends after the step at this rate even if nothing broke. */
+  maxRate: number;
+}
 
 export type LogLevel = 'info' | 'warn' | 'error';
 export type RunLogger = (level: LogLevel, message: string) => void;
@@ -11,6 +24,9 @@ export interface RunPlan {
   scenario: string;
   userClasses: readonly AnyUserClass[];
   host: string;
+  /** "closed": `users` loop over tasks; "open": arrivals at `arrivalRate` (or rate stages), one task each. */
+  loadModel: 'closed' | 'open';
+  /** Closed model: users to start (0 in the open model). */
   users: number;
   /** Users started per second; Infinity starts them all at once. */
   spawnRate: number;
@@ -28,6 +44,18 @@ export interface RunPlan {
   reporters: readonly Reporter[];
   /** The command line, for reports. */
   command: string;
+  /** Open model: arrivals per second at the start (before any stages); null in the closed model. */
+  arrivalRate: number | null;
+  /** Open model: the cap on concurrent virtual users; an arrival finding none free is dropped. */
+  maxUsers: number;
+  /** Ramps of users (closed model) or of arrivals per second (open model); null: none. */
+  stages: readonly Stage[] | null;
+  /** options.shape: ticked each second; null: none. */
+  shape: LoadShape | null;
+  /** --find-capacity (and --profile breakpoint); null: no search. */
+  capacity: CapacitySearchPlan | null;
+  /** --profile name, for reports; null: none. */
+  profile: string | null;
   /** Aborting it stops the run cleanly (reports are still written). */
   signal?: AbortSignal;
   log?: RunLogger;

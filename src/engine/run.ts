@@ -1,37 +1,43 @@
 import { createHttpClient } from '../http/client.ts';
 import { HttpTransport } from '../http/transport.ts';
 import { RunStats } from '../metrics/run-stats.ts';
-import type { SampleSink } from '../metrics/sink.ts';
-import type { RunSummary } from '../metrics/summary.ts';
+import type { ArrivalSnapshot, ArrivalSummary, RunSummary, StatsSnapshot } from '../metrics/summary.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { resetUniqueValues } from '../script/unique.ts';
 import type { AnyUserClass } from '../script/user.ts';
 import { VOLLEY_VERSION } from '../version.ts';
+import { ArrivalScheduler } from './arrival-scheduler.ts';
+import { CapacitySearch } from './capacity-search.ts';
 import { ClosedScheduler } from './closed-scheduler.ts';
-import { createRandom, deriveSeed } from './rng.ts';
+import { driveShape } from './load-shape.ts';
+import { stagesDurationSec } from './load-stages.ts';
+import { createRandom, deriveSeed, type Random } from './rng.ts';
 import type { RunLogger, RunPlan } from './run-plan.ts';
 import { createTaskPicker, selectTasks, type TaskPicker } from './task-picker.ts';
 import { UserDistribution } from './user-distribution.ts';
+import { RunSinks, UserSink } from './user-sink.ts';
 import { VirtualUserRunner, type VuContext } from './virtual-user.ts';
+
+/** A run in progress, and the handles to steer it (the web UI drives runs through this). */
+export interface LoadTestRun {
+  readonly done: Promise<RunSummary>;
+  /** Closed model: retarget the number of users, started/stopped at spawnRate per second (Infinity = at once). Users removed finish their current task first. */
+  setUsers(users: number, spawnRate?: number): void;
+  /** Open model: change the arrival rate (per second). */
+  setArrivalRate(rate: number): void;
+  /** Ends the run like an external stop signal; reports are still written. */
+  stop(): void;
+  /** Clears all statistics (Locust's "reset stats"), run keeps going. */
+  resetStats(): void;
+  /** Live numbers now. */
+  snapshot(): StatsSnapshot;
+  /** Running users per user-class name, for "current user ratio". */
+  usersByClass(): Record<string, number>;
+}
 
 const defaultLog: RunLogger = (level, message) => {
   process.stderr.write(`${level === 'info' ? '' : `${level}: `}${message}\n`);
 };
-
-/** Stops counting samples once the run has ended, so requests cut off at the stop are not recorded. */
-class GatedSink implements SampleSink {
-  open = true;
-  readonly #target: SampleSink;
-  constructor(target: SampleSink) {
-    this.#target = target;
-  }
-  request(method: string, name: string, ms: number, bytes: number, error: string | null): void {
-    if (this.open) this.#target.request(method, name, ms, bytes, error);
-  }
-  exception(error: unknown): void {
-    if (this.open) this.#target.exception(error);
-  }
-}
 
 /** Calls one hook on every reporter; a reporter that throws is reported once and dropped from that hook. */
 async function notify<K extends 'onStart' | 'onSnapshot' | 'onEnd'>(
@@ -54,157 +60,558 @@ async function notify<K extends 'onStart' | 'onSnapshot' | 'onEnd'>(
   }
 }
 
-/**
- * Runs a closed-model load test to the end and returns its summary: spawns users, runs them for the
- * run time or their iterations, stops them honouring the stop timeout, then hands the final numbers
- * to every reporter. Never throws for what a scenario does.
- */
-export async function runLoadTest(plan: RunPlan): Promise<RunSummary> {
-  const log = plan.log ?? defaultLog;
-  const stats = new RunStats();
-  const sink = new GatedSink(stats);
-  const transport = new HttpTransport({ connections: Math.max(1, plan.users), insecure: plan.insecure });
-  const stopController = new AbortController();
-  const reporterFailures = new Set<string>();
-  const seed = plan.seed ?? Math.floor(Math.random() * 2 ** 32);
-  resetUniqueValues(plan.seed);
-
+/** One running virtual user. */
+interface UserSlot {
   // biome-ignore lint/suspicious/noExplicitAny: state types vary per class
-  const pickers = new Map<AnyUserClass, () => TaskPicker<any>>();
-  for (const cls of plan.userClasses) {
-    const tasks = selectTasks(cls, plan.tags, plan.excludeTags);
-    if (tasks.length > 0) pickers.set(cls, createTaskPicker(tasks, cls.sequential));
-  }
-  const distribution = new UserDistribution([...pickers.keys()]);
-  const ctx: VuContext = { sink, signal: stopController.signal, iterations: plan.iterations, log };
-  const running = new Set<Promise<void>>();
-  let peakUsers = 0;
-  let spawningDone = false;
-  let nextId = 1;
-  let stopReason = 'run-time';
-  let allUsersDone: () => void = () => {};
-  const allUsersDonePromise = new Promise<void>((resolve) => {
-    allUsersDone = resolve;
-  });
+  readonly vu: VirtualUserRunner<any>;
+  readonly cls: AnyUserClass;
+  readonly sink: UserSink;
+  /** Open model: hands the user its next arrival (null: leave). Set while the user is idle. */
+  wake: ((intendedMs: number | null) => void) | null;
+  /** Open model: made to leave to free its place under the cap (already uncounted). */
+  evicted?: boolean;
+}
 
-  const spawnUser = (): boolean => {
-    const cls = distribution.next();
-    if (!cls) return false;
-    const picker = pickers.get(cls);
-    if (!picker) return false;
-    const id = nextId++;
+/** Arrival counts at the last stats reset, so rates cover the same span as the statistics. */
+interface ArrivalBaseline {
+  atMs: number;
+  scheduled: number;
+  launched: number;
+  dropped: number;
+  due: number;
+}
+
+/**
+ * Runs a load test to the end and returns its summary: users (closed model) or arrivals on a schedule
+ * (open model), with stages, a shape or a capacity search steering them; stops honouring the stop
+ * timeout, then hands the final numbers to every reporter. Never throws for what a scenario does.
+ */
+export function runLoadTest(plan: RunPlan): Promise<RunSummary> {
+  return startLoadTest(plan).done;
+}
+
+/** Starts a load test and returns at once with the handles to steer it; `done` gives the summary. */
+export function startLoadTest(plan: RunPlan): LoadTestRun {
+  return new LoadTest(plan);
+}
+
+class LoadTest implements LoadTestRun {
+  readonly done: Promise<RunSummary>;
+  readonly #plan: RunPlan;
+  readonly #log: RunLogger;
+  readonly #stats = new RunStats();
+  readonly #sinks: RunSinks;
+  readonly #transport: HttpTransport;
+  readonly #stopController = new AbortController();
+  readonly #seed: number;
+  // biome-ignore lint/suspicious/noExplicitAny: state types vary per class
+  readonly #pickers = new Map<AnyUserClass, () => TaskPicker<any>>();
+  readonly #distribution: UserDistribution<unknown>;
+  readonly #ctx: VuContext;
+  /** Every user alive (closed and open). */
+  readonly #running = new Set<UserSlot>();
+  /** Every user's settled promise, to wait for at the stop. */
+  readonly #finishing = new Set<Promise<void>>();
+  /** Closed users in start order: ramp-downs retire the newest first. */
+  #closedUsers: UserSlot[] = [];
+  /** Classes of retired closed users, re-added first on the next ramp-up so the class ratio holds. */
+  readonly #respawn: AnyUserClass[] = [];
+  readonly #closed: ClosedScheduler;
+  /** Open model: idle users per class, and how many open users exist. */
+  readonly #idle = new Map<AnyUserClass, UserSlot[]>();
+  #openUsers = 0;
+  #arrivals: ArrivalScheduler | null = null;
+  #launched = 0;
+  #dropped = 0;
+  #baseline: ArrivalBaseline = { atMs: 0, scheduled: 0, launched: 0, dropped: 0, due: 0 };
+  #uncorrected: RunStats | null = null;
+  #iterations: RunStats | null = null;
+  #capacity: CapacitySearch | null = null;
+  readonly #classRandom: Random;
+  readonly #classWeights: { cls: AnyUserClass; cumulative: number }[] = [];
+  #peakUsers = 0;
+  #nextId = 1;
+  #startMs = 0;
+  #started = false;
+  #stopping = false;
+  /** API calls made before the run started, applied when it does. */
+  readonly #pending: (() => void)[] = [];
+  #endReason: string | null = null;
+  #resolveEnd: () => void = () => {};
+  readonly #ended = new Promise<void>((resolve) => {
+    this.#resolveEnd = resolve;
+  });
+  readonly #stopDrivers: (() => void)[] = [];
+
+  constructor(plan: RunPlan) {
+    this.#plan = plan;
+    this.#log = plan.log ?? defaultLog;
+    this.#sinks = new RunSinks(this.#stats);
+    this.#transport = new HttpTransport({ connections: connectionsFor(plan), insecure: plan.insecure });
+    this.#seed = plan.seed ?? Math.floor(Math.random() * 2 ** 32);
+    resetUniqueValues(plan.seed);
+    for (const cls of plan.userClasses) {
+      const tasks = selectTasks(cls, plan.tags, plan.excludeTags);
+      if (tasks.length > 0) this.#pickers.set(cls, createTaskPicker(tasks, cls.sequential));
+    }
+    this.#distribution = new UserDistribution([...this.#pickers.keys()]);
+    this.#ctx = {
+      sink: this.#sinks,
+      signal: this.#stopController.signal,
+      iterations: plan.iterations,
+      log: this.#log,
+    };
+    this.#closed = new ClosedScheduler({
+      spawn: () => this.#spawnClosed(),
+      retire: () => this.#retireClosed(),
+    });
+    this.#classRandom = createRandom(deriveSeed(this.#seed, 0));
+    let cumulative = 0;
+    const classes = [...this.#pickers.keys()];
+    const weightOf = (cls: AnyUserClass) => (classes.some((c) => c.weight > 0) ? cls.weight : 1);
+    for (const cls of classes) {
+      cumulative += weightOf(cls);
+      this.#classWeights.push({ cls, cumulative });
+    }
+    this.done = this.#run();
+  }
+
+  setUsers(users: number, spawnRate = Number.POSITIVE_INFINITY): void {
+    if (!Number.isFinite(users) || users < 0)
+      throw new RangeError(`setUsers: users must be ≥ 0, got ${users}`);
+    this.#whenStarted(() => this.#closed.retarget(users, spawnRate));
+  }
+
+  setArrivalRate(rate: number): void {
+    if (!Number.isFinite(rate) || rate < 0)
+      throw new RangeError(`setArrivalRate: rate must be ≥ 0, got ${rate}`);
+    this.#whenStarted(() => this.#openArrivals().setRate(rate));
+  }
+
+  stop(): void {
+    this.#end('stopped');
+  }
+
+  resetStats(): void {
+    this.#stats.reset();
+    this.#uncorrected?.reset();
+    this.#iterations?.reset();
+    const arrivals = this.#arrivals;
+    this.#baseline = {
+      atMs: performance.now(),
+      scheduled: arrivals?.scheduled ?? 0,
+      launched: this.#launched,
+      dropped: this.#dropped,
+      due: arrivals?.dueBy() ?? 0,
+    };
+  }
+
+  snapshot(): StatsSnapshot {
+    const snapshot = this.#stats.snapshot(this.#running.size);
+    const arrivals = this.#arrivalSnapshot();
+    return arrivals ? { ...snapshot, arrivals } : snapshot;
+  }
+
+  usersByClass(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const cls of this.#pickers.keys()) counts[cls.name] = 0;
+    for (const slot of this.#running) counts[slot.cls.name] = (counts[slot.cls.name] ?? 0) + 1;
+    return counts;
+  }
+
+  #whenStarted(action: () => void): void {
+    if (this.#stopping) return;
+    if (this.#started) action();
+    else this.#pending.push(action);
+  }
+
+  #end(reason: string): void {
+    if (this.#endReason !== null) return;
+    this.#endReason = reason;
+    this.#resolveEnd();
+  }
+
+  async #run(): Promise<RunSummary> {
+    const plan = this.#plan;
+    const failures = new Set<string>();
+    const startedAt = new Date();
+    await notify(
+      plan.reporters,
+      'onStart',
+      {
+        scenario: plan.scenario,
+        host: plan.host,
+        plannedDurationSec: plannedDurationSec(plan),
+        users: plan.users,
+        startedAt,
+      },
+      this.#log,
+      failures,
+    );
+    this.#stats.start();
+    this.#startMs = performance.now();
+    this.#baseline.atMs = this.#startMs;
+    this.#started = true;
+    this.#startLoad();
+    for (const action of this.#pending.splice(0)) action();
+    this.#checkAllUsersGone();
+    const snapshotTimer = setInterval(() => {
+      void notify(plan.reporters, 'onSnapshot', this.snapshot(), this.#log, failures);
+    }, 1000);
+
+    let runTimer: NodeJS.Timeout | undefined;
+    const runTimeSec = plan.runTimeSec ?? (plan.stages ? stagesDurationSec(plan.stages) : null);
+    if (runTimeSec !== null) {
+      const reason = plan.runTimeSec === null ? 'stages' : 'run-time';
+      runTimer = setTimeout(
+        () => this.#end(reason),
+        Math.max(0, this.#startMs + runTimeSec * 1000 - performance.now()),
+      );
+    }
+    const external = plan.signal;
+    const onExternalStop = () => this.#end('signal');
+    if (external) {
+      if (external.aborted) this.#end('signal');
+      else external.addEventListener('abort', onExternalStop, { once: true });
+    }
+    await this.#ended;
+    clearTimeout(runTimer);
+    external?.removeEventListener('abort', onExternalStop);
+
+    // Stop: no new users or arrivals, wake sleeping and idle users, give busy ones the stop timeout.
+    this.#stopping = true;
+    const stopMs = performance.now();
+    for (const stopDriver of this.#stopDrivers) stopDriver();
+    this.#closed.stop();
+    this.#arrivals?.stop();
+    this.#stopController.abort();
+    for (const list of this.#idle.values()) for (const slot of list.splice(0)) slot.wake?.(null);
+    if (this.#finishing.size > 0 && plan.stopTimeoutSec > 0) {
+      let graceTimer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.#finishing]),
+        new Promise((resolve) => {
+          graceTimer = setTimeout(resolve, plan.stopTimeoutSec * 1000);
+        }),
+      ]);
+      clearTimeout(graceTimer);
+    }
+    this.#sinks.open = false;
+    clearInterval(snapshotTimer);
+    this.#capacity?.stop();
+    const endedAt = new Date();
+    this.#stats.stop();
+    this.#uncorrected?.stop();
+    this.#iterations?.stop();
+    let summary = this.#stats.summary(
+      {
+        volleyVersion: VOLLEY_VERSION,
+        scenario: plan.scenario,
+        host: plan.host,
+        command: plan.command,
+        startedAt: startedAt.toISOString(),
+        endedAt: endedAt.toISOString(),
+        durationSec: (endedAt.getTime() - startedAt.getTime()) / 1000,
+        peakUsers: this.#peakUsers,
+        seed: plan.seed,
+        stopReason: this.#endReason ?? 'error',
+        loadModel: plan.loadModel,
+        profile: plan.profile,
+      },
+      plan.thresholds,
+      { exitCodeOnError: plan.exitCodeOnError },
+    );
+    const arrivals = this.#arrivalSummary(stopMs);
+    if (arrivals) summary = { ...summary, arrivals };
+    if (this.#capacity) {
+      const capacity = this.#capacity.summary();
+      const found = capacity.sustainableRate !== null;
+      summary = {
+        ...summary,
+        capacity,
+        passed: found,
+        exitCode: found ? 0 : Math.max(1, plan.exitCodeOnError),
+      };
+    }
+    this.#uncorrected?.dispose();
+    this.#iterations?.dispose();
+    await this.#transport.destroy();
+    await notify(plan.reporters, 'onEnd', summary, this.#log, failures);
+    return summary;
+  }
+
+  /** The plan's initial load: stages, a shape, a capacity search, or plain users / arrival rate. */
+  #startLoad(): void {
+    const plan = this.#plan;
+    const control = {
+      setUsers: (users: number, spawnRate?: number) =>
+        this.#closed.retarget(users, spawnRate ?? Number.POSITIVE_INFINITY),
+      setArrivalRate: (rate: number) => this.#openArrivals().setRate(rate),
+      end: (reason: string) => this.#end(reason),
+      log: (level: 'warn' | 'error', message: string) => this.#log(level, message),
+    };
+    if (plan.loadModel === 'closed') {
+      if (plan.stages) this.#driveUserStages(plan.stages);
+      else if (!plan.shape) this.#closed.retarget(plan.users, plan.spawnRate);
+    } else if (plan.capacity) {
+      const arrivals = this.#openArrivals();
+      this.#capacity = new CapacitySearch(plan.capacity, plan.thresholds, {
+        planRate: (rate, atMs) => arrivals.plan([{ durationSec: 0, rate }], atMs),
+        end: (reason) => this.#end(reason),
+      });
+      this.#capacity.start(this.#startMs);
+    } else {
+      const arrivals = this.#openArrivals();
+      const ramps = [{ durationSec: 0, rate: plan.arrivalRate ?? 0 }];
+      for (const stage of plan.stages ?? [])
+        ramps.push({ durationSec: stage.durationSec, rate: stage.target });
+      arrivals.plan(ramps, this.#startMs);
+    }
+    if (plan.shape) this.#stopDrivers.push(driveShape(plan.shape, control, this.#startMs));
+  }
+
+  /** Closed-model stages: each ramps linearly to its target, the last change landing on the stage's end. */
+  #driveUserStages(stages: NonNullable<RunPlan['stages']>): void {
+    let atSec = 0;
+    let from = 0;
+    const timers: NodeJS.Timeout[] = [];
+    for (const stage of stages) {
+      const atMs = this.#startMs + atSec * 1000;
+      const steps = Math.abs(stage.target - from);
+      const rate = stage.durationSec > 0 && steps > 0 ? steps / stage.durationSec : Number.POSITIVE_INFINITY;
+      const apply = () => this.#closed.retarget(stage.target, rate, { firstAtOnce: false, atMs });
+      if (atSec === 0) apply();
+      else timers.push(setTimeout(apply, Math.max(0, atMs - performance.now())));
+      atSec += stage.durationSec;
+      from = stage.target;
+    }
+    this.#stopDrivers.push(() => {
+      for (const t of timers) clearTimeout(t);
+    });
+  }
+
+  #openArrivals(): ArrivalScheduler {
+    if (this.#arrivals) return this.#arrivals;
+    const arrivals = new ArrivalScheduler((intendedMs) => this.#launchArrival(intendedMs));
+    this.#arrivals = arrivals;
+    this.#uncorrected = new RunStats();
+    this.#uncorrected.start();
+    this.#iterations = new RunStats();
+    this.#iterations.start();
+    this.#sinks.uncorrected = this.#uncorrected;
+    arrivals.start(this.#startMs);
+    return arrivals;
+  }
+
+  #newUser(cls: AnyUserClass): UserSlot {
+    const picker = this.#pickers.get(cls);
+    if (!picker) throw new Error(`no tasks for user class ${cls.name}`);
+    const id = this.#nextId++;
+    const sink = new UserSink(this.#sinks);
     const http = createHttpClient({
-      baseUrl: cls.host ?? plan.host,
-      transport,
+      baseUrl: cls.host ?? this.#plan.host,
+      transport: this.#transport,
       sink,
-      timeoutMs: plan.requestTimeoutMs,
+      timeoutMs: this.#plan.requestTimeoutMs,
       headers: { ...cls.headers },
     });
-    const vu = new VirtualUserRunner(id, cls, picker(), http, createRandom(deriveSeed(seed, id)), ctx);
-    const done: Promise<void> = vu.run().finally(() => {
-      running.delete(done);
-      if (running.size === 0 && spawningDone) allUsersDone();
+    const vu = new VirtualUserRunner(id, cls, picker(), http, createRandom(deriveSeed(this.#seed, id)), {
+      ...this.#ctx,
+      sink,
     });
-    running.add(done);
-    peakUsers = Math.max(peakUsers, running.size);
+    const slot: UserSlot = { vu, cls, sink, wake: null };
+    this.#running.add(slot);
+    this.#peakUsers = Math.max(this.#peakUsers, this.#running.size);
+    return slot;
+  }
+
+  /** Tracks a user's life; when it ends, it leaves the running set. */
+  #track(slot: UserSlot, life: Promise<void>): void {
+    const done: Promise<void> = life.finally(() => {
+      this.#running.delete(slot);
+      this.#finishing.delete(done);
+      this.#checkAllUsersGone();
+    });
+    this.#finishing.add(done);
+  }
+
+  #spawnClosed(): boolean {
+    const cls = this.#respawn.pop() ?? this.#distribution.next();
+    if (!cls || this.#stopping) return false;
+    const slot = this.#newUser(cls as AnyUserClass);
+    this.#closedUsers.push(slot);
+    this.#track(
+      slot,
+      slot.vu.run().finally(() => {
+        const i = this.#closedUsers.indexOf(slot);
+        if (i !== -1) this.#closedUsers.splice(i, 1);
+      }),
+    );
     return true;
-  };
+  }
 
-  const scheduler = new ClosedScheduler(plan.users, plan.spawnRate, spawnUser);
-  const startedAt = new Date();
-  await notify(
-    plan.reporters,
-    'onStart',
-    {
-      scenario: plan.scenario,
-      host: plan.host,
-      plannedDurationSec: plan.runTimeSec,
-      users: plan.users,
-      startedAt,
-    },
-    log,
-    reporterFailures,
-  );
+  /** Ramp-down: the newest closed user finishes its task (within the stop timeout) and leaves. */
+  #retireClosed(): void {
+    const slot = this.#closedUsers.pop();
+    if (!slot) return;
+    this.#respawn.push(slot.cls);
+    slot.vu.retire();
+    const abandon = () => {
+      // Past the stop timeout: what the user still does is not counted, and it no longer counts as running.
+      slot.sink.open = false;
+      this.#running.delete(slot);
+    };
+    const timeoutSec = this.#plan.stopTimeoutSec;
+    if (timeoutSec <= 0) {
+      // Like Locust without --stop-timeout: a sleeping user leaves at once, a busy one is cut off.
+      queueMicrotask(() => {
+        if (this.#running.has(slot)) abandon();
+      });
+    } else {
+      const timer = setTimeout(() => {
+        if (this.#running.has(slot)) abandon();
+      }, timeoutSec * 1000);
+      timer.unref();
+    }
+  }
 
-  stats.start();
-  scheduler.start();
-  void scheduler.done.then(() => {
-    spawningDone = true;
-    if (running.size === 0) allUsersDone();
-  });
+  /** A plain closed run ends when all its users have stopped by themselves (iterations, vu.stop()). */
+  #checkAllUsersGone(): void {
+    const plan = this.#plan;
+    const plainClosed = plan.loadModel === 'closed' && !plan.stages && !plan.shape && this.#arrivals === null;
+    if (!plainClosed || !this.#started || this.#running.size > 0) return;
+    if (this.#closed.idle && this.#closed.target > 0) {
+      this.#end(plan.iterations !== null ? 'iterations' : 'all-users-stopped');
+    }
+  }
 
-  const snapshotTimer = setInterval(() => {
-    void notify(plan.reporters, 'onSnapshot', stats.snapshot(running.size), log, reporterFailures);
-  }, 1000);
+  #pickClass(): AnyUserClass {
+    const total = this.#classWeights.at(-1)?.cumulative ?? 0;
+    const r = this.#classRandom() * total;
+    for (const w of this.#classWeights) if (r < w.cumulative) return w.cls;
+    return this.#classWeights.at(-1)!.cls;
+  }
 
-  // Wait for the first of: run time over, every user finished, an external stop.
-  let runTimer: NodeJS.Timeout | undefined;
-  const endTriggers: Promise<void>[] = [
-    allUsersDonePromise.then(() => {
-      stopReason = plan.iterations !== null ? 'iterations' : 'all-users-stopped';
-    }),
-  ];
-  if (plan.runTimeSec !== null) {
-    const runTimeSec = plan.runTimeSec;
-    endTriggers.push(
-      new Promise<void>((resolve) => {
-        runTimer = setTimeout(resolve, runTimeSec * 1000);
-      }).then(() => {
-        stopReason = 'run-time';
+  /** One arrival: a free user of a class chosen by weight runs one task; none free under the cap: dropped. */
+  #launchArrival(intendedMs: number): void {
+    if (this.#stopping) return;
+    const cls = this.#pickClass();
+    const idle = this.#idle.get(cls)?.pop();
+    if (idle) {
+      this.#launched += 1;
+      const wake = idle.wake;
+      idle.wake = null;
+      wake?.(intendedMs);
+      return;
+    }
+    if (this.#openUsers >= this.#plan.maxUsers && !this.#evictIdleUser()) {
+      this.#dropped += 1;
+      this.#capacity?.dropped(intendedMs);
+      return;
+    }
+    this.#launched += 1;
+    this.#openUsers += 1;
+    const slot = this.#newUser(cls);
+    this.#track(
+      slot,
+      this.#openUser(slot, intendedMs).finally(() => {
+        if (!slot.evicted) this.#openUsers -= 1;
       }),
     );
   }
-  let onExternalStop: (() => void) | undefined;
-  if (plan.signal) {
-    const external = plan.signal;
-    endTriggers.push(
-      new Promise<void>((resolve) => {
-        onExternalStop = () => resolve();
-        if (external.aborted) resolve();
-        else external.addEventListener('abort', onExternalStop, { once: true });
-      }).then(() => {
-        stopReason = 'signal';
-      }),
-    );
-  }
-  await Promise.race(endTriggers);
-  if (runTimer) clearTimeout(runTimer);
-  if (plan.signal && onExternalStop) plan.signal.removeEventListener('abort', onExternalStop);
 
-  // Stop: no new users, wake sleeping users, give busy ones the stop timeout to finish their task.
-  scheduler.stop();
-  stopController.abort();
-  if (running.size > 0 && plan.stopTimeoutSec > 0) {
-    let graceTimer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled([...running]),
-      new Promise((resolve) => {
-        graceTimer = setTimeout(resolve, plan.stopTimeoutSec * 1000);
-      }),
-    ]);
-    clearTimeout(graceTimer);
+  /** At the cap, an idle user of another class leaves to make room. */
+  #evictIdleUser(): boolean {
+    for (const list of this.#idle.values()) {
+      const slot = list.pop();
+      if (slot) {
+        const wake = slot.wake;
+        slot.wake = null;
+        wake?.(null);
+        slot.evicted = true;
+        this.#openUsers -= 1; // its place is taken now; its life's end must not count it again
+        return true;
+      }
+    }
+    return false;
   }
-  sink.open = false;
-  clearInterval(snapshotTimer);
-  const endedAt = new Date();
-  stats.stop();
-  const summary = stats.summary(
-    {
-      volleyVersion: VOLLEY_VERSION,
-      scenario: plan.scenario,
-      host: plan.host,
-      command: plan.command,
-      startedAt: startedAt.toISOString(),
-      endedAt: endedAt.toISOString(),
-      durationSec: (endedAt.getTime() - startedAt.getTime()) / 1000,
-      peakUsers,
-      seed: plan.seed,
-      stopReason,
-    },
-    plan.thresholds,
-    { exitCodeOnError: plan.exitCodeOnError },
-  );
-  await transport.destroy();
-  await notify(plan.reporters, 'onEnd', summary, log, reporterFailures);
-  return summary;
+
+  /** An open-model user: onStart once, then one task per arrival handed to it, onStop at the end. */
+  async #openUser(slot: UserSlot, firstIntendedMs: number): Promise<void> {
+    let intendedMs: number | null = firstIntendedMs;
+    const step = this.#capacity?.stepFor(firstIntendedMs) ?? null;
+    if (step) this.#capacity?.launched(step);
+    const ok = await slot.vu.begin();
+    if (!ok && step) this.#capacity?.arrivalDone(step);
+    let first = true;
+    while (ok && intendedMs !== null) {
+      const arrivalStep = first ? step : (this.#capacity?.stepFor(intendedMs) ?? null);
+      if (!first && arrivalStep) this.#capacity?.launched(arrivalStep);
+      first = false;
+      slot.sink.beginArrival(intendedMs, arrivalStep?.stats ?? null);
+      const outcome = await slot.vu.runOnce();
+      slot.sink.endArrival();
+      if (this.#sinks.open && slot.sink.open) {
+        this.#iterations?.request('', 'iteration', performance.now() - intendedMs, 0, null);
+      }
+      if (arrivalStep) this.#capacity?.arrivalDone(arrivalStep);
+      if (outcome === 'stop-user' || this.#stopping || slot.vu.retired) break;
+      intendedMs = await new Promise<number | null>((resolve) => {
+        slot.wake = resolve;
+        const list = this.#idle.get(slot.cls) ?? [];
+        list.push(slot);
+        this.#idle.set(slot.cls, list);
+      });
+    }
+    await slot.vu.end();
+  }
+
+  #arrivalSnapshot(): ArrivalSnapshot | null {
+    const arrivals = this.#arrivals;
+    if (!arrivals) return null;
+    const b = this.#baseline;
+    return {
+      rate: round3(arrivals.rate),
+      scheduled: arrivals.scheduled - b.scheduled,
+      launched: this.#launched - b.launched,
+      dropped: this.#dropped - b.dropped,
+    };
+  }
+
+  #arrivalSummary(stopMs: number): ArrivalSummary | null {
+    const arrivals = this.#arrivals;
+    if (!arrivals || !this.#uncorrected || !this.#iterations) return null;
+    const b = this.#baseline;
+    const durationSec = Math.max(0, stopMs - b.atMs) / 1000;
+    const due = arrivals.dueBy(stopMs) - b.due;
+    const launched = this.#launched - b.launched;
+    const uncorrected = this.#uncorrected.snapshot(0);
+    return {
+      targetRate: durationSec > 0 ? round3(due / durationSec) : 0,
+      achievedRate: durationSec > 0 ? round3(launched / durationSec) : 0,
+      durationSec: round3(durationSec),
+      scheduled: arrivals.scheduled - b.scheduled,
+      launched,
+      dropped: this.#dropped - b.dropped,
+      maxUsers: this.#plan.maxUsers,
+      iteration: this.#iterations.snapshot(0).aggregated,
+      uncorrected: { endpoints: uncorrected.endpoints, aggregated: uncorrected.aggregated },
+    };
+  }
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+/** Run time for reports: --run-time, else the stages' total; null when open-ended. */
+function plannedDurationSec(plan: RunPlan): number | null {
+  return plan.runTimeSec ?? (plan.stages ? stagesDurationSec(plan.stages) : null);
+}
+
+/** Keep-alive connections per origin: one per user the run may have at once. */
+function connectionsFor(plan: RunPlan): number {
+  if (plan.loadModel === 'open' || plan.shape) return Math.max(1, plan.maxUsers);
+  const stagePeak = Math.max(0, ...(plan.stages ?? []).map((s) => s.target));
+  return Math.max(1, plan.users, stagePeak);
 }

@@ -31,6 +31,11 @@ export class VirtualUserRunner<S> implements VirtualUser<S> {
   readonly #cls: UserClass<S>;
   readonly #picker: TaskPicker<S>;
   readonly #ctx: VuContext;
+  /** Set when a ramp-down removes this user: it finishes its task, then leaves. */
+  #retired = false;
+  /** Wakes this user's sleep when it is retired; made on first sleep only. */
+  #wake: AbortController | null = null;
+  #sleepSignal: AbortSignal | null = null;
 
   constructor(
     id: number,
@@ -63,8 +68,41 @@ export class VirtualUserRunner<S> implements VirtualUser<S> {
   }
 
   async sleep(seconds: number): Promise<void> {
-    if (!(seconds > 0) || this.#ctx.signal.aborted) return;
-    await sleepTimer(seconds * 1000, undefined, { signal: this.#ctx.signal }).catch(noop);
+    if (!(seconds > 0) || this.#ctx.signal.aborted || this.#retired) return;
+    if (this.#sleepSignal === null) {
+      this.#wake = new AbortController();
+      this.#sleepSignal = AbortSignal.any([this.#ctx.signal, this.#wake.signal]);
+    }
+    await sleepTimer(seconds * 1000, undefined, { signal: this.#sleepSignal }).catch(noop);
+  }
+
+  /** Ramp-down: the user finishes the task it is running (a sleep ends at once), runs onStop and leaves. */
+  retire(): void {
+    this.#retired = true;
+    this.#wake?.abort();
+  }
+
+  get retired(): boolean {
+    return this.#retired;
+  }
+
+  /** Open model: runs onStart once, when the user is created; false when it must not serve arrivals. */
+  async begin(): Promise<boolean> {
+    const onStart = this.#cls.onStart;
+    return onStart ? this.#guard(onStart) : true;
+  }
+
+  /** Open model: one arrival runs one task (no wait: the schedule paces arrivals). */
+  async runOnce(): Promise<'ok' | 'stop-user'> {
+    const outcome = await this.#runTask(this.#picker.next(this.random));
+    this.iteration += 1;
+    return outcome;
+  }
+
+  /** Open model: runs onStop when the user leaves (end of run). */
+  async end(): Promise<void> {
+    const onStop = this.#cls.onStop;
+    if (onStop) await this.#guard(onStop);
   }
 
   stop(reason?: string): never {
@@ -81,12 +119,12 @@ export class VirtualUserRunner<S> implements VirtualUser<S> {
     const signal = this.#ctx.signal;
     if (cls.onStart && !(await this.#guard(cls.onStart))) return;
     const limit = this.#ctx.iterations ?? Number.POSITIVE_INFINITY;
-    while (!signal.aborted && this.iteration < limit) {
+    while (!signal.aborted && !this.#retired && this.iteration < limit) {
       const task = this.#picker.next(this.random);
       const started = performance.now();
       const outcome = await this.#runTask(task);
       this.iteration += 1;
-      if (outcome === 'stop-user' || signal.aborted || this.iteration >= limit) break;
+      if (outcome === 'stop-user' || signal.aborted || this.#retired || this.iteration >= limit) break;
       await this.#wait((performance.now() - started) / 1000);
     }
     if (cls.onStop) await this.#guard(cls.onStop);

@@ -44,6 +44,82 @@ export interface StatsSnapshot {
   aggregated: EndpointSummary;
   failures: FailureSummary[];
   exceptions: ExceptionSummary[];
+  /** Open model only: the arrivals so far. */
+  arrivals?: ArrivalSnapshot;
+}
+
+/** The open model's arrivals at the moment of a snapshot (counts since the start or the last reset). */
+export interface ArrivalSnapshot {
+  /** Arrivals per second the schedule asks for right now. */
+  rate: number;
+  /** Arrivals the schedule has put out (launched + dropped). */
+  scheduled: number;
+  launched: number;
+  /** Arrivals that found no free user under --max-users. */
+  dropped: number;
+}
+
+/** The load model of a run: users looping over tasks (closed) or arrivals on a schedule (open). */
+export type LoadModel = 'closed' | 'open';
+
+/** The open model's arrivals over the run (counts since the start or the last reset). */
+export interface ArrivalSummary {
+  /** Arrivals per second the schedule asked for, on average: scheduled arrivals ÷ durationSec. */
+  targetRate: number;
+  /** Arrivals per second that ran: launched ÷ durationSec. */
+  achievedRate: number;
+  /** Seconds the schedule ran (the run, or since the last stats reset). */
+  durationSec: number;
+  /** Arrivals due by the schedule (launched + dropped). */
+  scheduled: number;
+  /** Arrivals that ran a task on a user. */
+  launched: number;
+  /** Arrivals that found no free user under maxUsers: the system under test was too slow to keep up. */
+  dropped: number;
+  /** --max-users: the cap on concurrent virtual users. */
+  maxUsers: number;
+  /** Time from an arrival's intended time on the schedule to the end of its task (name "iteration"). */
+  iteration: EndpointSummary;
+  /**
+   * The same requests with latency measured from when each was sent, not from the schedule
+   * (the figure tools suffering from coordinated omission report). The headline tables are corrected.
+   */
+  uncorrected: { endpoints: EndpointSummary[]; aggregated: EndpointSummary };
+}
+
+/** One step of a capacity search: a constant arrival rate for a while, and how the target fared. */
+export interface CapacityStep {
+  /** Target arrival rate of the step, per second. */
+  rate: number;
+  /** Arrivals launched per second during the step. */
+  achievedRate: number;
+  launched: number;
+  dropped: number;
+  requests: number;
+  /** Failed requests ÷ requests (0 without requests). */
+  failRatio: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  /** Every threshold held, nothing dropped beyond 1 %, and every arrival finished in time. */
+  passed: boolean;
+  /** Why the step failed ("p95<500 (actual 812.3)", "dropped 3.2% of arrivals", …); empty when passed. */
+  broken: string[];
+}
+
+/** `--find-capacity`: the highest arrival rate the target sustained within the thresholds. */
+export interface CapacitySummary {
+  /** The highest rate whose step passed; null when even the first step failed. */
+  sustainableRate: number | null;
+  /** The rate of the first step that failed; null when the search ended first (max rate, time, stop). */
+  breakingRate: number | null;
+  /** The breaking criteria (the run's thresholds). */
+  thresholds: string[];
+  stepDurationSec: number;
+  /** Every step in order: a chart-ready series. */
+  steps: CapacityStep[];
+  /** The latency table of the sustainable step (null when none passed). */
+  sustainable: { endpoints: EndpointSummary[]; aggregated: EndpointSummary } | null;
 }
 
 export interface FailureSummary {
@@ -88,8 +164,15 @@ export interface RunMeta {
   /** Highest number of concurrently running users. */
   peakUsers: number;
   seed: number | null;
-  /** Why the run ended: "run-time", "iterations", "signal", "all-users-stopped", "error". */
+  /**
+   * Why the run ended: "run-time", "iterations", "signal", "all-users-stopped", "error", "stages" (the last
+   * stage ended), "shape" (the shape returned null), "capacity" (a capacity search ended), "stopped" (stop()).
+   */
   stopReason: string;
+  /** "closed" (users) or "open" (arrival rate). */
+  loadModel?: LoadModel;
+  /** --profile, when one was used. */
+  profile?: string | null;
 }
 
 export interface RunSummary {
@@ -101,6 +184,10 @@ export interface RunSummary {
   failures: FailureSummary[];
   exceptions: ExceptionSummary[];
   thresholds: ThresholdResult[];
+  /** Open model: arrivals, dropped arrivals, iteration times and the uncorrected latency. */
+  arrivals?: ArrivalSummary;
+  /** --find-capacity: the search's steps and result. */
+  capacity?: CapacitySummary;
   /** true when every threshold passed (and, without a fail_ratio threshold, no request failed). */
   passed: boolean;
   exitCode: number;

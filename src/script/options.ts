@@ -1,3 +1,6 @@
+import type { LoadShape } from '../engine/load-shape.ts';
+import type { StageOption } from '../engine/load-stages.ts';
+
 /**
  * Run settings. The same keys are read from a config file (volley.config.json / .ts), from a scenario's
  * `export const options`, from VOLLEY_* environment variables and from flags, in that order of precedence
@@ -41,4 +44,24 @@ export interface VolleyOptions {
   timeout?: string | number;
   /** Print full stack traces for errors. */
   verbose?: boolean;
+  /** Open model: arrivals per second (a number, or "50/s", "3000/m"); each arrival runs one task. */
+  arrivalRate?: number | string;
+  /** Open model: cap on concurrent virtual users; arrivals finding none free are dropped (default 5000). */
+  maxUsers?: number;
+  /** Ramps: "30s:50,2m:50,30s:0" (users) or "30s:100/s,1m:100/s" (arrival rates), or a list of stages. */
+  stages?: string | StageOption[];
+  /** Called each second with the seconds since the start: `{ users, spawnRate? }`, `{ rate }`, or null to end. */
+  shape?: LoadShape;
+  /** Strategy preset: smoke, load, stress, spike, soak, breakpoint. */
+  profile?: string;
+  /** Raise the arrival rate step by step until a threshold breaks; report the highest sustained rate. */
+  findCapacity?: boolean;
+  /** Capacity search: arrivals per second of the first step (default 10). */
+  capacityStart?: number | string;
+  /** Capacity search: added to the rate at each step (default: the start rate). */
+  capacityStep?: number | string;
+  /** Capacity search: length of each step (default 30s). */
+  capacityStepTime?: string | number;
+  /** Capacity search: the highest rate tried (default 100000/s). */
+  capacityMax?: number | string;
 }

@@ -1,0 +1,90 @@
+import { ArrivalSchedule, type RateRamp } from './arrival-schedule.ts';
+
+/**
+ * Fires the open model's arrivals on time: each arrival is launched with the moment the schedule intended
+ * for it (performance.now() milliseconds), so a late timer or a busy event loop shows up as latency
+ * measured from the schedule instead of silently thinning the load (coordinated omission). Arrivals that
+ * fell due while the timer was late are launched together, each with its own intended time.
+ */
+export class ArrivalScheduler {
+  readonly #launch: (intendedMs: number) => void;
+  readonly #schedule = new ArrivalSchedule(0);
+  #originMs = 0;
+  #started = false;
+  #stopped = false;
+  /** Index of the next arrival to launch; also the count launched so far (dropped ones included). */
+  #next = 0;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(launch: (intendedMs: number) => void) {
+    this.#launch = launch;
+  }
+
+  /** Arrivals the schedule has put out so far (each launched or dropped). */
+  get scheduled(): number {
+    return this.#next;
+  }
+
+  /** The rate the schedule asks for now. */
+  get rate(): number {
+    return this.#schedule.rateAt(this.#nowSec());
+  }
+
+  /** Arrivals due by now according to the schedule (fractional): the target to compare launches with. */
+  dueBy(atMs: number = performance.now()): number {
+    return this.#schedule.arrivalsBy(Math.max(0, (atMs - this.#originMs) / 1000));
+  }
+
+  start(atMs: number = performance.now()): void {
+    this.#originMs = atMs;
+    this.#started = true;
+    this.#tick();
+  }
+
+  /** A constant rate from now on. */
+  setRate(rate: number): void {
+    this.#schedule.setRate(this.#nowSec(), rate);
+    this.#reschedule();
+  }
+
+  /** Ramps from `atMs` (default now) on, e.g. the arrival-rate stages; replaces what was planned. */
+  plan(ramps: readonly RateRamp[], atMs?: number): void {
+    const at = atMs === undefined ? this.#nowSec() : Math.max(0, (atMs - this.#originMs) / 1000);
+    this.#schedule.plan(at, ramps);
+    this.#reschedule();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  #nowSec(): number {
+    return this.#started ? Math.max(0, (performance.now() - this.#originMs) / 1000) : 0;
+  }
+
+  #reschedule(): void {
+    if (!this.#started || this.#stopped) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#tick();
+  }
+
+  #tick(): void {
+    this.#timer = null;
+    if (this.#stopped) return;
+    const now = performance.now();
+    const due = this.#schedule.arrivalsBy((now - this.#originMs) / 1000);
+    // 1e-9: an arrival due exactly now is not left for the next tick by rounding.
+    while (this.#next <= due + 1e-9 && !this.#stopped) {
+      const intendedMs = this.#originMs + this.#schedule.timeOf(this.#next) * 1000;
+      this.#next += 1;
+      this.#launch(Math.min(intendedMs, now));
+    }
+    if (this.#stopped) return;
+    const nextSec = this.#schedule.timeOf(this.#next);
+    if (nextSec === Number.POSITIVE_INFINITY) return;
+    const delay = this.#originMs + nextSec * 1000 - performance.now();
+    this.#timer = setTimeout(() => this.#tick(), Math.max(0, delay));
+  }
+}

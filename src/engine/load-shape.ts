@@ -1,0 +1,80 @@
+/** What a shape asks for at a tick: users (closed model), an arrival rate (open model), or the end. */
+export type ShapeTick = { users: number; spawnRate?: number } | { rate: number } | null;
+
+/**
+ * `options.shape`: called once a second with the seconds since the start (Locust's LoadTestShape.tick);
+ * returns the load to apply now, or null to end the run.
+ */
+export type LoadShape = (elapsedSec: number) => ShapeTick | undefined;
+
+/** Where a shape's (or stages') decisions go. */
+export interface LoadControl {
+  setUsers(users: number, spawnRate?: number): void;
+  setArrivalRate(rate: number): void;
+  end(reason: string): void;
+  log(level: 'warn' | 'error', message: string): void;
+}
+
+/** Thrown for a tick that is neither { users, spawnRate? }, { rate } nor null. */
+export class ShapeError extends Error {
+  override name = 'ShapeError';
+}
+
+/** Checks one tick's value; null ends the run. */
+export function checkShapeTick(value: unknown): ShapeTick {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if (typeof v.users === 'number' && Number.isInteger(v.users) && v.users >= 0) {
+      const rate = v.spawnRate;
+      if (rate === undefined || (typeof rate === 'number' && rate > 0))
+        return rate === undefined ? { users: v.users } : { users: v.users, spawnRate: rate };
+    } else if (typeof v.rate === 'number' && Number.isFinite(v.rate) && v.rate >= 0) {
+      return { rate: v.rate };
+    }
+  }
+  throw new ShapeError(
+    `shape: expected { users, spawnRate? }, { rate } or null, got ${JSON.stringify(value) ?? String(value)}`,
+  );
+}
+
+/**
+ * Ticks `shape` at 0 s, 1 s, 2 s… after `startMs` (aligned to the start, not drifting) and applies what it
+ * returns; repeated identical ticks change nothing. Returns a function that stops ticking.
+ */
+export function driveShape(shape: LoadShape, control: LoadControl, startMs: number): () => void {
+  let timer: NodeJS.Timeout | null = null;
+  let last = '';
+  let n = 0;
+  const tick = (): void => {
+    const elapsedSec = Math.round(performance.now() - startMs) / 1000;
+    let next: ShapeTick;
+    try {
+      next = checkShapeTick(shape(elapsedSec));
+    } catch (error) {
+      control.log(
+        'error',
+        error instanceof ShapeError ? error.message : `shape threw: ${(error as Error)?.message ?? error}`,
+      );
+      control.end('error');
+      return;
+    }
+    if (next === null) {
+      control.end('shape');
+      return;
+    }
+    const key = JSON.stringify(next);
+    if (key !== last) {
+      last = key;
+      if ('rate' in next) control.setArrivalRate(next.rate);
+      else control.setUsers(next.users, next.spawnRate);
+    }
+    n += 1;
+    timer = setTimeout(tick, Math.max(0, startMs + n * 1000 - performance.now()));
+  };
+  tick();
+  return () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+  };
+}

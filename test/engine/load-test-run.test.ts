@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { resolveRunPlan } from '../../src/engine/resolve-plan.ts';
+import { startLoadTest } from '../../src/engine/run.ts';
+import type { LoadedScenario } from '../../src/engine/scenario-loader.ts';
+import { constant, type UserClass, user } from '../../src/index.ts';
+import type { VolleyOptions } from '../../src/script/options.ts';
+import { startServer, type TestServer } from '../helpers/servers.ts';
+
+let server: TestServer;
+before(async () => {
+  server = await startServer((_req, res) => res.end('ok'));
+});
+after(() => server.close());
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// biome-ignore lint/suspicious/noExplicitAny: test scenarios of any state type
+function scenario(...users: UserClass<any>[]): LoadedScenario {
+  return { path: 'inline.ts', userClasses: users, options: {} };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: as above
+function start(options: VolleyOptions, ...users: UserClass<any>[]) {
+  return startLoadTest(
+    resolveRunPlan({ host: server.url, ...options }, scenario(...users), { log: () => {} }),
+  );
+}
+
+const looping = (name: string, weight = 1) =>
+  user({ name, weight, wait: constant(0.02), tasks: [async (vu) => void (await vu.http.get('/a'))] });
+
+test('setUsers retargets a closed run up and down; removed users leave, stop() ends it', async () => {
+  let stopped = 0;
+  const cls = user({
+    name: 'u',
+    wait: constant(0.02),
+    onStop: () => {
+      stopped += 1;
+    },
+    tasks: [async (vu) => void (await vu.http.get('/a'))],
+  });
+  const run = start({ users: 2, runTime: '30s' }, cls);
+  await sleep(200);
+  assert.deepEqual(run.usersByClass(), { u: 2 });
+  run.setUsers(6);
+  await sleep(150);
+  assert.equal(run.snapshot().users, 6);
+  run.setUsers(1, 100);
+  await sleep(300);
+  assert.deepEqual(run.usersByClass(), { u: 1 });
+  assert.equal(stopped, 5, 'retired users run onStop');
+  run.stop();
+  const summary = await run.done;
+  assert.equal(summary.meta.stopReason, 'stopped');
+  assert.equal(summary.meta.peakUsers, 6);
+  assert.equal(summary.meta.loadModel, 'closed');
+  assert.ok(summary.aggregated.requests > 10);
+});
+
+test('retargeting keeps the class ratio (newest users leave first, come back first)', async () => {
+  const run = start({ users: 8, runTime: '30s' }, looping('reader', 3), looping('writer', 1));
+  await sleep(150);
+  assert.deepEqual(run.usersByClass(), { reader: 6, writer: 2 });
+  run.setUsers(4);
+  await sleep(150);
+  assert.deepEqual(run.usersByClass(), { reader: 3, writer: 1 });
+  run.setUsers(8);
+  await sleep(150);
+  assert.deepEqual(run.usersByClass(), { reader: 6, writer: 2 });
+  run.stop();
+  await run.done;
+});
+
+test('resetStats zeroes the figures while the run goes on; snapshot is live', async () => {
+  const run = start({ users: 2, runTime: '30s' }, looping('u'));
+  await sleep(300);
+  assert.ok(run.snapshot().aggregated.requests > 0);
+  run.resetStats();
+  assert.equal(run.snapshot().aggregated.requests, 0);
+  await sleep(200);
+  const after = run.snapshot().aggregated.requests;
+  assert.ok(after > 0);
+  run.stop();
+  const summary = await run.done;
+  assert.ok(summary.aggregated.requests >= after);
+});
+
+test('setArrivalRate turns a closed run into an open one and changes the rate', async () => {
+  const run = start(
+    { users: 1, runTime: '30s' },
+    user({ name: 'u', tasks: [async (vu) => void (await vu.http.get('/a'))] }),
+  );
+  run.setUsers(0);
+  run.setArrivalRate(100);
+  await sleep(500);
+  const mid = run.snapshot().arrivals;
+  assert.ok(mid && mid.launched >= 40 && mid.launched <= 60, `launched ${mid?.launched}`);
+  run.setArrivalRate(0);
+  await sleep(200);
+  const frozen = run.snapshot().arrivals?.launched ?? 0;
+  await sleep(200);
+  assert.equal(run.snapshot().arrivals?.launched, frozen);
+  run.stop();
+  const summary = await run.done;
+  assert.equal(summary.arrivals?.dropped, 0);
+  assert.equal(summary.arrivals?.launched, frozen);
+});
+
+test('an external signal and stop() both end the run with reports; calls after the end are ignored', async () => {
+  const controller = new AbortController();
+  const run = startLoadTest(
+    resolveRunPlan({ host: server.url, users: 1 }, scenario(looping('u')), {
+      signal: controller.signal,
+      log: () => {},
+    }),
+  );
+  setTimeout(() => controller.abort(), 200);
+  const summary = await run.done;
+  assert.equal(summary.meta.stopReason, 'signal');
+  run.setUsers(3);
+  run.stop();
+});

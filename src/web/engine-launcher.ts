@@ -1,10 +1,9 @@
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
-import { runLoadTest } from '../engine/run.ts';
+import { startLoadTest } from '../engine/run.ts';
 import type { LoadedScenario } from '../engine/scenario-loader.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { VolleyOptions } from '../script/options.ts';
 import type { LiveRun, RunLauncher, RunParams } from './live-run.ts';
-import { SessionStateError } from './run-session.ts';
 
 export interface EngineLauncherOptions {
   /** Settings from config, scenario, environment and flags; the Start form overrides some of them. */
@@ -44,26 +43,20 @@ export function defaultRunParams(options: VolleyOptions): RunParams {
 export function createEngineLauncher(launcher: EngineLauncherOptions): RunLauncher {
   return (params, hooks) => {
     const options = optionsForRun(launcher.options, params);
-    const stop = new AbortController();
-    const live: Reporter = { name: 'web-ui', onSnapshot: (snapshot) => hooks.onSnapshot(snapshot) };
+    const feed: Reporter = { name: 'web-ui', onSnapshot: (snapshot) => hooks.onSnapshot(snapshot) };
     const plan = resolveRunPlan(options, launcher.scenario, {
-      reporters: [...launcher.reporters(options), live],
+      reporters: [...launcher.reporters(options), feed],
       command: launcher.command,
-      signal: stop.signal,
       log: hooks.log,
     });
-    const done = runLoadTest(plan);
-    const run: LiveRun = {
-      done,
-      setUsers() {
-        throw new SessionStateError('changing users while running is not supported by this engine yet');
-      },
-      stop: () => stop.abort(),
-      resetStats() {
-        throw new SessionStateError('resetting statistics while running is not supported by this engine yet');
-      },
-      usersByClass: () => null,
+    const run = startLoadTest(plan);
+    const live: LiveRun = {
+      done: run.done,
+      setUsers: (users, spawnRate) => run.setUsers(users, spawnRate),
+      stop: () => run.stop(),
+      resetStats: () => run.resetStats(),
+      usersByClass: () => run.usersByClass(),
     };
-    return run;
+    return live;
   };
 }

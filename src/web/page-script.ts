@@ -59,7 +59,8 @@ export const PAGE_SCRIPT = String.raw`
     shownRun = view.runNumber;
     var s = view.state;
     var el = $('stat-state');
-    el.textContent = s + (view.ended && s === 'stopped' ? ' (' + view.ended.stopReason + ')' : '');
+    var reason = view.ended && s === 'stopped' ? view.ended.stopReason : '';
+    el.textContent = s + (reason && reason !== 'stopped' ? ' (' + reason + ')' : '');
     el.className = 'state-' + s;
     $('stat-host').textContent = view.params.host || '–';
     var running = s === 'running';
@@ -134,7 +135,9 @@ export const PAGE_SCRIPT = String.raw`
     fillTable('exceptions-table', snap.exceptions, function (x) { return [fmt(x.count), x.message, x.stack]; });
     $('stat-users').textContent = fmt(snap.users);
     $('stat-requests').textContent = fmt(agg.requests);
-    $('stat-rps').textContent = fmt(agg.currentRps, 1);
+    // Once a run ended nothing is sent any more: no current rate.
+    var over = state && state.state !== 'running' && state.state !== 'stopping';
+    $('stat-rps').textContent = over ? '0' : fmt(agg.currentRps, 1);
     $('stat-fail').textContent = agg.requests ? fmt((100 * agg.failures) / agg.requests, 1) + '%' : '0%';
     renderRatio(live.usersByClass, snap.users);
   }
@@ -244,7 +247,7 @@ export const PAGE_SCRIPT = String.raw`
     source.addEventListener('stats', function (ev) {
       var live = JSON.parse(ev.data);
       renderStats(live);
-      if (live) {
+      if (live && !live.final) {
         var last = points[points.length - 1];
         if (!last || last.t !== live.point.t) points.push(live.point);
         if (points.length > MAX_POINTS) points.shift();

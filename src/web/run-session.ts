@@ -24,6 +24,8 @@ export interface LiveStats {
   snapshot: StatsSnapshot;
   usersByClass: Record<string, number> | null;
   point: ChartPoint;
+  /** The run's final numbers (from its summary), not a live snapshot: no chart point. */
+  final: boolean;
 }
 
 export interface SessionView {
@@ -127,9 +129,10 @@ export class RunSession {
 
   liveStats(): LiveStats | null {
     const snapshot = this.#snapshot;
-    const point = this.#points.at(-1);
-    if (!snapshot || !point) return null;
-    return { snapshot, usersByClass: this.#run?.usersByClass() ?? null, point };
+    if (!snapshot) return null;
+    const point = this.#points.at(-1) ?? chartPoint(snapshot);
+    const final = this.#state === 'stopped' && this.#summary !== null;
+    return { snapshot, usersByClass: this.#run?.usersByClass() ?? null, point, final };
   }
 
   chartPoints(): ChartPoint[] {
@@ -255,17 +258,7 @@ export class RunSession {
 
   #onSnapshot(snapshot: StatsSnapshot): void {
     this.#snapshot = snapshot;
-    const agg = snapshot.aggregated;
-    const hasRequests = agg.requests > 0;
-    const point: ChartPoint = {
-      t: Math.floor(snapshot.timestamp / 1000),
-      users: snapshot.users,
-      rps: agg.currentRps,
-      failuresPerSec: agg.currentFailuresPerSec,
-      p50: hasRequests ? (agg.currentPercentiles['50'] ?? null) : null,
-      p95: hasRequests ? (agg.currentPercentiles['95'] ?? null) : null,
-    };
-    this.#points.push(point);
+    this.#points.push(chartPoint(snapshot));
     if (this.#points.length > this.#historyLimit) this.#points.shift();
     this.#historyRows.push(renderHistoryRows(snapshot, false));
     if (this.#historyRows.length > this.#historyLimit) this.#historyRows.shift();
@@ -278,6 +271,8 @@ export class RunSession {
     this.#state = 'stopped';
     this.#summary = summary;
     this.#lastExitCode = summary?.exitCode ?? 3;
+    // The table shows the final numbers, not the last snapshot (up to a second older).
+    if (summary) this.#snapshot = finalSnapshot(summary);
     if (summary) {
       this.log(
         'info',
@@ -288,6 +283,7 @@ export class RunSession {
       this.log('error', this.#error);
     }
     this.#emitState();
+    if (summary) this.#emit('stats', this.liveStats());
     for (const listener of this.#runEndListeners) listener(summary);
   }
 
@@ -298,6 +294,32 @@ export class RunSession {
   #emit(event: 'state' | 'stats' | 'log', data: unknown): void {
     for (const listener of this.#listeners) listener(event, data);
   }
+}
+
+function chartPoint(snapshot: StatsSnapshot): ChartPoint {
+  const agg = snapshot.aggregated;
+  const hasRequests = agg.requests > 0;
+  return {
+    t: Math.floor(snapshot.timestamp / 1000),
+    users: snapshot.users,
+    rps: agg.currentRps,
+    failuresPerSec: agg.currentFailuresPerSec,
+    p50: hasRequests ? (agg.currentPercentiles['50'] ?? null) : null,
+    p95: hasRequests ? (agg.currentPercentiles['95'] ?? null) : null,
+  };
+}
+
+/** The final summary as the page's live numbers: no users left. */
+function finalSnapshot(summary: RunSummary): StatsSnapshot {
+  return {
+    timestamp: Date.parse(summary.meta.endedAt),
+    users: 0,
+    elapsedSec: summary.meta.durationSec,
+    endpoints: summary.endpoints,
+    aggregated: summary.aggregated,
+    failures: summary.failures,
+    exceptions: summary.exceptions,
+  };
 }
 
 function describe(p: RunParams): string {

@@ -230,7 +230,7 @@ function listen(
     if (event === 'state' && (data as SessionView).runNumber !== runNumber) {
       runNumber = (data as SessionView).runNumber;
       report.builder = htmlReport();
-    } else if (event === 'stats' && data) {
+    } else if (event === 'stats' && data && !(data as LiveStats).final) {
       report.builder?.add((data as LiveStats).snapshot);
     }
   });

@@ -48,6 +48,10 @@ test('ready → running → stopping → stopped, then a new run with fresh numb
   assert.equal(s.summary, summary);
   assert.equal(s.lastExitCode, summary.exitCode);
   assert.deepEqual(ended, [summary.exitCode]);
+  const final = s.liveStats();
+  assert.equal(final?.final, true, 'the page shows the final numbers once the run ended');
+  assert.equal(final?.snapshot.users, 0);
+  assert.deepEqual(final?.snapshot.aggregated, summary.aggregated);
   assert.deepEqual(s.view().ended, {
     stopReason: summary.meta.stopReason,
     exitCode: summary.exitCode,

@@ -2,7 +2,7 @@
  * What `npm run demo` (`volley quickstart`) runs against the built-in demo API: students CRUD beside members
  * of the registration/login suite signing in and reading their profile.
  *
- *   npx volley run examples/quickstart.ts -H http://127.0.0.1:5000 -u 20 -r 4 -t 30s
+ *   npx volley run examples/quickstart.ts --headless -H http://127.0.0.1:5000 -u 20 -r 4 -t 30s
  */
 import type { VolleyOptions } from 'volley';
 

@@ -2,7 +2,7 @@
  * The Flask "basic client" suite (test.py of flask_test) as a volley scenario: the greeting, creating and
  * reading a user, the stateful counter, and a burst of concurrent health checks.
  *
- *   npx volley run examples/basic-client/scenario.ts -H http://127.0.0.1:5000 -u 10 -r 2 -t 1m
+ *   npx volley run examples/basic-client/scenario.ts --headless -H http://127.0.0.1:5000 -u 10 -r 2 -t 1m
  */
 import { unique, user } from 'volley';
 import { thinkTime } from '../think-time.ts';

@@ -10,7 +10,7 @@
  *   PLATFORM_AUTH   how users sign in without a token: "oauth" (POST /eater_auth, default) or "password"
  *                   (register + /client_login)
  *
- *   npx volley run examples/platform/scenario.ts -H http://127.0.0.1:5000 -u 10 -r 2 -t 5m -T full_flow
+ *   npx volley run examples/platform/scenario.ts --headless -H http://127.0.0.1:5000 -u 10 -r 2 -t 5m -T full_flow
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

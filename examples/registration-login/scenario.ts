@@ -6,7 +6,7 @@
  *   -T login      only `member` users logging in again and again (login stress)
  *   (no -T)       both classes, plus members reading their profile with the bearer token
  *
- *   npx volley run examples/registration-login/scenario.ts -H http://127.0.0.1:5000 -u 50 -r 10 -t 5m -T register
+ *   npx volley run examples/registration-login/scenario.ts --headless -H http://127.0.0.1:5000 -u 50 -r 10 -t 5m -T register
  */
 import { feeder, task, unique, user, type VirtualUser } from 'volley';
 import { thinkTime } from '../think-time.ts';

@@ -3,7 +3,7 @@
  * of the student list, and GET/PUT/DELETE on single students — only on students this virtual user created
  * itself and has not deleted, so no request hits a stale id; unique emails, so no POST collides.
  *
- *   npx volley run examples/students/scenario.ts -H http://127.0.0.1:5000 -u 20 -r 5 -t 5m
+ *   npx volley run examples/students/scenario.ts --headless -H http://127.0.0.1:5000 -u 20 -r 5 -t 5m
  */
 import { task, unique, user, type VirtualUser } from 'volley';
 import { thinkTime } from '../think-time.ts';

@@ -3,7 +3,7 @@
  * virtual user creates a user, lists users, writes three posts, reads them back and checks the stats —
  * in that order, over and over (`sequential: true`, Locust's SequentialTaskSet).
  *
- *   npx volley run examples/users-posts/scenario.ts -H http://127.0.0.1:5000 -u 10 -r 2 -t 1m
+ *   npx volley run examples/users-posts/scenario.ts --headless -H http://127.0.0.1:5000 -u 10 -r 2 -t 1m
  */
 import { unique, user, type VirtualUser } from 'volley';
 import { thinkTime } from '../think-time.ts';

@@ -10,7 +10,7 @@ Usage:
 
 Example:
   volley demo --port 5000 &
-  volley run examples/students/scenario.ts -H http://127.0.0.1:5000 -u 20 -r 5 -t 30s --csv reports/students
+  volley run examples/students/scenario.ts --headless -H http://127.0.0.1:5000 -u 20 -r 5 -t 30s --csv reports/students
 `;
 
 export function runHelp(): string {

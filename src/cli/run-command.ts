@@ -54,6 +54,28 @@ function flagOptions(values: Record<string, unknown>): VolleyOptions {
   return out as VolleyOptions;
 }
 
+/** Console, and the CSV and JSON files asked for; `every`: print every Nth live table (0: final report only). */
+function runReporters(options: VolleyOptions, io: CliIo, every: number): Reporter[] {
+  const reporters: Reporter[] = [];
+  const template = {
+    users: options.users ?? 1,
+    rate: options.spawnRate ?? options.users ?? 1,
+    time: options.runTime !== undefined ? parseDuration(options.runTime, '--run-time') : null,
+  };
+  reporters.push(new ConsoleReporter({ out: io.stdout, every }));
+  if (options.csv) {
+    reporters.push(
+      new CsvReporter({
+        prefix: expandReportPath(options.csv, template),
+        fullHistory: options.csvFullHistory ?? false,
+      }),
+    );
+  }
+  if (options.jsonFile)
+    reporters.push(new JsonReporter({ file: expandReportPath(options.jsonFile, template) }));
+  return reporters;
+}
+
 export async function runCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCliArgs(args, FLAG_OPTIONS, 'volley run');
   if (values.help) {
@@ -77,23 +99,20 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   const scenarioOptions = validateOptionsObject(scenario.options, `${scenario.path}: options`, false);
   const options = mergeOptions<VolleyOptions>(config, scenarioOptions, env, flags);
 
-  const reporters: Reporter[] = [];
-  const template = {
-    users: options.users ?? 1,
-    rate: options.spawnRate ?? options.users ?? 1,
-    time: options.runTime !== undefined ? parseDuration(options.runTime, '--run-time') : null,
-  };
-  reporters.push(new ConsoleReporter({ out: io.stdout, every: values['only-summary'] === true ? 0 : 2 }));
-  if (options.csv) {
-    reporters.push(
-      new CsvReporter({
-        prefix: expandReportPath(options.csv, template),
-        fullHistory: options.csvFullHistory ?? false,
-      }),
-    );
+  const command = ['volley', 'run', ...args].join(' ');
+  const onlySummary = values['only-summary'] === true;
+  if (!options.headless) {
+    const { serveWebUi } = await import('./web-mode.ts');
+    return serveWebUi({
+      options,
+      scenario,
+      io,
+      command,
+      // With the UI the console keeps quiet during a run (as Locust's): the final report only.
+      reporters: (runOptions) => runReporters(runOptions, io, 0),
+    });
   }
-  if (options.jsonFile)
-    reporters.push(new JsonReporter({ file: expandReportPath(options.jsonFile, template) }));
+  const reporters = runReporters(options, io, onlySummary ? 0 : 2);
 
   const stop = new AbortController();
   let signals = 0;
@@ -110,7 +129,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   try {
     const plan = resolveRunPlan(options, scenario, {
       reporters,
-      command: ['volley', 'run', ...args].join(' '),
+      command,
       signal: stop.signal,
       log: (level, message) => io.stderr.write(`${level === 'info' ? '' : `${level}: `}${message}\n`),
     });

@@ -26,7 +26,18 @@ export interface VolleyOptions {
   jsonFile?: string;
   /** Exit code when requests failed and no fail_ratio threshold is set (default 1). */
   exitCodeOnError?: number;
+  /** No web UI: start at once and quit when the run ends. */
   headless?: boolean;
+  /** Web UI bind address (default 127.0.0.1); anything but loopback needs an access token. */
+  webHost?: string;
+  /** Web UI port (default 8089; 0 picks a free one). */
+  webPort?: number;
+  /** Web UI access token (or user:pass for HTTP basic auth). */
+  webAuth?: string;
+  /** With the web UI: start the run at once, as if Start was pressed. */
+  autostart?: boolean;
+  /** With the web UI: quit this long after a run ends (seconds or a duration). */
+  autoquit?: string | number;
   /** Skip TLS certificate verification. */
   insecure?: boolean;
   /** Default request timeout. */

@@ -188,6 +188,7 @@ export default user({ wait: constant(0.05), tasks: [async (vu) => { await vu.htt
       'r',
       '--json-file',
       'r.json',
+      '--headless',
     ],
     {
       cwd: dir,

@@ -9,7 +9,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real CLI in a child process (the Node running the tests), bounded by `timeoutMs`. */
+/**
+ * Runs the real CLI in a child process (the Node running the tests), bounded by `timeoutMs`. Headless
+ * (VOLLEY_HEADLESS=1) unless `env` says otherwise: without it `volley run` would serve the web UI and wait.
+ */
 export function runCli(
   args: readonly string[],
   opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
@@ -17,7 +20,7 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [VOLLEY_BIN, ...args], {
       cwd: opts.cwd ?? process.cwd(),
-      env: { ...process.env, NO_COLOR: '1', ...opts.env },
+      env: { ...process.env, NO_COLOR: '1', VOLLEY_HEADLESS: '1', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,0 +1,116 @@
+import { relative } from 'node:path';
+import { parseDuration } from '../engine/duration.ts';
+import { OptionError } from '../engine/option-error.ts';
+import { resolveRunPlan } from '../engine/resolve-plan.ts';
+import type { LoadedScenario } from '../engine/scenario-loader.ts';
+import type { Reporter } from '../report/reporter.ts';
+import type { VolleyOptions } from '../script/options.ts';
+import { generateToken, isLoopbackHost } from '../web/access.ts';
+import { createEngineLauncher, defaultRunParams, optionsForRun } from '../web/engine-launcher.ts';
+import { RunSession } from '../web/run-session.ts';
+import { startWebServer } from '../web/web-server.ts';
+import type { CliIo } from './main.ts';
+import { onSignal } from './signals.ts';
+
+export interface WebModeContext {
+  options: VolleyOptions;
+  scenario: LoadedScenario;
+  io: CliIo;
+  command: string;
+  reporters: (options: VolleyOptions) => Reporter[];
+}
+
+const DEFAULT_WEB_PORT = 8089;
+
+/**
+ * `volley run` without --headless, as Locust: serve the web UI and wait for Start (or start at once with
+ * --autostart). It stays up until Ctrl-C, or quits --autoquit after a run ends. The exit code is the last
+ * run's (0 when none ran). Ctrl-C stops a running run and writes its reports first.
+ */
+export async function serveWebUi(ctx: WebModeContext): Promise<number> {
+  const { options, scenario, io } = ctx;
+  const webHost = options.webHost ?? '127.0.0.1';
+  const webPort = options.webPort ?? DEFAULT_WEB_PORT;
+  if (!Number.isInteger(webPort) || webPort < 0 || webPort > 65535) {
+    throw new OptionError(`--web-port: expected 0..65535, got ${webPort}`);
+  }
+  const autoquitSec = options.autoquit !== undefined ? parseDuration(options.autoquit, '--autoquit') : null;
+  const defaults = defaultRunParams(options);
+  // Catch bad settings (thresholds, tags, timeouts…) now rather than at the first Start; the host may
+  // still come from the form.
+  resolveRunPlan({ ...optionsForRun(options, defaults), host: options.host ?? 'http://127.0.0.1' }, scenario);
+
+  const generated = !options.webAuth && !isLoopbackHost(webHost);
+  const token = options.webAuth ?? (generated ? generateToken() : null);
+  const log = (level: string, message: string) =>
+    io.stderr.write(`${level === 'info' ? '' : `${level}: `}${message}\n`);
+  const session = new RunSession({
+    launcher: createEngineLauncher({
+      options,
+      scenario,
+      reporters: ctx.reporters,
+      command: ctx.command,
+    }),
+    defaults,
+    log,
+  });
+  const server = await startWebServer({
+    session,
+    host: webHost,
+    port: webPort,
+    token,
+    title: relative(io.cwd, scenario.path) || scenario.path,
+  }).catch((error: unknown) => {
+    const err = error as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE') throw new OptionError(`--web-port ${webPort}: address already in use`);
+    if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') {
+      throw new OptionError(`--web-host ${webHost}: not an address of this machine`);
+    }
+    throw error;
+  });
+  // The token is printed once, here; it is never logged again.
+  io.stderr.write(
+    `volley: web UI on ${server.url}${generated && token ? `?token=${encodeURIComponent(token)}` : ''}\n`,
+  );
+  if (generated)
+    io.stderr.write('volley: the web UI is reachable beyond this machine: keep the token secret\n');
+
+  let quit: () => void = () => {};
+  const quitting = new Promise<void>((resolve) => {
+    quit = resolve;
+  });
+  let autoquitTimer: NodeJS.Timeout | undefined;
+  if (autoquitSec !== null) {
+    session.onRunEnd(() => {
+      clearTimeout(autoquitTimer);
+      autoquitTimer = setTimeout(quit, autoquitSec * 1000);
+    });
+  }
+  let signals = 0;
+  const uninstall = onSignal(io, (signal) => {
+    signals += 1;
+    if (signals === 1) {
+      const running = session.state === 'running';
+      io.stderr.write(
+        `\nvolley: ${signal}: ${running ? 'stopping, writing reports, ' : ''}quitting (again to quit at once)\n`,
+      );
+      if (running) session.stop();
+      quit();
+    } else {
+      io.stderr.write(`volley: ${signal} again: quitting without reports\n`);
+      process.exit(130);
+    }
+  });
+  try {
+    if (options.autostart) session.start(defaults);
+    await quitting;
+    // A run started just before the quit (or stopping now) ends and writes its reports first.
+    if (session.state === 'running') session.stop();
+    await session.whenIdle();
+    return session.lastExitCode ?? 0;
+  } finally {
+    clearTimeout(autoquitTimer);
+    uninstall();
+    await server.close();
+  }
+}

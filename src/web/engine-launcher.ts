@@ -1,0 +1,62 @@
+import { resolveRunPlan } from '../engine/resolve-plan.ts';
+import { startLoadTest } from '../engine/run.ts';
+import type { LoadedScenario } from '../engine/scenario-loader.ts';
+import type { Reporter } from '../report/reporter.ts';
+import type { VolleyOptions } from '../script/options.ts';
+import type { LiveRun, RunLauncher, RunParams } from './live-run.ts';
+
+export interface EngineLauncherOptions {
+  /** Settings from config, scenario, environment and flags; the Start form overrides some of them. */
+  options: VolleyOptions;
+  scenario: LoadedScenario;
+  /** The reporters of one run (console, CSV, JSON files…): made per run, file names depend on the form. */
+  reporters: (options: VolleyOptions) => Reporter[];
+  /** The command line, for reports. */
+  command: string;
+}
+
+/** The settings of one run: the command line's, with the Start form's fields on top. */
+export function optionsForRun(base: VolleyOptions, params: RunParams): VolleyOptions {
+  return {
+    ...base,
+    users: params.users,
+    spawnRate: params.spawnRate ?? undefined,
+    host: params.host || undefined,
+    runTime: params.runTime ?? undefined,
+    tags: params.tags.length > 0 ? params.tags : undefined,
+  };
+}
+
+/** The Start form's first values: what the command line, config and scenario say. */
+export function defaultRunParams(options: VolleyOptions): RunParams {
+  const runTime = options.runTime;
+  return {
+    users: options.users ?? 1,
+    spawnRate: options.spawnRate ?? null,
+    host: options.host ?? '',
+    runTime: runTime === undefined ? null : typeof runTime === 'number' ? `${runTime}s` : runTime,
+    tags: options.tags ?? [],
+  };
+}
+
+/** Starts real runs with the engine for the web UI. */
+export function createEngineLauncher(launcher: EngineLauncherOptions): RunLauncher {
+  return (params, hooks) => {
+    const options = optionsForRun(launcher.options, params);
+    const feed: Reporter = { name: 'web-ui', onSnapshot: (snapshot) => hooks.onSnapshot(snapshot) };
+    const plan = resolveRunPlan(options, launcher.scenario, {
+      reporters: [...launcher.reporters(options), feed],
+      command: launcher.command,
+      log: hooks.log,
+    });
+    const run = startLoadTest(plan);
+    const live: LiveRun = {
+      done: run.done,
+      setUsers: (users, spawnRate) => run.setUsers(users, spawnRate),
+      stop: () => run.stop(),
+      resetStats: () => run.resetStats(),
+      usersByClass: () => run.usersByClass(),
+    };
+    return live;
+  };
+}

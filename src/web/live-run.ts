@@ -1,0 +1,39 @@
+import type { LogLevel } from '../engine/run-plan.ts';
+import type { RunSummary, StatsSnapshot } from '../metrics/summary.ts';
+
+/** What the Start form asks for. Everything else comes from the command line, config and scenario. */
+export interface RunParams {
+  users: number;
+  /** Users started per second; null: all at once. */
+  spawnRate: number | null;
+  host: string;
+  /** "30s", "5m"…; null: until stopped. */
+  runTime: string | null;
+  /** Only tasks with any of these tags; empty: all tasks. */
+  tags: string[];
+}
+
+/** A run the web UI drives: the engine's LoadTestRun, seen through what the UI needs. */
+export interface LiveRun {
+  /** Resolves with the final summary once reports are written. */
+  readonly done: Promise<RunSummary>;
+  /** Retargets the number of users (closed model). */
+  setUsers(users: number, spawnRate?: number): void;
+  stop(): void;
+  resetStats(): void;
+  /** Running users per user class; null when the engine cannot tell. */
+  usersByClass(): Record<string, number> | null;
+}
+
+/** How the run talks back to the UI. */
+export interface RunHooks {
+  /** About once a second while it runs. */
+  onSnapshot(snapshot: StatsSnapshot): void;
+  log(level: LogLevel, message: string): void;
+}
+
+/**
+ * Starts a run. Throws (OptionError and friends, with a one-line message) when the parameters are bad;
+ * the UI shows the message.
+ */
+export type RunLauncher = (params: RunParams, hooks: RunHooks) => LiveRun;

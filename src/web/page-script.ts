@@ -1,0 +1,273 @@
+/**
+ * The page's script, served as /assets/app.js. Plain browser JavaScript (no build step): it loads
+ * /api/state once, then follows /api/events (server-sent events) and posts JSON to the control endpoints.
+ */
+export const PAGE_SCRIPT = String.raw`
+'use strict';
+(function () {
+  var $ = function (id) { return document.getElementById(id); };
+  var state = null;
+  var shownRun = null;
+  var points = [];
+  var charts = null;
+  var logLines = [];
+  var MAX_LOG_LINES = 500;
+  var MAX_POINTS = 3600;
+
+  function fmt(n, digits) {
+    if (n === null || n === undefined || !isFinite(n)) return '–';
+    return Number(n).toLocaleString('en-US', { maximumFractionDigits: digits === undefined ? 0 : digits });
+  }
+
+  // Milliseconds keep sub-millisecond detail where it matters, as the console does.
+  function fmtMs(n) {
+    if (n === null || n === undefined || !isFinite(n)) return '–';
+    return fmt(n, n >= 100 ? 0 : n >= 10 ? 1 : 2);
+  }
+
+  function showMessage(text) {
+    var m = $('message');
+    m.textContent = text || '';
+    m.hidden = !text;
+  }
+
+  function post(path, body) {
+    return fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body || {}),
+      credentials: 'same-origin',
+    }).then(function (res) {
+      return res.json().catch(function () { return {}; }).then(function (data) {
+        if (!res.ok) throw new Error(data.error || ('HTTP ' + res.status));
+        return data;
+      });
+    });
+  }
+
+  function control(path, body) {
+    showMessage('');
+    return post(path, body).then(renderState, function (err) { showMessage(err.message); });
+  }
+
+  function renderState(view) {
+    state = view;
+    if (shownRun !== null && view.runNumber !== shownRun) {
+      points = [];
+      updateCharts();
+    }
+    shownRun = view.runNumber;
+    var s = view.state;
+    var el = $('stat-state');
+    var reason = view.ended && s === 'stopped' ? view.ended.stopReason : '';
+    el.textContent = s + (reason && reason !== 'stopped' ? ' (' + reason + ')' : '');
+    el.className = 'state-' + s;
+    $('stat-host').textContent = view.params.host || '–';
+    var running = s === 'running';
+    $('stop').disabled = !running;
+    $('show-edit').disabled = !running;
+    $('show-start').disabled = running || s === 'stopping';
+    $('reset').disabled = s === 'stopping';
+    if (running) $('start-panel').hidden = true;
+    else $('edit-panel').hidden = true;
+    if (s === 'ready' || s === 'stopped') {
+      if (!view.runNumber) $('start-panel').hidden = false;
+    }
+    if (view.error) showMessage(view.error);
+    else if (s === 'running' && $('message').textContent.indexOf('cannot reach') === 0) showMessage('');
+  }
+
+  function fillStartForm(params) {
+    $('users').value = params.users;
+    $('spawn-rate').value = params.spawnRate === null ? '' : params.spawnRate;
+    $('host').value = params.host || '';
+    $('run-time').value = params.runTime || '';
+    $('tags').value = (params.tags || []).join(',');
+  }
+
+  function cell(tr, text) {
+    var td = document.createElement('td');
+    td.textContent = text;
+    tr.appendChild(td);
+  }
+
+  function fillTable(id, rows, toCells, rowClass) {
+    var body = document.querySelector('#' + id + ' tbody');
+    var fragment = document.createDocumentFragment();
+    rows.forEach(function (row, i) {
+      var tr = document.createElement('tr');
+      if (rowClass) tr.className = rowClass(row, i);
+      toCells(row).forEach(function (c) { cell(tr, c); });
+      fragment.appendChild(tr);
+    });
+    body.replaceChildren(fragment);
+  }
+
+  function endpointCells(e) {
+    var p = e.percentiles || {};
+    var none = e.requests === 0;
+    return [
+      e.method, e.name, fmt(e.requests), fmt(e.failures), none ? '–' : fmtMs(e.medianMs),
+      none ? '–' : fmtMs(p['95']), none ? '–' : fmtMs(p['99']), none ? '–' : fmtMs(e.avgMs),
+      none ? '–' : fmtMs(e.minMs), none ? '–' : fmtMs(e.maxMs),
+      fmt(e.avgContentBytes), fmt(e.currentRps, 1), fmt(e.currentFailuresPerSec, 1),
+    ];
+  }
+
+  function renderStats(live) {
+    if (!live) {
+      fillTable('stats-table', [], endpointCells);
+      fillTable('failures-table', [], function () { return []; });
+      fillTable('exceptions-table', [], function () { return []; });
+      $('stat-requests').textContent = '0';
+      $('stat-rps').textContent = '0';
+      $('stat-fail').textContent = '0%';
+      return;
+    }
+    var snap = live.snapshot;
+    var agg = snap.aggregated;
+    var endpoints = snap.endpoints.slice().sort(function (a, b) {
+      return a.name < b.name ? -1 : a.name > b.name ? 1 : a.method < b.method ? -1 : a.method > b.method ? 1 : 0;
+    });
+    var rows = endpoints.concat([agg]);
+    fillTable('stats-table', rows, endpointCells, function (_r, i) { return i === rows.length - 1 ? 'total' : ''; });
+    fillTable('failures-table', snap.failures, function (f) { return [fmt(f.occurrences), f.method, f.name, f.error]; });
+    fillTable('exceptions-table', snap.exceptions, function (x) { return [fmt(x.count), x.message, x.stack]; });
+    $('stat-users').textContent = fmt(snap.users);
+    $('stat-requests').textContent = fmt(agg.requests);
+    // Once a run ended nothing is sent any more: no current rate.
+    var over = state && state.state !== 'running' && state.state !== 'stopping';
+    $('stat-rps').textContent = over ? '0' : fmt(agg.currentRps, 1);
+    $('stat-fail').textContent = agg.requests ? fmt((100 * agg.failures) / agg.requests, 1) + '%' : '0%';
+    renderRatio(live.usersByClass, snap.users);
+  }
+
+  function renderRatio(byClass, total) {
+    if (!byClass) {
+      fillTable('ratio-table', [['(not reported by this engine)', fmt(total), '']], function (r) { return r; });
+      return;
+    }
+    var names = Object.keys(byClass).sort();
+    var sum = names.reduce(function (a, n) { return a + byClass[n]; }, 0);
+    fillTable('ratio-table', names.map(function (n) { return [n, byClass[n]]; }), function (r) {
+      return [r[0], fmt(r[1]), sum ? fmt((100 * r[1]) / sum, 1) + '%' : '–'];
+    });
+  }
+
+  function addLogs(lines) {
+    logLines = logLines.concat(lines);
+    if (logLines.length > MAX_LOG_LINES) logLines = logLines.slice(-MAX_LOG_LINES);
+    $('logs').textContent = logLines.map(function (l) {
+      return new Date(l.time).toISOString().slice(11, 19) + ' ' + (l.level === 'info' ? '' : l.level.toUpperCase() + ' ') + l.message;
+    }).join('\n');
+  }
+
+  function chartData() {
+    var t = points.map(function (p) { return p.t; });
+    var col = function (k) { return points.map(function (p) { return p[k]; }); };
+    return {
+      rps: [t, col('rps'), col('failuresPerSec')],
+      times: [t, col('p50'), col('p95')],
+      users: [t, col('users')],
+    };
+  }
+
+  function makeCharts() {
+    if (typeof uPlot === 'undefined') return null;
+    var width = Math.max(300, $('tab-charts').clientWidth - 10);
+    var d = chartData();
+    var opts = function (title, series) {
+      return {
+        title: title, width: width, height: 200, series: [{}].concat(series), scales: { x: { time: true } },
+        // Whole seconds only: snapshots come once a second.
+        axes: [{
+          incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200],
+          values: function (_u, splits) {
+            return splits.map(function (v) { return new Date(v * 1000).toTimeString().slice(0, 8); });
+          },
+        }, {}],
+      };
+    };
+    return {
+      rps: new uPlot(opts('Total requests per second', [
+        { label: 'RPS', stroke: '#1a7f37' }, { label: 'Failures/s', stroke: '#c4321f' },
+      ]), d.rps, $('chart-rps')),
+      times: new uPlot(opts('Response times (ms)', [
+        { label: 'Median', stroke: '#1f6feb' }, { label: '95th percentile', stroke: '#9a6700' },
+      ]), d.times, $('chart-times')),
+      users: new uPlot(opts('Number of users', [{ label: 'Users', stroke: '#6e40c9' }]), d.users, $('chart-users')),
+    };
+  }
+
+  function updateCharts() {
+    if (!charts) return;
+    var d = chartData();
+    charts.rps.setData(d.rps);
+    charts.times.setData(d.times);
+    charts.users.setData(d.users);
+  }
+
+  function selectTab(name) {
+    document.querySelectorAll('.tabs button').forEach(function (b) {
+      b.setAttribute('aria-selected', String(b.dataset.tab === name));
+    });
+    document.querySelectorAll('main .tab').forEach(function (s) { s.hidden = s.id !== 'tab-' + name; });
+    if (name === 'charts' && !charts) charts = makeCharts();
+  }
+
+  document.querySelectorAll('.tabs button').forEach(function (b) {
+    b.addEventListener('click', function () { selectTab(b.dataset.tab); });
+  });
+  $('show-start').addEventListener('click', function () {
+    $('start-panel').hidden = !$('start-panel').hidden;
+  });
+  $('show-edit').addEventListener('click', function () {
+    $('edit-users').value = state && state.targetUsers !== null ? state.targetUsers : '';
+    $('edit-panel').hidden = !$('edit-panel').hidden;
+  });
+  $('start-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    control('/api/start', {
+      users: $('users').value, spawnRate: $('spawn-rate').value, host: $('host').value,
+      runTime: $('run-time').value, tags: $('tags').value,
+    });
+  });
+  $('edit-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    control('/api/users', { users: $('edit-users').value, spawnRate: $('edit-spawn-rate').value }).then(function () {
+      $('edit-panel').hidden = true;
+    });
+  });
+  $('stop').addEventListener('click', function () { control('/api/stop'); });
+  $('reset').addEventListener('click', function () { control('/api/reset').then(function () { renderStats(null); }); });
+
+  function connect() {
+    var source = new EventSource('/api/events');
+    source.addEventListener('state', function (ev) { renderState(JSON.parse(ev.data)); });
+    source.addEventListener('stats', function (ev) {
+      var live = JSON.parse(ev.data);
+      renderStats(live);
+      if (live && !live.final) {
+        var last = points[points.length - 1];
+        if (!last || last.t !== live.point.t) points.push(live.point);
+        if (points.length > MAX_POINTS) points.shift();
+        updateCharts();
+      }
+    });
+    source.addEventListener('log', function (ev) { addLogs(JSON.parse(ev.data)); });
+    source.addEventListener('error', function () {
+      if (source.readyState === EventSource.CLOSED) showMessage('cannot reach volley: live updates stopped');
+    });
+  }
+
+  fetch('/api/state', { credentials: 'same-origin' }).then(function (res) { return res.json(); }).then(function (s) {
+    fillStartForm(s.runNumber ? s.params : s.defaults);
+    renderState(s);
+    renderStats(s.stats);
+    points = s.points || [];
+    logLines = [];
+    addLogs(s.logs || []);
+    connect();
+  }, function (err) { showMessage('cannot reach volley: ' + err.message); });
+})();
+`;

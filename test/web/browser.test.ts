@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { startServer, type TestServer } from '../helpers/servers.ts';
+import { startWebCli, webScenario } from './web-cli.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts/web-ui');
+const STATS_HEADER =
+  'Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%';
+
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} missing: apt-get install -y chromium (.ci/run does)`;
+
+let target: TestServer;
+let browser: Browser;
+before(async () => {
+  target = await startServer((_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end('{"ok":true}');
+  });
+  if (skip) return;
+  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+after(async () => {
+  await browser?.close();
+  await target?.close();
+});
+
+async function text(page: Page, id: string): Promise<string> {
+  return (await page.locator(`#${id}`).textContent()) ?? '';
+}
+
+async function number(page: Page, id: string): Promise<number> {
+  return Number((await text(page, id)).replaceAll(',', ''));
+}
+
+/** Polls the element's text until `ok` holds (bounded: the page gets updates about once a second). */
+async function waitForText(page: Page, id: string, ok: (text: string) => boolean, timeoutMs = 8000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await text(page, id);
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`#${id} is still "${value}" after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+test('start a run from the page, see numbers move, change users, stop, download the CSV, reset', {
+  skip,
+  timeout: 40_000,
+}, async () => {
+  const { dir } = webScenario();
+  const cli = await startWebCli(['scenario.ts', '--web-port', '0', '-u', '1', '-t', '20s'], { cwd: dir });
+  const page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1280, height: 800 } });
+  try {
+    await page.goto(cli.url);
+    await page.locator('#start-panel').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#users').inputValue(), '1', 'the form starts with the command line');
+    await page.fill('#users', '2');
+    await page.fill('#spawn-rate', '20');
+    await page.fill('#host', target.url);
+    await page.fill('#run-time', '15s');
+    await page.screenshot({ path: join(ARTIFACTS, '1-ready.png') });
+    await page.click('#start');
+
+    const requests = (t: string) => Number(t.replaceAll(',', ''));
+    await waitForText(page, 'stat-requests', (t) => requests(t) > 0);
+    const first = await number(page, 'stat-requests');
+    await waitForText(page, 'stat-requests', (t) => requests(t) > first);
+    assert.match((await page.locator('#stat-state').textContent()) ?? '', /running/);
+    assert.match((await page.locator('#stats-table tbody').textContent()) ?? '', /Aggregated/);
+    await page.screenshot({ path: join(ARTIFACTS, '2-running.png') });
+
+    await page.click('#show-edit');
+    await page.fill('#edit-users', '5');
+    await page.click('#update-users');
+    await waitForText(page, 'stat-users', (t) => t === '5');
+
+    await page.click('[data-tab="charts"]');
+    await page.locator('#chart-rps .u-over').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, '3-charts.png') });
+    await page.click('[data-tab="ratio"]');
+    await page.click('[data-tab="logs"]');
+    assert.match((await page.locator('#logs').textContent()) ?? '', /run 1 started: 2 users/);
+    await page.screenshot({ path: join(ARTIFACTS, '4-users-changed.png') });
+
+    await page.click('#stop');
+    await waitForText(page, 'stat-state', (t) => t.startsWith('stopped'));
+    const stoppedAt = await number(page, 'stat-requests');
+    assert.ok(stoppedAt > 0);
+
+    await page.click('[data-tab="downloads"]');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-stats')]);
+    assert.equal(download.suggestedFilename(), 'volley_stats.csv');
+    const saved = join(ARTIFACTS, 'volley_stats.csv');
+    await download.saveAs(saved);
+    const lines = readFileSync(saved, 'utf8').split('\r\n');
+    assert.equal(lines[0], STATS_HEADER);
+    assert.ok(lines.some((l) => l.startsWith(',Aggregated,')));
+    await page.screenshot({ path: join(ARTIFACTS, '5-stopped.png') });
+
+    await page.click('#reset');
+    await waitForText(page, 'stat-requests', (t) => t === '0');
+  } finally {
+    await page.close();
+    cli.child.kill('SIGINT');
+  }
+  assert.equal(await cli.exited, 0, cli.stderr());
+  assert.match(cli.stdout(), /Response time percentiles/, 'the final report is printed when the run ends');
+});

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { RunSummary } from '../../src/metrics/summary.ts';
+import { runCli } from '../helpers/cli.ts';
+import { startServer, type TestServer } from '../helpers/servers.ts';
+import { request } from './http-request.ts';
+import { startWebCli, webScenario } from './web-cli.ts';
+
+let target: TestServer;
+before(async () => {
+  target = await startServer((_req, res) => res.end('ok'));
+});
+after(() => target.close());
+
+test('--autostart runs at once and --autoquit quits after the run, with reports and the exit code', async () => {
+  const { dir } = webScenario();
+  const cli = await startWebCli(
+    [
+      'scenario.ts',
+      '-H',
+      target.url,
+      '-u',
+      '2',
+      '-t',
+      '1s',
+      '--web-port',
+      '0',
+      '--autostart',
+      '--autoquit',
+      '0',
+      '--json-file',
+      'out.json',
+    ],
+    { cwd: dir, timeoutMs: 20_000 },
+  );
+  assert.match(cli.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  const state = JSON.parse((await request(`${cli.url}api/state`)).body);
+  assert.equal(state.state, 'running');
+  assert.equal(await cli.exited, 0, cli.stderr());
+  const summary = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as RunSummary;
+  assert.equal(summary.meta.stopReason, 'run-time');
+  assert.ok(summary.aggregated.requests > 0);
+  assert.match(cli.stderr(), /run 1 ended \(run-time\), exit code 0/);
+});
+
+test('Ctrl-C with the UI waiting (no run) quits with 0; the token is not printed for a loopback bind', async () => {
+  const { dir } = webScenario();
+  const cli = await startWebCli(['scenario.ts', '--web-port', '0'], { cwd: dir, timeoutMs: 20_000 });
+  assert.doesNotMatch(cli.url, /token/);
+  cli.child.kill('SIGINT');
+  assert.equal(await cli.exited, 0, cli.stderr());
+});
+
+test('bad web settings fail at start with one line and exit 2', async () => {
+  const { dir } = webScenario();
+  const env = { VOLLEY_HEADLESS: '' };
+  const port = await runCli(['run', 'scenario.ts', '--web-port', '70000'], { cwd: dir, env });
+  assert.equal(port.code, 2);
+  assert.match(port.stderr, /--web-port: expected 0\.\.65535/);
+  const host = await runCli(['run', 'scenario.ts', '--web-port', '0', '--web-host', '192.0.2.1'], {
+    cwd: dir,
+    env,
+  });
+  assert.equal(host.code, 2);
+  assert.match(host.stderr, /--web-host 192\.0\.2\.1: not an address of this machine/);
+  const tags = await runCli(['run', 'scenario.ts', '--web-port', '0', '-T', 'nope'], { cwd: dir, env });
+  assert.equal(tags.code, 2);
+  assert.match(tags.stderr, /no task left after tag selection/);
+});

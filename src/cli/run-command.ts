@@ -5,7 +5,9 @@ import { runLoadTest } from '../engine/run.ts';
 import { loadScenario } from '../engine/scenario-loader.ts';
 import { ConsoleReporter } from '../report/console.ts';
 import { CsvReporter } from '../report/csv-reporter.ts';
+import { HtmlReporter } from '../report/html-reporter.ts';
 import { JsonReporter } from '../report/json.ts';
+import { JunitReporter } from '../report/junit.ts';
 import { expandReportPath } from '../report/path-template.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { VolleyOptions } from '../script/options.ts';
@@ -94,6 +96,8 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   }
   if (options.jsonFile)
     reporters.push(new JsonReporter({ file: expandReportPath(options.jsonFile, template) }));
+  if (options.html) reporters.push(new HtmlReporter({ file: expandReportPath(options.html, template) }));
+  if (options.junit) reporters.push(new JunitReporter({ file: expandReportPath(options.junit, template) }));
 
   const stop = new AbortController();
   let signals = 0;

@@ -1,5 +1,6 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { parseDuration } from '../engine/duration.ts';
+import { OptionError } from '../engine/option-error.ts';
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
 import { runLoadTest } from '../engine/run.ts';
 import { loadScenario } from '../engine/scenario-loader.ts';
@@ -9,6 +10,7 @@ import { HtmlReporter } from '../report/html-reporter.ts';
 import { JsonReporter } from '../report/json.ts';
 import { JunitReporter } from '../report/junit.ts';
 import { expandReportPath } from '../report/path-template.ts';
+import type { PrometheusExporter } from '../report/prometheus.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { VolleyOptions } from '../script/options.ts';
 import {
@@ -98,6 +100,9 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     reporters.push(new JsonReporter({ file: expandReportPath(options.jsonFile, template) }));
   if (options.html) reporters.push(new HtmlReporter({ file: expandReportPath(options.html, template) }));
   if (options.junit) reporters.push(new JunitReporter({ file: expandReportPath(options.junit, template) }));
+  const prometheus =
+    options.prometheusPort !== undefined ? await prometheusExporter(options.prometheusPort, options) : null;
+  if (prometheus) reporters.push(prometheus);
 
   const stop = new AbortController();
   let signals = 0;
@@ -114,10 +119,12 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   try {
     const plan = resolveRunPlan(options, scenario, {
       reporters,
+      ...(prometheus ? { sampleSinks: [prometheus] } : {}),
       command: ['volley', 'run', ...args].join(' '),
       signal: stop.signal,
       log: (level, message) => io.stderr.write(`${level === 'info' ? '' : `${level}: `}${message}\n`),
     });
+    if (prometheus) io.stderr.write(`volley: Prometheus metrics on ${await prometheus.listen()}\n`);
     if (plan.runTimeSec === null && plan.iterations === null) {
       io.stderr.write('volley: no --run-time or --iterations given: running until Ctrl-C\n');
     }
@@ -125,5 +132,15 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     return summary.exitCode;
   } finally {
     uninstall();
+    await prometheus?.close();
   }
+}
+
+/** Loaded on demand: prom-client is only needed when asked for. */
+async function prometheusExporter(port: number, options: VolleyOptions): Promise<PrometheusExporter> {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new OptionError(`--prometheus-port: expected a port 0..65535, got ${port}`);
+  }
+  const { PrometheusExporter } = await import('../report/prometheus.ts');
+  return new PrometheusExporter({ port, host: options.prometheusHost ?? '127.0.0.1' });
 }

@@ -1,3 +1,4 @@
+import type { SampleSink } from '../metrics/sink.ts';
 import { parseThreshold } from '../metrics/thresholds.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { VolleyOptions } from '../script/options.ts';
@@ -9,6 +10,7 @@ import { selectTasks } from './task-picker.ts';
 
 export interface PlanExtras {
   reporters?: readonly Reporter[];
+  sampleSinks?: readonly SampleSink[];
   command?: string;
   signal?: AbortSignal;
   log?: RunLogger;
@@ -96,6 +98,7 @@ export function resolveRunPlan(
     requestTimeoutMs: timeoutSec * 1000,
     reporters: extras.reporters ?? [],
     command: extras.command ?? '',
+    ...(extras.sampleSinks?.length ? { sampleSinks: extras.sampleSinks } : {}),
     ...(extras.signal ? { signal: extras.signal } : {}),
     ...(extras.log ? { log: extras.log } : {}),
   };

@@ -1,5 +1,6 @@
 import { createHttpClient } from '../http/client.ts';
 import { HttpTransport } from '../http/transport.ts';
+import { FanOutSink } from '../metrics/fan-out-sink.ts';
 import { RunStats } from '../metrics/run-stats.ts';
 import type { SampleSink } from '../metrics/sink.ts';
 import type { RunSummary } from '../metrics/summary.ts';
@@ -62,7 +63,7 @@ async function notify<K extends 'onStart' | 'onSnapshot' | 'onEnd'>(
 export async function runLoadTest(plan: RunPlan): Promise<RunSummary> {
   const log = plan.log ?? defaultLog;
   const stats = new RunStats();
-  const sink = new GatedSink(stats);
+  const sink = new GatedSink(plan.sampleSinks?.length ? new FanOutSink(stats, plan.sampleSinks) : stats);
   const transport = new HttpTransport({ connections: Math.max(1, plan.users), insecure: plan.insecure });
   const stopController = new AbortController();
   const reporterFailures = new Set<string>();

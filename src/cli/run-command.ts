@@ -87,7 +87,14 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     rate: options.spawnRate ?? options.users ?? 1,
     time: options.runTime !== undefined ? parseDuration(options.runTime, '--run-time') : null,
   };
-  reporters.push(new ConsoleReporter({ out: io.stdout, every: values['only-summary'] === true ? 0 : 2 }));
+  reporters.push(
+    new ConsoleReporter({
+      out: io.stdout,
+      every: values['only-summary'] === true ? 0 : 2,
+      // On a terminal: the redrawn dashboard; in CI logs: Locust's periodic tables.
+      dashboard: io.stdout.isTTY === true,
+    }),
+  );
   if (options.csv) {
     reporters.push(
       new CsvReporter({

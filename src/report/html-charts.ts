@@ -21,6 +21,7 @@ export const HTML_CHARTS_SCRIPT = `
   var t = JSON.parse(source.textContent);
   if (!t.time || t.time.length === 0) return;
   var charts = [];
+  var X_INCREMENTS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
   function widthOf(el) { return Math.max(280, Math.floor(el.getBoundingClientRect().width || 600)); }
   function make(id, unit, series, columns) {
     var el = document.getElementById(id);
@@ -39,7 +40,8 @@ export const HTML_CHARTS_SCRIPT = `
           value: function (u, v) { return v == null ? '-' : (Math.round(v * 1000) / 1000) + ' ' + unit; }
         };
       })),
-      axes: [{}, { size: 60 }],
+      // Whole seconds at least: sub-second ticks would only repeat the same snapshot.
+      axes: [{ space: 70, incrs: X_INCREMENTS }, { size: 60 }],
       legend: { live: true }
     };
     charts.push({ el: el, plot: new uPlot(opts, [t.time].concat(columns), el) });

@@ -11,6 +11,7 @@ import { HTML_CHARTS_SCRIPT } from './html-charts.ts';
 import { escapeHtml, jsonForScript } from './html-escape.ts';
 import { humanize, renderGenericValue } from './html-generic.ts';
 import { HTML_REPORT_CSS } from './html-style.ts';
+import { formatDecimal } from './number-format.ts';
 import { sortEndpoints } from './sort-endpoints.ts';
 import type { TimelineData } from './timeline.ts';
 import type { ChartAssets } from './uplot-assets.ts';
@@ -157,7 +158,7 @@ function thresholdsSection(thresholds: readonly ThresholdResult[]): string {
     (t) => `<tr data-passed="${t.passed}">
 <td>${t.passed ? '<span class="badge pass">Pass</span>' : '<span class="badge fail">Fail</span>'}</td>
 <td><code>${escapeHtml(t.expression)}</code></td>
-<td class="num" data-field="actual">${t.actual === null ? 'no data' : `${formatNumber(t.actual)}${unitOf(t.metric)}`}</td>
+<td class="num" data-field="actual"${t.actual === null ? '' : ` data-value="${t.actual}"`}>${t.actual === null ? 'no data' : `${formatDecimal(t.actual, 6)}${unitOf(t.metric)}`}</td>
 <td class="num" data-field="target">${escapeHtml(t.op)} ${formatNumber(t.target)}${unitOf(t.metric)}</td>
 </tr>`,
   );

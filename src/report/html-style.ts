@@ -71,6 +71,7 @@ footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 2
   th, td { padding: 3px 6px; }
   tbody tr:hover td { background: none; }
   details > pre { display: block; }
+  .u-legend .u-value, .u-legend .u-series:first-child { display: none; }
   .badge, th, .kpi { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 `;

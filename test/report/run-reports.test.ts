@@ -53,7 +53,7 @@ let html: string;
 let htmlFile: string;
 let summary: RunSummary;
 
-/** One short real run through the CLI writing the HTML, JSON and JUnit reports of the same summary. */
+/** One short real run through the CLI writing the HTML, JSON and JUnit reports of the same summary (and serving Prometheus metrics). */
 before(async () => {
   server = await startServer((req, res) => {
     res.statusCode = req.url === '/fail' ? 500 : 200;
@@ -92,11 +92,14 @@ export const options = { thresholds: ['p95<5000', 'fail_ratio<0.01'] };
       'out/summary.json',
       '--junit',
       'out/junit.xml',
+      '--prometheus-port',
+      '0',
       '--only-summary',
     ],
     { cwd: dir, timeoutMs: 30_000 },
   );
   assert.equal(r.code, 1, `a threshold fails, so exit 1\n${r.stdout}\n${r.stderr}`);
+  assert.match(r.stderr, /^volley: Prometheus metrics on http:\/\/127\.0\.0\.1:\d+\/metrics$/m);
   htmlFile = join(dir, 'out', 'report_3u_3s.html');
   html = readFileSync(htmlFile, 'utf8');
   summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')) as RunSummary;

@@ -24,5 +24,16 @@ export type * from './metrics/summary.ts';
 export { parseThreshold, type Threshold, ThresholdSyntaxError } from './metrics/thresholds.ts';
 export { ConsoleReporter } from './report/console.ts';
 export { CsvReporter } from './report/csv-reporter.ts';
+export { type GeneratorLoad, renderHtmlReport } from './report/html-report.ts';
+export { HtmlReporter, type HtmlReporterOptions } from './report/html-reporter.ts';
 export { JsonReporter } from './report/json.ts';
+export { JunitReporter, type JunitReporterOptions, renderJunitReport } from './report/junit.ts';
+export { type LiveDashboardOptions, renderLiveDashboard } from './report/live-dashboard.ts';
+export {
+  DEFAULT_LATENCY_BUCKETS_SEC,
+  PrometheusExporter,
+  type PrometheusExporterOptions,
+} from './report/prometheus.ts';
+export { PrometheusListenError } from './report/prometheus-listen-error.ts';
 export type { Reporter, RunStartInfo } from './report/reporter.ts';
+export { RunTimeline, type TimelineData } from './report/timeline.ts';

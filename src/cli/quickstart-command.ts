@@ -17,13 +17,15 @@ const DEFAULT_FLAGS = [
   'reports/demo',
   '--json-file',
   'reports/demo.json',
+  '--html',
+  'reports/demo.html',
 ];
 
 export const QUICKSTART_HELP = `Usage: volley quickstart [volley run options]
 
 What \`npm run demo\` does: starts the demo API on a free loopback port in this process, runs
 examples/quickstart.ts (students CRUD + registration/login) against it with ${DEFAULT_FLAGS.join(' ')},
-shows the live table and writes reports/demo_*.csv and reports/demo.json. Flags override the defaults.
+shows the live view and writes reports/demo_*.csv, reports/demo.json and reports/demo.html. Flags override the defaults.
 `;
 
 export async function quickstartCommand(args: readonly string[], io: CliIo): Promise<number> {

@@ -1,12 +1,16 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { parseDuration } from '../engine/duration.ts';
+import { OptionError } from '../engine/option-error.ts';
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
 import { runLoadTest } from '../engine/run.ts';
 import { loadScenario } from '../engine/scenario-loader.ts';
 import { ConsoleReporter } from '../report/console.ts';
 import { CsvReporter } from '../report/csv-reporter.ts';
+import { HtmlReporter } from '../report/html-reporter.ts';
 import { JsonReporter } from '../report/json.ts';
+import { JunitReporter } from '../report/junit.ts';
 import { expandReportPath } from '../report/path-template.ts';
+import type { PrometheusExporter } from '../report/prometheus.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { VolleyOptions } from '../script/options.ts';
 import {
@@ -54,15 +58,18 @@ function flagOptions(values: Record<string, unknown>): VolleyOptions {
   return out as VolleyOptions;
 }
 
-/** Console, and the CSV and JSON files asked for; `every`: print every Nth live table (0: final report only). */
-function runReporters(options: VolleyOptions, io: CliIo, every: number): Reporter[] {
+/**
+ * Console and the report files asked for. `every`: print every Nth live table (0: final report only);
+ * `dashboard`: on a terminal, the redrawn live view instead of periodic tables.
+ */
+function runReporters(options: VolleyOptions, io: CliIo, every: number, dashboard: boolean): Reporter[] {
   const reporters: Reporter[] = [];
   const template = {
     users: options.users ?? 1,
     rate: options.spawnRate ?? options.users ?? 1,
     time: options.runTime !== undefined ? parseDuration(options.runTime, '--run-time') : null,
   };
-  reporters.push(new ConsoleReporter({ out: io.stdout, every }));
+  reporters.push(new ConsoleReporter({ out: io.stdout, every, dashboard }));
   if (options.csv) {
     reporters.push(
       new CsvReporter({
@@ -73,6 +80,8 @@ function runReporters(options: VolleyOptions, io: CliIo, every: number): Reporte
   }
   if (options.jsonFile)
     reporters.push(new JsonReporter({ file: expandReportPath(options.jsonFile, template) }));
+  if (options.html) reporters.push(new HtmlReporter({ file: expandReportPath(options.html, template) }));
+  if (options.junit) reporters.push(new JunitReporter({ file: expandReportPath(options.junit, template) }));
   return reporters;
 }
 
@@ -109,10 +118,13 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
       io,
       command,
       // With the UI the console keeps quiet during a run (as Locust's): the final report only.
-      reporters: (runOptions) => runReporters(runOptions, io, 0),
+      reporters: (runOptions) => runReporters(runOptions, io, 0, false),
     });
   }
-  const reporters = runReporters(options, io, onlySummary ? 0 : 2);
+  const reporters = runReporters(options, io, onlySummary ? 0 : 2, io.stdout.isTTY === true);
+  const prometheus =
+    options.prometheusPort !== undefined ? await prometheusExporter(options.prometheusPort, options) : null;
+  if (prometheus) reporters.push(prometheus);
 
   const stop = new AbortController();
   let signals = 0;
@@ -129,10 +141,12 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   try {
     const plan = resolveRunPlan(options, scenario, {
       reporters,
+      ...(prometheus ? { sampleSinks: [prometheus] } : {}),
       command,
       signal: stop.signal,
       log: (level, message) => io.stderr.write(`${level === 'info' ? '' : `${level}: `}${message}\n`),
     });
+    if (prometheus) io.stderr.write(`volley: Prometheus metrics on ${await prometheus.listen()}\n`);
     if (plan.runTimeSec === null && plan.iterations === null) {
       io.stderr.write('volley: no --run-time or --iterations given: running until Ctrl-C\n');
     }
@@ -140,5 +154,15 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     return summary.exitCode;
   } finally {
     uninstall();
+    await prometheus?.close();
   }
+}
+
+/** Loaded on demand: prom-client is only needed when asked for. */
+async function prometheusExporter(port: number, options: VolleyOptions): Promise<PrometheusExporter> {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new OptionError(`--prometheus-port: expected a port 0..65535, got ${port}`);
+  }
+  const { PrometheusExporter } = await import('../report/prometheus.ts');
+  return new PrometheusExporter({ port, host: options.prometheusHost ?? '127.0.0.1' });
 }

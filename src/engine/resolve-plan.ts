@@ -1,3 +1,4 @@
+import type { SampleSink } from '../metrics/sink.ts';
 import { parseThreshold } from '../metrics/thresholds.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { VolleyOptions } from '../script/options.ts';
@@ -11,6 +12,7 @@ import { selectTasks } from './task-picker.ts';
 
 export interface PlanExtras {
   reporters?: readonly Reporter[];
+  sampleSinks?: readonly SampleSink[];
   command?: string;
   signal?: AbortSignal;
   log?: RunLogger;
@@ -118,6 +120,7 @@ export function resolveRunPlan(
     profile: options.profile ?? null,
     reporters: extras.reporters ?? [],
     command: extras.command ?? '',
+    ...(extras.sampleSinks?.length ? { sampleSinks: extras.sampleSinks } : {}),
     ...(extras.signal ? { signal: extras.signal } : {}),
     ...(extras.log ? { log: extras.log } : {}),
   };

@@ -1,3 +1,4 @@
+import type { SampleSink } from '../metrics/sink.ts';
 import type { Threshold } from '../metrics/thresholds.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { AnyUserClass } from '../script/user.ts';
@@ -42,6 +43,8 @@ export interface RunPlan {
   insecure: boolean;
   requestTimeoutMs: number;
   reporters: readonly Reporter[];
+  /** Extra per-request observers (e.g. the Prometheus exporter's histograms), after the run's own stats. */
+  sampleSinks?: readonly SampleSink[];
   /** The command line, for reports. */
   command: string;
   /** Open model: arrivals per second at the start (before any stages); null in the closed model. */

@@ -1,5 +1,6 @@
 import { createHttpClient } from '../http/client.ts';
 import { HttpTransport } from '../http/transport.ts';
+import { FanOutSink } from '../metrics/fan-out-sink.ts';
 import { RunStats } from '../metrics/run-stats.ts';
 import type { ArrivalSnapshot, ArrivalSummary, RunSummary, StatsSnapshot } from '../metrics/summary.ts';
 import type { Reporter } from '../report/reporter.ts';
@@ -146,7 +147,9 @@ class LoadTest implements LoadTestRun {
   constructor(plan: RunPlan) {
     this.#plan = plan;
     this.#log = plan.log ?? defaultLog;
-    this.#sinks = new RunSinks(this.#stats);
+    this.#sinks = new RunSinks(
+      plan.sampleSinks?.length ? new FanOutSink(this.#stats, plan.sampleSinks) : this.#stats,
+    );
     this.#transport = new HttpTransport({ connections: connectionsFor(plan), insecure: plan.insecure });
     this.#seed = plan.seed ?? Math.floor(Math.random() * 2 ** 32);
     resetUniqueValues(plan.seed);

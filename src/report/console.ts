@@ -1,7 +1,8 @@
 import type { RunSummary, StatsSnapshot } from '../metrics/summary.ts';
 import { renderFinalReport } from './final-report.ts';
+import { renderLiveDashboard } from './live-dashboard.ts';
 import { renderLiveReport } from './live-report.ts';
-import type { Reporter } from './reporter.ts';
+import type { Reporter, RunStartInfo } from './reporter.ts';
 import { textWidth } from './text-cells.ts';
 
 /** Where the console reporter writes: process.stdout, or anything shaped like it. */
@@ -19,6 +20,12 @@ export interface ConsoleReporterOptions {
   every?: number;
   /** Also print the last-10-s response time percentiles with each live table. */
   percentiles?: boolean;
+  /**
+   * On a terminal (`out.isTTY`), draw the compact live dashboard (progress bar, headline figures, top
+   * endpoints) every second instead of the periodic table; it is erased before the final report.
+   * Elsewhere (CI logs) the periodic tables are printed as before.
+   */
+  dashboard?: boolean;
 }
 
 /** "Move up N lines, erase to the end of the screen": how the live table is redrawn on a terminal. */
@@ -32,6 +39,8 @@ export class ConsoleReporter implements Reporter {
   readonly #out: ConsoleOutput;
   readonly #every: number;
   readonly #percentiles: boolean;
+  readonly #dashboard: boolean;
+  #plannedDurationSec: number | null = null;
   #snapshots = 0;
   /** Terminal rows taken by the last live table, to erase before redrawing it. */
   #liveRows = 0;
@@ -44,10 +53,23 @@ export class ConsoleReporter implements Reporter {
     this.#out = options.out;
     this.#every = every;
     this.#percentiles = options.percentiles ?? false;
+    this.#dashboard = options.dashboard === true && options.out.isTTY === true;
+  }
+
+  onStart(info: RunStartInfo): void {
+    this.#plannedDurationSec = info.plannedDurationSec;
   }
 
   onSnapshot(snapshot: StatsSnapshot): void {
     this.#snapshots++;
+    if (this.#dashboard) {
+      if (this.#every === 0) return;
+      const columns = this.#out.columns;
+      const block = renderLiveDashboard(snapshot, { plannedDurationSec: this.#plannedDurationSec, columns });
+      this.#out.write(eraseLines(this.#liveRows) + block);
+      this.#liveRows = terminalRows(block, columns);
+      return;
+    }
     if (this.#every === 0 || this.#snapshots % this.#every !== 0) return;
     const columns = this.#out.columns;
     const text = renderLiveReport(snapshot, { percentiles: this.#percentiles, maxLineWidth: columns });
@@ -62,9 +84,10 @@ export class ConsoleReporter implements Reporter {
   }
 
   onEnd(summary: RunSummary): void {
-    // The last live table stays above the final report, as with Locust.
+    // The last live table stays above the final report, as with Locust; the dashboard is erased.
+    const erase = this.#dashboard ? eraseLines(this.#liveRows) : '';
     this.#liveRows = 0;
-    this.#out.write(renderFinalReport(summary, { maxLineWidth: this.#out.columns }));
+    this.#out.write(erase + renderFinalReport(summary, { maxLineWidth: this.#out.columns }));
   }
 }
 

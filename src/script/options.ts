@@ -24,6 +24,14 @@ export interface VolleyOptions {
   csv?: string;
   csvFullHistory?: boolean;
   jsonFile?: string;
+  /** Self-contained HTML report file ({u} {r} {t} placeholders). */
+  html?: string;
+  /** JUnit XML file: one test case per threshold and per endpoint. */
+  junit?: string;
+  /** Serve live Prometheus metrics on this port (/metrics). */
+  prometheusPort?: number;
+  /** Address the Prometheus endpoint listens on (default 127.0.0.1). */
+  prometheusHost?: string;
   /** Exit code when requests failed and no fail_ratio threshold is set (default 1). */
   exitCodeOnError?: number;
   /** No web UI: start at once and quit when the run ends. */

@@ -115,3 +115,9 @@ test('--help and --version exit 0', async () => {
   assert.equal(version.code, 0);
   assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
 });
+
+test('bad Prometheus port', () =>
+  expectUsage(
+    ['run', ok, '-H', server.url, '-t', '1s', '--prometheus-port', '70000'],
+    /^volley: --prometheus-port: expected a port 0\.\.65535, got 70000$/,
+  ));

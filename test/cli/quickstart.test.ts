@@ -16,6 +16,7 @@ test('quickstart (npm run demo) serves the demo API, runs the mixed example and 
     'demo_failures.csv',
     'demo_exceptions.csv',
     'demo.json',
+    'demo.html',
   ]) {
     assert.ok(existsSync(join(cwd, 'reports', f)), f);
   }

@@ -132,15 +132,15 @@ ${kpi('Peak users', 'peakUsers', formatNumber(summary.meta.peakUsers), '')}
 }
 
 function charts(timeline: TimelineData): string {
-  const empty =
-    timeline.time.length === 0
-      ? '<p class="empty">The run was too short for charts (one point per second).</p>'
-      : '';
-  const chart = (id: string, title: string) =>
-    `<div><h3>${title}</h3><div class="chart" id="${id}"><p class="empty">Charts need JavaScript.</p></div></div>`;
+  const title = `<h2>Over time <small class="empty">(last-10-s figures, as Locust's charts)</small></h2>`;
+  if (timeline.time.length === 0) {
+    return `<section class="card" id="over-time">${title}<p class="empty">The run was too short for charts (one point per second).</p></section>`;
+  }
+  const chart = (id: string, name: string) =>
+    `<div><h3>${name}</h3><div class="chart" id="${id}"><p class="empty">Charts need JavaScript.</p></div></div>`;
   return `<section class="card" id="over-time">
-<h2>Over time <small class="empty">(last-10-s figures, as Locust's charts)</small></h2>
-${empty}<div class="charts">
+${title}
+<div class="charts">
 ${chart('chart-rps', 'Requests and failures per second')}
 ${chart('chart-latency', 'Response time percentiles (ms)')}
 ${chart('chart-users', 'Users')}

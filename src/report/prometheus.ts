@@ -32,7 +32,8 @@ interface Exported {
  * - volley_request_duration_seconds {method, name}: histogram, observed per request (a SampleSink);
  * - volley_users: gauge; volley_dropped_arrivals_total: counter (open model; 0 otherwise);
  * - volley_exceptions_total, volley_run_elapsed_seconds, volley_run_info {scenario, host}.
- * Listens from `listen()` (or the run's start) until the run ends.
+ * Listens from `listen()` (or the run's start) until the run ends. Pass it to the run both as a reporter
+ * and in `sampleSinks` (the histograms and the exception counter need every sample).
  */
 export class PrometheusExporter implements Reporter, SampleSink {
   readonly name = 'prometheus';

@@ -115,3 +115,9 @@ test('html reporter: collects snapshots for the charts and writes the file atomi
   assert.deepEqual(timeline.time, [1000, 1001]);
   assert.deepEqual(timeline.users, [2, 4]);
 });
+
+test('html: a run too short for a snapshot says so instead of drawing empty charts', () => {
+  const html = renderHtmlReport(smallSummary(), emptyTimeline(), NO_ASSETS);
+  assert.match(section(html, 'over-time'), /too short for charts/);
+  assert.ok(!html.includes('id="chart-rps"'));
+});

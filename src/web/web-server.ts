@@ -20,7 +20,7 @@ import { EventStream } from './event-stream.ts';
 import { renderPage } from './page.ts';
 import { PAGE_SCRIPT } from './page-script.ts';
 import { PAGE_STYLE } from './page-style.ts';
-import { BadRequestError, parseRunParams, parseUsersChange } from './request-params.ts';
+import { BadRequestError, parseRateChange, parseRunParams, parseUsersChange } from './request-params.ts';
 import { type LiveStats, type RunSession, SessionStateError, type SessionView } from './run-session.ts';
 import { PACKAGE_ASSETS } from './static-assets.ts';
 
@@ -166,6 +166,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
             session.setUsers(change.users, change.spawnRate);
             break;
           }
+          case '/api/rate':
+            session.setArrivalRate(parseRateChange(body));
+            break;
           case '/api/stop':
             session.stop();
             break;

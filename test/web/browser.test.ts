@@ -94,6 +94,9 @@ test('start a run from the page, see numbers move, change users, stop, download 
     await page.locator('#chart-rps .u-over').waitFor();
     await page.screenshot({ path: join(ARTIFACTS, '3-charts.png') });
     await page.click('[data-tab="ratio"]');
+    const ratio = (await page.locator('#ratio-table tbody').textContent()) ?? '';
+    assert.match(ratio, /Reader/);
+    assert.match(ratio, /Writer/);
     await page.click('[data-tab="logs"]');
     assert.match((await page.locator('#logs').textContent()) ?? '', /run 1 started: 2 users/);
     await page.screenshot({ path: join(ARTIFACTS, '4-users-changed.png') });

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import type { RunSummary } from '../../src/metrics/summary.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startServer, type TestServer } from '../helpers/servers.ts';
-import { request } from './http-request.ts';
+import { post, request } from './http-request.ts';
 import { startWebCli, webScenario } from './web-cli.ts';
 
 let target: TestServer;
@@ -68,4 +68,25 @@ test('bad web settings fail at start with one line and exit 2', async () => {
   const tags = await runCli(['run', 'scenario.ts', '--web-port', '0', '-T', 'nope'], { cwd: dir, env });
   assert.equal(tags.code, 2);
   assert.match(tags.stderr, /no task left after tag selection/);
+});
+
+test('an open-model run (--arrival-rate) is steered by its rate from the UI', async () => {
+  const { dir } = webScenario();
+  const cli = await startWebCli(
+    ['scenario.ts', '-H', target.url, '--arrival-rate', '10', '-t', '20s', '--web-port', '0', '--autostart'],
+    { cwd: dir, timeoutMs: 20_000 },
+  );
+  try {
+    const state = JSON.parse((await request(`${cli.url}api/state`)).body);
+    assert.equal(state.loadModel, 'open');
+    const rate = await post(cli.url, '/api/rate', { rate: 30 });
+    assert.equal(rate.status, 200, rate.body);
+    assert.equal(JSON.parse(rate.body).targetRate, 30);
+    assert.equal((await post(cli.url, '/api/users', { users: 3 })).status, 409);
+    assert.equal((await post(cli.url, '/api/stop')).status, 200);
+  } finally {
+    cli.child.kill('SIGINT');
+  }
+  assert.equal(await cli.exited, 0, cli.stderr());
+  assert.match(cli.stderr(), /arrival rate set to 30\/s/);
 });

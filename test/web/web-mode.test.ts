@@ -14,7 +14,7 @@ before(async () => {
 });
 after(() => target.close());
 
-test('--autostart runs at once and --autoquit quits after the run, with reports and the exit code', async () => {
+test('--autostart runs at once and --autoquit quits after the run, with reports (no token in them) and the exit code', async () => {
   const { dir } = webScenario();
   const cli = await startWebCli(
     [
@@ -32,15 +32,20 @@ test('--autostart runs at once and --autoquit quits after the run, with reports 
       '0',
       '--json-file',
       'out.json',
+      '--web-auth',
+      'hunter2',
     ],
     { cwd: dir, timeoutMs: 20_000 },
   );
   assert.match(cli.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
-  const state = JSON.parse((await request(`${cli.url}api/state`)).body);
+  const state = JSON.parse(
+    (await request(`${cli.url}api/state`, { headers: { authorization: 'Bearer hunter2' } })).body,
+  );
   assert.equal(state.state, 'running');
   assert.equal(await cli.exited, 0, cli.stderr());
   const summary = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as RunSummary;
   assert.equal(summary.meta.stopReason, 'run-time');
+  assert.match(summary.meta.command, /--web-auth \*\*\*$/, 'the token stays out of reports');
   assert.ok(summary.aggregated.requests > 0);
   assert.match(cli.stderr(), /run 1 ended \(run-time\), exit code 0/);
 });

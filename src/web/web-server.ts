@@ -127,7 +127,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         sendJson(res, 200, stateBody(session));
         return;
       }
-      if (path === '/api/events') {
+      if (path === '/api/events' && req.method === 'GET') {
         events.attach(res, [
           ['state', session.view()],
           ['stats', session.liveStats()],

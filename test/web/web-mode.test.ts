@@ -95,3 +95,36 @@ test('an open-model run (--arrival-rate) is steered by its rate from the UI', as
   assert.equal(await cli.exited, 0, cli.stderr());
   assert.match(cli.stderr(), /arrival rate set to 30\/s/);
 });
+
+test('Ctrl-C during a run stops it, writes its reports, then quits', async () => {
+  const { dir } = webScenario();
+  const cli = await startWebCli(
+    [
+      'scenario.ts',
+      '-H',
+      target.url,
+      '-u',
+      '2',
+      '-t',
+      '30s',
+      '--web-port',
+      '0',
+      '--autostart',
+      '--json-file',
+      'r.json',
+    ],
+    { cwd: dir, timeoutMs: 20_000 },
+  );
+  // Wait for requests to be counted, then interrupt.
+  for (let i = 0; i < 100; i++) {
+    const state = JSON.parse((await request(`${cli.url}api/state`)).body);
+    if ((state.stats?.snapshot.aggregated.requests ?? 0) > 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  cli.child.kill('SIGINT');
+  assert.equal(await cli.exited, 0, cli.stderr());
+  assert.match(cli.stderr(), /SIGINT: stopping, writing reports, quitting/);
+  const summary = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as RunSummary;
+  assert.equal(summary.meta.stopReason, 'stopped');
+  assert.ok(summary.aggregated.requests > 0);
+});

@@ -85,6 +85,14 @@ function runReporters(options: VolleyOptions, io: CliIo, every: number, dashboar
   return reporters;
 }
 
+/** The command line for reports, with the web UI's access token left out. */
+function redactSecrets(args: readonly string[]): string[] {
+  return args.map((arg, i) => {
+    if (args[i - 1] === '--web-auth') return '***';
+    return arg.startsWith('--web-auth=') ? '--web-auth=***' : arg;
+  });
+}
+
 export async function runCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCliArgs(args, FLAG_OPTIONS, 'volley run');
   if (values.help) {
@@ -108,7 +116,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   const scenarioOptions = validateOptionsObject(scenario.options, `${scenario.path}: options`, false);
   const options = mergeOptions<VolleyOptions>(config, scenarioOptions, env, flags);
 
-  const command = ['volley', 'run', ...args].join(' ');
+  const command = ['volley', 'run', ...redactSecrets(args)].join(' ');
   const onlySummary = values['only-summary'] === true;
   if (!options.headless) {
     const { serveWebUi } = await import('./web-mode.ts');

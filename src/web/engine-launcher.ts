@@ -52,7 +52,9 @@ export function createEngineLauncher(launcher: EngineLauncherOptions): RunLaunch
     const run = startLoadTest(plan);
     const live: LiveRun = {
       done: run.done,
+      loadModel: plan.loadModel,
       setUsers: (users, spawnRate) => run.setUsers(users, spawnRate),
+      setArrivalRate: (rate) => run.setArrivalRate(rate),
       stop: () => run.stop(),
       resetStats: () => run.resetStats(),
       usersByClass: () => run.usersByClass(),

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 
 /** Comment line sent now and then so proxies and browsers keep an idle stream open. */
 const HEARTBEAT_MS = 15_000;
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 /**
  * Server-sent events to every open page. Events of one type are coalesced and sent at most once per
@@ -83,7 +84,11 @@ export class EventStream {
   }
 
   #write(text: string): void {
-    for (const res of this.#clients) res.write(text);
+    for (const res of this.#clients) {
+      // A page that stopped reading would make us buffer without end: drop it (it reconnects).
+      if (res.writableLength > MAX_BUFFERED_BYTES) res.destroy();
+      else res.write(text);
+    }
   }
 }
 

@@ -17,8 +17,12 @@ export interface RunParams {
 export interface LiveRun {
   /** Resolves with the final summary once reports are written. */
   readonly done: Promise<RunSummary>;
+  /** "closed": users loop over tasks; "open": arrivals per second, one task each. */
+  readonly loadModel: 'closed' | 'open';
   /** Retargets the number of users (closed model). */
   setUsers(users: number, spawnRate?: number): void;
+  /** Changes the arrivals per second (open model). */
+  setArrivalRate(rate: number): void;
   stop(): void;
   resetStats(): void;
   /** Running users per user class; null when the engine cannot tell. */

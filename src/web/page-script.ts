@@ -222,7 +222,11 @@ export const PAGE_SCRIPT = String.raw`
     $('start-panel').hidden = !$('start-panel').hidden;
   });
   $('show-edit').addEventListener('click', function () {
+    var open = state && state.loadModel === 'open';
+    document.querySelectorAll('#edit-panel .closed-only').forEach(function (l) { l.hidden = open; });
+    document.querySelectorAll('#edit-panel .open-only').forEach(function (l) { l.hidden = !open; });
     $('edit-users').value = state && state.targetUsers !== null ? state.targetUsers : '';
+    $('edit-rate').value = state && state.targetRate !== null ? state.targetRate : '';
     $('edit-panel').hidden = !$('edit-panel').hidden;
   });
   $('start-form').addEventListener('submit', function (ev) {
@@ -234,9 +238,10 @@ export const PAGE_SCRIPT = String.raw`
   });
   $('edit-form').addEventListener('submit', function (ev) {
     ev.preventDefault();
-    control('/api/users', { users: $('edit-users').value, spawnRate: $('edit-spawn-rate').value }).then(function () {
-      $('edit-panel').hidden = true;
-    });
+    var change = state && state.loadModel === 'open'
+      ? control('/api/rate', { rate: $('edit-rate').value })
+      : control('/api/users', { users: $('edit-users').value, spawnRate: $('edit-spawn-rate').value });
+    change.then(function () { $('edit-panel').hidden = true; });
   });
   $('stop').addEventListener('click', function () { control('/api/stop'); });
   $('reset').addEventListener('click', function () { control('/api/reset').then(function () { renderStats(null); }); });

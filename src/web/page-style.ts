@@ -20,6 +20,7 @@ button.danger { color: var(--bad); }
 .panel { margin: 12px 16px; padding: 12px 16px; background: #fff; border: 1px solid var(--line); border-radius: 8px; }
 .panel h2 { margin: 0 0 8px; font-size: 15px; }
 .panel form { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-end; }
+[hidden] { display: none !important; }
 .panel label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); gap: 4px; }
 .panel input { font: inherit; padding: 5px 8px; border: 1px solid var(--line); border-radius: 5px; min-width: 140px; }
 #message { margin: 8px 16px; padding: 8px 12px; border-radius: 6px; background: #fff4e5; border: 1px solid #f5c27a; }

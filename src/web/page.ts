@@ -43,8 +43,9 @@ export function renderPage(options: { title: string }): string {
 <section id="edit-panel" class="panel" hidden>
   <h2>Change the running test</h2>
   <form id="edit-form">
-    <label>Number of users <input id="edit-users" name="users" type="number" min="0" step="1" required></label>
-    <label>Spawn rate (users/s) <input id="edit-spawn-rate" name="spawnRate" type="number" min="0" step="any"></label>
+    <label class="closed-only">Number of users <input id="edit-users" name="users" type="number" min="0" step="1"></label>
+    <label class="closed-only">Spawn rate (users/s) <input id="edit-spawn-rate" name="spawnRate" type="number" min="0" step="any"></label>
+    <label class="open-only">Arrivals per second <input id="edit-rate" name="rate" type="number" min="0" step="any"></label>
     <button id="update-users" type="submit" class="primary">Update</button>
   </form>
 </section>

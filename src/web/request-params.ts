@@ -65,3 +65,12 @@ export function parseUsersChange(body: unknown): { users: number; spawnRate?: nu
   const rate = spawnRate(o.spawnRate);
   return rate === undefined ? { users: u } : { users: u, spawnRate: rate };
 }
+
+/** "Edit" for an open-model run: `{ rate }` arrivals per second. */
+export function parseRateChange(body: unknown): number {
+  const o = object(body);
+  const rate = optionalNumber(o.rate, 'arrival rate');
+  if (rate === undefined || rate < 0)
+    throw new BadRequestError('arrival rate: expected arrivals per second ≥ 0');
+  return rate;
+}

@@ -34,8 +34,12 @@ export interface SessionView {
   runNumber: number;
   /** The running (or last) run's parameters, else the defaults from the command line. */
   params: RunParams;
-  /** Target users, changed by "edit users". */
+  /** The running (or last) run's load model; null before any run. */
+  loadModel: 'closed' | 'open' | null;
+  /** Target users, changed by "edit users" (closed model). */
   targetUsers: number | null;
+  /** Target arrivals per second, changed by "edit" (open model). */
+  targetRate: number | null;
   /** The last run's end: its stop reason and exit code. */
   ended: { stopReason: string; exitCode: number; passed: boolean } | null;
   /** Why the last start or the last run failed, if it did. */
@@ -78,6 +82,8 @@ export class RunSession {
   #runNumber = 0;
   #params: RunParams;
   #targetUsers: number | null = null;
+  #targetRate: number | null = null;
+  #loadModel: 'closed' | 'open' | null = null;
   #snapshot: StatsSnapshot | null = null;
   #summary: RunSummary | null = null;
   #points: ChartPoint[] = [];
@@ -119,7 +125,9 @@ export class RunSession {
       state: this.#state,
       runNumber: this.#runNumber,
       params: this.#params,
+      loadModel: this.#loadModel,
       targetUsers: this.#targetUsers,
+      targetRate: this.#targetRate,
       ended: summary
         ? { stopReason: summary.meta.stopReason, exitCode: summary.exitCode, passed: summary.passed }
         : null,
@@ -191,7 +199,9 @@ export class RunSession {
     this.#run = run;
     this.#runNumber += 1;
     this.#params = params;
-    this.#targetUsers = params.users;
+    this.#loadModel = run.loadModel;
+    this.#targetUsers = run.loadModel === 'closed' ? params.users : null;
+    this.#targetRate = null;
     this.#snapshot = null;
     this.#summary = null;
     this.#points = [];
@@ -210,11 +220,30 @@ export class RunSession {
   /** Retargets the users of the running run; without a spawn rate, at the run's own. */
   setUsers(users: number, spawnRate?: number): void {
     const run = this.#requireRunning('change users');
+    if (run.loadModel !== 'closed') {
+      throw new SessionStateError(
+        'this run uses arrivals (open model): change the arrival rate, not the users',
+      );
+    }
     const rate = spawnRate ?? this.#params.spawnRate ?? undefined;
     if (rate === undefined) run.setUsers(users);
     else run.setUsers(users, rate);
     this.#targetUsers = users;
     this.log('info', `users set to ${users}${rate !== undefined ? ` at ${rate}/s` : ''}`);
+    this.#emitState();
+  }
+
+  /** Changes the arrivals per second of the running open-model run. */
+  setArrivalRate(rate: number): void {
+    const run = this.#requireRunning('change the arrival rate');
+    if (run.loadModel !== 'open') {
+      throw new SessionStateError(
+        'this run uses users (closed model): change the users, not the arrival rate',
+      );
+    }
+    run.setArrivalRate(rate);
+    this.#targetRate = rate;
+    this.log('info', `arrival rate set to ${rate}/s`);
     this.#emitState();
   }
 

@@ -20,7 +20,7 @@ import { EventStream } from './event-stream.ts';
 import { renderPage } from './page.ts';
 import { PAGE_SCRIPT } from './page-script.ts';
 import { PAGE_STYLE } from './page-style.ts';
-import { BadRequestError, parseRunParams, parseUsersChange } from './request-params.ts';
+import { BadRequestError, parseRateChange, parseRunParams, parseUsersChange } from './request-params.ts';
 import { type LiveStats, type RunSession, SessionStateError, type SessionView } from './run-session.ts';
 import { PACKAGE_ASSETS } from './static-assets.ts';
 
@@ -127,7 +127,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         sendJson(res, 200, stateBody(session));
         return;
       }
-      if (path === '/api/events') {
+      if (path === '/api/events' && req.method === 'GET') {
         events.attach(res, [
           ['state', session.view()],
           ['stats', session.liveStats()],
@@ -166,6 +166,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
             session.setUsers(change.users, change.spawnRate);
             break;
           }
+          case '/api/rate':
+            session.setArrivalRate(parseRateChange(body));
+            break;
           case '/api/stop':
             session.stop();
             break;
@@ -194,13 +197,19 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     sendText(res, 405, 'method not allowed\n');
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    unlisten();
+    events.close();
+    throw error;
+  }
   port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {

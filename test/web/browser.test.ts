@@ -48,8 +48,8 @@ async function number(page: Page, id: string): Promise<number> {
   return Number((await text(page, id)).replaceAll(',', ''));
 }
 
-/** Polls the element's text until `ok` holds (bounded: the page gets updates about once a second). */
-async function waitForText(page: Page, id: string, ok: (text: string) => boolean, timeoutMs = 8000) {
+/** Polls the element's text until `ok` holds (the page gets updates about once a second; bounded). */
+async function waitForText(page: Page, id: string, ok: (text: string) => boolean, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await text(page, id);
@@ -61,10 +61,13 @@ async function waitForText(page: Page, id: string, ok: (text: string) => boolean
 
 test('start a run from the page, see numbers move, change users, stop, download the CSV, reset', {
   skip,
-  timeout: 40_000,
+  timeout: 90_000,
 }, async () => {
   const { dir } = webScenario();
-  const cli = await startWebCli(['scenario.ts', '--web-port', '0', '-u', '1', '-t', '20s'], { cwd: dir });
+  const cli = await startWebCli(['scenario.ts', '--web-port', '0', '-u', '1', '-t', '20s'], {
+    cwd: dir,
+    timeoutMs: 85_000,
+  });
   const page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1280, height: 800 } });
   try {
     await page.goto(cli.url);
@@ -73,7 +76,8 @@ test('start a run from the page, see numbers move, change users, stop, download 
     await page.fill('#users', '2');
     await page.fill('#spawn-rate', '20');
     await page.fill('#host', target.url);
-    await page.fill('#run-time', '15s');
+    // Long enough to be still running when Stop is clicked on a busy machine; the test stops it itself.
+    await page.fill('#run-time', '60s');
     await page.screenshot({ path: join(ARTIFACTS, '1-ready.png') });
     await page.click('#start');
 
@@ -94,6 +98,9 @@ test('start a run from the page, see numbers move, change users, stop, download 
     await page.locator('#chart-rps .u-over').waitFor();
     await page.screenshot({ path: join(ARTIFACTS, '3-charts.png') });
     await page.click('[data-tab="ratio"]');
+    const ratio = (await page.locator('#ratio-table tbody').textContent()) ?? '';
+    assert.match(ratio, /Reader/);
+    assert.match(ratio, /Writer/);
     await page.click('[data-tab="logs"]');
     assert.match((await page.locator('#logs').textContent()) ?? '', /run 1 started: 2 users/);
     await page.screenshot({ path: join(ARTIFACTS, '4-users-changed.png') });

@@ -11,10 +11,12 @@ export class FakeRun implements LiveRun {
   end: (summary: RunSummary) => void = () => {};
   fail: (error: Error) => void = () => {};
   byClass: Record<string, number> | null = { Reader: 2, Writer: 1 };
+  readonly loadModel: 'closed' | 'open';
 
   constructor(params: RunParams, hooks: RunHooks) {
     this.params = params;
     this.hooks = hooks;
+    this.loadModel = params.tags.includes('open') ? 'open' : 'closed';
     this.done = new Promise((resolve, reject) => {
       this.end = resolve;
       this.fail = reject;
@@ -23,6 +25,9 @@ export class FakeRun implements LiveRun {
 
   setUsers(users: number, spawnRate?: number): void {
     this.calls.push(`setUsers ${users}${spawnRate !== undefined ? ` ${spawnRate}` : ''}`);
+  }
+  setArrivalRate(rate: number): void {
+    this.calls.push(`setArrivalRate ${rate}`);
   }
   stop(): void {
     this.calls.push('stop');
@@ -38,7 +43,10 @@ export class FakeRun implements LiveRun {
   }
 }
 
-/** A launcher of FakeRuns; `runs` lists them in start order. A host of "bad" throws like a bad option. */
+/**
+ * A launcher of FakeRuns; `runs` lists them in start order. A host of "bad" throws like a bad option;
+ * a tag "open" makes an open-model run.
+ */
 export function fakeLauncher(): { launcher: RunLauncher; runs: FakeRun[] } {
   const runs: FakeRun[] = [];
   const launcher: RunLauncher = (params, hooks) => {

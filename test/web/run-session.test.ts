@@ -128,3 +128,22 @@ test('chart points and history rows are bounded by historyLimit', () => {
   );
   assert.equal(s.historyCsv().split('\r\n').length, 4);
 });
+
+test('an open-model run changes its arrival rate, not its users', () => {
+  const { s, runs } = session();
+  assert.throws(() => s.setArrivalRate(5), /no run is going on/);
+  s.start({ ...DEFAULT_PARAMS, tags: ['open'] });
+  assert.equal(s.view().loadModel, 'open');
+  assert.equal(s.view().targetUsers, null);
+  s.setArrivalRate(40);
+  assert.equal(s.view().targetRate, 40);
+  assert.throws(() => s.setUsers(3), /open model/);
+  assert.deepEqual(runs[0]?.calls, ['setArrivalRate 40']);
+});
+
+test('a closed-model run refuses an arrival rate', () => {
+  const { s } = session();
+  s.start(DEFAULT_PARAMS);
+  assert.equal(s.view().loadModel, 'closed');
+  assert.throws(() => s.setArrivalRate(3), /closed model/);
+});

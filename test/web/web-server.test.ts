@@ -69,6 +69,7 @@ test('start, change users, reset, stop through the API; wrong states answer 409,
   assert.equal((await post(url, '/api/start', {})).status, 409);
   assert.equal((await post(url, '/api/users', { users: 12 })).status, 200);
   assert.equal((await post(url, '/api/users', { users: -1 })).status, 400);
+  assert.equal((await post(url, '/api/rate', { rate: 5 })).status, 409, 'a closed-model run has no rate');
   assert.equal((await post(url, '/api/reset')).status, 200);
   assert.equal((await post(url, '/api/stop')).status, 200);
   assert.deepEqual(

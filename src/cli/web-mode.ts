@@ -3,9 +3,13 @@ import { parseDuration } from '../engine/duration.ts';
 import { OptionError } from '../engine/option-error.ts';
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
 import type { LoadedScenario } from '../engine/scenario-loader.ts';
+import { renderHtmlReport } from '../report/html-report.ts';
 import type { Reporter } from '../report/reporter.ts';
+import { RunTimeline } from '../report/timeline.ts';
+import { loadChartAssets } from '../report/uplot-assets.ts';
 import type { VolleyOptions } from '../script/options.ts';
 import { generateToken, isLoopbackHost } from '../web/access.ts';
+import type { HtmlReportBuilder } from '../web/downloads.ts';
 import { createEngineLauncher, defaultRunParams, optionsForRun } from '../web/engine-launcher.ts';
 import { RunSession } from '../web/run-session.ts';
 import { startWebServer } from '../web/web-server.ts';
@@ -60,6 +64,7 @@ export async function serveWebUi(ctx: WebModeContext): Promise<number> {
     port: webPort,
     token,
     title: relative(io.cwd, scenario.path) || scenario.path,
+    htmlReport: htmlReportBuilder,
   }).catch((error: unknown) => {
     const err = error as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') throw new OptionError(`--web-port ${webPort}: address already in use`);
@@ -113,4 +118,13 @@ export async function serveWebUi(ctx: WebModeContext): Promise<number> {
     uninstall();
     await server.close();
   }
+}
+
+/** The web UI's report download: the same HTML report as --html, fed the run's live snapshots. */
+function htmlReportBuilder(): HtmlReportBuilder {
+  const timeline = new RunTimeline();
+  return {
+    add: (snapshot) => timeline.add(snapshot),
+    render: async (summary) => renderHtmlReport(summary, timeline.data(), await loadChartAssets()),
+  };
 }

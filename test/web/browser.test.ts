@@ -119,6 +119,12 @@ test('start a run from the page, see numbers move, change users, stop, download 
     assert.equal(lines[0], STATS_HEADER);
     assert.ok(lines.some((l) => l.startsWith(',Aggregated,')));
     await page.screenshot({ path: join(ARTIFACTS, '5-stopped.png') });
+    const [report] = await Promise.all([page.waitForEvent('download'), page.click('#download-report')]);
+    const reportFile = join(ARTIFACTS, 'report.html');
+    await report.saveAs(reportFile);
+    const html = readFileSync(reportFile, 'utf8');
+    assert.match(html, /id="volley-summary"/, 'the download is the full HTML report');
+    assert.match(html, /uPlot/, 'with its charts inlined');
 
     await page.click('#reset');
     await waitForText(page, 'stat-requests', (t) => t === '0');

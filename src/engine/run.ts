@@ -326,9 +326,11 @@ class LoadTest implements LoadTestRun {
     if (this.#capacity) {
       const capacity = this.#capacity.summary();
       const found = capacity.sustainableRate !== null;
+      // The thresholds were the search's breaking criteria: report their verdicts at the sustainable rate.
       summary = {
         ...summary,
         capacity,
+        thresholds: this.#capacity.sustainableThresholds(),
         passed: found,
         exitCode: found ? 0 : Math.max(1, plan.exitCodeOnError),
       };

@@ -15,6 +15,8 @@ export class ArrivalScheduler {
   /** Index of the next arrival to launch; also the count launched so far (dropped ones included). */
   #next = 0;
   #timer: NodeJS.Timeout | null = null;
+  /** No arrival is due at or after this time (the run's planned end), however late the stop comes. */
+  #endMs = Number.POSITIVE_INFINITY;
 
   constructor(launch: (intendedMs: number) => void) {
     this.#launch = launch;
@@ -32,7 +34,8 @@ export class ArrivalScheduler {
 
   /** Arrivals due by now according to the schedule (fractional): the target to compare launches with. */
   dueBy(atMs: number = performance.now()): number {
-    return this.#schedule.arrivalsBy(Math.max(0, (atMs - this.#originMs) / 1000));
+    const at = Math.min(atMs, this.#endMs);
+    return this.#schedule.arrivalsBy(Math.max(0, (at - this.#originMs) / 1000));
   }
 
   start(atMs: number = performance.now()): void {
@@ -52,6 +55,11 @@ export class ArrivalScheduler {
     const at = atMs === undefined ? this.#nowSec() : Math.max(0, (atMs - this.#originMs) / 1000);
     this.#schedule.plan(at, ramps);
     this.#reschedule();
+  }
+
+  /** The schedule ends at `atMs` (performance.now() ms): arrivals intended from then on never launch. */
+  endAt(atMs: number): void {
+    this.#endMs = atMs;
   }
 
   stop(): void {
@@ -74,16 +82,17 @@ export class ArrivalScheduler {
     this.#timer = null;
     if (this.#stopped) return;
     const now = performance.now();
-    const due = this.#schedule.arrivalsBy((now - this.#originMs) / 1000);
+    const due = this.dueBy(now);
     // 1e-9: an arrival due exactly now is not left for the next tick by rounding.
     while (this.#next <= due + 1e-9 && !this.#stopped) {
       const intendedMs = this.#originMs + this.#schedule.timeOf(this.#next) * 1000;
+      if (intendedMs >= this.#endMs) return;
       this.#next += 1;
       this.#launch(Math.min(intendedMs, now));
     }
     if (this.#stopped) return;
     const nextSec = this.#schedule.timeOf(this.#next);
-    if (nextSec === Number.POSITIVE_INFINITY) return;
+    if (nextSec === Number.POSITIVE_INFINITY || this.#originMs + nextSec * 1000 >= this.#endMs) return;
     const delay = this.#originMs + nextSec * 1000 - performance.now();
     this.#timer = setTimeout(() => this.#tick(), Math.max(0, delay));
   }

@@ -1,5 +1,11 @@
 import { RunStats } from '../metrics/run-stats.ts';
-import type { CapacityStep, CapacitySummary, EndpointSummary, RunMeta } from '../metrics/summary.ts';
+import type {
+  CapacityStep,
+  CapacitySummary,
+  EndpointSummary,
+  RunMeta,
+  ThresholdResult,
+} from '../metrics/summary.ts';
 import type { Threshold } from '../metrics/thresholds.ts';
 import type { CapacitySearchPlan } from './run-plan.ts';
 
@@ -25,6 +31,7 @@ export interface StepRecord {
   closed: boolean;
   result: CapacityStep | null;
   table: { endpoints: EndpointSummary[]; aggregated: EndpointSummary } | null;
+  thresholds: ThresholdResult[];
 }
 
 const STEP_META: RunMeta = {
@@ -104,6 +111,17 @@ export class CapacitySearch {
     for (const step of this.#steps) step.stats.dispose();
   }
 
+  /** The threshold verdicts at the sustainable rate (empty when no step passed). */
+  sustainableThresholds(): ThresholdResult[] {
+    return this.#sustainableStep()?.thresholds ?? [];
+  }
+
+  #sustainableStep(): StepRecord | null {
+    const results = this.#steps.filter((s) => s.result !== null);
+    const firstFail = results.findIndex((s) => !s.result?.passed);
+    return (firstFail === -1 ? results : results.slice(0, firstFail)).at(-1) ?? null;
+  }
+
   summary(): CapacitySummary {
     const results = this.#steps.flatMap((s) => (s.result ? [s] : []));
     const firstFail = results.findIndex((s) => !s.result?.passed);
@@ -138,6 +156,7 @@ export class CapacitySearch {
       closed: false,
       result: null,
       table: null,
+      thresholds: [],
     });
     this.#control.planRate(rate, startMs);
     this.#stepTimer = setTimeout(() => this.#closeStep(index), Math.max(0, endMs - performance.now()));
@@ -216,5 +235,6 @@ export class CapacitySearch {
       broken,
     };
     step.table = { endpoints: summary.endpoints, aggregated };
+    step.thresholds = summary.thresholds;
   }
 }

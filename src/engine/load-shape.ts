@@ -7,11 +7,12 @@ export type ShapeTick = { users: number; spawnRate?: number } | { rate: number }
  */
 export type LoadShape = (elapsedSec: number) => ShapeTick | undefined;
 
-/** Where a shape's (or stages') decisions go. */
+/** Where a shape's decisions go, applied as of `atMs` (the tick's planned time, performance.now() ms). */
 export interface LoadControl {
-  setUsers(users: number, spawnRate?: number): void;
-  setArrivalRate(rate: number): void;
-  end(reason: string): void;
+  setUsers(users: number, spawnRate: number | undefined, atMs: number): void;
+  setArrivalRate(rate: number, atMs: number): void;
+  /** Ends the run; `atMs`: the moment the load was planned to stop (the tick's planned time). */
+  end(reason: string, atMs?: number): void;
   log(level: 'warn' | 'error', message: string): void;
 }
 
@@ -60,15 +61,17 @@ export function driveShape(shape: LoadShape, control: LoadControl, startMs: numb
       control.end('error');
       return;
     }
+    // Applied as of the tick's planned time, so a late timer does not stretch or shrink a step.
+    const atMs = startMs + n * 1000;
     if (next === null) {
-      control.end('shape');
+      control.end('shape', atMs);
       return;
     }
     const key = JSON.stringify(next);
     if (key !== last) {
       last = key;
-      if ('rate' in next) control.setArrivalRate(next.rate);
-      else control.setUsers(next.users, next.spawnRate);
+      if ('rate' in next) control.setArrivalRate(next.rate, atMs);
+      else control.setUsers(next.users, next.spawnRate, atMs);
     }
     n += 1;
     timer = setTimeout(tick, Math.max(0, startMs + n * 1000 - performance.now()));

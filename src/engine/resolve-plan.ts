@@ -63,7 +63,8 @@ export function resolveRunPlan(
   }
   const host = options.host ? parseHost(options.host) : '';
   for (const cls of scenario.userClasses) if (cls.host) parseHost(cls.host);
-  const users = positiveInt(options.users, '--users', 1) ?? 1;
+  // 0 is allowed: a run steered through startLoadTest() may start idle and add users later.
+  const users = positiveInt(options.users, '--users', 0) ?? 1;
   const spawnRate = options.spawnRate ?? Number.POSITIVE_INFINITY;
   if (Number.isNaN(spawnRate) || spawnRate <= 0) {
     throw new OptionError(`--spawn-rate: expected users per second > 0, got ${options.spawnRate}`);

@@ -143,6 +143,8 @@ class LoadTest implements LoadTestRun {
     this.#resolveEnd = resolve;
   });
   readonly #stopDrivers: (() => void)[] = [];
+  /** performance.now() ms the run is planned to end (run time or stages), Infinity when open-ended. */
+  #plannedEndMs = Number.POSITIVE_INFINITY;
 
   constructor(plan: RunPlan) {
     this.#plan = plan;
@@ -265,6 +267,9 @@ class LoadTest implements LoadTestRun {
     let runTimer: NodeJS.Timeout | undefined;
     const runTimeSec = plan.runTimeSec ?? (plan.stages ? stagesDurationSec(plan.stages) : null);
     if (runTimeSec !== null) {
+      // The schedule ends exactly at the planned end, however late the timer below fires.
+      this.#plannedEndMs = this.#startMs + runTimeSec * 1000;
+      this.#arrivals?.endAt(this.#plannedEndMs);
       const reason = plan.runTimeSec === null ? 'stages' : 'run-time';
       runTimer = setTimeout(
         () => this.#end(reason),
@@ -283,7 +288,7 @@ class LoadTest implements LoadTestRun {
 
     // Stop: no new users or arrivals, wake sleeping and idle users, give busy ones the stop timeout.
     this.#stopping = true;
-    const stopMs = performance.now();
+    const stopMs = Math.min(performance.now(), this.#plannedEndMs);
     for (const stopDriver of this.#stopDrivers) stopDriver();
     this.#closed.stop();
     this.#arrivals?.stop();
@@ -329,9 +334,11 @@ class LoadTest implements LoadTestRun {
     if (this.#capacity) {
       const capacity = this.#capacity.summary();
       const found = capacity.sustainableRate !== null;
+      // The thresholds were the search's breaking criteria: report their verdicts at the sustainable rate.
       summary = {
         ...summary,
         capacity,
+        thresholds: this.#capacity.sustainableThresholds(),
         passed: found,
         exitCode: found ? 0 : Math.max(1, plan.exitCodeOnError),
       };
@@ -347,10 +354,17 @@ class LoadTest implements LoadTestRun {
   #startLoad(): void {
     const plan = this.#plan;
     const control = {
-      setUsers: (users: number, spawnRate?: number) =>
-        this.#closed.retarget(users, spawnRate ?? Number.POSITIVE_INFINITY),
-      setArrivalRate: (rate: number) => this.#openArrivals().setRate(rate),
-      end: (reason: string) => this.#end(reason),
+      setUsers: (users: number, spawnRate: number | undefined, atMs: number) =>
+        this.#closed.retarget(users, spawnRate ?? Number.POSITIVE_INFINITY, { atMs }),
+      setArrivalRate: (rate: number, atMs: number) =>
+        this.#openArrivals().plan([{ durationSec: 0, rate }], atMs),
+      end: (reason: string, atMs?: number) => {
+        if (atMs !== undefined) {
+          this.#plannedEndMs = Math.min(this.#plannedEndMs, atMs);
+          this.#arrivals?.endAt(this.#plannedEndMs);
+        }
+        this.#end(reason);
+      },
       log: (level: 'warn' | 'error', message: string) => this.#log(level, message),
     };
     if (plan.loadModel === 'closed') {
@@ -402,6 +416,7 @@ class LoadTest implements LoadTestRun {
     this.#iterations = new RunStats();
     this.#iterations.start();
     this.#sinks.uncorrected = this.#uncorrected;
+    arrivals.endAt(this.#plannedEndMs);
     arrivals.start(this.#startMs);
     return arrivals;
   }

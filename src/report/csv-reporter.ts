@@ -4,12 +4,16 @@ import type { RunSummary, StatsSnapshot } from '../metrics/summary.ts';
 import { writeExceptionsCsv } from './exceptions-csv.ts';
 import { writeFailuresCsv } from './failures-csv.ts';
 import { renderHistoryHeader, renderHistoryRows } from './history-csv.ts';
+import { writeLoadModelCsv } from './load-model-csv.ts';
 import { ReportWriteError } from './report-error.ts';
 import type { Reporter } from './reporter.ts';
 import { writeStatsCsv } from './stats-csv.ts';
 
 export interface CsvReporterOptions {
-  /** --csv PREFIX: files are PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv, PREFIX_exceptions.csv. */
+  /**
+   * --csv PREFIX: files are PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv, PREFIX_exceptions.csv,
+   * and for open-model runs PREFIX_arrivals.csv (and PREFIX_capacity.csv for a capacity search).
+   */
   prefix: string;
   /** --csv-full-history: a history row per endpoint, not only the Aggregated one. */
   fullHistory?: boolean;
@@ -52,6 +56,7 @@ export class CsvReporter implements Reporter {
       await writeStatsCsv(this.#prefix, summary);
       await writeFailuresCsv(this.#prefix, summary);
       await writeExceptionsCsv(this.#prefix, summary);
+      await writeLoadModelCsv(this.#prefix, summary);
     } finally {
       await this.#closeHistory();
     }

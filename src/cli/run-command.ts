@@ -2,7 +2,9 @@ import type { ParseArgsOptionsConfig } from 'node:util';
 import { parseDuration } from '../engine/duration.ts';
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
 import { runLoadTest } from '../engine/run.ts';
+import type { RunLogger } from '../engine/run-plan.ts';
 import { loadScenario } from '../engine/scenario-loader.ts';
+import { createRecorder, prepareRecording } from '../record/run-options.ts';
 import { ConsoleReporter } from '../report/console.ts';
 import { CsvReporter } from '../report/csv-reporter.ts';
 import { JsonReporter } from '../report/json.ts';
@@ -75,7 +77,9 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     );
   const scenario = await loadScenario(file, io.cwd);
   const scenarioOptions = validateOptionsObject(scenario.options, `${scenario.path}: options`, false);
-  const options = mergeOptions<VolleyOptions>(config, scenarioOptions, env, flags);
+  const { options, setup: recording } = await prepareRecording(
+    mergeOptions<VolleyOptions>(config, scenarioOptions, env, flags),
+  );
 
   const reporters: Reporter[] = [];
   const template = {
@@ -108,12 +112,15 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     }
   });
   try {
+    const log: RunLogger = (level, message) =>
+      io.stderr.write(`${level === 'info' ? '' : `${level}: `}${message}\n`);
     const plan = resolveRunPlan(options, scenario, {
       reporters,
       command: ['volley', 'run', ...args].join(' '),
       signal: stop.signal,
-      log: (level, message) => io.stderr.write(`${level === 'info' ? '' : `${level}: `}${message}\n`),
+      log,
     });
+    if (recording) plan.recorder = createRecorder(recording, plan, log);
     if (plan.runTimeSec === null && plan.iterations === null) {
       io.stderr.write('volley: no --run-time or --iterations given: running until Ctrl-C\n');
     }

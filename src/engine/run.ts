@@ -63,11 +63,17 @@ export async function runLoadTest(plan: RunPlan): Promise<RunSummary> {
   const log = plan.log ?? defaultLog;
   const stats = new RunStats();
   const sink = new GatedSink(stats);
-  const transport = new HttpTransport({ connections: Math.max(1, plan.users), insecure: plan.insecure });
+  const recorder = plan.recorder;
+  const transport = new HttpTransport({
+    connections: Math.max(1, plan.users),
+    insecure: plan.insecure,
+    ...(recorder ? { interceptor: recorder.interceptor } : {}),
+  });
   const stopController = new AbortController();
   const reporterFailures = new Set<string>();
   const seed = plan.seed ?? Math.floor(Math.random() * 2 ** 32);
   resetUniqueValues(plan.seed);
+  recorder?.begin(seed);
 
   // biome-ignore lint/suspicious/noExplicitAny: state types vary per class
   const pickers = new Map<AnyUserClass, () => TaskPicker<any>>();
@@ -100,8 +106,10 @@ export async function runLoadTest(plan: RunPlan): Promise<RunSummary> {
       timeoutMs: plan.requestTimeoutMs,
       headers: { ...cls.headers },
     });
-    const vu = new VirtualUserRunner(id, cls, picker(), http, createRandom(deriveSeed(seed, id)), ctx);
-    const done: Promise<void> = vu.run().finally(() => {
+    const userHttp = recorder ? recorder.client(id, http) : http;
+    const run = () =>
+      new VirtualUserRunner(id, cls, picker(), userHttp, createRandom(deriveSeed(seed, id)), ctx).run();
+    const done: Promise<void> = (recorder ? recorder.runUser(id, run) : run()).finally(() => {
       running.delete(done);
       if (running.size === 0 && spawningDone) allUsersDone();
     });
@@ -205,6 +213,7 @@ export async function runLoadTest(plan: RunPlan): Promise<RunSummary> {
     { exitCodeOnError: plan.exitCodeOnError },
   );
   await transport.destroy();
+  if (recorder) await recorder.end(summary);
   await notify(plan.reporters, 'onEnd', summary, log, reporterFailures);
   return summary;
 }

@@ -64,6 +64,14 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       const { demoCommand } = await import('./demo-command.ts');
       return demoCommand(rest, io);
     }
+    case 'verify': {
+      const { verifyCommand } = await import('./verify-command.ts');
+      return verifyCommand(rest, io);
+    }
+    case 'har2ts': {
+      const { har2tsCommand } = await import('./har2ts-command.ts');
+      return har2tsCommand(rest, io);
+    }
     case 'quickstart': {
       const { quickstartCommand } = await import('./quickstart-command.ts');
       return quickstartCommand(rest, io);

@@ -3,6 +3,7 @@ import type { RunLogger, RunRecorder } from '../engine/run-plan.ts';
 import type { HttpClient } from '../http/types.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import { StopUser } from '../script/control.ts';
+import { resetUniqueValues } from '../script/unique.ts';
 import { VOLLEY_VERSION } from '../version.ts';
 import { entriesByUser, writeHar } from './cassette.ts';
 import { installCapture } from './clock-random-capture.ts';
@@ -89,6 +90,8 @@ export class RecordingSession implements RunRecorder {
     if (recordedSeed !== undefined && recordedSeed !== seed) {
       this.#options.log('warn', `replaying with seed ${seed}, the recording used ${recordedSeed}`);
     }
+    // Extending a recording: live `unique` values must not repeat the recorded ones (same seed, same token).
+    if (this.#options.mode === 'record-missing') resetUniqueValues(seed, 1 + Math.floor(Math.random() * 1e6));
     this.#restore = installCapture();
   }
 

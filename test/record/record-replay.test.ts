@@ -10,11 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { startDemoServer } from '../../src/demo/server.ts';
 import type { RunSummary } from '../../src/metrics/summary.ts';
 import type { Har } from '../../src/record/har.ts';
 import { type CliResult, runCli, VOLLEY_BIN } from '../helpers/cli.ts';
 import { type CounterServer, startCounterServer } from './fixtures/counter-server.ts';
 
+const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 const SCENARIO = fileURLToPath(new URL('./fixtures/counter-scenario.ts', import.meta.url));
 
 /** `unshare -n` works here (root, or user namespaces allowed): replay runs in a namespace with no network. */
@@ -154,6 +156,97 @@ describe('record and replay', () => {
         [2, 4],
       ],
     );
+  });
+
+  test('record-missing: replays what was recorded, records the rest; the result replays offline', async () => {
+    const demo = await startDemoServer({ port: 0 });
+    try {
+      const har = join(dir, 'missing.har');
+      const scenario = join(EXAMPLES, 'users-posts/scenario.ts');
+      const env = { THINK_TIME: '0' };
+      const first = await runCli(
+        ['run', scenario, '-H', demo.url, '-u', '2', '-i', '2', '--record', har, '--only-summary'],
+        { env },
+      );
+      assert.equal(first.code, 0, first.stdout + first.stderr);
+      const recordedBefore = (JSON.parse(readFileSync(har, 'utf8')) as Har).log.entries.length;
+      const json = join(dir, 'missing.json');
+      const more = await runCli(
+        [
+          'run',
+          scenario,
+          '--record',
+          har,
+          '--record-mode',
+          'record-missing',
+          '-i',
+          '5',
+          '--only-summary',
+          '--json-file',
+          json,
+        ],
+        { env },
+      );
+      assert.equal(more.code, 0, more.stdout + more.stderr);
+      const recording = summaryOf(json).recording;
+      assert.equal(recording?.replayed, recordedBefore);
+      assert.ok((recording?.recorded ?? 0) > 0);
+      const total = (JSON.parse(readFileSync(har, 'utf8')) as Har).log.entries.length;
+      assert.equal(total, recordedBefore + (recording?.recorded ?? 0));
+      const replayed = join(dir, 'missing-replay.json');
+      const offline = await runOffline(
+        ['run', scenario, '--replay', har, '-i', '5', '--only-summary', '--json-file', replayed],
+        env,
+      );
+      assert.equal(offline.code, 0, offline.stdout + offline.stderr);
+      assert.equal(summaryOf(replayed).recording?.replayed, total);
+    } finally {
+      await demo.close();
+    }
+  });
+
+  test('a time-bound recording replays by --iterations with the same users', async () => {
+    const har = join(dir, 'timed.har');
+    const rec = await runCli([
+      'run',
+      SCENARIO,
+      '-H',
+      server.url,
+      '-u',
+      '2',
+      '-t',
+      '1s',
+      '--record',
+      har,
+      '--only-summary',
+    ]);
+    assert.equal(rec.code, 0, rec.stdout + rec.stderr);
+    const missing = await runCli(['run', SCENARIO, '--replay', har]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /recorded for 1s: replay it by --iterations N \(with the same -u 2\)/);
+    const rep = await runOffline(['run', SCENARIO, '--replay', har, '-i', '2', '--only-summary']);
+    assert.equal(rep.code, 0, rep.stdout + rep.stderr);
+  });
+
+  test('passthrough ignores the file; --record with --replay is a usage error', async () => {
+    const r = await runCli([
+      'run',
+      SCENARIO,
+      '-H',
+      server.url,
+      '-i',
+      '1',
+      '--record',
+      join(dir, 'never.har'),
+      '--record-mode',
+      'passthrough',
+      '--only-summary',
+    ]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.throws(() => readFileSync(join(dir, 'never.har')));
+    const both = await runCli(['run', SCENARIO, '--record', 'a.har', '--replay', 'b.har']);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--record and --replay: give one/);
   });
 
   test('replaying without the recording: one-line error, exit 2', async () => {

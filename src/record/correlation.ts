@@ -183,8 +183,9 @@ export function walk(
   keys: (string | number)[],
   visit: (keys: (string | number)[], leaf: unknown) => void,
 ): void {
-  if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...keys, i], visit));
-  else if (typeof value === 'object' && value !== null) {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) walk(value[i], [...keys, i], visit);
+  } else if (typeof value === 'object' && value !== null) {
     for (const [k, v] of Object.entries(value)) walk(v, [...keys, k], visit);
   } else visit(keys, value);
 }

@@ -233,14 +233,22 @@ export class RecordingSession implements RunRecorder {
     for (const list of this.#expected.values()) expectedTotal += list.length;
     if (mode !== 'replay') {
       const entries: HarEntry[] = [];
-      for (const user of users) entries.push(...(await Promise.all(user.entries)));
+      for (const user of users) {
+        for (const settled of await Promise.allSettled(user.entries)) {
+          if (settled.status === 'fulfilled') entries.push(settled.value);
+        }
+      }
       const values: Record<string, CapturedValue[]> = {};
       for (const user of users) values[String(user.id)] = user.tape.values;
-      await writeHar(file, this.#har(entries, values));
-      log(
-        'info',
-        `recorded ${entries.length} exchange${entries.length === 1 ? '' : 's'} of ${users.length} user${users.length === 1 ? '' : 's'} to ${file}`,
-      );
+      try {
+        await writeHar(file, this.#har(entries, values));
+        log('info', `recorded ${entries.length} exchange${entries.length === 1 ? '' : 's'} to ${file}`);
+      } catch (error) {
+        // The run itself went fine: say so and fail it, rather than lose every other report.
+        log('error', `recording not written: ${(error as Error)?.message ?? error}`);
+        summary.passed = false;
+        if (summary.exitCode === 0) summary.exitCode = 1;
+      }
     }
     if (this.#divergences.length > 0) {
       this.#divergences.sort((a, b) => a.userId - b.userId);

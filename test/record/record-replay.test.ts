@@ -223,8 +223,8 @@ describe('record and replay', () => {
     assert.equal(rec.code, 0, rec.stdout + rec.stderr);
     const missing = await runCli(['run', SCENARIO, '--replay', har]);
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /recorded for 1s: replay it by --iterations N \(with the same -u 2\)/);
-    const rep = await runOffline(['run', SCENARIO, '--replay', har, '-i', '2', '--only-summary']);
+    assert.match(missing.stderr, /recorded for 2s: replay it by --iterations N \(with the same -u 2\)/);
+    const rep = await runOffline(['run', SCENARIO, '--replay', har, '-i', '1', '--only-summary']);
     assert.equal(rep.code, 0, rep.stdout + rep.stderr);
   });
 
@@ -250,8 +250,8 @@ describe('record and replay', () => {
   });
 
   test('replaying without the recording: one-line error, exit 2', async () => {
-    const r = await runCli(['run', SCENARIO, '--replay', join(dir, 'missing.har')]);
+    const r = await runCli(['run', SCENARIO, '--replay', join(dir, 'absent.har')]);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /cannot read HAR file .*missing\.har \(ENOENT\)/);
+    assert.match(r.stderr, /cannot read HAR file .*absent\.har \(ENOENT\)/);
   });
 });

@@ -4,7 +4,6 @@ import { resolveRunPlan } from '../engine/resolve-plan.ts';
 import { runLoadTest } from '../engine/run.ts';
 import type { RunLogger } from '../engine/run-plan.ts';
 import { loadScenario } from '../engine/scenario-loader.ts';
-import { createRecorder, prepareRecording } from '../record/run-options.ts';
 import { ConsoleReporter } from '../report/console.ts';
 import { CsvReporter } from '../report/csv-reporter.ts';
 import { JsonReporter } from '../report/json.ts';
@@ -77,9 +76,14 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     );
   const scenario = await loadScenario(file, io.cwd);
   const scenarioOptions = validateOptionsObject(scenario.options, `${scenario.path}: options`, false);
-  const { options, setup: recording } = await prepareRecording(
-    mergeOptions<VolleyOptions>(config, scenarioOptions, env, flags),
-  );
+  const merged = mergeOptions<VolleyOptions>(config, scenarioOptions, env, flags);
+  // Record/replay is loaded only when asked for: plain runs start as fast as before.
+  const wantsRecording =
+    merged.record !== undefined || merged.replay !== undefined || merged.recordMode !== undefined;
+  const record = wantsRecording ? await import('../record/run-options.ts') : null;
+  const { options, setup: recording } = record
+    ? await record.prepareRecording(merged)
+    : { options: merged, setup: null };
 
   const reporters: Reporter[] = [];
   const template = {
@@ -120,7 +124,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
       signal: stop.signal,
       log,
     });
-    if (recording) plan.recorder = createRecorder(recording, plan, log);
+    if (record && recording) plan.recorder = record.createRecorder(recording, plan, log);
     if (plan.runTimeSec === null && plan.iterations === null) {
       io.stderr.write('volley: no --run-time or --iterations given: running until Ctrl-C\n');
     }

@@ -29,7 +29,7 @@ function runOffline(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRes
     const child = spawnSync('unshare', ['-n', process.execPath, VOLLEY_BIN, ...args], {
       env: { ...process.env, NO_COLOR: '1', ...env },
       encoding: 'utf8',
-      timeout: 30_000,
+      timeout: 90_000,
     });
     if (child.error) reject(child.error);
     else resolve({ code: child.status, stdout: child.stdout, stderr: child.stderr });

@@ -207,6 +207,7 @@ describe('record and replay', () => {
 
   test('a time-bound recording replays by --iterations with the same users', async () => {
     const har = join(dir, 'timed.har');
+    // A stop timeout lets users finish their task: each has at least its login and one task run.
     const rec = await runCli([
       'run',
       SCENARIO,
@@ -215,7 +216,9 @@ describe('record and replay', () => {
       '-u',
       '2',
       '-t',
-      '1s',
+      '2s',
+      '--stop-timeout',
+      '20s',
       '--record',
       har,
       '--only-summary',

@@ -42,7 +42,12 @@ const reader = user({
       ];
       await new Promise((resolve) => setTimeout(resolve, 5));
       values.push(Math.random()); // after a timer: still this user's
-      await vu.http.get('/echo', { check: () => (values.push(Math.random()), true) });
+      await vu.http.get('/echo', {
+        check: () => {
+          values.push(Math.random()); // in a check: still this user's
+          return true;
+        },
+      });
       values.push(Date.now()); // after a request
       seen.set(vu.id, [...(seen.get(vu.id) ?? []), ...values]);
     }),

@@ -6,6 +6,8 @@ export const MAIN_HELP = `volley ${VOLLEY_VERSION}: load-test HTTP APIs with Typ
 Usage:
   volley run FILE [options]     run a scenario (see volley run --help)
   volley demo [options]         serve the built-in reference API (see volley demo --help)
+  volley verify FILE [options]  dry run, record, replay offline and compare (see volley verify --help)
+  volley har2ts FILE.har        turn a browser or proxy HAR into a scenario (see volley har2ts --help)
   volley --version | --help
 
 Example:

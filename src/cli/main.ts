@@ -3,6 +3,7 @@ import { DemoOptionError } from '../demo/errors.ts';
 import { OptionError } from '../engine/option-error.ts';
 import { ScenarioLoadError } from '../engine/scenario-loader.ts';
 import { ThresholdSyntaxError } from '../metrics/thresholds.ts';
+import { RecordingError } from '../record/recording-error.ts';
 import { PrometheusListenError } from '../report/prometheus-listen-error.ts';
 import { ScenarioDefinitionError } from '../script/user.ts';
 import { VOLLEY_VERSION } from '../version.ts';
@@ -27,6 +28,7 @@ const USER_ERRORS = [
   ThresholdSyntaxError,
   DemoOptionError,
   PrometheusListenError,
+  RecordingError,
 ];
 
 /** The whole CLI: returns the exit code. Everything it does is a call into the library. */
@@ -63,6 +65,14 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     case 'demo': {
       const { demoCommand } = await import('./demo-command.ts');
       return demoCommand(rest, io);
+    }
+    case 'verify': {
+      const { verifyCommand } = await import('./verify-command.ts');
+      return verifyCommand(rest, io);
+    }
+    case 'har2ts': {
+      const { har2tsCommand } = await import('./har2ts-command.ts');
+      return har2tsCommand(rest, io);
     }
     case 'quickstart': {
       const { quickstartCommand } = await import('./quickstart-command.ts');

@@ -253,6 +253,41 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     scriptOnly: true,
     help: 'options.shape = (t) => ({ users, spawnRate } | { rate } | null), ticked each second',
   },
+  {
+    key: 'record',
+    flag: 'record',
+    kind: 'string',
+    arg: 'FILE.har',
+    help: 'record every exchange, and the time and randomness the scenario read, as HAR',
+  },
+  {
+    key: 'replay',
+    flag: 'replay',
+    kind: 'string',
+    arg: 'FILE.har',
+    help: 'replay a recording without network; a request that differs fails the run',
+  },
+  {
+    key: 'recordMode',
+    flag: 'record-mode',
+    kind: 'string',
+    arg: 'MODE',
+    help: 'record, replay, record-missing or passthrough (with --record/--replay FILE)',
+  },
+  {
+    key: 'redactHeaders',
+    flag: 'redact-header',
+    kind: 'list',
+    arg: 'NAME',
+    help: 'also redact this header in recordings (Authorization, Cookie, Set-Cookie always are)',
+  },
+  {
+    key: 'redactJsonPaths',
+    flag: 'redact-json-path',
+    kind: 'list',
+    arg: 'PATH',
+    help: 'also redact these JSON body fields in recordings, e.g. "$..apiKey"',
+  },
 ];
 
 /** Settings that can be flags and VOLLEY_* variables (all but functions). */

@@ -3,6 +3,7 @@ import { parseDuration } from '../engine/duration.ts';
 import { OptionError } from '../engine/option-error.ts';
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
 import { runLoadTest } from '../engine/run.ts';
+import type { RunLogger } from '../engine/run-plan.ts';
 import { loadScenario } from '../engine/scenario-loader.ts';
 import { ConsoleReporter } from '../report/console.ts';
 import { CsvReporter } from '../report/csv-reporter.ts';
@@ -114,7 +115,14 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     );
   const scenario = await loadScenario(file, io.cwd);
   const scenarioOptions = validateOptionsObject(scenario.options, `${scenario.path}: options`, false);
-  const options = mergeOptions<VolleyOptions>(config, scenarioOptions, env, flags);
+  const merged = mergeOptions<VolleyOptions>(config, scenarioOptions, env, flags);
+  // Record/replay is loaded only when asked for: plain runs start as fast as before.
+  const wantsRecording =
+    merged.record !== undefined || merged.replay !== undefined || merged.recordMode !== undefined;
+  const record = wantsRecording ? await import('../record/run-options.ts') : null;
+  const { options, setup: recording } = record
+    ? await record.prepareRecording(merged)
+    : { options: merged, setup: null };
 
   const command = ['volley', 'run', ...redactSecrets(args)].join(' ');
   const onlySummary = values['only-summary'] === true;
@@ -147,13 +155,16 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     }
   });
   try {
+    const log: RunLogger = (level, message) =>
+      io.stderr.write(`${level === 'info' ? '' : `${level}: `}${message}\n`);
     const plan = resolveRunPlan(options, scenario, {
       reporters,
       ...(prometheus ? { sampleSinks: [prometheus] } : {}),
       command,
       signal: stop.signal,
-      log: (level, message) => io.stderr.write(`${level === 'info' ? '' : `${level}: `}${message}\n`),
+      log,
     });
+    if (record && recording) plan.recorder = record.createRecorder(recording, plan, log);
     if (prometheus) io.stderr.write(`volley: Prometheus metrics on ${await prometheus.listen()}\n`);
     if (plan.runTimeSec === null && plan.iterations === null) {
       io.stderr.write('volley: no --run-time or --iterations given: running until Ctrl-C\n');

@@ -1,4 +1,7 @@
+import type { Dispatcher } from 'undici';
+import type { HttpClient } from '../http/types.ts';
 import type { SampleSink } from '../metrics/sink.ts';
+import type { RunSummary } from '../metrics/summary.ts';
 import type { Threshold } from '../metrics/thresholds.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { AnyUserClass } from '../script/user.ts';
@@ -62,4 +65,20 @@ export interface RunPlan {
   /** Aborting it stops the run cleanly (reports are still written). */
   signal?: AbortSignal;
   log?: RunLogger;
+  /** Records the run's exchanges, time and randomness, or replays them (src/record); absent: plain run. */
+  recorder?: RunRecorder;
+}
+
+/** The hooks record/replay needs in a run, in the order the engine calls them. */
+export interface RunRecorder {
+  /** Wraps the transport's dispatch: records each exchange, or answers it from the recording. */
+  readonly interceptor: Dispatcher.DispatcherComposeInterceptor;
+  /** Once the run's seed is known, before any user starts. */
+  begin(seed: number): void;
+  /** The client user `userId`'s scenario gets. */
+  client(userId: number, http: HttpClient): HttpClient;
+  /** Runs a user's whole life, so its requests, time and randomness are attributed to it. */
+  runUser(userId: number, run: () => Promise<void>): Promise<void>;
+  /** After every user stopped, before the reporters: writes the recording, adds its verdict to the summary. */
+  end(summary: RunSummary): Promise<void>;
 }

@@ -152,9 +152,14 @@ class LoadTest implements LoadTestRun {
     this.#sinks = new RunSinks(
       plan.sampleSinks?.length ? new FanOutSink(this.#stats, plan.sampleSinks) : this.#stats,
     );
-    this.#transport = new HttpTransport({ connections: connectionsFor(plan), insecure: plan.insecure });
+    this.#transport = new HttpTransport({
+      connections: connectionsFor(plan),
+      insecure: plan.insecure,
+      ...(plan.recorder ? { interceptor: plan.recorder.interceptor } : {}),
+    });
     this.#seed = plan.seed ?? Math.floor(Math.random() * 2 ** 32);
     resetUniqueValues(plan.seed);
+    plan.recorder?.begin(this.#seed);
     for (const cls of plan.userClasses) {
       const tasks = selectTasks(cls, plan.tags, plan.excludeTags);
       if (tasks.length > 0) this.#pickers.set(cls, createTaskPicker(tasks, cls.sequential));
@@ -346,6 +351,7 @@ class LoadTest implements LoadTestRun {
     this.#uncorrected?.dispose();
     this.#iterations?.dispose();
     await this.#transport.destroy();
+    if (plan.recorder) await plan.recorder.end(summary);
     await notify(plan.reporters, 'onEnd', summary, this.#log, failures);
     return summary;
   }
@@ -433,7 +439,8 @@ class LoadTest implements LoadTestRun {
       timeoutMs: this.#plan.requestTimeoutMs,
       headers: { ...cls.headers },
     });
-    const vu = new VirtualUserRunner(id, cls, picker(), http, createRandom(deriveSeed(this.#seed, id)), {
+    const userHttp = this.#plan.recorder ? this.#plan.recorder.client(id, http) : http;
+    const vu = new VirtualUserRunner(id, cls, picker(), userHttp, createRandom(deriveSeed(this.#seed, id)), {
       ...this.#ctx,
       sink,
     });
@@ -441,6 +448,12 @@ class LoadTest implements LoadTestRun {
     this.#running.add(slot);
     this.#peakUsers = Math.max(this.#peakUsers, this.#running.size);
     return slot;
+  }
+
+  /** Runs a user's whole life, inside the recorder's scope when recording or replaying. */
+  #life(slot: UserSlot, run: () => Promise<void>): Promise<void> {
+    const recorder = this.#plan.recorder;
+    return recorder ? recorder.runUser(slot.vu.id, run) : run();
   }
 
   /** Tracks a user's life; when it ends, it leaves the running set. */
@@ -460,7 +473,7 @@ class LoadTest implements LoadTestRun {
     this.#closedUsers.push(slot);
     this.#track(
       slot,
-      slot.vu.run().finally(() => {
+      this.#life(slot, () => slot.vu.run()).finally(() => {
         const i = this.#closedUsers.indexOf(slot);
         if (i !== -1) this.#closedUsers.splice(i, 1);
       }),
@@ -532,7 +545,7 @@ class LoadTest implements LoadTestRun {
     const slot = this.#newUser(cls);
     this.#track(
       slot,
-      this.#openUser(slot, intendedMs).finally(() => {
+      this.#life(slot, () => this.#openUser(slot, intendedMs)).finally(() => {
         if (!slot.evicted) this.#openUsers -= 1;
       }),
     );

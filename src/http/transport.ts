@@ -16,6 +16,8 @@ export interface HttpTransportOptions {
   connectTimeoutMs?: number;
   /** Milliseconds an idle connection stays open, unless the server's keep-alive hint says less; default 30 000. */
   keepAliveTimeoutMs?: number;
+  /** Wraps every dispatch (record/replay, src/record); it may answer without calling the pool. */
+  interceptor?: Dispatcher.DispatcherComposeInterceptor;
 }
 
 /**
@@ -24,6 +26,7 @@ export interface HttpTransportOptions {
  */
 export class HttpTransport {
   readonly #agent: Agent;
+  readonly #dispatcher: Dispatcher;
 
   constructor(options: HttpTransportOptions = {}) {
     const connect = buildConnector({
@@ -38,11 +41,12 @@ export class HttpTransport {
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
       connect: timedConnector(connect),
     });
+    this.#dispatcher = options.interceptor ? this.#agent.compose(options.interceptor) : this.#agent;
   }
 
   /** Sends one request; the handler receives the response. Used by the clients. */
   dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): void {
-    this.#agent.dispatch(options, handler);
+    this.#dispatcher.dispatch(options, handler);
   }
 
   /** Waits for in-flight requests, then closes every connection. */

@@ -4,6 +4,8 @@
  * Serialised as-is by `--json-file`; see docs/json-schema.md. Bump `schemaVersion` on breaking changes.
  */
 
+import type { RecordingSummary } from '../record/recording-summary.ts';
+
 /** Percentiles reported everywhere, in Locust's order. Keys of `EndpointSummary.percentiles`. */
 export const REPORTED_PERCENTILES = [50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99, 100] as const;
 
@@ -191,4 +193,6 @@ export interface RunSummary {
   /** true when every threshold passed (and, without a fail_ratio threshold, no request failed). */
   passed: boolean;
   exitCode: number;
+  /** Present for record/replay runs (--record, --replay): what was recorded or replayed, and divergences. */
+  recording?: RecordingSummary;
 }

@@ -72,4 +72,14 @@ export interface VolleyOptions {
   capacityStepTime?: string | number;
   /** Capacity search: the highest rate tried (default 100000/s). */
   capacityMax?: number | string;
+  /** Record the run's exchanges, time and randomness to this HAR file. */
+  record?: string;
+  /** Replay a recording: no network, every request answered from this HAR file. */
+  replay?: string;
+  /** record, replay, record-missing (replay what was recorded, record the rest) or passthrough. */
+  recordMode?: string;
+  /** More headers to redact in recordings (Authorization, Cookie, Set-Cookie always are). */
+  redactHeaders?: string[];
+  /** JSON paths of body fields to redact in recordings, e.g. "$..apiKey". */
+  redactJsonPaths?: string[];
 }

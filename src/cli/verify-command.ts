@@ -1,0 +1,80 @@
+import type { ParseArgsOptionsConfig } from 'node:util';
+import { loadScenario } from '../engine/scenario-loader.ts';
+import { formatVerifyTable, verifyScenario } from '../record/verify.ts';
+import type { VolleyOptions } from '../script/options.ts';
+import {
+  coerceOption,
+  loadConfigFile,
+  mergeOptions,
+  readEnvOptions,
+  validateOptionsObject,
+} from './config.ts';
+import type { CliIo } from './main.ts';
+import { parseCliArgs } from './main.ts';
+import { RUN_OPTIONS } from './option-spec.ts';
+import { UsageError } from './usage-error.ts';
+
+const OPTIONS: ParseArgsOptionsConfig = {
+  host: { type: 'string', short: 'H' },
+  users: { type: 'string', short: 'u' },
+  iterations: { type: 'string', short: 'i' },
+  seed: { type: 'string' },
+  tags: { type: 'string', short: 'T', multiple: true },
+  'exclude-tags': { type: 'string', short: 'E', multiple: true },
+  'redact-header': { type: 'string', multiple: true },
+  'redact-json-path': { type: 'string', multiple: true },
+  har: { type: 'string' },
+  config: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+export const VERIFY_HELP = `Usage: volley verify FILE [--host URL] [-u N] [-i N] [options]
+
+Checks that a scenario records and replays: a dry run against the host, a recorded run, an offline
+replay of that recording (no network), then a comparison of the two (requests, statuses, checks,
+failures). Prints a table of the phases; exit code 0 only when every phase passed.
+
+Options:
+  -H, --host URL              base URL of the system under test
+  -u, --users N               concurrent users (default 2)
+  -i, --iterations N          task runs per user (default 3)
+      --seed N                seed for task choice, waits and unique values
+  -T, --tags TAGS             only tasks with these tags;  -E, --exclude-tags TAGS  skip these
+      --redact-header NAME    also redact this header;  --redact-json-path PATH  and this JSON field
+      --har FILE              keep the recording here (default: a temporary file)
+      --config FILE           read settings from this file
+`;
+
+export async function verifyCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCliArgs(args, OPTIONS, 'volley verify');
+  if (values.help) {
+    io.stdout.write(VERIFY_HELP);
+    return 0;
+  }
+  const [file, ...extra] = positionals;
+  if (file === undefined) throw new UsageError('no scenario file: volley verify FILE [--host URL]');
+  if (extra.length > 0) throw new UsageError(`expected one scenario file, got ${positionals.join(' ')}`);
+  const flags: Record<string, unknown> = {};
+  for (const spec of RUN_OPTIONS) {
+    const v = values[spec.flag];
+    if (v === undefined) continue;
+    flags[spec.key] = Array.isArray(v)
+      ? v.flatMap((x) => coerceOption(spec, String(x), `--${spec.flag}`) as string[])
+      : coerceOption(spec, String(v), `--${spec.flag}`);
+  }
+  const { scenario: _ignored, ...config } = await loadConfigFile(values.config as string | undefined, io.cwd);
+  const scenario = await loadScenario(file, io.cwd);
+  const scenarioOptions = validateOptionsObject(scenario.options, `${scenario.path}: options`, false);
+  const options = mergeOptions<VolleyOptions>(
+    config,
+    scenarioOptions,
+    readEnvOptions(io.env),
+    flags as VolleyOptions,
+  );
+  const result = await verifyScenario(scenario, {
+    options,
+    ...(values.har !== undefined ? { harFile: values.har as string } : {}),
+  });
+  io.stdout.write(formatVerifyTable(result));
+  return result.passed ? 0 : 1;
+}

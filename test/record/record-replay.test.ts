@@ -27,7 +27,7 @@ function runOffline(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRes
   if (!unshare) return runCli(args, { env });
   return new Promise((resolve, reject) => {
     const child = spawnSync('unshare', ['-n', process.execPath, VOLLEY_BIN, ...args], {
-      env: { ...process.env, NO_COLOR: '1', ...env },
+      env: { ...process.env, NO_COLOR: '1', VOLLEY_HEADLESS: '1', ...env },
       encoding: 'utf8',
       timeout: 90_000,
     });

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { ClusterError } from '../cluster/coordinator.ts';
 import { DemoOptionError } from '../demo/errors.ts';
 import { OptionError } from '../engine/option-error.ts';
 import { ScenarioLoadError } from '../engine/scenario-loader.ts';
@@ -25,6 +26,7 @@ const USER_ERRORS = [
   ScenarioDefinitionError,
   ThresholdSyntaxError,
   DemoOptionError,
+  ClusterError,
 ];
 
 /** The whole CLI: returns the exit code. Everything it does is a call into the library. */

@@ -125,6 +125,13 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     help: 'default request timeout (default 60s)',
   },
   { key: 'verbose', flag: 'verbose', kind: 'bool', help: 'full stack traces for errors' },
+  {
+    key: 'processes',
+    flag: 'processes',
+    kind: 'string',
+    arg: 'N|auto',
+    help: 'run users in N worker processes, "auto" for one per core (default 1: this process)',
+  },
 ];
 
 export function envName(spec: OptionSpec): string {

@@ -1,4 +1,6 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
+import { parseProcessCount } from '../cluster/processes-option.ts';
+import { runLocalCluster } from '../cluster/run-local-cluster.ts';
 import { parseDuration } from '../engine/duration.ts';
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
 import { runLoadTest } from '../engine/run.ts';
@@ -117,7 +119,11 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     if (plan.runTimeSec === null && plan.iterations === null) {
       io.stderr.write('volley: no --run-time or --iterations given: running until Ctrl-C\n');
     }
-    const summary = await runLoadTest(plan);
+    const processes = parseProcessCount(options.processes);
+    const summary =
+      processes > 1
+        ? await runLocalCluster(plan, options, processes, { cwd: io.cwd, env: io.env })
+        : await runLoadTest(plan);
     return summary.exitCode;
   } finally {
     uninstall();

@@ -7,6 +7,7 @@ export class ClosedScheduler {
   readonly #spawn: () => boolean;
   readonly #target: number;
   readonly #rate: number;
+  readonly #delayMs: number;
   #spawned = 0;
   #startedAt = 0;
   #timer: NodeJS.Timeout | null = null;
@@ -14,10 +15,14 @@ export class ClosedScheduler {
   /** Resolves when every user has been started (or spawning was stopped). */
   readonly done: Promise<void>;
 
-  /** `spawn` starts one user; it returns false when no user class can take another user. */
-  constructor(target: number, spawnRate: number, spawn: () => boolean) {
+  /**
+   * `spawn` starts one user; it returns false when no user class can take another user. `delaySec` shifts
+   * the whole ramp (a worker of a multi-process run starts its users between the other workers').
+   */
+  constructor(target: number, spawnRate: number, spawn: () => boolean, delaySec = 0) {
     this.#target = target;
     this.#rate = spawnRate;
+    this.#delayMs = delaySec * 1000;
     this.#spawn = spawn;
     this.done = new Promise((resolve) => {
       this.#resolveDone = resolve;
@@ -37,11 +42,13 @@ export class ClosedScheduler {
 
   #tick(): void {
     this.#timer = null;
-    const elapsedSec = (performance.now() - this.#startedAt) / 1000;
+    const elapsedMs = performance.now() - this.#startedAt - this.#delayMs;
     const due =
-      this.#rate === Number.POSITIVE_INFINITY
-        ? this.#target
-        : Math.min(this.#target, Math.floor(elapsedSec * this.#rate + 1e-9) + 1);
+      elapsedMs < 0
+        ? 0
+        : this.#rate === Number.POSITIVE_INFINITY
+          ? this.#target
+          : Math.min(this.#target, Math.floor((elapsedMs / 1000) * this.#rate + 1e-9) + 1);
     while (this.#spawned < due) {
       if (!this.#spawn()) {
         this.stop();
@@ -53,7 +60,7 @@ export class ClosedScheduler {
       this.stop();
       return;
     }
-    const nextAtMs = this.#startedAt + (this.#spawned / this.#rate) * 1000;
+    const nextAtMs = this.#startedAt + this.#delayMs + (this.#spawned / this.#rate) * 1000;
     this.#timer = setTimeout(() => this.#tick(), Math.max(0, nextAtMs - performance.now()));
   }
 }

@@ -1,3 +1,4 @@
+import type { RunStats } from '../metrics/run-stats.ts';
 import type { Threshold } from '../metrics/thresholds.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { AnyUserClass } from '../script/user.ts';
@@ -31,4 +32,25 @@ export interface RunPlan {
   /** Aborting it stops the run cleanly (reports are still written). */
   signal?: AbortSignal;
   log?: RunLogger;
+  /** Where samples are recorded; default a new RunStats. A worker process passes its own to stream it. */
+  stats?: RunStats;
+  /** This run is one worker's share of a multi-process run (see src/cluster/partition.ts). */
+  partition?: RunPartition;
+}
+
+/** One user a partitioned run starts: its run-wide id (so its seed) and class, decided by the coordinator. */
+export interface PartitionUser {
+  id: number;
+  userClass: AnyUserClass;
+}
+
+/**
+ * Worker `index` of `count`'s share of a run: exactly these users, in this order, instead of the user
+ * distribution; the first one `spawnDelaySec` after the start, then at the plan's (already divided) rate.
+ */
+export interface RunPartition {
+  index: number;
+  count: number;
+  users: readonly PartitionUser[];
+  spawnDelaySec: number;
 }

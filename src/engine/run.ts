@@ -61,13 +61,13 @@ async function notify<K extends 'onStart' | 'onSnapshot' | 'onEnd'>(
  */
 export async function runLoadTest(plan: RunPlan): Promise<RunSummary> {
   const log = plan.log ?? defaultLog;
-  const stats = new RunStats();
+  const stats = plan.stats ?? new RunStats();
   const sink = new GatedSink(stats);
   const transport = new HttpTransport({ connections: Math.max(1, plan.users), insecure: plan.insecure });
   const stopController = new AbortController();
   const reporterFailures = new Set<string>();
   const seed = plan.seed ?? Math.floor(Math.random() * 2 ** 32);
-  resetUniqueValues(plan.seed);
+  resetUniqueValues(plan.seed, plan.partition?.index ?? 0);
 
   // biome-ignore lint/suspicious/noExplicitAny: state types vary per class
   const pickers = new Map<AnyUserClass, () => TaskPicker<any>>();
@@ -88,11 +88,14 @@ export async function runLoadTest(plan: RunPlan): Promise<RunSummary> {
   });
 
   const spawnUser = (): boolean => {
-    const cls = distribution.next();
+    // A worker of a multi-process run starts the users the coordinator gave it, with their run-wide ids.
+    const assigned = plan.partition ? plan.partition.users[nextId - 1] : undefined;
+    const cls = plan.partition ? assigned?.userClass : distribution.next();
     if (!cls) return false;
     const picker = pickers.get(cls);
     if (!picker) return false;
-    const id = nextId++;
+    const id = assigned?.id ?? nextId;
+    nextId++;
     const http = createHttpClient({
       baseUrl: cls.host ?? plan.host,
       transport,
@@ -110,7 +113,12 @@ export async function runLoadTest(plan: RunPlan): Promise<RunSummary> {
     return true;
   };
 
-  const scheduler = new ClosedScheduler(plan.users, plan.spawnRate, spawnUser);
+  const scheduler = new ClosedScheduler(
+    plan.users,
+    plan.spawnRate,
+    spawnUser,
+    plan.partition?.spawnDelaySec ?? 0,
+  );
   const startedAt = new Date();
   await notify(
     plan.reporters,

@@ -30,4 +30,6 @@ export interface VolleyOptions {
   timeout?: string | number;
   /** Print full stack traces for errors. */
   verbose?: boolean;
+  /** Worker processes on this machine: a whole number, or "auto" for one per core (default 1: in-process). */
+  processes?: string | number;
 }

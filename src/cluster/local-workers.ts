@@ -1,0 +1,36 @@
+/**
+ * Worker processes on this machine (`--processes N`), forked from the running volley. Processes rather
+ * than worker_threads: a worker that crashes or runs out of memory takes only itself down, each has its
+ * own heap and garbage collector (no shared pauses), and a process is what a worker on another machine is
+ * too, so the same worker code and protocol serve both. Their start cost (~100 ms) is paid once per run.
+ */
+import { fork } from 'node:child_process';
+import type { WorkerLink } from './coordinator.ts';
+import { childLink } from './ipc-link.ts';
+
+const WORKER_ENTRY = new URL(
+  import.meta.url.endsWith('.ts') ? './worker-process.ts' : './worker-process.js',
+  import.meta.url,
+);
+
+export interface LocalWorkerOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Forks `count` workers; each inherits stdout/stderr (a scenario's console output shows as usual). */
+export function forkLocalWorkers(count: number, options: LocalWorkerOptions = {}): WorkerLink[] {
+  // The parent's Node flags (--conditions, --import, memory limits…) apply to workers too; test-runner
+  // flags do not.
+  const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--test'));
+  return Array.from({ length: count }, (_, index) => {
+    const child = fork(WORKER_ENTRY, [], {
+      cwd: options.cwd,
+      env: options.env,
+      execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'json',
+    });
+    return childLink(child, `worker ${index + 1} (pid ${child.pid})`);
+  });
+}

@@ -204,7 +204,7 @@ class Coordinator {
             worker,
             `speaks protocol ${message.protocol} (volley ${message.volleyVersion}), this coordinator ${CLUSTER_PROTOCOL_VERSION} (volley ${VOLLEY_VERSION})`,
           );
-          return;
+          break;
         }
         worker.state = 'assigned';
         void worker.link.send({

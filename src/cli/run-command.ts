@@ -78,6 +78,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   const scenario = await loadScenario(file, io.cwd);
   const scenarioOptions = validateOptionsObject(scenario.options, `${scenario.path}: options`, false);
   const options = mergeOptions<VolleyOptions>(config, scenarioOptions, env, flags);
+  const processes = parseProcessCount(options.processes);
 
   const reporters: Reporter[] = [];
   const template = {
@@ -119,7 +120,6 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     if (plan.runTimeSec === null && plan.iterations === null) {
       io.stderr.write('volley: no --run-time or --iterations given: running until Ctrl-C\n');
     }
-    const processes = parseProcessCount(options.processes);
     const summary =
       processes > 1
         ? await runLocalCluster(plan, options, processes, { cwd: io.cwd, env: io.env })

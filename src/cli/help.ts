@@ -6,6 +6,7 @@ export const MAIN_HELP = `volley ${VOLLEY_VERSION}: load-test HTTP APIs with Typ
 Usage:
   volley run FILE [options]     run a scenario (see volley run --help)
   volley demo [options]         serve the built-in reference API (see volley demo --help)
+  volley worker --master H:P    run users for a coordinator (see volley worker --help)
   volley --version | --help
 
 Example:

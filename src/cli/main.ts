@@ -64,6 +64,10 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       const { demoCommand } = await import('./demo-command.ts');
       return demoCommand(rest, io);
     }
+    case 'worker': {
+      const { workerCommand } = await import('./worker-command.ts');
+      return workerCommand(rest, io);
+    }
     case 'quickstart': {
       const { quickstartCommand } = await import('./quickstart-command.ts');
       return quickstartCommand(rest, io);

@@ -132,6 +132,20 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     arg: 'N|auto',
     help: 'run users in N worker processes, "auto" for one per core (default 1: this process)',
   },
+  {
+    key: 'master',
+    flag: 'master',
+    kind: 'string',
+    arg: 'HOST:PORT',
+    help: 'listen there for `volley worker --master HOST:PORT` workers and run the users in them',
+  },
+  {
+    key: 'expectWorkers',
+    flag: 'expect-workers',
+    kind: 'int',
+    arg: 'N',
+    help: 'with --master: workers to wait for before starting (default 1)',
+  },
 ];
 
 export function envName(spec: OptionSpec): string {

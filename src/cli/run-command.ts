@@ -1,6 +1,7 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { parseProcessCount } from '../cluster/processes-option.ts';
 import { runLocalCluster } from '../cluster/run-local-cluster.ts';
+import { runTcpCluster } from '../cluster/run-tcp-cluster.ts';
 import { parseDuration } from '../engine/duration.ts';
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
 import { runLoadTest } from '../engine/run.ts';
@@ -79,6 +80,11 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   const scenarioOptions = validateOptionsObject(scenario.options, `${scenario.path}: options`, false);
   const options = mergeOptions<VolleyOptions>(config, scenarioOptions, env, flags);
   const processes = parseProcessCount(options.processes);
+  if (options.master && processes > 1) {
+    throw new UsageError(
+      '--master runs the users in connected workers: it cannot be combined with --processes',
+    );
+  }
 
   const reporters: Reporter[] = [];
   const template = {
@@ -120,8 +126,16 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     if (plan.runTimeSec === null && plan.iterations === null) {
       io.stderr.write('volley: no --run-time or --iterations given: running until Ctrl-C\n');
     }
-    const summary =
-      processes > 1
+    const summary = options.master
+      ? await runTcpCluster(plan, options, {
+          master: options.master,
+          expectWorkers: options.expectWorkers ?? 1,
+          onListening: (address) =>
+            io.stderr.write(
+              `volley: waiting for ${options.expectWorkers ?? 1} worker(s): volley worker --master ${address}\n`,
+            ),
+        })
+      : processes > 1
         ? await runLocalCluster(plan, options, processes, { cwd: io.cwd, env: io.env })
         : await runLoadTest(plan);
     return summary.exitCode;

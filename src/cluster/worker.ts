@@ -23,6 +23,8 @@ export interface WorkerOptions {
   /** Replaces the scenario path the coordinator sends (a worker on another machine has its own copy). */
   scenario?: string;
   cwd?: string;
+  /** Aborting it stops this worker's users as the coordinator's stop would (SIGTERM in a container). */
+  signal?: AbortSignal;
 }
 
 /** Runs one assignment to the end. Resolves once `done` (or `error`) has been sent; never rejects. */
@@ -48,6 +50,7 @@ export async function runWorker(
       started(); // stopped before it started: run nothing, report nothing
     }
   });
+  options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
   // Without a coordinator there is nobody to report to: stop at once.
   link.onClose(() => {
     stop.abort();

@@ -32,4 +32,8 @@ export interface VolleyOptions {
   verbose?: boolean;
   /** Worker processes on this machine: a whole number, or "auto" for one per core (default 1: in-process). */
   processes?: string | number;
+  /** Coordinate workers that connect over TCP to this "host:port" (`volley worker --master host:port`). */
+  master?: string;
+  /** With `master`: how many workers to wait for before starting (default 1). */
+  expectWorkers?: number;
 }

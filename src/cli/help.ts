@@ -32,6 +32,7 @@ ${rows.join('\n')}
       --only-summary             no live table, only the final report
 
 Exit codes: 0 all thresholds passed (and no request failed when no fail_ratio threshold is set),
-1 a threshold failed or requests failed (--exit-code-on-error), 2 bad usage, config or scenario.
+1 a threshold failed or requests failed (--exit-code-on-error), 2 bad usage, config or scenario,
+3 a worker process was lost during the run (--processes, --master; its numbers are incomplete).
 `;
 }

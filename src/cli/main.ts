@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ClusterError } from '../cluster/coordinator.ts';
+import { ClusterError } from '../cluster/cluster-error.ts';
 import { DemoOptionError } from '../demo/errors.ts';
 import { OptionError } from '../engine/option-error.ts';
 import { ScenarioLoadError } from '../engine/scenario-loader.ts';

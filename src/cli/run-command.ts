@@ -1,11 +1,11 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { parseProcessCount } from '../cluster/processes-option.ts';
-import { runLocalCluster } from '../cluster/run-local-cluster.ts';
-import { runTcpCluster } from '../cluster/run-tcp-cluster.ts';
 import { parseDuration } from '../engine/duration.ts';
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
 import { runLoadTest } from '../engine/run.ts';
+import type { RunPlan } from '../engine/run-plan.ts';
 import { loadScenario } from '../engine/scenario-loader.ts';
+import type { RunSummary } from '../metrics/summary.ts';
 import { ConsoleReporter } from '../report/console.ts';
 import { CsvReporter } from '../report/csv-reporter.ts';
 import { JsonReporter } from '../report/json.ts';
@@ -126,20 +126,35 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     if (plan.runTimeSec === null && plan.iterations === null) {
       io.stderr.write('volley: no --run-time or --iterations given: running until Ctrl-C\n');
     }
-    const summary = options.master
-      ? await runTcpCluster(plan, options, {
-          master: options.master,
-          expectWorkers: options.expectWorkers ?? 1,
-          onListening: (address) =>
-            io.stderr.write(
-              `volley: waiting for ${options.expectWorkers ?? 1} worker(s): volley worker --master ${address}\n`,
-            ),
-        })
-      : processes > 1
-        ? await runLocalCluster(plan, options, processes, { cwd: io.cwd, env: io.env })
-        : await runLoadTest(plan);
+    const summary = await execute(plan, options, processes, io);
     return summary.exitCode;
   } finally {
     uninstall();
   }
+}
+
+/** In this process, in N local worker processes, or in workers connected over TCP (cluster code loaded only then). */
+async function execute(
+  plan: RunPlan,
+  options: VolleyOptions,
+  processes: number,
+  io: CliIo,
+): Promise<RunSummary> {
+  if (options.master) {
+    const { runTcpCluster } = await import('../cluster/run-tcp-cluster.ts');
+    const expectWorkers = options.expectWorkers ?? 1;
+    return runTcpCluster(plan, options, {
+      master: options.master,
+      expectWorkers,
+      onListening: (address) =>
+        io.stderr.write(
+          `volley: waiting for ${expectWorkers} worker(s): volley worker --master ${address}\n`,
+        ),
+    });
+  }
+  if (processes > 1) {
+    const { runLocalCluster } = await import('../cluster/run-local-cluster.ts');
+    return runLocalCluster(plan, options, processes, { cwd: io.cwd, env: io.env });
+  }
+  return runLoadTest(plan);
 }

@@ -10,16 +10,14 @@ import type { SerializedRunStats } from '../metrics/serialized-stats.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import type { VolleyOptions } from '../script/options.ts';
 import { VOLLEY_VERSION } from '../version.ts';
+import { ClusterError } from './cluster-error.ts';
 import type { Link } from './link.ts';
 import { CLUSTER_PROTOCOL_VERSION, type CoordinatorMessage, type WorkerMessage } from './protocol.ts';
 import { ReporterFanout } from './reporter-fanout.ts';
 
 export type WorkerLink = Link<CoordinatorMessage, WorkerMessage>;
 
-/** A worker failed before the run could start (e.g. it could not load the scenario). Exit code 2. */
-export class ClusterError extends Error {
-  override readonly name = 'ClusterError';
-}
+export { ClusterError };
 
 /** Exit code of a run during which a worker was lost: its numbers are incomplete, whatever they say. */
 export const WORKER_LOST_EXIT_CODE = 3;

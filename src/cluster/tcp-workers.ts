@@ -5,7 +5,8 @@
  */
 import { connect, createServer, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ClusterError, type WorkerLink } from './coordinator.ts';
+import { ClusterError } from './cluster-error.ts';
+import type { WorkerLink } from './coordinator.ts';
 import type { Link } from './link.ts';
 import {
   type CoordinatorMessage,

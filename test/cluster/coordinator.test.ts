@@ -37,6 +37,13 @@ const seen = (): Seen[] => {
   return global.__clusterSeen;
 };
 
+/** performance.now() at each user's onStart, by id (workers run in this process: one clock). */
+const startTimes = (): Map<number, number> => {
+  const global = globalThis as { __clusterStarts?: Map<number, number> };
+  global.__clusterStarts ??= new Map();
+  return global.__clusterStarts;
+};
+
 const SCENARIO = (() => {
   const dir = mkdtempSync(join(tmpdir(), 'volley-cluster-'));
   const file = join(dir, 'scenario.ts');
@@ -45,10 +52,11 @@ const SCENARIO = (() => {
     `
 import { user, task, constant } from 'volley';
 const seen = (globalThis.__clusterSeen ??= []);
+const starts = (globalThis.__clusterStarts ??= new Map());
 export const reader = user({
   weight: 3,
   wait: constant(0.02),
-  onStart: (vu) => void seen.push({ id: vu.id, cls: vu.userName, random: vu.random() }),
+  onStart: (vu) => { starts.set(vu.id, performance.now()); seen.push({ id: vu.id, cls: vu.userName, random: vu.random() }); },
   tasks: [
     task({ weight: 2 }, async (vu) => { await vu.http.get('/a'); }),
     async (vu) => { await vu.http.get('/b/' + vu.id, { name: '/b/[id]' }); },
@@ -56,7 +64,7 @@ export const reader = user({
 });
 export const writer = user({
   wait: constant(0.02),
-  onStart: (vu) => void seen.push({ id: vu.id, cls: vu.userName, random: vu.random() }),
+  onStart: (vu) => { starts.set(vu.id, performance.now()); seen.push({ id: vu.id, cls: vu.userName, random: vu.random() }); },
   tasks: [async (vu) => {
     await vu.http.post('/w', { json: { id: vu.id } });
     if (vu.iteration === 1) await vu.http.get('/fail');
@@ -93,6 +101,7 @@ async function runSingle(settings: VolleyOptions) {
 /** A coordinator with `k` workers running in this process over in-memory links. */
 async function runInProcessCluster(settings: VolleyOptions, k: number, logs: string[] = []) {
   seen().length = 0;
+  startTimes().clear();
   const { got, reporter } = captureReporter();
   const scenario = await loadScenario(SCENARIO);
   const plan = resolveRunPlan(settings, scenario, { reporters: [reporter], log: (_l, m) => logs.push(m) });
@@ -227,4 +236,40 @@ test('stopped (aborted) before the start: no worker runs, the reports still come
   assert.equal(summary.meta.stopReason, 'signal');
   assert.equal(summary.aggregated.requests, 0);
   assert.ok(got.summary);
+});
+
+test('a ramp-up over two workers starts user j at j/rate, in id order, as one process does', async () => {
+  const cluster = await runInProcessCluster({ host: server.url, users: 6, spawnRate: 10, iterations: 1 }, 2);
+  const starts = startTimes();
+  assert.deepEqual(
+    cluster.seen.map((u) => u.id),
+    [1, 2, 3, 4, 5, 6],
+  );
+  const byStart = [...starts.entries()].sort((a, b) => a[1] - b[1]).map(([id]) => id);
+  assert.deepEqual(byStart, [1, 2, 3, 4, 5, 6], 'users start in id order, alternating workers');
+  const first = starts.get(1)!;
+  for (const [id, at] of starts) {
+    const due = (id - 1) * 100;
+    // Timers never fire early; late by scheduling only (generous for a loaded CI machine).
+    assert.ok(
+      at - first >= due - 20 && at - first <= due + 250,
+      `user ${id} at ${at - first} ms, due ${due}`,
+    );
+  }
+});
+
+test('a worker that cannot load the scenario fails the run before it starts, naming the worker', async () => {
+  const scenario = await loadScenario(SCENARIO);
+  const settings: VolleyOptions = { host: server.url, users: 2, iterations: 1 };
+  const plan = resolveRunPlan(settings, scenario, { log: () => {} });
+  const pairs = [0, 1].map((i) => linkPair<CoordinatorMessage, WorkerMessage>(`worker ${i + 1}`));
+  const workers = [
+    runWorker(pairs[0]!.far),
+    runWorker(pairs[1]!.far, { scenario: '/nonexistent/scenario.ts' }),
+  ];
+  await assert.rejects(
+    runCoordinator({ plan, settings, links: pairs.map((p) => p.near) }),
+    /^ClusterError: worker 2: scenario not found: \/nonexistent\/scenario\.ts$/,
+  );
+  await Promise.all(workers);
 });

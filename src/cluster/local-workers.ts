@@ -21,8 +21,8 @@ export interface LocalWorkerOptions {
 /** Forks `count` workers; each inherits stdout/stderr (a scenario's console output shows as usual). */
 export function forkLocalWorkers(count: number, options: LocalWorkerOptions = {}): WorkerLink[] {
   // The parent's Node flags (--conditions, --import, memory limits…) apply to workers too; test-runner
-  // flags do not.
-  const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--test'));
+  // and inspector flags do not (workers would fight over the debugger port).
+  const execArgv = process.execArgv.filter((arg) => !/^--(?:test|inspect|debug)/.test(arg));
   return Array.from({ length: count }, (_, index) => {
     const child = fork(WORKER_ENTRY, [], {
       cwd: options.cwd,

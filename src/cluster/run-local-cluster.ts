@@ -1,3 +1,4 @@
+import { runLoadTest } from '../engine/run.ts';
 import type { RunPlan } from '../engine/run-plan.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import type { VolleyOptions } from '../script/options.ts';
@@ -7,7 +8,7 @@ import { effectiveWorkerCount } from './partition.ts';
 
 /**
  * `volley run --processes N`: the plan's users split over N worker processes on this machine (never more
- * workers than users), coordinated by this process, which writes the reports.
+ * workers than users; one user runs in this process), coordinated by this process, which writes the reports.
  */
 export function runLocalCluster(
   plan: RunPlan,
@@ -15,6 +16,7 @@ export function runLocalCluster(
   processes: number,
   options: LocalWorkerOptions = {},
 ): Promise<RunSummary> {
-  const links = forkLocalWorkers(effectiveWorkerCount(processes, plan), options);
-  return runCoordinator({ plan, settings, links });
+  const count = effectiveWorkerCount(processes, plan);
+  if (count === 1) return runLoadTest(plan);
+  return runCoordinator({ plan, settings, links: forkLocalWorkers(count, options) });
 }

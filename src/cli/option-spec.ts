@@ -1,6 +1,7 @@
 import type { VolleyOptions } from '../script/options.ts';
 
-type Kind = 'string' | 'int' | 'number' | 'bool' | 'list' | 'duration';
+/** `int-or-auto`: a whole number or the word "auto" (--processes). */
+type Kind = 'string' | 'int' | 'int-or-auto' | 'number' | 'bool' | 'list' | 'duration';
 
 export interface OptionSpec {
   key: keyof VolleyOptions;
@@ -128,7 +129,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   {
     key: 'processes',
     flag: 'processes',
-    kind: 'string',
+    kind: 'int-or-auto',
     arg: 'N|auto',
     help: 'run users in N worker processes, "auto" for one per core (default 1: this process)',
   },

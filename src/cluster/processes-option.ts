@@ -1,13 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { OptionError } from '../engine/option-error.ts';
 
-/** `--processes N|auto`: how many worker processes to run; `auto` is one per core. 1 runs in-process. */
-export function parseProcessCount(value: string | number | undefined): number {
+/** `--processes N|auto` (already a whole number or "auto"): how many worker processes; 1 runs in-process. */
+export function parseProcessCount(value: number | 'auto' | undefined): number {
   if (value === undefined) return 1;
-  const text = String(value).trim().toLowerCase();
-  if (text === 'auto') return availableParallelism();
-  if (!/^\d+$/.test(text) || Number(text) < 1) {
-    throw new OptionError(`--processes: expected a whole number ≥ 1 or "auto", got "${value}"`);
+  if (value === 'auto') return availableParallelism();
+  if (!Number.isInteger(value) || value < 1) {
+    throw new OptionError(`--processes: expected a whole number ≥ 1 or "auto", got ${value}`);
   }
-  return Number(text);
+  return value;
 }

@@ -31,7 +31,7 @@ export interface VolleyOptions {
   /** Print full stack traces for errors. */
   verbose?: boolean;
   /** Worker processes on this machine: a whole number, or "auto" for one per core (default 1: in-process). */
-  processes?: string | number;
+  processes?: number | 'auto';
   /** Coordinate workers that connect over TCP to this "host:port" (`volley worker --master host:port`). */
   master?: string;
   /** With `master`: how many workers to wait for before starting (default 1). */

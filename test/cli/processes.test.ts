@@ -196,5 +196,8 @@ test('--processes must be a whole number or auto', async () => {
   const dir = tempScenario(`import { user } from 'volley'; export default user({ tasks: [() => {}] });`);
   const r = await runCli(['run', 'scenario.ts', '-H', server.url, '--processes', 'many'], { cwd: dir });
   assert.equal(r.code, 2);
-  assert.equal(r.stderr, 'volley: --processes: expected a whole number ≥ 1 or "auto", got "many"\n');
+  assert.equal(r.stderr, 'volley: --processes: expected a whole number or "auto", got "many"\n');
+  const zero = await runCli(['run', 'scenario.ts', '-H', server.url, '--processes', '0'], { cwd: dir });
+  assert.equal(zero.code, 2);
+  assert.equal(zero.stderr, 'volley: --processes: expected a whole number ≥ 1 or "auto", got 0\n');
 });

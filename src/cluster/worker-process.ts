@@ -5,9 +5,13 @@
 import { parentLink } from './ipc-link.ts';
 import { runWorker } from './worker.ts';
 
-// Ctrl-C in a terminal reaches the whole process group: the coordinator decides how workers stop.
-process.on('SIGINT', () => {});
+// Ctrl-C in a terminal, or a SIGTERM to the process group (CI cancelling, `timeout`), reaches the workers
+// too: they stop their users gracefully and still send their last statistics rather than die with them.
+const stop = new AbortController();
+const onSignal = () => stop.abort();
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
 const link = parentLink();
-await runWorker(link);
+await runWorker(link, { signal: stop.signal });
 link.close();
 process.exit(0);

@@ -1,7 +1,8 @@
 /**
  * Scaling efficiency of `--processes`: requests per second with 1 worker process vs N against a loopback
  * target (nginx when installed, else a node:http server in its own process), and
- * efficiency = rps(N) / (N × rps(1)).
+ * efficiency = rps(N) / (N × rps(1)), plus the CPU volley spends per 1000 requests (start-up subtracted),
+ * which shows the coordination overhead independently of how many cores this machine can spare.
  *
  *   npx node bench/scaling.ts [--processes 1,2] [--users 32] [--duration 10] [--target nginx|node]
  *
@@ -80,16 +81,34 @@ function startNodeTarget(port: number): ChildProcess {
   return spawn(process.execPath, ['-e', source], { stdio: 'inherit' });
 }
 
-function runVolley(dir: string, host: string, processes: number): Promise<RunSummary> {
+const TIME = '/usr/bin/time';
+
+interface Measured {
+  summary: RunSummary;
+  /** CPU seconds (user + system) of volley's whole process tree, when /usr/bin/time is there. */
+  cpuSec: number | null;
+}
+
+/** One run of the CLI; with /usr/bin/time, the CPU its processes used (workers are reaped, so counted). */
+function runVolley(dir: string, host: string, processes: number, extra: string[]): Promise<Measured> {
   const json = join(dir, `p${processes}.json`);
-  const args = [VOLLEY, 'run', join(dir, 'scenario.ts'), '-H', host, '-u', String(users)];
-  args.push('-t', `${durationSec}s`, '--processes', String(processes), '--json-file', json, '--only-summary');
+  const cpuFile = join(dir, `p${processes}.cpu`);
+  const args = [VOLLEY, 'run', join(dir, 'scenario.ts'), '-H', host, '--processes', String(processes)];
+  args.push('--json-file', json, '--only-summary', ...extra);
+  const timed = existsSync(TIME);
+  const [command, argv] = timed
+    ? [TIME, ['-f', '%U %S', '-o', cpuFile, process.execPath, ...args]]
+    : [process.execPath, args];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(command, argv, { stdio: ['ignore', 'ignore', 'inherit'] });
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`volley exited with ${code}`));
-      else resolve(JSON.parse(readFileSync(json, 'utf8')) as RunSummary);
+      if (code !== 0) return reject(new Error(`volley exited with ${code}`));
+      const summary = JSON.parse(readFileSync(json, 'utf8')) as RunSummary;
+      const cpu = timed
+        ? readFileSync(cpuFile, 'utf8').trim().split('\n').at(-1)?.split(' ').map(Number)
+        : null;
+      resolve({ summary, cpuSec: cpu ? (cpu[0] ?? 0) + (cpu[1] ?? 0) : null });
     });
   });
 }
@@ -109,21 +128,31 @@ try {
     `volley scaling: ${users} users, ${durationSec} s per run, target ${useNginx ? 'nginx (1 worker)' : 'node:http'} on 127.0.0.1:${port}`,
   );
   console.log(`machine: ${cores} cores (${cpus()[0]?.model ?? 'unknown'}), shared with the target\n`);
-  const rows: { processes: number; rps: number; p50: number; p99: number }[] = [];
+  const rows: { processes: number; rps: number; p50: number; p99: number; cpuMsPer1k: number | null }[] = [];
   for (const processes of counts) {
-    const summary = await runVolley(dir, `http://127.0.0.1:${port}`, processes);
-    const { rps, percentiles } = summary.aggregated;
-    rows.push({ processes, rps, p50: percentiles['50'] ?? 0, p99: percentiles['99'] ?? 0 });
+    const host = `http://127.0.0.1:${port}`;
+    // Start-up and shut-down cost (loading the scenario in each process), subtracted from the CPU figure.
+    const idle = await runVolley(dir, host, processes, ['-u', String(processes), '-i', '1']);
+    const run = await runVolley(dir, host, processes, ['-u', String(users), '-t', `${durationSec}s`]);
+    const { rps, percentiles, requests } = run.summary.aggregated;
+    const cpuMsPer1k =
+      run.cpuSec !== null && idle.cpuSec !== null ? ((run.cpuSec - idle.cpuSec) * 1e6) / requests : null;
+    rows.push({ processes, rps, p50: percentiles['50'] ?? 0, p99: percentiles['99'] ?? 0, cpuMsPer1k });
   }
   const base = rows[0]!;
-  console.log('processes      req/s   p50 ms   p99 ms   speed-up   efficiency');
+  console.log('processes      req/s   p50 ms   p99 ms   speed-up   efficiency   volley CPU ms / 1000 req');
   for (const row of rows) {
     const speedUp = row.rps / base.rps;
     const efficiency = speedUp / (row.processes / base.processes);
+    const cpu = row.cpuMsPer1k === null ? 'n/a' : row.cpuMsPer1k.toFixed(0);
     console.log(
-      `${String(row.processes).padStart(9)} ${row.rps.toFixed(0).padStart(10)} ${row.p50.toFixed(2).padStart(8)} ${row.p99.toFixed(2).padStart(8)} ${speedUp.toFixed(2).padStart(9)}x ${(efficiency * 100).toFixed(0).padStart(11)}%`,
+      `${String(row.processes).padStart(9)} ${row.rps.toFixed(0).padStart(10)} ${row.p50.toFixed(2).padStart(8)} ${row.p99.toFixed(2).padStart(8)} ${speedUp.toFixed(2).padStart(9)}x ${(efficiency * 100).toFixed(0).padStart(11)}% ${cpu.padStart(26)}`,
     );
   }
+  console.log(
+    '\nCPU per 1000 requests is what volley spends (all its processes, start-up subtracted): when it stays flat' +
+      ' from 1 to N processes, req/s grows with the cores volley gets, whatever this machine can give it.',
+  );
   if (cores <= Math.max(...counts)) {
     console.log(
       `\nnote: ${cores} cores for ${Math.max(...counts)} volley processes plus the target: they compete for CPU, so this` +

@@ -10,7 +10,7 @@ import { effectiveWorkerCount } from './partition.ts';
  * `volley run --processes N`: the plan's users split over N worker processes on this machine (never more
  * workers than users; one user runs in this process), coordinated by this process, which writes the reports.
  */
-export function runLocalCluster(
+export async function runLocalCluster(
   plan: RunPlan,
   settings: VolleyOptions,
   processes: number,
@@ -18,5 +18,11 @@ export function runLocalCluster(
 ): Promise<RunSummary> {
   const count = effectiveWorkerCount(processes, plan);
   if (count === 1) return runLoadTest(plan);
-  return runCoordinator({ plan, settings, links: forkLocalWorkers(count, options) });
+  const workers = forkLocalWorkers(count, options);
+  try {
+    return await runCoordinator({ plan, settings, links: workers.links });
+  } finally {
+    // No worker outlives the run (their CPU time is then also the run's, for `time volley …`).
+    await workers.exited;
+  }
 }

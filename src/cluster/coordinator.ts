@@ -140,6 +140,8 @@ class Coordinator {
     this.#started = true;
     this.#lastSnapshotAt = performance.now();
     for (const worker of this.#workers) {
+      // One stopped while the reporters started (Ctrl-C) may already be done.
+      if (worker.state !== 'ready') continue;
       worker.state = 'running';
       void worker.link.send({ type: 'start' });
     }

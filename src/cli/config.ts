@@ -31,6 +31,11 @@ export function coerceOption(
       if (!/^-?\d+$/.test(raw.trim())) throw bad('a whole number');
       return Number(raw);
     }
+    case 'int-or-auto': {
+      if (raw.trim().toLowerCase() === 'auto') return 'auto';
+      if (!/^-?\d+$/.test(raw.trim())) throw bad('a whole number or "auto"');
+      return Number(raw);
+    }
     case 'number': {
       const n = Number(raw);
       if (raw.trim() === '' || !Number.isFinite(n)) throw bad('a number');
@@ -98,6 +103,9 @@ function checkType(spec: OptionSpec, v: unknown, where: string): unknown {
   switch (spec.kind) {
     case 'int':
       if (!Number.isInteger(v)) throw fail('a whole number');
+      return v;
+    case 'int-or-auto':
+      if (!Number.isInteger(v) && v !== 'auto') throw fail('a whole number or "auto"');
       return v;
     case 'number':
       if (typeof v !== 'number' || !Number.isFinite(v)) throw fail('a number');

@@ -8,6 +8,7 @@ Usage:
   volley demo [options]         serve the built-in reference API (see volley demo --help)
   volley verify FILE [options]  dry run, record, replay offline and compare (see volley verify --help)
   volley har2ts FILE.har        turn a browser or proxy HAR into a scenario (see volley har2ts --help)
+  volley worker --master H:P    run users for a coordinator (see volley worker --help)
   volley --version | --help
 
 Example:
@@ -33,6 +34,7 @@ ${rows.join('\n')}
       --only-summary             no live table, only the final report
 
 Exit codes: 0 all thresholds passed (and no request failed when no fail_ratio threshold is set),
-1 a threshold failed or requests failed (--exit-code-on-error), 2 bad usage, config or scenario.
+1 a threshold failed or requests failed (--exit-code-on-error), 2 bad usage, config or scenario,
+3 a worker process was lost during the run (--processes, --master; its numbers are incomplete).
 `;
 }

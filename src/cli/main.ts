@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { ClusterError } from '../cluster/cluster-error.ts';
 import { DemoOptionError } from '../demo/errors.ts';
 import { OptionError } from '../engine/option-error.ts';
 import { ScenarioLoadError } from '../engine/scenario-loader.ts';
@@ -29,6 +30,7 @@ const USER_ERRORS = [
   DemoOptionError,
   PrometheusListenError,
   RecordingError,
+  ClusterError,
 ];
 
 /** The whole CLI: returns the exit code. Everything it does is a call into the library. */
@@ -73,6 +75,10 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     case 'har2ts': {
       const { har2tsCommand } = await import('./har2ts-command.ts');
       return har2tsCommand(rest, io);
+    }
+    case 'worker': {
+      const { workerCommand } = await import('./worker-command.ts');
+      return workerCommand(rest, io);
     }
     case 'quickstart': {
       const { quickstartCommand } = await import('./quickstart-command.ts');

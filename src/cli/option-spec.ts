@@ -1,6 +1,17 @@
 import type { VolleyOptions } from '../script/options.ts';
 
-type Kind = 'string' | 'int' | 'number' | 'bool' | 'list' | 'duration' | 'rate' | 'stages' | 'function';
+/** `int-or-auto`: a whole number or the word "auto" (--processes). */
+type Kind =
+  | 'string'
+  | 'int'
+  | 'int-or-auto'
+  | 'number'
+  | 'bool'
+  | 'list'
+  | 'duration'
+  | 'rate'
+  | 'stages'
+  | 'function';
 
 export interface OptionSpec {
   key: keyof VolleyOptions;
@@ -287,6 +298,27 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     kind: 'list',
     arg: 'PATH',
     help: 'also redact these JSON body fields in recordings, e.g. "$..apiKey"',
+  },
+  {
+    key: 'processes',
+    flag: 'processes',
+    kind: 'int-or-auto',
+    arg: 'N|auto',
+    help: 'run users in N worker processes, "auto" for one per core (default 1: this process)',
+  },
+  {
+    key: 'master',
+    flag: 'master',
+    kind: 'string',
+    arg: 'HOST:PORT',
+    help: 'listen there for `volley worker --master HOST:PORT` workers and run the users in them',
+  },
+  {
+    key: 'expectWorkers',
+    flag: 'expect-workers',
+    kind: 'int',
+    arg: 'N',
+    help: 'with --master: workers to wait for before starting (default 1)',
   },
 ];
 

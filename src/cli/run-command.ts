@@ -1,10 +1,12 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
+import { parseProcessCount } from '../cluster/processes-option.ts';
 import { parseDuration } from '../engine/duration.ts';
 import { OptionError } from '../engine/option-error.ts';
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
 import { runLoadTest } from '../engine/run.ts';
-import type { RunLogger } from '../engine/run-plan.ts';
+import type { RunLogger, RunPlan } from '../engine/run-plan.ts';
 import { loadScenario } from '../engine/scenario-loader.ts';
+import type { RunSummary } from '../metrics/summary.ts';
 import { ConsoleReporter } from '../report/console.ts';
 import { CsvReporter } from '../report/csv-reporter.ts';
 import { HtmlReporter } from '../report/html-reporter.ts';
@@ -123,6 +125,15 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   const { options, setup: recording } = record
     ? await record.prepareRecording(merged)
     : { options: merged, setup: null };
+  const processes = parseProcessCount(options.processes);
+  if (options.master && processes > 1) {
+    throw new UsageError(
+      '--master runs the users in connected workers: it cannot be combined with --processes',
+    );
+  }
+  if (recording && (options.master || processes > 1)) {
+    throw new UsageError('--record/--replay run in one process: drop --processes/--master');
+  }
 
   const command = ['volley', 'run', ...redactSecrets(args)].join(' ');
   const onlySummary = values['only-summary'] === true;
@@ -169,7 +180,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     if (plan.runTimeSec === null && plan.iterations === null) {
       io.stderr.write('volley: no --run-time or --iterations given: running until Ctrl-C\n');
     }
-    const summary = await runLoadTest(plan);
+    const summary = await execute(plan, options, processes, io);
     return summary.exitCode;
   } finally {
     uninstall();
@@ -184,4 +195,30 @@ async function prometheusExporter(port: number, options: VolleyOptions): Promise
   }
   const { PrometheusExporter } = await import('../report/prometheus.ts');
   return new PrometheusExporter({ port, host: options.prometheusHost ?? '127.0.0.1' });
+}
+
+/** In this process, in N local worker processes, or in workers connected over TCP (cluster code loaded only then). */
+async function execute(
+  plan: RunPlan,
+  options: VolleyOptions,
+  processes: number,
+  io: CliIo,
+): Promise<RunSummary> {
+  if (options.master) {
+    const { runTcpCluster } = await import('../cluster/run-tcp-cluster.ts');
+    const expectWorkers = options.expectWorkers ?? 1;
+    return runTcpCluster(plan, options, {
+      master: options.master,
+      expectWorkers,
+      onListening: (address) =>
+        io.stderr.write(
+          `volley: waiting for ${expectWorkers} worker(s): volley worker --master ${address}\n`,
+        ),
+    });
+  }
+  if (processes > 1) {
+    const { runLocalCluster } = await import('../cluster/run-local-cluster.ts');
+    return runLocalCluster(plan, options, processes, { cwd: io.cwd, env: io.env });
+  }
+  return runLoadTest(plan);
 }

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { HttpClient } from '../http/types.ts';
+import type { RunStats } from '../metrics/run-stats.ts';
 import type { SampleSink } from '../metrics/sink.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import type { Threshold } from '../metrics/thresholds.ts';
@@ -67,6 +68,10 @@ export interface RunPlan {
   log?: RunLogger;
   /** Records the run's exchanges, time and randomness, or replays them (src/record); absent: plain run. */
   recorder?: RunRecorder;
+  /** Where samples are recorded; default a new RunStats. A worker process passes its own to stream it. */
+  stats?: RunStats;
+  /** This run is one worker's share of a multi-process run (see src/cluster/partition.ts). */
+  partition?: RunPartition;
 }
 
 /** The hooks record/replay needs in a run, in the order the engine calls them. */
@@ -81,4 +86,21 @@ export interface RunRecorder {
   runUser(userId: number, run: () => Promise<void>): Promise<void>;
   /** After every user stopped, before the reporters: writes the recording, adds its verdict to the summary. */
   end(summary: RunSummary): Promise<void>;
+}
+
+/** One user a partitioned run starts: its run-wide id (so its seed) and class, decided by the coordinator. */
+export interface PartitionUser {
+  id: number;
+  userClass: AnyUserClass;
+}
+
+/**
+ * Worker `index` of `count`'s share of a run: exactly these users, in this order, instead of the user
+ * distribution; the first one `spawnDelaySec` after the start, then at the plan's (already divided) rate.
+ */
+export interface RunPartition {
+  index: number;
+  count: number;
+  users: readonly PartitionUser[];
+  spawnDelaySec: number;
 }

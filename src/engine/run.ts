@@ -100,7 +100,7 @@ class LoadTest implements LoadTestRun {
   readonly done: Promise<RunSummary>;
   readonly #plan: RunPlan;
   readonly #log: RunLogger;
-  readonly #stats = new RunStats();
+  readonly #stats: RunStats;
   readonly #sinks: RunSinks;
   readonly #transport: HttpTransport;
   readonly #stopController = new AbortController();
@@ -149,6 +149,7 @@ class LoadTest implements LoadTestRun {
   constructor(plan: RunPlan) {
     this.#plan = plan;
     this.#log = plan.log ?? defaultLog;
+    this.#stats = plan.stats ?? new RunStats();
     this.#sinks = new RunSinks(
       plan.sampleSinks?.length ? new FanOutSink(this.#stats, plan.sampleSinks) : this.#stats,
     );
@@ -158,7 +159,7 @@ class LoadTest implements LoadTestRun {
       ...(plan.recorder ? { interceptor: plan.recorder.interceptor } : {}),
     });
     this.#seed = plan.seed ?? Math.floor(Math.random() * 2 ** 32);
-    resetUniqueValues(plan.seed);
+    resetUniqueValues(plan.seed, plan.partition?.index ?? 0);
     plan.recorder?.begin(this.#seed);
     for (const cls of plan.userClasses) {
       const tasks = selectTasks(cls, plan.tags, plan.excludeTags);
@@ -375,7 +376,11 @@ class LoadTest implements LoadTestRun {
     };
     if (plan.loadModel === 'closed') {
       if (plan.stages) this.#driveUserStages(plan.stages);
-      else if (!plan.shape) this.#closed.retarget(plan.users, plan.spawnRate);
+      else if (!plan.shape) {
+        // A worker of a multi-process run starts its share of the ramp between the other workers' users.
+        const delayMs = (plan.partition?.spawnDelaySec ?? 0) * 1000;
+        this.#closed.retarget(plan.users, plan.spawnRate, { atMs: this.#startMs + delayMs });
+      }
     } else if (plan.capacity) {
       const arrivals = this.#openArrivals();
       this.#capacity = new CapacitySearch(plan.capacity, plan.thresholds, {
@@ -427,10 +432,12 @@ class LoadTest implements LoadTestRun {
     return arrivals;
   }
 
-  #newUser(cls: AnyUserClass): UserSlot {
+  /** `givenId`: a worker of a multi-process run uses the run-wide id (so the seed) it was assigned. */
+  #newUser(cls: AnyUserClass, givenId?: number): UserSlot {
     const picker = this.#pickers.get(cls);
     if (!picker) throw new Error(`no tasks for user class ${cls.name}`);
-    const id = this.#nextId++;
+    const id = givenId ?? this.#nextId;
+    this.#nextId += 1;
     const sink = new UserSink(this.#sinks);
     const http = createHttpClient({
       baseUrl: cls.host ?? this.#plan.host,
@@ -467,9 +474,13 @@ class LoadTest implements LoadTestRun {
   }
 
   #spawnClosed(): boolean {
-    const cls = this.#respawn.pop() ?? this.#distribution.next();
+    // A worker of a multi-process run starts the users the coordinator gave it, in order.
+    const assigned = this.#plan.partition ? this.#plan.partition.users[this.#nextId - 1] : undefined;
+    const cls = this.#plan.partition
+      ? assigned?.userClass
+      : (this.#respawn.pop() ?? this.#distribution.next());
     if (!cls || this.#stopping) return false;
-    const slot = this.#newUser(cls as AnyUserClass);
+    const slot = this.#newUser(cls as AnyUserClass, assigned?.id);
     this.#closedUsers.push(slot);
     this.#track(
       slot,

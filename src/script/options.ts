@@ -82,4 +82,10 @@ export interface VolleyOptions {
   redactHeaders?: string[];
   /** JSON paths of body fields to redact in recordings, e.g. "$..apiKey". */
   redactJsonPaths?: string[];
+  /** Worker processes on this machine: a whole number, or "auto" for one per core (default 1: in-process). */
+  processes?: number | 'auto';
+  /** Coordinate workers that connect over TCP to this "host:port" (`volley worker --master host:port`). */
+  master?: string;
+  /** With `master`: how many workers to wait for before starting (default 1). */
+  expectWorkers?: number;
 }

@@ -1,0 +1,337 @@
+/**
+ * The coordinator of a multi-process run: hands every worker its share, starts them together, merges what
+ * they stream into one RunStats and drives the ordinary reporters from it, so that console, CSV and JSON
+ * output look exactly like a single process's (reporters never learn that there were processes).
+ * Thresholds, the summary and the exit code are computed once, here, on the merged statistics.
+ */
+import type { RunLogger, RunPlan } from '../engine/run-plan.ts';
+import { RunStats } from '../metrics/run-stats.ts';
+import type { SerializedRunStats } from '../metrics/serialized-stats.ts';
+import type { RunSummary } from '../metrics/summary.ts';
+import type { VolleyOptions } from '../script/options.ts';
+import { VOLLEY_VERSION } from '../version.ts';
+import { ClusterError } from './cluster-error.ts';
+import type { Link } from './link.ts';
+import { CLUSTER_PROTOCOL_VERSION, type CoordinatorMessage, type WorkerMessage } from './protocol.ts';
+import { ReporterFanout } from './reporter-fanout.ts';
+
+export type WorkerLink = Link<CoordinatorMessage, WorkerMessage>;
+
+export { ClusterError };
+
+/** Exit code of a run during which a worker was lost: its numbers are incomplete, whatever they say. */
+export const WORKER_LOST_EXIT_CODE = 3;
+
+/** How long workers get to load the scenario and report ready. */
+const DEFAULT_START_TIMEOUT_MS = 60_000;
+/** Beyond --stop-timeout, how long a stopping worker gets to send its last statistics before it is dropped. */
+const STOP_GRACE_MS = 15_000;
+/** A live snapshot is taken when every worker has reported; if one lags, after this long anyway. */
+const SNAPSHOT_MAX_GAP_MS = 1600;
+
+export interface CoordinatorOptions {
+  /** Resolved as for a single process: reporters, signal, log, thresholds, users, ramp, run time… */
+  plan: RunPlan;
+  /** The settings `plan` was resolved from; each worker resolves the same plan from them, then its share. */
+  settings: VolleyOptions;
+  /** One per worker, connected. The worker count is their number. */
+  links: readonly WorkerLink[];
+  /** Scenario path sent to workers (default `plan.scenario`). */
+  scenario?: string;
+  startTimeoutMs?: number;
+}
+
+type WorkerState = 'connecting' | 'assigned' | 'ready' | 'running' | 'done' | 'lost';
+
+interface Worker {
+  index: number;
+  link: WorkerLink;
+  state: WorkerState;
+  /** Users running at its last report. */
+  users: number;
+  peakUsers: number;
+  /** Stats messages received: one per second of its run. */
+  reports: number;
+  stopReason: string | null;
+}
+
+const defaultLog: RunLogger = (level, message) => {
+  process.stderr.write(`${level === 'info' ? '' : `${level}: `}${message}\n`);
+};
+
+/** Runs the whole multi-process run and returns its summary (reports are written like a single run's). */
+export function runCoordinator(options: CoordinatorOptions): Promise<RunSummary> {
+  return new Coordinator(options).run();
+}
+
+class Coordinator {
+  readonly #plan: RunPlan;
+  readonly #options: CoordinatorOptions;
+  readonly #log: RunLogger;
+  readonly #workers: Worker[];
+  readonly #stats = new RunStats();
+  readonly #reporters: ReporterFanout;
+  /** Seed shared by all workers so user id i gets the same per-user seed as in a single process. */
+  readonly #seed: number;
+  #started = false;
+  #stopReason: string | null = null;
+  #startupError: string | null = null;
+  #snapshotsTaken = 0;
+  #lastSnapshotAt = 0;
+  #wake: () => void = () => {};
+
+  constructor(options: CoordinatorOptions) {
+    this.#options = options;
+    this.#plan = options.plan;
+    this.#log = options.plan.log ?? defaultLog;
+    this.#reporters = new ReporterFanout(options.plan.reporters, this.#log);
+    this.#seed = options.plan.seed ?? Math.floor(Math.random() * 2 ** 32);
+    this.#workers = options.links.map((link, index) => ({
+      index,
+      link,
+      state: 'connecting',
+      users: 0,
+      peakUsers: 0,
+      reports: 0,
+      stopReason: null,
+    }));
+  }
+
+  async run(): Promise<RunSummary> {
+    const plan = this.#plan;
+    for (const worker of this.#workers) {
+      worker.link.onMessage((message) => this.#onMessage(worker, message));
+      worker.link.onClose((reason) => this.#onClose(worker, reason));
+    }
+    const signal = plan.signal;
+    const onAbort = () => this.#stopAll('signal');
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await this.#until(
+        () => this.#startupError !== null || this.#stopReason !== null || this.#all('ready'),
+        this.#options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
+        'workers did not report ready in time',
+      );
+      if (this.#startupError !== null) throw new ClusterError(this.#startupError);
+      if (signal?.aborted) this.#stopAll('signal');
+      const startedAt = new Date();
+      if (this.#stopReason === null) await this.#start(startedAt);
+      else for (const worker of this.#workers) this.#finish(worker, 'done');
+      await this.#until(() => this.#workers.every((w) => w.state === 'done' || w.state === 'lost'));
+      return await this.#end(startedAt);
+    } catch (error) {
+      for (const worker of this.#workers) worker.link.close();
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async #start(startedAt: Date): Promise<void> {
+    const plan = this.#plan;
+    await this.#reporters.notify('onStart', {
+      scenario: plan.scenario,
+      host: plan.host,
+      plannedDurationSec: plan.runTimeSec,
+      users: plan.users,
+      startedAt,
+    });
+    this.#stats.start();
+    this.#started = true;
+    this.#lastSnapshotAt = performance.now();
+    for (const worker of this.#workers) {
+      // One stopped while the reporters started (Ctrl-C) may already be done.
+      if (worker.state !== 'ready') continue;
+      worker.state = 'running';
+      void worker.link.send({ type: 'start' });
+    }
+    const timers: NodeJS.Timeout[] = [];
+    if (plan.runTimeSec !== null) {
+      timers.push(setTimeout(() => this.#stopAll('run-time'), plan.runTimeSec * 1000));
+    }
+    // A worker that lags (or a run where nothing reports) still gets a live table about once a second.
+    timers.push(
+      setInterval(() => {
+        if (performance.now() - this.#lastSnapshotAt >= SNAPSHOT_MAX_GAP_MS) this.#snapshot();
+      }, 200),
+    );
+    void this.#until(() => this.#workers.every((w) => w.state === 'done' || w.state === 'lost')).then(() => {
+      for (const timer of timers) clearTimeout(timer);
+    });
+  }
+
+  async #end(startedAt: Date): Promise<RunSummary> {
+    const plan = this.#plan;
+    const endedAt = new Date();
+    this.#stats.stop();
+    const lost = this.#workers.filter((w) => w.state === 'lost');
+    const summary = this.#stats.summary(
+      {
+        volleyVersion: VOLLEY_VERSION,
+        scenario: plan.scenario,
+        host: plan.host,
+        command: plan.command,
+        startedAt: startedAt.toISOString(),
+        endedAt: endedAt.toISOString(),
+        durationSec: (endedAt.getTime() - startedAt.getTime()) / 1000,
+        // Each worker's peak, added: exact when the workers peak together, as a ramp-up makes them do.
+        peakUsers: this.#workers.reduce((sum, w) => sum + w.peakUsers, 0),
+        seed: plan.seed,
+        stopReason: this.#finalStopReason(),
+      },
+      plan.thresholds,
+      { exitCodeOnError: plan.exitCodeOnError },
+    );
+    const result = lost.length > 0 ? { ...summary, passed: false, exitCode: WORKER_LOST_EXIT_CODE } : summary;
+    for (const worker of this.#workers) worker.link.close();
+    await this.#reporters.notify('onEnd', result);
+    this.#stats.dispose();
+    return result;
+  }
+
+  #finalStopReason(): string {
+    if (this.#stopReason !== null) return this.#stopReason;
+    const reasons = this.#workers.map((w) => w.stopReason).filter((r): r is string => r !== null);
+    if (reasons.includes('run-time')) return 'run-time';
+    return reasons[0] ?? 'error';
+  }
+
+  #onMessage(worker: Worker, message: WorkerMessage): void {
+    switch (message.type) {
+      case 'hello':
+        if (message.protocol !== CLUSTER_PROTOCOL_VERSION) {
+          this.#fail(
+            worker,
+            `speaks protocol ${message.protocol} (volley ${message.volleyVersion}), this coordinator ${CLUSTER_PROTOCOL_VERSION} (volley ${VOLLEY_VERSION})`,
+          );
+          break;
+        }
+        worker.state = 'assigned';
+        void worker.link.send({
+          type: 'assign',
+          protocol: CLUSTER_PROTOCOL_VERSION,
+          workerIndex: worker.index,
+          workerCount: this.#workers.length,
+          scenario: this.#options.scenario ?? this.#plan.scenario,
+          settings: { ...this.#options.settings, seed: this.#seed },
+        });
+        break;
+      case 'ready':
+        if (worker.state === 'assigned') worker.state = 'ready';
+        break;
+      case 'stats':
+        this.#merge(worker, message.stats);
+        worker.users = message.users;
+        worker.peakUsers = Math.max(worker.peakUsers, message.users);
+        worker.reports += 1;
+        if (this.#workers.every((w) => w.state !== 'running' || w.reports > this.#snapshotsTaken)) {
+          this.#snapshot();
+        }
+        break;
+      case 'done':
+        this.#merge(worker, message.stats);
+        worker.peakUsers = Math.max(worker.peakUsers, message.peakUsers);
+        worker.stopReason = message.stopReason;
+        this.#finish(worker, 'done');
+        break;
+      case 'log':
+        this.#log(message.level, message.message);
+        break;
+      case 'error':
+        this.#fail(worker, message.message);
+        break;
+    }
+    this.#wake();
+  }
+
+  #onClose(worker: Worker, reason: string): void {
+    if (worker.state === 'done' || worker.state === 'lost') return;
+    this.#fail(worker, reason);
+    this.#wake();
+  }
+
+  /** Before the start, any worker failing fails the run; after it, the run goes on without that worker. */
+  #fail(worker: Worker, reason: string): void {
+    if (worker.state === 'done' || worker.state === 'lost') return;
+    if (!this.#started) {
+      this.#startupError ??= `${worker.link.label}: ${reason}`;
+      this.#finish(worker, 'lost');
+      return;
+    }
+    this.#log(
+      'error',
+      `${worker.link.label} ${reason} before the end of the run: its statistics since its last report are missing; the run fails (exit code ${WORKER_LOST_EXIT_CODE})`,
+    );
+    this.#finish(worker, 'lost');
+  }
+
+  #finish(worker: Worker, state: 'done' | 'lost'): void {
+    worker.state = state;
+    worker.users = 0;
+    if (state === 'lost') worker.link.close();
+  }
+
+  #merge(worker: Worker, stats: SerializedRunStats): void {
+    try {
+      this.#stats.merge(stats);
+    } catch (error) {
+      this.#fail(worker, `sent statistics that cannot be merged: ${(error as Error).message}`);
+    }
+  }
+
+  #snapshot(): void {
+    if (!this.#started || this.#workers.every((w) => w.state === 'done' || w.state === 'lost')) return;
+    this.#snapshotsTaken += 1;
+    this.#lastSnapshotAt = performance.now();
+    const users = this.#workers.reduce((sum, w) => sum + w.users, 0);
+    void this.#reporters.notify('onSnapshot', this.#stats.snapshot(users));
+  }
+
+  #stopAll(reason: string): void {
+    if (this.#stopReason !== null) return;
+    this.#stopReason = reason;
+    for (const worker of this.#workers) {
+      if (worker.state !== 'done' && worker.state !== 'lost') void worker.link.send({ type: 'stop' });
+    }
+    // A worker that neither stops nor reports in time is dropped (and its process killed).
+    const deadline = setTimeout(() => {
+      for (const worker of this.#workers)
+        this.#fail(worker, `did not stop within ${this.#stopDeadlineSec()} s`);
+      this.#wake();
+    }, this.#stopDeadlineSec() * 1000);
+    deadline.unref();
+    void this.#until(() => this.#workers.every((w) => w.state === 'done' || w.state === 'lost')).then(() =>
+      clearTimeout(deadline),
+    );
+    this.#wake();
+  }
+
+  #stopDeadlineSec(): number {
+    return this.#plan.stopTimeoutSec + STOP_GRACE_MS / 1000;
+  }
+
+  #all(state: WorkerState): boolean {
+    return this.#workers.every((w) => w.state === state);
+  }
+
+  /** Resolves once `condition` holds, re-checked after every message; rejects after `timeoutMs` if given. */
+  #until(condition: () => boolean, timeoutMs?: number, timeoutMessage?: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const previous = this.#wake;
+      let timer: NodeJS.Timeout | undefined;
+      const check = () => {
+        if (!condition()) return;
+        if (timer) clearTimeout(timer);
+        resolve();
+      };
+      this.#wake = () => {
+        previous();
+        check();
+      };
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => reject(new ClusterError(timeoutMessage ?? 'timed out')), timeoutMs);
+      }
+      check();
+    });
+  }
+}

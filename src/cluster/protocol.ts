@@ -1,0 +1,109 @@
+/**
+ * What a coordinator and its workers say to each other: plain JSON objects, the same over a local pipe
+ * (child_process IPC) and over TCP (one object per line), so a worker process is the same program whether
+ * the coordinator forked it or it connected from another machine (`volley worker --master host:port`).
+ *
+ *   worker → coordinator   hello                 (once connected; says which protocol it speaks)
+ *   coordinator → worker   assign                (settings, scenario, its index and the worker count)
+ *   worker → coordinator   ready                 (scenario loaded, share computed; `users` it will start)
+ *   coordinator → worker   start                 (all workers are ready: go)
+ *   worker → coordinator   stats …               (about once a second: what it recorded since the last one)
+ *   coordinator → worker   stop                  (run time over, Ctrl-C, …; the worker honours --stop-timeout)
+ *   worker → coordinator   done                  (the last stats; then it exits)
+ *   worker → coordinator   log / error           (any time: a log line; a fatal error, then it exits)
+ *
+ * Statistics travel as deltas (RunStats.serialize then reset), merged exactly by RunStats.merge: counts
+ * add, HDR histograms add losslessly, per-second window buckets add by epoch second.
+ */
+import type { LogLevel } from '../engine/run-plan.ts';
+import type { SerializedRunStats } from '../metrics/serialized-stats.ts';
+import type { VolleyOptions } from '../script/options.ts';
+
+/** Bumped on any incompatible change; a worker speaking another version is refused at once. */
+export const CLUSTER_PROTOCOL_VERSION = 1;
+
+export interface HelloMessage {
+  type: 'hello';
+  protocol: number;
+  volleyVersion: string;
+  /** Where the worker runs, for messages ("host:pid"). */
+  worker: string;
+}
+
+export interface AssignMessage {
+  type: 'assign';
+  protocol: number;
+  workerIndex: number;
+  workerCount: number;
+  /** Scenario file path, as the worker should open it (absolute for local workers). */
+  scenario: string;
+  /** The merged settings (config, scenario options, env, flags), seed included so all workers share it. */
+  settings: VolleyOptions;
+}
+
+export interface StartMessage {
+  type: 'start';
+}
+
+export interface StopMessage {
+  type: 'stop';
+}
+
+export interface ReadyMessage {
+  type: 'ready';
+  /** Users this worker will start. */
+  users: number;
+}
+
+export interface StatsMessage {
+  type: 'stats';
+  /** Recorded since the previous stats message. */
+  stats: SerializedRunStats;
+  /** Users running now. */
+  users: number;
+}
+
+export interface DoneMessage {
+  type: 'done';
+  /** Recorded since the previous stats message, up to the end. */
+  stats: SerializedRunStats;
+  peakUsers: number;
+  stopReason: string;
+}
+
+export interface LogMessage {
+  type: 'log';
+  level: LogLevel;
+  message: string;
+}
+
+export interface ErrorMessage {
+  type: 'error';
+  /** One line, for the user. */
+  message: string;
+}
+
+export type CoordinatorMessage = AssignMessage | StartMessage | StopMessage;
+export type WorkerMessage =
+  | HelloMessage
+  | ReadyMessage
+  | StatsMessage
+  | DoneMessage
+  | LogMessage
+  | ErrorMessage;
+
+const COORDINATOR_TYPES = new Set(['assign', 'start', 'stop']);
+const WORKER_TYPES = new Set(['hello', 'ready', 'stats', 'done', 'log', 'error']);
+
+function typeOf(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+}
+
+/** Checks the envelope only: after the hello, the other side is a volley of the same protocol version. */
+export function isCoordinatorMessage(value: unknown): value is CoordinatorMessage {
+  return COORDINATOR_TYPES.has(typeOf(value) as string);
+}
+
+export function isWorkerMessage(value: unknown): value is WorkerMessage {
+  return WORKER_TYPES.has(typeOf(value) as string);
+}

@@ -1,0 +1,37 @@
+/**
+ * Calls one hook on every reporter; a reporter that throws is reported once and dropped from that hook.
+ * The same rule as the engine's (src/engine/run.ts), for the coordinator, which drives the reporters of a
+ * multi-process run itself.
+ */
+import type { RunLogger } from '../engine/run-plan.ts';
+import type { Reporter } from '../report/reporter.ts';
+
+type Hook = 'onStart' | 'onSnapshot' | 'onEnd';
+
+export class ReporterFanout {
+  readonly #reporters: readonly Reporter[];
+  readonly #log: RunLogger;
+  readonly #failed = new Set<string>();
+
+  constructor(reporters: readonly Reporter[], log: RunLogger) {
+    this.#reporters = reporters;
+    this.#log = log;
+  }
+
+  async notify<K extends Hook>(hook: K, arg: Parameters<NonNullable<Reporter[K]>>[0]): Promise<void> {
+    for (const reporter of this.#reporters) {
+      const fn = reporter[hook] as ((a: typeof arg) => unknown) | undefined;
+      const key = `${reporter.name}.${hook}`;
+      if (!fn || this.#failed.has(key)) continue;
+      try {
+        await fn.call(reporter, arg);
+      } catch (error) {
+        this.#failed.add(key);
+        this.#log(
+          'error',
+          `reporter ${reporter.name} failed in ${hook}: ${(error as Error)?.message ?? error}`,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * A worker: loads the scenario itself, runs its share of the run with the ordinary engine, and streams
+ * what it records to the coordinator. Knows nothing of how it is connected (see Link): the same code runs
+ * in a forked child and, later, in `volley worker --master host:port` on another machine.
+ */
+import { hostname } from 'node:os';
+import { resolveRunPlan } from '../engine/resolve-plan.ts';
+import { runLoadTest } from '../engine/run.ts';
+import { loadScenario } from '../engine/scenario-loader.ts';
+import { RunStats } from '../metrics/run-stats.ts';
+import type { Reporter } from '../report/reporter.ts';
+import { VOLLEY_VERSION } from '../version.ts';
+import type { Link } from './link.ts';
+import { partitionPlan } from './partition.ts';
+import {
+  type AssignMessage,
+  CLUSTER_PROTOCOL_VERSION,
+  type CoordinatorMessage,
+  type WorkerMessage,
+} from './protocol.ts';
+
+export interface WorkerOptions {
+  /** Replaces the scenario path the coordinator sends (a worker on another machine has its own copy). */
+  scenario?: string;
+  cwd?: string;
+  /** Aborting it stops this worker's users as the coordinator's stop would (SIGTERM in a container). */
+  signal?: AbortSignal;
+}
+
+/** Runs one assignment to the end. Resolves once `done` (or `error`) has been sent; never rejects. */
+export async function runWorker(
+  link: Link<WorkerMessage, CoordinatorMessage>,
+  options: WorkerOptions = {},
+): Promise<void> {
+  const stop = new AbortController();
+  let started: () => void = () => {};
+  const startSignal = new Promise<void>((resolve) => {
+    started = resolve;
+  });
+  let assigned: (message: AssignMessage) => void = () => {};
+  const assignment = new Promise<AssignMessage | null>((resolve) => {
+    assigned = resolve;
+    link.onClose(() => resolve(null));
+  });
+  link.onMessage((message) => {
+    if (message.type === 'assign') assigned(message);
+    else if (message.type === 'start') started();
+    else if (message.type === 'stop') {
+      stop.abort();
+      started(); // stopped before it started: run nothing, report nothing
+    }
+  });
+  options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+  // Without a coordinator there is nobody to report to: stop at once.
+  link.onClose(() => {
+    stop.abort();
+    started();
+  });
+  await link.send({
+    type: 'hello',
+    protocol: CLUSTER_PROTOCOL_VERSION,
+    volleyVersion: VOLLEY_VERSION,
+    worker: `${hostname()}:${process.pid}`,
+  });
+
+  const assign = await assignment;
+  if (!assign) return;
+  try {
+    if (assign.protocol !== CLUSTER_PROTOCOL_VERSION) {
+      throw new Error(
+        `protocol ${assign.protocol} is not this worker's ${CLUSTER_PROTOCOL_VERSION} (volley ${VOLLEY_VERSION})`,
+      );
+    }
+    const scenario = await loadScenario(options.scenario ?? assign.scenario, options.cwd);
+    const stats = new RunStats();
+    // Each snapshot the engine takes (about once a second) sends what was recorded since the previous one.
+    const relay: Reporter = {
+      name: 'coordinator',
+      onSnapshot: (snapshot) => {
+        const delta = stats.serialize();
+        stats.reset();
+        void link.send({ type: 'stats', stats: delta, users: snapshot.users });
+      },
+    };
+    const resolved = resolveRunPlan(assign.settings, scenario, {
+      reporters: [relay],
+      signal: stop.signal,
+      log: (level, message) => void link.send({ type: 'log', level, message }),
+    });
+    const plan = { ...partitionPlan(resolved, assign.workerIndex, assign.workerCount), stats };
+    await link.send({ type: 'ready', users: plan.users });
+    await startSignal;
+    if (stop.signal.aborted) {
+      await link.send({ type: 'done', stats: stats.serialize(), peakUsers: 0, stopReason: 'signal' });
+      return;
+    }
+    const summary = await runLoadTest(plan);
+    await link.send({
+      type: 'done',
+      stats: stats.serialize(),
+      peakUsers: summary.meta.peakUsers,
+      stopReason: summary.meta.stopReason,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await link.send({ type: 'error', message: message.split('\n')[0] ?? message });
+  }
+}

@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { RunSummary } from '../../src/metrics/summary.ts';
+import { runCli, VOLLEY_BIN } from '../helpers/cli.ts';
+import { startServer, type TestServer } from '../helpers/servers.ts';
+
+let server: TestServer;
+before(async () => {
+  server = await startServer((req, res) => {
+    if (req.url?.startsWith('/fail')) res.statusCode = 500;
+    res.end('ok');
+  });
+});
+after(() => server.close());
+
+function tempScenario(source: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'volley-processes-'));
+  writeFileSync(join(dir, 'scenario.ts'), source);
+  return dir;
+}
+
+const MIXED = `
+import { user, task } from 'volley';
+export const reader = user({
+  weight: 3,
+  tasks: [
+    task({ weight: 2 }, async (vu) => { await vu.http.get('/a'); }),
+    async (vu) => { await vu.http.get('/b/' + vu.id, { name: '/b/[id]' }); },
+  ],
+});
+export const writer = user({
+  tasks: [async (vu) => {
+    await vu.http.post('/w', { json: { id: vu.id } });
+    if (vu.iteration === 1) await vu.http.get('/fail');
+    if (vu.iteration === 2) throw new Error('boom');
+  }],
+});
+`;
+
+/** Every key path in a JSON value (array items collapsed), to compare shapes. */
+function keyPaths(value: unknown, prefix = ''): string[] {
+  if (Array.isArray(value)) return [prefix, ...value.flatMap((v) => keyPaths(v, `${prefix}[]`))];
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([k, v]) => keyPaths(v, `${prefix}.${k}`));
+  }
+  return [`${prefix}:${typeof value}`];
+}
+const unique = (xs: string[]) => [...new Set(xs)].sort();
+
+const csvColumn = (text: string, column: number) =>
+  text
+    .split('\r\n')
+    .filter(Boolean)
+    .map((line) =>
+      line
+        .split(',')
+        .slice(0, 2)
+        .concat(line.split(',')[column] ?? '')
+        .join(','),
+    );
+
+test('--processes 2 gives the single-process results: same counts, failures, exceptions, JSON and CSV shape', async () => {
+  const dir = tempScenario(MIXED);
+  const run = (processes: string, out: string) =>
+    runCli(
+      [
+        'run',
+        'scenario.ts',
+        '-H',
+        server.url,
+        '-u',
+        '7',
+        '-i',
+        '5',
+        '--seed',
+        '11',
+        '--processes',
+        processes,
+      ].concat(['--json-file', `${out}.json`, '--csv', out, '--only-summary']),
+      { cwd: dir },
+    );
+  const [one, two] = [await run('1', 'one'), await run('2', 'two')];
+  // Writers' /fail answers 500: exit code 1 in both.
+  assert.equal(one.code, 1, one.stderr);
+  assert.equal(two.code, 1, two.stderr);
+  const read = (name: string) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as RunSummary;
+  const [a, b] = [read('one.json'), read('two.json')];
+  const counts = (s: RunSummary) => ({
+    endpoints: s.endpoints.map((e) => [e.method, e.name, e.requests, e.failures]),
+    aggregated: [s.aggregated.requests, s.aggregated.failures],
+    failures: s.failures,
+    exceptions: s.exceptions.map((e) => [e.message, e.count]),
+    peakUsers: s.meta.peakUsers,
+    stopReason: s.meta.stopReason,
+    passed: s.passed,
+  });
+  assert.deepEqual(counts(b), counts(a));
+  // 5 readers and 2 writers (3:1, Locust's interleaving), 5 runs each, + 1 /fail per writer.
+  assert.equal(b.aggregated.requests, 7 * 5 + 2);
+  assert.deepEqual(unique(keyPaths(b)), unique(keyPaths(a)));
+  for (const suffix of ['_stats.csv', '_failures.csv', '_exceptions.csv']) {
+    const [x, y] = [
+      readFileSync(join(dir, `one${suffix}`), 'utf8'),
+      readFileSync(join(dir, `two${suffix}`), 'utf8'),
+    ];
+    assert.equal(y.split('\r\n')[0], x.split('\r\n')[0], suffix);
+    if (suffix === '_stats.csv') assert.deepEqual(csvColumn(y, 2), csvColumn(x, 2), 'request counts');
+    else assert.equal(y.split('\r\n').length, x.split('\r\n').length, suffix);
+  }
+  const history = (name: string) => readFileSync(join(dir, name), 'utf8').split('\r\n')[0];
+  assert.equal(history('two_stats_history.csv'), history('one_stats_history.csv'));
+  // The console shows the same tables.
+  assert.match(two.stdout, /Response time percentiles/);
+  assert.match(two.stdout, / {2}Aggregated +37 /);
+});
+
+test('SIGINT on the coordinator stops every worker and still writes the reports', async () => {
+  const dir = tempScenario(`
+import { user, constant } from 'volley';
+export default user({ wait: constant(0.05), tasks: [async (vu) => { await vu.http.get('/'); }] });
+`);
+  const child = spawn(
+    process.execPath,
+    [VOLLEY_BIN, 'run', 'scenario.ts', '-H', server.url, '-u', '4', '-t', '60s', '--processes', '2'].concat([
+      '--json-file',
+      'r.json',
+      '--csv',
+      'r',
+    ]),
+    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  // Once a live table is printed, the workers are running.
+  await new Promise<void>((resolve) => {
+    let stdout = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (stdout.includes('Aggregated')) resolve();
+    });
+  });
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, stderr);
+  const summary = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as RunSummary;
+  assert.equal(summary.meta.stopReason, 'signal');
+  assert.equal(summary.meta.peakUsers, 4);
+  assert.ok(summary.aggregated.requests > 4);
+});
+
+test('a worker process that dies: one line, the others finish, reports written, exit code 3', async () => {
+  const dir = tempScenario(`
+import { user } from 'volley';
+export default user({ tasks: [async (vu) => {
+  await vu.http.get('/x');
+  if (vu.id === 2 && vu.iteration === 1) process.exit(9);
+}] });
+`);
+  const r = await runCli(
+    [
+      'run',
+      'scenario.ts',
+      '-H',
+      server.url,
+      '-u',
+      '4',
+      '-i',
+      '3',
+      '--processes',
+      '2',
+      '--json-file',
+      's.json',
+    ],
+    { cwd: dir },
+  );
+  assert.equal(r.code, 3, r.stderr);
+  const lines = r.stderr.split('\n').filter((l) => l.includes('worker'));
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0]!, /^error: worker 2 \(pid \d+\) exited with code 9 before the end of the run/);
+  const summary = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')) as RunSummary;
+  assert.equal(summary.exitCode, 3);
+  // Users 1 and 3 (worker 1) ran their 3 iterations; what worker 2 recorded before dying may be missing.
+  assert.ok(
+    summary.aggregated.requests >= 6 && summary.aggregated.requests <= 8,
+    `${summary.aggregated.requests}`,
+  );
+});
+
+test('--processes must be a whole number or auto', async () => {
+  const dir = tempScenario(`import { user } from 'volley'; export default user({ tasks: [() => {}] });`);
+  const r = await runCli(['run', 'scenario.ts', '-H', server.url, '--processes', 'many'], { cwd: dir });
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, 'volley: --processes: expected a whole number or "auto", got "many"\n');
+  const zero = await runCli(['run', 'scenario.ts', '-H', server.url, '--processes', '0'], { cwd: dir });
+  assert.equal(zero.code, 2);
+  assert.equal(zero.stderr, 'volley: --processes: expected a whole number ≥ 1 or "auto", got 0\n');
+});

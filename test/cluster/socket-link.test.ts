@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { connect, createServer, type Socket } from 'node:net';
+import { test } from 'node:test';
+import { parseHostPort, socketLink } from '../../src/cluster/socket-link.ts';
+
+const anyMessage = (value: unknown): value is { type: string; n?: number } =>
+  typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+
+async function socketPair(): Promise<{ server: Socket; client: Socket; close: () => void }> {
+  let accepted: (s: Socket) => void = () => {};
+  const serverSide = new Promise<Socket>((resolve) => {
+    accepted = resolve;
+  });
+  const listener = createServer((s) => accepted(s));
+  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+  const { port } = listener.address() as { port: number };
+  const client = connect({ host: '127.0.0.1', port });
+  const server = await serverSide;
+  return { server, client, close: () => listener.close() };
+}
+
+test('messages split across chunks or sharing one arrive whole, in order; early ones wait for a listener', async () => {
+  const { server, client, close } = await socketPair();
+  const link = socketLink(server, 'worker 1', anyMessage);
+  const got: { type: string; n?: number }[] = [];
+  const big = 'x'.repeat(200_000);
+  // One write holding two messages and the start of a third, then the rest in pieces.
+  const third = JSON.stringify({ type: 'stats', n: 3, big });
+  client.write(`${JSON.stringify({ type: 'hello', n: 1 })}\n{"type":"ready","n":2}\n${third.slice(0, 10)}`);
+  client.write(third.slice(10, 5000));
+  client.write(`${third.slice(5000)}\n\n{"not":"a message"}\n`);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const all = new Promise<void>((resolve) =>
+    link.onMessage((m) => {
+      got.push(m);
+      if (got.length === 3) resolve();
+    }),
+  );
+  await all;
+  assert.deepEqual(
+    got.map((m) => [m.type, m.n]),
+    [
+      ['hello', 1],
+      ['ready', 2],
+      ['stats', 3],
+    ],
+  );
+  const closed = new Promise<string>((resolve) => link.onClose(resolve));
+  client.write('not json\n');
+  assert.equal(await closed, 'sent something that is not a volley message');
+  client.destroy();
+  close();
+});
+
+test('HOST:PORT parsing, IPv6 in brackets; port 0 only to listen', () => {
+  assert.deepEqual(parseHostPort('127.0.0.1:5557'), { host: '127.0.0.1', port: 5557 });
+  assert.deepEqual(parseHostPort('[::1]:80'), { host: '::1', port: 80 });
+  assert.deepEqual(parseHostPort('master.volley.svc:5557'), { host: 'master.volley.svc', port: 5557 });
+  assert.equal(parseHostPort('127.0.0.1:0'), null);
+  assert.deepEqual(parseHostPort('127.0.0.1:0', true), { host: '127.0.0.1', port: 0 });
+  for (const bad of ['127.0.0.1', ':80', 'host:99999', '::1:80', 'host:port'])
+    assert.equal(parseHostPort(bad), null, bad);
+});

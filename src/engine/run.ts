@@ -492,7 +492,7 @@ class LoadTest implements LoadTestRun {
     return true;
   }
 
-  /** Ramp-down: the newest closed user finishes its task (within the stop timeout) and leaves. */
+  /** Ramp-down: the newest closed user finishes its task (within --stop-timeout, if set) and leaves. */
   #retireClosed(): void {
     const slot = this.#closedUsers.pop();
     if (!slot) return;
@@ -503,13 +503,10 @@ class LoadTest implements LoadTestRun {
       slot.sink.open = false;
       this.#running.delete(slot);
     };
+    // A removed user always finishes the task it is running (a sleeping one leaves at once); a
+    // --stop-timeout caps how long that may take. At the end of the run, 0 means cut off at once instead.
     const timeoutSec = this.#plan.stopTimeoutSec;
-    if (timeoutSec <= 0) {
-      // Like Locust without --stop-timeout: a sleeping user leaves at once, a busy one is cut off.
-      queueMicrotask(() => {
-        if (this.#running.has(slot)) abandon();
-      });
-    } else {
+    if (timeoutSec > 0) {
       const timer = setTimeout(() => {
         if (this.#running.has(slot)) abandon();
       }, timeoutSec * 1000);

@@ -100,7 +100,8 @@ test('--profile smoke fills in users, run time and thresholds; flags override th
     ],
     { cwd: dir },
   );
-  assert.equal(r.code, 0, r.stderr);
+  // 0, or 1 when a busy machine pushes p95 past the profile's 1 s: the verdict, not a usage error.
+  assert.ok(r.code === 0 || r.code === 1, r.stderr);
   const summary = JSON.parse(readFileSync(join(dir, 'smoke.json'), 'utf8')) as RunSummary;
   assert.equal(summary.meta.profile, 'smoke');
   assert.deepEqual(
@@ -108,6 +109,7 @@ test('--profile smoke fills in users, run time and thresholds; flags override th
     ['fail_ratio==0', 'p95<1000'],
   );
   assert.ok(summary.meta.durationSec < 2);
+  assert.equal(r.code, summary.exitCode);
 });
 
 /** One line on stderr, no stack trace, exit 2. */

@@ -122,3 +122,28 @@ test('an external signal and stop() both end the run with reports; calls after t
   run.setUsers(3);
   run.stop();
 });
+
+test('a user removed mid-task finishes that task (its request counts), then leaves', async () => {
+  let finished = 0;
+  const busy = user({
+    name: 'u',
+    tasks: [
+      async (vu) => {
+        await new Promise((r) => setTimeout(r, 300));
+        await vu.http.get('/late');
+        finished += 1;
+      },
+    ],
+  });
+  const run = start({ users: 2, runTime: '30s' }, busy);
+  await sleep(100);
+  run.setUsers(1);
+  await sleep(50);
+  assert.deepEqual(run.usersByClass(), { u: 2 }, 'still finishing its task');
+  await sleep(400);
+  assert.deepEqual(run.usersByClass(), { u: 1 });
+  run.stop();
+  const summary = await run.done;
+  assert.ok(finished >= 2);
+  assert.ok(summary.aggregated.requests >= 2, 'the removed user’s request was counted');
+});

@@ -3,8 +3,9 @@
  * the main thread does not delay their timers. Modes:
  * - mix: delays repeat a fixed pattern (e.g. 45 × 0 ms, 4 × 123 ms, 1 × 1234 ms);
  * - stall: every response pending between `fromMs` and `toMs` after the first request is held until `toMs`;
- * - capacity: serves up to `rate` requests in any 1 s window at once; once more arrive within a second it
- *   melts down: every response is held `slowMs` for the next 500 ms.
+ * - capacity: serves `rate` requests per second on average over any 2 s window at once; once more arrive
+ *   it melts down: every response is held `slowMs` for the next 500 ms. (A 2 s window, so a client that
+ *   sends a little bunched up after a pause is not mistaken for one above the rate.)
  */
 import { Worker } from 'node:worker_threads';
 
@@ -45,8 +46,8 @@ const server = createServer((req, res) => {
     if (t >= mode.fromMs && t < mode.toMs) delay = mode.toMs - t;
   } else {
     recent.push(now);
-    while (recent.length > 0 && recent[0] <= now - 1000) recent.shift();
-    if (recent.length > mode.rate) meltdownUntil = now + 500;
+    while (recent.length > 0 && recent[0] <= now - 2000) recent.shift();
+    if (recent.length > 2 * mode.rate) meltdownUntil = now + 500;
     if (now < meltdownUntil) delay = mode.slowMs;
   }
   req.resume();

@@ -18,6 +18,7 @@ after(() => server.close());
 function start(args: string[], cwd: string) {
   const child: ChildProcess = spawn(process.execPath, [VOLLEY_BIN, ...args], {
     cwd,
+    env: { ...process.env, VOLLEY_HEADLESS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const result = { output: '', child, exited: new Promise<number | null>((r) => child.on('close', r)) };

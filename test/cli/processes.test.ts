@@ -131,7 +131,7 @@ export default user({ wait: constant(0.05), tasks: [async (vu) => { await vu.htt
       '--csv',
       'r',
     ]),
-    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: dir, env: { ...process.env, VOLLEY_HEADLESS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
   child.stderr.on('data', (d) => {

@@ -199,8 +199,14 @@ export default user({ wait: constant(0.05), tasks: [async (vu) => { await vu.htt
   child.stderr.on('data', (d) => {
     stderr += d;
   });
-  child.stdout.resume();
-  await new Promise((r) => setTimeout(r, 1500));
+  // Once a live table is printed, the run is going (a fixed sleep raced start-up on a busy machine).
+  await new Promise<void>((resolve) => {
+    let stdout = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (stdout.includes('Aggregated')) resolve();
+    });
+  });
   child.kill('SIGINT');
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   assert.equal(code, 0, stderr);

@@ -180,6 +180,11 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     if (plan.runTimeSec === null && plan.iterations === null) {
       io.stderr.write('volley: no --run-time or --iterations given: running until Ctrl-C\n');
     }
+    if ((options.master || processes > 1) && (plan.shape || plan.capacity)) {
+      throw new UsageError(
+        'a load shape or capacity search steers one process: drop --processes/--master for it',
+      );
+    }
     const summary = await execute(plan, options, processes, io);
     return summary.exitCode;
   } finally {

@@ -7,12 +7,17 @@
 import type { RunLogger, RunPlan } from '../engine/run-plan.ts';
 import { RunStats } from '../metrics/run-stats.ts';
 import type { SerializedRunStats } from '../metrics/serialized-stats.ts';
-import type { RunSummary } from '../metrics/summary.ts';
+import type { ArrivalSummary, RunSummary } from '../metrics/summary.ts';
 import type { VolleyOptions } from '../script/options.ts';
 import { VOLLEY_VERSION } from '../version.ts';
 import { ClusterError } from './cluster-error.ts';
 import type { Link } from './link.ts';
-import { CLUSTER_PROTOCOL_VERSION, type CoordinatorMessage, type WorkerMessage } from './protocol.ts';
+import {
+  CLUSTER_PROTOCOL_VERSION,
+  type CoordinatorMessage,
+  type OpenModelShare,
+  type WorkerMessage,
+} from './protocol.ts';
 import { ReporterFanout } from './reporter-fanout.ts';
 
 export type WorkerLink = Link<CoordinatorMessage, WorkerMessage>;
@@ -74,6 +79,8 @@ class Coordinator {
   /** Seed shared by all workers so user id i gets the same per-user seed as in a single process. */
   readonly #seed: number;
   #started = false;
+  /** Open model: the workers' arrivals, added up at their end. */
+  #open: { counts: OpenModelShare; uncorrected: RunStats; iterations: RunStats } | null = null;
   #stopReason: string | null = null;
   #startupError: string | null = null;
   #snapshotsTaken = 0;
@@ -178,11 +185,16 @@ class Coordinator {
         peakUsers: this.#workers.reduce((sum, w) => sum + w.peakUsers, 0),
         seed: plan.seed,
         stopReason: this.#finalStopReason(),
+        loadModel: plan.loadModel,
+        profile: plan.profile,
       },
       plan.thresholds,
       { exitCodeOnError: plan.exitCodeOnError },
     );
-    const result = lost.length > 0 ? { ...summary, passed: false, exitCode: WORKER_LOST_EXIT_CODE } : summary;
+    const arrivals = this.#arrivalSummary();
+    const withArrivals = arrivals ? { ...summary, arrivals } : summary;
+    const result =
+      lost.length > 0 ? { ...withArrivals, passed: false, exitCode: WORKER_LOST_EXIT_CODE } : withArrivals;
     for (const worker of this.#workers) worker.link.close();
     await this.#reporters.notify('onEnd', result);
     this.#stats.dispose();
@@ -232,6 +244,7 @@ class Coordinator {
         this.#merge(worker, message.stats);
         worker.peakUsers = Math.max(worker.peakUsers, message.peakUsers);
         worker.stopReason = message.stopReason;
+        if (message.open) this.#mergeOpen(worker, message.open);
         this.#finish(worker, 'done');
         break;
       case 'log':
@@ -269,6 +282,45 @@ class Coordinator {
     worker.state = state;
     worker.users = 0;
     if (state === 'lost') worker.link.close();
+  }
+
+  /** Open model: arrival counts add up; the uncorrected and iteration histograms merge exactly. */
+  #mergeOpen(worker: Worker, share: OpenModelShare): void {
+    if (!this.#open) {
+      this.#open = { counts: { ...share }, uncorrected: new RunStats(), iterations: new RunStats() };
+    } else {
+      const c = this.#open.counts;
+      c.targetRate += share.targetRate;
+      c.achievedRate += share.achievedRate;
+      c.durationSec = Math.max(c.durationSec, share.durationSec);
+      c.scheduled += share.scheduled;
+      c.launched += share.launched;
+      c.dropped += share.dropped;
+      c.maxUsers += share.maxUsers;
+    }
+    try {
+      this.#open.uncorrected.merge(share.uncorrected);
+      this.#open.iterations.merge(share.iterations);
+    } catch (error) {
+      this.#fail(worker, `sent statistics that cannot be merged: ${(error as Error).message}`);
+    }
+  }
+
+  #arrivalSummary(): ArrivalSummary | null {
+    const open = this.#open;
+    if (!open) return null;
+    const { uncorrected: _u, iterations: _i, ...counts } = open.counts;
+    const uncorrected = open.uncorrected.snapshot(0);
+    const summary: ArrivalSummary = {
+      ...counts,
+      targetRate: Math.round(counts.targetRate * 1000) / 1000,
+      achievedRate: Math.round(counts.achievedRate * 1000) / 1000,
+      iteration: open.iterations.snapshot(0).aggregated,
+      uncorrected: { endpoints: uncorrected.endpoints, aggregated: uncorrected.aggregated },
+    };
+    open.uncorrected.dispose();
+    open.iterations.dispose();
+    return summary;
   }
 
   #merge(worker: Worker, stats: SerializedRunStats): void {

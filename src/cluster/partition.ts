@@ -7,6 +7,8 @@
  *   and user id i keeps its id, hence its per-user seed (deriveSeed(runSeed, id)).
  * - Ramp-up: single-process user j starts at j/R. Worker i's m-th user is user j = i + m·k, due at
  *   (i + m·k)/R = i/R + m/(R/k): the worker ramps at R/k after a delay of i/R, so the global ramp is unchanged.
+ * - Stages: each worker ramps to its share of every stage's target over the stage's time.
+ * - Open model: see partitionOpenPlan.
  * - Iterations per user, run time, stop timeout, thresholds: unchanged (thresholds are evaluated once, by
  *   the coordinator, on the merged statistics).
  *
@@ -55,32 +57,58 @@ export function partitionPlan(plan: RunPlan, workerIndex: number, workerCount: n
   if (!Number.isInteger(workerIndex) || workerIndex < 0 || workerIndex >= workerCount) {
     throw new PartitionError(`worker index must be 0..${workerCount - 1}, got ${workerIndex}`);
   }
+  if (plan.loadModel === 'open') return partitionOpenPlan(plan, workerIndex, workerCount);
+  // Stages: every worker takes its share of each stage's target; it starts its users in single-process order.
+  const peak = Math.max(plan.users, ...(plan.stages ?? []).map((s) => s.target));
   const users: PartitionUser[] = [];
-  assignUserClasses(plan).forEach((userClass, j) => {
+  assignUserClasses({ ...plan, users: peak }).forEach((userClass, j) => {
     if (j % workerCount === workerIndex) users.push({ id: j + 1, userClass });
   });
   const finiteRate = Number.isFinite(plan.spawnRate);
   return {
     ...plan,
-    users: users.length,
+    // Its share of users, fewer when only full fixed-count classes remain (as a single process stops there).
+    users: users.filter((u) => u.id <= plan.users).length,
     spawnRate: finiteRate ? plan.spawnRate / workerCount : plan.spawnRate,
+    stages: plan.stages?.map((s) => ({ ...s, target: shareOf(s.target, workerIndex, workerCount) })) ?? null,
     partition: {
       index: workerIndex,
       count: workerCount,
       users,
-      spawnDelaySec: finiteRate ? workerIndex / plan.spawnRate : 0,
+      spawnDelaySec: finiteRate && !plan.stages ? workerIndex / plan.spawnRate : 0,
+      arrivalDelaySec: 0,
     },
-    // ── Open model (--arrival-rate, --max-users, stages; wired by the lead when that branch lands) ──
-    // Split the same way, so that the merged schedule is the single-process one:
-    // - arrivalRate: plan.arrivalRate / workerCount, with the worker's first arrival delayed by
-    //   workerIndex / plan.arrivalRate (arrival j of the run, at j/rate, goes to worker j mod k);
-    // - each stage's target rate: target / workerCount (stage durations unchanged);
-    // - maxUsers (and preAllocated users, if any): shareOf(plan.maxUsers, workerIndex, workerCount);
-    // - the coordinator must then not cap the worker count at `users` (see effectiveWorkerCount).
   };
 }
 
-/** Never more workers than users: a worker with no user would only add a process. */
-export function effectiveWorkerCount(requested: number, plan: Pick<RunPlan, 'users'>): number {
-  return Math.max(1, Math.min(requested, plan.users));
+/**
+ * Open model: arrival j of the run (due at j/R) goes to worker j mod k, so each worker runs at R/k with its
+ * first arrival i/R after the start, and together they keep the single-process timetable. Rate stages are
+ * divided the same way (each worker ramps to target/k); the cap on users is shared like users.
+ */
+function partitionOpenPlan(plan: RunPlan, workerIndex: number, workerCount: number): RunPlan {
+  const rate = plan.arrivalRate;
+  return {
+    ...plan,
+    arrivalRate: rate === null ? null : rate / workerCount,
+    maxUsers: Math.max(1, shareOf(plan.maxUsers, workerIndex, workerCount)),
+    stages: plan.stages?.map((s) => ({ ...s, target: s.target / workerCount })) ?? null,
+    partition: {
+      index: workerIndex,
+      count: workerCount,
+      users: [],
+      spawnDelaySec: 0,
+      arrivalDelaySec: rate && rate > 0 && !plan.stages ? workerIndex / rate : 0,
+    },
+  };
+}
+
+/** Never more workers than users (at the peak of the stages): a worker with no user would only add a process. */
+export function effectiveWorkerCount(
+  requested: number,
+  plan: Pick<RunPlan, 'users' | 'loadModel' | 'stages'>,
+): number {
+  if (plan.loadModel === 'open') return Math.max(1, requested);
+  const peak = Math.max(plan.users, ...(plan.stages ?? []).map((s) => s.target));
+  return Math.max(1, Math.min(requested, peak));
 }

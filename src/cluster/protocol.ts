@@ -69,6 +69,20 @@ export interface DoneMessage {
   stats: SerializedRunStats;
   peakUsers: number;
   stopReason: string;
+  /** Open model: this worker's arrivals, and its uncorrected and iteration statistics (whole run). */
+  open?: OpenModelShare;
+}
+
+export interface OpenModelShare {
+  targetRate: number;
+  achievedRate: number;
+  durationSec: number;
+  scheduled: number;
+  launched: number;
+  dropped: number;
+  maxUsers: number;
+  uncorrected: SerializedRunStats;
+  iterations: SerializedRunStats;
 }
 
 export interface LogMessage {

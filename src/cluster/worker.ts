@@ -87,7 +87,13 @@ export async function runWorker(
       signal: stop.signal,
       log: (level, message) => void link.send({ type: 'log', level, message }),
     });
-    const plan = { ...partitionPlan(resolved, assign.workerIndex, assign.workerCount), stats };
+    const openStats =
+      resolved.loadModel === 'open' ? { uncorrected: new RunStats(), iterations: new RunStats() } : null;
+    const plan = {
+      ...partitionPlan(resolved, assign.workerIndex, assign.workerCount),
+      stats,
+      ...(openStats ? { openStats } : {}),
+    };
     await link.send({ type: 'ready', users: plan.users });
     await startSignal;
     if (stop.signal.aborted) {
@@ -95,12 +101,30 @@ export async function runWorker(
       return;
     }
     const summary = await runLoadTest(plan);
+    const arrivals = summary.arrivals;
     await link.send({
       type: 'done',
       stats: stats.serialize(),
       peakUsers: summary.meta.peakUsers,
       stopReason: summary.meta.stopReason,
+      ...(arrivals && openStats
+        ? {
+            open: {
+              targetRate: arrivals.targetRate,
+              achievedRate: arrivals.achievedRate,
+              durationSec: arrivals.durationSec,
+              scheduled: arrivals.scheduled,
+              launched: arrivals.launched,
+              dropped: arrivals.dropped,
+              maxUsers: arrivals.maxUsers,
+              uncorrected: openStats.uncorrected.serialize(),
+              iterations: openStats.iterations.serialize(),
+            },
+          }
+        : {}),
     });
+    openStats?.uncorrected.dispose();
+    openStats?.iterations.dispose();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await link.send({ type: 'error', message: message.split('\n')[0] ?? message });

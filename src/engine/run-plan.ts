@@ -72,6 +72,14 @@ export interface RunPlan {
   stats?: RunStats;
   /** This run is one worker's share of a multi-process run (see src/cluster/partition.ts). */
   partition?: RunPartition;
+  /** Open model: where the uncorrected and iteration samples go; a worker passes its own to send them. */
+  openStats?: OpenModelStats;
+}
+
+/** The open model's statistics besides the headline ones. */
+export interface OpenModelStats {
+  uncorrected: RunStats;
+  iterations: RunStats;
 }
 
 /** The hooks record/replay needs in a run, in the order the engine calls them. */
@@ -103,4 +111,6 @@ export interface RunPartition {
   count: number;
   users: readonly PartitionUser[];
   spawnDelaySec: number;
+  /** Open model: this worker's first arrival comes this long after the start (its phase in the run's schedule). */
+  arrivalDelaySec: number;
 }

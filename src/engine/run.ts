@@ -116,7 +116,9 @@ class LoadTest implements LoadTestRun {
   /** Closed users in start order: ramp-downs retire the newest first. */
   #closedUsers: UserSlot[] = [];
   /** Classes of retired closed users, re-added first on the next ramp-up so the class ratio holds. */
-  readonly #respawn: AnyUserClass[] = [];
+  readonly #respawn: { cls: AnyUserClass; id: number | undefined }[] = [];
+  /** Multi-process: how many of the partition's users have been started. */
+  #partitionNext = 0;
   readonly #closed: ClosedScheduler;
   /** Open model: idle users per class, and how many open users exist. */
   readonly #idle = new Map<AnyUserClass, UserSlot[]>();
@@ -349,8 +351,10 @@ class LoadTest implements LoadTestRun {
         exitCode: found ? 0 : Math.max(1, plan.exitCodeOnError),
       };
     }
-    this.#uncorrected?.dispose();
-    this.#iterations?.dispose();
+    if (!plan.openStats) {
+      this.#uncorrected?.dispose();
+      this.#iterations?.dispose();
+    }
     await this.#transport.destroy();
     if (plan.recorder) await plan.recorder.end(summary);
     await notify(plan.reporters, 'onEnd', summary, this.#log, failures);
@@ -393,7 +397,8 @@ class LoadTest implements LoadTestRun {
       const ramps = [{ durationSec: 0, rate: plan.arrivalRate ?? 0 }];
       for (const stage of plan.stages ?? [])
         ramps.push({ durationSec: stage.durationSec, rate: stage.target });
-      arrivals.plan(ramps, this.#startMs);
+      // A worker of a multi-process run takes its arrivals between the other workers'.
+      arrivals.plan(ramps, this.#startMs + (plan.partition?.arrivalDelaySec ?? 0) * 1000);
     }
     if (plan.shape) this.#stopDrivers.push(driveShape(plan.shape, control, this.#startMs));
   }
@@ -422,9 +427,9 @@ class LoadTest implements LoadTestRun {
     if (this.#arrivals) return this.#arrivals;
     const arrivals = new ArrivalScheduler((intendedMs) => this.#launchArrival(intendedMs));
     this.#arrivals = arrivals;
-    this.#uncorrected = new RunStats();
+    this.#uncorrected = this.#plan.openStats?.uncorrected ?? new RunStats();
     this.#uncorrected.start();
-    this.#iterations = new RunStats();
+    this.#iterations = this.#plan.openStats?.iterations ?? new RunStats();
     this.#iterations.start();
     this.#sinks.uncorrected = this.#uncorrected;
     arrivals.endAt(this.#plannedEndMs);
@@ -474,13 +479,22 @@ class LoadTest implements LoadTestRun {
   }
 
   #spawnClosed(): boolean {
-    // A worker of a multi-process run starts the users the coordinator gave it, in order.
-    const assigned = this.#plan.partition ? this.#plan.partition.users[this.#nextId - 1] : undefined;
-    const cls = this.#plan.partition
-      ? assigned?.userClass
-      : (this.#respawn.pop() ?? this.#distribution.next());
-    if (!cls || this.#stopping) return false;
-    const slot = this.#newUser(cls as AnyUserClass, assigned?.id);
+    if (this.#stopping) return false;
+    let next = this.#respawn.pop();
+    const partition = this.#plan.partition;
+    if (!next && partition) {
+      // A worker of a multi-process run starts the users the coordinator gave it, in order.
+      const assigned = partition.users[this.#partitionNext];
+      if (assigned) {
+        this.#partitionNext += 1;
+        next = { cls: assigned.userClass, id: assigned.id };
+      }
+    } else if (!next) {
+      const cls = this.#distribution.next();
+      if (cls) next = { cls: cls as AnyUserClass, id: undefined };
+    }
+    if (!next) return false;
+    const slot = this.#newUser(next.cls, next.id);
     this.#closedUsers.push(slot);
     this.#track(
       slot,
@@ -496,7 +510,8 @@ class LoadTest implements LoadTestRun {
   #retireClosed(): void {
     const slot = this.#closedUsers.pop();
     if (!slot) return;
-    this.#respawn.push(slot.cls);
+    // A worker of a multi-process run brings the same user (id, so seed) back; one process a new one.
+    this.#respawn.push({ cls: slot.cls, id: this.#plan.partition ? slot.vu.id : undefined });
     slot.vu.retire();
     const abandon = () => {
       // Past the stop timeout: what the user still does is not counted, and it no longer counts as running.

@@ -132,3 +132,42 @@ test('spawning all at once stays all at once; bad indexes are refused; never mor
   assert.equal(effectiveWorkerCount(8, p), 3);
   assert.equal(effectiveWorkerCount(2, p), 2);
 });
+
+test('open model: each worker runs R/k, phased so that arrival j of the run (at j/R) is worker j mod k', () => {
+  const p = plan({ arrivalRate: 300, maxUsers: 10, runTime: '10s' }, named('A'));
+  const shares = [0, 1, 2].map((i) => partitionPlan(p, i, 3));
+  assert.deepEqual(
+    shares.map((s) => s.arrivalRate),
+    [100, 100, 100],
+  );
+  assert.deepEqual(
+    shares.map((s) => s.maxUsers),
+    [4, 3, 3],
+  );
+  // Worker i's m-th arrival is due at i/R + m·k/R: together, every multiple of 1/R exactly once.
+  const times = shares
+    .flatMap((s) => Array.from({ length: 5 }, (_, m) => s.partition!.arrivalDelaySec + m / s.arrivalRate!))
+    .map((t) => Math.round(t * 300))
+    .sort((a, b) => a - b);
+  assert.deepEqual(
+    times,
+    Array.from({ length: 15 }, (_, j) => j),
+  );
+  assert.equal(effectiveWorkerCount(8, p), 8, 'the open model is not capped by users');
+});
+
+test('stages: every stage target is shared exactly and workers get the users of the peak', () => {
+  const p = plan({ stages: '2s:5,4s:5,2s:0' }, named('A'), named('B'));
+  const shares = [0, 1].map((i) => partitionPlan(p, i, 2));
+  for (const [s, stage] of p.stages!.entries()) {
+    assert.equal(
+      shares.reduce((sum, share) => sum + share.stages![s]!.target, 0),
+      stage.target,
+    );
+  }
+  assert.deepEqual(
+    shares.flatMap((s) => s.partition!.users.map((u) => u.id)).sort((a, b) => a - b),
+    [1, 2, 3, 4, 5],
+  );
+  assert.equal(effectiveWorkerCount(8, p), 5, 'capped by the peak of the stages');
+});

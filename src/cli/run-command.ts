@@ -175,15 +175,15 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
       signal: stop.signal,
       log,
     });
-    if (record && recording) plan.recorder = record.createRecorder(recording, plan, log);
-    if (prometheus) io.stderr.write(`volley: Prometheus metrics on ${await prometheus.listen()}\n`);
-    if (plan.runTimeSec === null && plan.iterations === null) {
-      io.stderr.write('volley: no --run-time or --iterations given: running until Ctrl-C\n');
-    }
     if ((options.master || processes > 1) && (plan.shape || plan.capacity)) {
       throw new UsageError(
         'a load shape or capacity search steers one process: drop --processes/--master for it',
       );
+    }
+    if (record && recording) plan.recorder = record.createRecorder(recording, plan, log);
+    if (prometheus) io.stderr.write(`volley: Prometheus metrics on ${await prometheus.listen()}\n`);
+    if (plan.runTimeSec === null && plan.iterations === null) {
+      io.stderr.write('volley: no --run-time or --iterations given: running until Ctrl-C\n');
     }
     const summary = await execute(plan, options, processes, io);
     return summary.exitCode;

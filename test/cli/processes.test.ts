@@ -201,3 +201,42 @@ test('--processes must be a whole number or auto', async () => {
   assert.equal(zero.code, 2);
   assert.equal(zero.stderr, 'volley: --processes: expected a whole number ≥ 1 or "auto", got 0\n');
 });
+
+test('open model over 2 processes: the arrivals follow the single-process timetable, dropped and uncorrected merged', async () => {
+  const dir = tempScenario(`
+import { user } from 'volley';
+export default user({ tasks: [async (vu) => { await vu.http.get('/'); }] });
+`);
+  const r = await runCli(
+    ['run', 'scenario.ts', '-H', server.url, '--arrival-rate', '100', '-t', '2s', '--processes', '2'].concat([
+      '--only-summary',
+      '--json-file',
+      'r.json',
+    ]),
+    { cwd: dir },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const summary = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as RunSummary;
+  const arrivals = summary.arrivals!;
+  assert.equal(summary.meta.loadModel, 'open');
+  // 2 s at 100/s: 200 arrivals; each worker's clock starts on its own start message, so allow one each.
+  assert.ok(Math.abs(arrivals.scheduled - 200) <= 2, `scheduled ${arrivals.scheduled}`);
+  assert.equal(arrivals.launched + arrivals.dropped, arrivals.scheduled);
+  assert.equal(arrivals.maxUsers, 5000);
+  assert.equal(arrivals.uncorrected.aggregated.requests, summary.aggregated.requests);
+  assert.equal(arrivals.iteration.requests, summary.aggregated.requests);
+  assert.match(r.stdout, /arrivals/i);
+});
+
+test('a load shape or a capacity search refuses --processes with one line', async () => {
+  const dir = tempScenario(`
+import { user } from 'volley';
+export default user({ tasks: [async (vu) => { await vu.http.get('/'); }] });
+`);
+  const r = await runCli(['run', 'scenario.ts', '-H', server.url, '--find-capacity', '--processes', '2'], {
+    cwd: dir,
+  });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /capacity search steers one process/);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+});

@@ -1,5 +1,6 @@
 import { createHttpClient } from '../http/client.ts';
 import { HttpTransport } from '../http/transport.ts';
+import { GeneratorCpuMonitor, overloadWarning } from '../metrics/generator-cpu.ts';
 import { RunStats } from '../metrics/run-stats.ts';
 import type { SampleSink } from '../metrics/sink.ts';
 import type { RunSummary } from '../metrics/summary.ts';
@@ -126,6 +127,10 @@ export async function runLoadTest(plan: RunPlan): Promise<RunSummary> {
     reporterFailures,
   );
 
+  const cpuMonitor = new GeneratorCpuMonitor({
+    onOverload: (percent) => log('warn', overloadWarning(percent)),
+  });
+  cpuMonitor.start();
   stats.start();
   scheduler.start();
   void scheduler.done.then(() => {
@@ -188,6 +193,7 @@ export async function runLoadTest(plan: RunPlan): Promise<RunSummary> {
   clearInterval(snapshotTimer);
   const endedAt = new Date();
   stats.stop();
+  const generator = cpuMonitor.stop();
   const summary = stats.summary(
     {
       volleyVersion: VOLLEY_VERSION,
@@ -200,6 +206,7 @@ export async function runLoadTest(plan: RunPlan): Promise<RunSummary> {
       peakUsers,
       seed: plan.seed,
       stopReason,
+      generator,
     },
     plan.thresholds,
     { exitCodeOnError: plan.exitCodeOnError },

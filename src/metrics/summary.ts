@@ -4,6 +4,8 @@
  * Serialised as-is by `--json-file`; see docs/json-schema.md. Bump `schemaVersion` on breaking changes.
  */
 
+import type { GeneratorCpu } from './generator-cpu.ts';
+
 /** Percentiles reported everywhere, in Locust's order. Keys of `EndpointSummary.percentiles`. */
 export const REPORTED_PERCENTILES = [50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99, 100] as const;
 
@@ -90,6 +92,8 @@ export interface RunMeta {
   seed: number | null;
   /** Why the run ended: "run-time", "iterations", "signal", "all-users-stopped", "error". */
   stopReason: string;
+  /** The generator's own CPU; absent in summaries from older versions. */
+  generator?: GeneratorCpu;
 }
 
 export interface RunSummary {

@@ -1,5 +1,6 @@
 import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { timedConnector } from './connection-timing.ts';
+import { isPlainRequest, isPlainRequestLine, PlainPool, type PlainPoolOptions } from './plain-pool.ts';
 
 export interface HttpTransportOptions {
   /**
@@ -16,7 +17,16 @@ export interface HttpTransportOptions {
   connectTimeoutMs?: number;
   /** Milliseconds an idle connection stays open, unless the server's keep-alive hint says less; default 30 000. */
   keepAliveTimeoutMs?: number;
+  /**
+   * Send plain `http:` requests through volley's own HTTP/1.1 client (PlainPool), the fast path;
+   * default true unless the environment variable VOLLEY_HTTP_CLIENT is `undici`. false: everything
+   * through undici.
+   */
+  fastPath?: boolean;
 }
+
+/** How often idle keep-alive connections of the plain pools are checked for expiry. */
+const SWEEP_INTERVAL_MS = 1000;
 
 /**
  * The connection pools of one run, shared by all virtual users' clients. The only place that
@@ -24,8 +34,21 @@ export interface HttpTransportOptions {
  */
 export class HttpTransport {
   readonly #agent: Agent;
+  readonly #fastPath: boolean;
+  readonly #plainOptions: PlainPoolOptions;
+  /** origin → pool, for `http:` origins. */
+  readonly #plainPools = new Map<string, PlainPool>();
+  #readBuffer: Buffer | null = null;
+  #sweepTimer: NodeJS.Timeout | undefined = undefined;
 
   constructor(options: HttpTransportOptions = {}) {
+    // VOLLEY_HTTP_CLIENT=undici: an escape hatch should the fast path misbehave with some server.
+    this.#fastPath = options.fastPath ?? process.env.VOLLEY_HTTP_CLIENT !== 'undici';
+    this.#plainOptions = {
+      connections: options.connections ?? Number.POSITIVE_INFINITY,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 30_000,
+    };
     const connect = buildConnector({
       rejectUnauthorized: options.insecure !== true,
       timeout: options.connectTimeoutMs ?? 10_000,
@@ -42,16 +65,47 @@ export class HttpTransport {
 
   /** Sends one request; the handler receives the response. Used by the clients. */
   dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): void {
-    this.#agent.dispatch(options, handler);
+    const { origin, headers, body } = options;
+    if (
+      this.#fastPath &&
+      typeof origin === 'string' &&
+      origin.startsWith('http://') &&
+      isPlainRequest(body, headers as Record<string, string>) &&
+      isPlainRequestLine(options.method, options.path)
+    ) {
+      this.#plainPool(origin).dispatch(options as Parameters<PlainPool['dispatch']>[0], handler);
+    } else {
+      this.#agent.dispatch(options, handler);
+    }
+  }
+
+  #plainPool(origin: string): PlainPool {
+    let pool = this.#plainPools.get(origin);
+    if (pool === undefined) {
+      this.#readBuffer ??= PlainPool.readBuffer();
+      pool = new PlainPool(origin, this.#plainOptions, this.#readBuffer);
+      this.#plainPools.set(origin, pool);
+      if (this.#sweepTimer === undefined) {
+        this.#sweepTimer = setInterval(() => {
+          const now = performance.now();
+          for (const p of this.#plainPools.values()) p.sweep(now);
+        }, SWEEP_INTERVAL_MS);
+        this.#sweepTimer.unref();
+      }
+    }
+    return pool;
   }
 
   /** Waits for in-flight requests, then closes every connection. */
-  close(): Promise<void> {
-    return this.#agent.close();
+  async close(): Promise<void> {
+    clearInterval(this.#sweepTimer);
+    await Promise.all([...[...this.#plainPools.values()].map((pool) => pool.close()), this.#agent.close()]);
   }
 
   /** Closes every connection now; in-flight requests fail. */
-  destroy(): Promise<void> {
-    return this.#agent.destroy();
+  async destroy(): Promise<void> {
+    clearInterval(this.#sweepTimer);
+    for (const pool of this.#plainPools.values()) pool.destroy();
+    await this.#agent.destroy();
   }
 }

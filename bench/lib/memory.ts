@@ -1,0 +1,150 @@
+/**
+ * Memory per user: `users` users of the waiting scenario (one GET, then constant(30)), each with its
+ * own connection and cookie jar, against nginx. Resident memory (VmRSS) once every user has sent its
+ * first request and waits, minus that of the same scenario with one user, divided by the extra users.
+ * The soak variant keeps the users for minutes and samples memory to show it stays flat.
+ */
+import { join } from 'node:path';
+import type { Nginx } from './nginx.ts';
+import { collectStderr, rssBytes, sleep, spawnPinned, stop } from './procs.ts';
+import { slope, spread } from './stats.ts';
+import { ROOT, SCENARIOS } from './tools.ts';
+
+export interface MemoryResult {
+  users: number;
+  idleRssBytes: number;
+  loadedRssBytes: number;
+  bytesPerUser: number;
+  /** Seconds until every user had sent its first request. */
+  rampSec: number;
+}
+
+export interface SoakResult {
+  users: number;
+  minutes: number;
+  samples: { sec: number; rssBytes: number }[];
+  /** Growth of RSS after the first minute, least squares, bytes per minute. */
+  slopeBytesPerMin: number;
+  /** Last sample against the first one after a minute, %. */
+  growthPercent: number;
+}
+
+function volleyArgs(url: string, users: number, runSec: number): string[] {
+  return [
+    join(ROOT, 'bin', 'volley.js'),
+    'run',
+    join(SCENARIOS, 'waiting.ts'),
+    '-H',
+    url,
+    '-u',
+    String(users),
+    '-r',
+    String(Math.max(1, Math.ceil(users / 5))),
+    '-t',
+    `${runSec}s`,
+    '--headless',
+    '--only-summary',
+    // The whole test is one GET per 30 s per user: no need for the default 60 s timeout to be the bound.
+    '--timeout',
+    '20s',
+  ];
+}
+
+/** Median RSS over a few samples a second apart. */
+async function settledRss(pid: number, samples = 5): Promise<number> {
+  const values: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const rss = rssBytes(pid);
+    if (rss === null) throw new Error('volley exited while being measured');
+    values.push(rss);
+    await sleep(1000);
+  }
+  return spread(values).median;
+}
+
+/** Starts volley with `users` waiting users; resolves once all of them sent their first request. */
+async function startWaitingUsers(nginx: Nginx, users: number, runSec: number, core: number) {
+  const before = await nginx.requests();
+  const started = performance.now();
+  const child = spawnPinned(core, process.execPath, volleyArgs(nginx.url, users, runSec));
+  const stderr = collectStderr(child);
+  for (;;) {
+    await sleep(500);
+    if (child.exitCode !== null) throw new Error(`volley exited: ${stderr().slice(-800)}`);
+    const sent = (await nginx.requests()) - before;
+    if (sent >= users) break;
+    if (performance.now() - started > 120_000) {
+      await stop(child);
+      throw new Error(
+        `only ${sent} of ${users} users sent a request within 2 minutes: ${stderr().slice(-800)}`,
+      );
+    }
+  }
+  return { child, rampSec: (performance.now() - started) / 1000 };
+}
+
+export async function measureMemory(
+  nginx: Nginx,
+  users: number,
+  core: number,
+  log: (line: string) => void,
+): Promise<MemoryResult> {
+  const idle = await startWaitingUsers(nginx, 1, 60, core);
+  let idleRss: number;
+  try {
+    await sleep(2000);
+    idleRss = await settledRss(idle.child.pid as number);
+  } finally {
+    await stop(idle.child);
+  }
+  log(`memory: idle (1 user) ${(idleRss / 2 ** 20).toFixed(1)} MiB`);
+  const loaded = await startWaitingUsers(nginx, users, 120, core);
+  let loadedRss: number;
+  try {
+    log(`memory: ${users} users sent their first request after ${loaded.rampSec.toFixed(1)} s`);
+    await sleep(3000);
+    loadedRss = await settledRss(loaded.child.pid as number);
+  } finally {
+    await stop(loaded.child);
+  }
+  const bytesPerUser = (loadedRss - idleRss) / (users - 1);
+  log(
+    `memory: ${users} users ${(loadedRss / 2 ** 20).toFixed(1)} MiB → ${(bytesPerUser / 1024).toFixed(1)} KiB per user`,
+  );
+  return { users, idleRssBytes: idleRss, loadedRssBytes: loadedRss, bytesPerUser, rampSec: loaded.rampSec };
+}
+
+export async function soak(
+  nginx: Nginx,
+  users: number,
+  minutes: number,
+  core: number,
+  log: (line: string) => void,
+): Promise<SoakResult> {
+  const runSec = minutes * 60 + 60;
+  const { child } = await startWaitingUsers(nginx, users, runSec, core);
+  const samples: { sec: number; rssBytes: number }[] = [];
+  const started = performance.now();
+  try {
+    while (performance.now() - started < minutes * 60_000) {
+      const rss = rssBytes(child.pid as number);
+      if (rss === null) throw new Error('volley exited during the soak');
+      const sec = (performance.now() - started) / 1000;
+      samples.push({ sec, rssBytes: rss });
+      if (samples.length % 6 === 1) log(`soak: ${sec.toFixed(0)} s ${(rss / 2 ** 20).toFixed(1)} MiB`);
+      await sleep(10_000);
+    }
+  } finally {
+    await stop(child);
+  }
+  const settled = samples.filter((s) => s.sec >= 60);
+  const first = settled[0]?.rssBytes ?? Number.NaN;
+  const last = settled[settled.length - 1]?.rssBytes ?? Number.NaN;
+  return {
+    users,
+    minutes,
+    samples,
+    slopeBytesPerMin: slope(settled.map((s) => ({ x: s.sec / 60, y: s.rssBytes }))),
+    growthPercent: ((last - first) / first) * 100,
+  };
+}

@@ -41,14 +41,14 @@ export function spawnPinned(
   });
 }
 
-/** CPU seconds (user + system, all threads) a running process has used so far, or null once gone. */
-export function cpuSeconds(pid: number): number | null {
+/** CPU seconds (all threads) a running process has used so far in user and kernel mode, or null once gone. */
+export function cpuSeconds(pid: number): { user: number; system: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may contain spaces) start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SEC;
+    return { user: Number(fields[11]) / CLOCK_TICKS_PER_SEC, system: Number(fields[12]) / CLOCK_TICKS_PER_SEC };
   } catch {
     return null;
   }

@@ -21,6 +21,8 @@ export interface ThroughputOptions {
 export interface RoundResult {
   rps: number;
   cpuMicrosPerRequest: number;
+  /** The part of it spent in the kernel (system calls: the TCP stack, epoll). */
+  systemMicrosPerRequest: number;
   /** CPU of the tool over the window, % of one core. */
   cpuPercent: number;
 }
@@ -34,6 +36,7 @@ export interface ToolResult {
   errors: string[];
   rps?: Spread;
   cpuMicrosPerRequest?: Spread;
+  systemMicrosPerRequest?: Spread;
   cpuPercent?: Spread;
   /** volley's median req/s ÷ this tool's. */
   volleyRatio?: number;
@@ -65,7 +68,8 @@ export async function measureThroughput(
         result.rounds.push(measured);
         log(
           `round ${round}/${options.rounds} ${tool.name.padEnd(12)} ${fixed(measured.rps).padStart(8)} req/s  ` +
-            `${fixed(measured.cpuMicrosPerRequest, 1).padStart(6)} µs CPU/request  ${fixed(measured.cpuPercent)}% CPU`,
+            `${fixed(measured.cpuMicrosPerRequest, 1).padStart(6)} µs CPU/request ` +
+            `(${fixed(measured.systemMicrosPerRequest, 1)} system)  ${fixed(measured.cpuPercent)}% CPU`,
         );
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
@@ -78,6 +82,7 @@ export async function measureThroughput(
     if (result.rounds.length === 0) continue;
     result.rps = spread(result.rounds.map((r) => r.rps));
     result.cpuMicrosPerRequest = spread(result.rounds.map((r) => r.cpuMicrosPerRequest));
+    result.systemMicrosPerRequest = spread(result.rounds.map((r) => r.systemMicrosPerRequest));
     result.cpuPercent = spread(result.rounds.map((r) => r.cpuPercent));
   }
   const volley = results.find((r) => r.name === 'volley')?.rps?.median;
@@ -120,10 +125,11 @@ async function measureOnce(nginx: Nginx, tool: Tool, options: ThroughputOptions)
     const requests = requests1 - requests0 - 1;
     if (requests <= 0) throw new Error(`sent no requests: ${stderr().trim().slice(-500)}`);
     const seconds = (t1 - t0) / 1000;
-    const cpu = cpu1 - cpu0;
+    const cpu = cpu1.user + cpu1.system - cpu0.user - cpu0.system;
     return {
       rps: requests / seconds,
       cpuMicrosPerRequest: (cpu * 1e6) / requests,
+      systemMicrosPerRequest: ((cpu1.system - cpu0.system) * 1e6) / requests,
       cpuPercent: (cpu / seconds) * 100,
     };
   } finally {

@@ -1,4 +1,5 @@
-import { Agent, buildConnector, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Agent, Dispatcher } from 'undici';
 import { timedConnector } from './connection-timing.ts';
 import { isPlainRequest, isPlainRequestLine, PlainPool, type PlainPoolOptions } from './plain-pool.ts';
 
@@ -33,7 +34,9 @@ const SWEEP_INTERVAL_MS = 1000;
  * builds undici dispatchers.
  */
 export class HttpTransport {
-  readonly #agent: Agent;
+  readonly #options: HttpTransportOptions;
+  /** undici, for whatever the plain pools do not take (TLS…): created, and loaded, on first use. */
+  #undici: Agent | null = null;
   readonly #fastPath: boolean;
   readonly #plainOptions: PlainPoolOptions;
   /** origin → pool, for `http:` origins. */
@@ -49,18 +52,7 @@ export class HttpTransport {
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 30_000,
     };
-    const connect = buildConnector({
-      rejectUnauthorized: options.insecure !== true,
-      timeout: options.connectTimeoutMs ?? 10_000,
-      // HTTP/1.1 only: one request per connection, as a user's browser or requests would do.
-      allowH2: false,
-    });
-    this.#agent = new Agent({
-      connections: options.connections ?? null,
-      pipelining: 1,
-      keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
-      connect: timedConnector(connect),
-    });
+    this.#options = options;
   }
 
   /** Sends one request; the handler receives the response. Used by the clients. */
@@ -75,8 +67,29 @@ export class HttpTransport {
     ) {
       this.#plainPool(origin).dispatch(options as Parameters<PlainPool['dispatch']>[0], handler);
     } else {
-      this.#agent.dispatch(options, handler);
+      this.#agent().dispatch(options, handler);
     }
+  }
+
+  #agent(): Agent {
+    if (this.#undici !== null) return this.#undici;
+    const { Agent: UndiciAgent, buildConnector } = createRequire(import.meta.url)(
+      'undici',
+    ) as typeof import('undici');
+    const options = this.#options;
+    const connect = buildConnector({
+      rejectUnauthorized: options.insecure !== true,
+      timeout: options.connectTimeoutMs ?? 10_000,
+      // HTTP/1.1 only: one request per connection, as a user's browser or requests would do.
+      allowH2: false,
+    });
+    this.#undici = new UndiciAgent({
+      connections: options.connections ?? null,
+      pipelining: 1,
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+      connect: timedConnector(connect),
+    });
+    return this.#undici;
   }
 
   #plainPool(origin: string): PlainPool {
@@ -99,13 +112,14 @@ export class HttpTransport {
   /** Waits for in-flight requests, then closes every connection. */
   async close(): Promise<void> {
     clearInterval(this.#sweepTimer);
-    await Promise.all([...[...this.#plainPools.values()].map((pool) => pool.close()), this.#agent.close()]);
+    const pools = [...this.#plainPools.values()].map((pool) => pool.close());
+    await Promise.all(this.#undici === null ? pools : [...pools, this.#undici.close()]);
   }
 
   /** Closes every connection now; in-flight requests fail. */
   async destroy(): Promise<void> {
     clearInterval(this.#sweepTimer);
     for (const pool of this.#plainPools.values()) pool.destroy();
-    await this.#agent.destroy();
+    await this.#undici?.destroy();
   }
 }

@@ -48,7 +48,10 @@ export function cpuSeconds(pid: number): { user: number; system: number } | null
     // Fields after the command name (which may contain spaces) start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
-    return { user: Number(fields[11]) / CLOCK_TICKS_PER_SEC, system: Number(fields[12]) / CLOCK_TICKS_PER_SEC };
+    return {
+      user: Number(fields[11]) / CLOCK_TICKS_PER_SEC,
+      system: Number(fields[12]) / CLOCK_TICKS_PER_SEC,
+    };
   } catch {
     return null;
   }

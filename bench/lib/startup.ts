@@ -5,11 +5,29 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { stop } from './procs.ts';
 import { type Spread, spread } from './stats.ts';
 import { ROOT, SCENARIOS } from './tools.ts';
 
-export async function measureStartup(runs: number, log: (line: string) => void): Promise<Spread> {
+/** How volley is started: from the TypeScript sources (a checkout) or from the compiled dist/ (the npm package). */
+export type StartupVariant = 'source' | 'built';
+
+function volleyCommand(variant: StartupVariant): string[] {
+  if (variant === 'source') return [join(ROOT, 'bin', 'volley.js')];
+  // What bin/volley.js does in a published package, where src/ is absent.
+  const main = pathToFileURL(join(ROOT, 'dist', 'cli', 'main.js')).href;
+  const code =
+    `const { main } = await import(${JSON.stringify(main)});` +
+    'process.exit(await main(process.argv.slice(1), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }));';
+  return ['--input-type=module', '-e', code, '--'];
+}
+
+export async function measureStartup(
+  runs: number,
+  variant: StartupVariant,
+  log: (line: string) => void,
+): Promise<Spread> {
   let firstRequest: (() => void) | null = null;
   const server = createServer((_req, res) => {
     firstRequest?.();
@@ -30,7 +48,7 @@ export async function measureStartup(runs: number, log: (line: string) => void):
       const child = spawn(
         process.execPath,
         [
-          join(ROOT, 'bin', 'volley.js'),
+          ...volleyCommand(variant),
           'run',
           join(SCENARIOS, 'minimal.ts'),
           '-H',
@@ -46,7 +64,7 @@ export async function measureStartup(runs: number, log: (line: string) => void):
       );
       const ms = (await arrived) - started;
       times.push(ms);
-      log(`start-up run ${i + 1}/${runs}: first request after ${ms.toFixed(0)} ms`);
+      log(`start-up (${variant}) run ${i + 1}/${runs}: first request after ${ms.toFixed(0)} ms`);
       await stop(child, 'SIGINT');
     }
   } finally {

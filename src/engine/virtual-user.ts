@@ -1,10 +1,10 @@
-import { setTimeout as sleepTimer } from 'node:timers/promises';
 import type { HttpClient } from '../http/types.ts';
 import type { SampleSink } from '../metrics/sink.ts';
 import { EndTask, isControlSignal, StopUser } from '../script/control.ts';
 import type { TaskDef, UserClass } from '../script/user.ts';
 import type { VirtualUser, VuLogger } from '../script/vu.ts';
 import type { Random } from './rng.ts';
+import { sleepersOf } from './sleepers.ts';
 import type { TaskPicker } from './task-picker.ts';
 
 /** What every virtual user of a run shares. */
@@ -17,20 +17,18 @@ export interface VuContext {
   readonly log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
-const noop = (): void => {};
-
 /** One virtual user: runs `onStart`, then tasks with waits between them until the run stops, then `onStop`. */
 export class VirtualUserRunner<S> implements VirtualUser<S> {
   readonly id: number;
   readonly userName: string;
   readonly http: HttpClient;
   state: S;
-  readonly log: VuLogger;
   iteration = 0;
   readonly random: Random;
   readonly #cls: UserClass<S>;
   readonly #picker: TaskPicker<S>;
   readonly #ctx: VuContext;
+  #log: VuLogger | null = null;
 
   constructor(
     id: number,
@@ -48,14 +46,12 @@ export class VirtualUserRunner<S> implements VirtualUser<S> {
     this.#picker = picker;
     this.#ctx = ctx;
     this.state = cls.initialState();
-    const prefix = `[${cls.name} #${id}]`;
-    const write = (level: 'info' | 'warn' | 'error', args: unknown[]) =>
-      ctx.log(level, `${prefix} ${args.map((a) => (typeof a === 'string' ? a : inspectValue(a))).join(' ')}`);
-    this.log = {
-      info: (...args) => write('info', args),
-      warn: (...args) => write('warn', args),
-      error: (...args) => write('error', args),
-    };
+  }
+
+  /** Created on first use: most users never log, and 15 000 users' closures add up. */
+  get log(): VuLogger {
+    this.#log ??= new UserLog(`[${this.#cls.name} #${this.id}]`, this.#ctx.log);
+    return this.#log;
   }
 
   get signal(): AbortSignal {
@@ -64,7 +60,7 @@ export class VirtualUserRunner<S> implements VirtualUser<S> {
 
   async sleep(seconds: number): Promise<void> {
     if (!(seconds > 0) || this.#ctx.signal.aborted) return;
-    await sleepTimer(seconds * 1000, undefined, { signal: this.#ctx.signal }).catch(noop);
+    await sleepersOf(this.#ctx.signal).sleep(seconds * 1000);
   }
 
   stop(reason?: string): never {
@@ -81,13 +77,15 @@ export class VirtualUserRunner<S> implements VirtualUser<S> {
     const signal = this.#ctx.signal;
     if (cls.onStart && !(await this.#guard(cls.onStart))) return;
     const limit = this.#ctx.iterations ?? Number.POSITIVE_INFINITY;
+    // No wait time (a throughput test): no clock reads and no extra await per task.
+    const waits = Boolean(cls.wait);
     while (!signal.aborted && this.iteration < limit) {
       const task = this.#picker.next(this.random);
-      const started = performance.now();
+      const started = waits ? performance.now() : 0;
       const outcome = await this.#runTask(task);
       this.iteration += 1;
       if (outcome === 'stop-user' || signal.aborted || this.iteration >= limit) break;
-      await this.#wait((performance.now() - started) / 1000);
+      if (waits) await this.#wait((performance.now() - started) / 1000);
     }
     if (cls.onStop) await this.#guard(cls.onStop);
   }
@@ -125,6 +123,36 @@ export class VirtualUserRunner<S> implements VirtualUser<S> {
       return;
     }
     await this.sleep(seconds);
+  }
+}
+
+/** A user's logger: its lines start with the user's class and id. */
+class UserLog implements VuLogger {
+  readonly #prefix: string;
+  readonly #write: VuContext['log'];
+
+  constructor(prefix: string, write: VuContext['log']) {
+    this.#prefix = prefix;
+    this.#write = write;
+  }
+
+  info(...args: unknown[]): void {
+    this.#line('info', args);
+  }
+
+  warn(...args: unknown[]): void {
+    this.#line('warn', args);
+  }
+
+  error(...args: unknown[]): void {
+    this.#line('error', args);
+  }
+
+  #line(level: 'info' | 'warn' | 'error', args: unknown[]): void {
+    this.#write(
+      level,
+      `${this.#prefix} ${args.map((a) => (typeof a === 'string' ? a : inspectValue(a))).join(' ')}`,
+    );
   }
 }
 

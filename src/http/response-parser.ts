@@ -160,48 +160,22 @@ export class ResponseParser {
   }
 
   #parseHead(head: string): void {
-    // "HTTP/1.1 200 OK"
-    if (!STATUS_LINE.test(head)) throw new HttpParseError('bad status line');
-    const minor = head.charCodeAt(7) - 48;
-    const status = Number(head.slice(9, 12));
-    const headers: IncomingHttpHeaders = {};
-    let contentLength: string | undefined;
-    let transferEncoding: string | undefined;
-    let connection: string | undefined;
-    let lineStart = head.indexOf('\r\n');
-    let previous: string | null = null;
-    while (lineStart !== -1) {
-      lineStart += 2;
-      const lineEnd = head.indexOf('\r\n', lineStart);
-      const line = lineEnd === -1 ? head.slice(lineStart) : head.slice(lineStart, lineEnd);
-      lineStart = lineEnd;
-      if (line.length === 0) continue;
-      const first = line.charCodeAt(0);
-      if (first === 32 || first === 9) {
-        // Obsolete line folding: the line continues the previous header's value.
-        if (previous !== null) appendFolded(headers, previous, line.trim());
-        continue;
-      }
-      const colon = line.indexOf(':');
-      if (colon <= 0) throw new HttpParseError('bad header line');
-      const name = line.slice(0, colon).trimEnd().toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      previous = name;
-      const existing = headers[name];
-      if (existing === undefined) headers[name] = value;
-      else if (Array.isArray(existing)) existing.push(value);
-      else headers[name] = [existing, value];
-      if (name === 'content-length') {
-        if (contentLength !== undefined && contentLength !== value) {
-          throw new HttpParseError('conflicting content-length');
-        }
-        contentLength = value;
-      } else if (name === 'transfer-encoding') {
-        transferEncoding = transferEncoding === undefined ? value : `${transferEncoding}, ${value}`;
-      } else if (name === 'connection') {
-        connection = connection === undefined ? value : `${connection}, ${value}`;
+    let parsed: ParsedHead;
+    let headers: IncomingHttpHeaders;
+    if (head === lastHead.text && lastHead.parsed !== null) {
+      // The same head as the last response (a server answering the same request the same way
+      // within a second, Date included): copy its headers rather than parse them again.
+      parsed = lastHead.parsed;
+      headers = { ...parsed.headers };
+    } else {
+      parsed = parseHead(head);
+      headers = parsed.headers;
+      if (parsed.status >= 200 && parsed.cacheable) {
+        lastHead.text = head;
+        lastHead.parsed = { ...parsed, headers: { ...headers } };
       }
     }
+    const { status, minor, contentLength, transferEncoding, connection } = parsed;
 
     // 1xx (100 Continue, 103 Early Hints): a final response follows on the same connection.
     if (status < 200) {
@@ -209,7 +183,8 @@ export class ResponseParser {
       return;
     }
 
-    const closes = connection !== undefined && hasToken(connection, 'close');
+    // nginx and most servers say exactly `keep-alive`: no token splitting for them.
+    const closes = connection !== undefined && connection !== 'keep-alive' && hasToken(connection, 'close');
     this.#reusable = minor === 1 ? !closes : connection !== undefined && hasToken(connection, 'keep-alive');
     this.#events?.onHead(status, headers);
     if (this.#noBody || status === 204 || status === 304) {
@@ -262,6 +237,84 @@ export class ResponseParser {
     }
     return newline + 1;
   }
+}
+
+/** A response head, parsed. */
+interface ParsedHead {
+  status: number;
+  minor: number;
+  headers: IncomingHttpHeaders;
+  contentLength: string | undefined;
+  transferEncoding: string | undefined;
+  connection: string | undefined;
+  /** No header repeated (no arrays to share): safe to reuse through a shallow copy. */
+  cacheable: boolean;
+}
+
+/** The last final response head parsed in this process, and what it parsed to. */
+const lastHead: { text: string; parsed: ParsedHead | null } = { text: '', parsed: null };
+
+function parseHead(head: string): ParsedHead {
+  // "HTTP/1.1 200 OK"
+  if (!STATUS_LINE.test(head)) throw new HttpParseError('bad status line');
+  const minor = head.charCodeAt(7) - 48;
+  const status = Number(head.slice(9, 12));
+  const headers: IncomingHttpHeaders = {};
+  let contentLength: string | undefined;
+  let transferEncoding: string | undefined;
+  let connection: string | undefined;
+  let previous: string | null = null;
+  let cacheable = true;
+  // Header lines are read by index into the head: no substring per line, only the name and value.
+  const length = head.length;
+  let next = head.indexOf('\r\n');
+  while (next !== -1) {
+    const lineStart = next + 2;
+    let lineEnd = head.indexOf('\r\n', lineStart);
+    next = lineEnd;
+    if (lineEnd === -1) lineEnd = length;
+    if (lineStart >= lineEnd) continue;
+    const first = head.charCodeAt(lineStart);
+    if (first === 32 || first === 9) {
+      // Obsolete line folding: the line continues the previous header's value.
+      if (previous !== null) appendFolded(headers, previous, head.slice(lineStart, lineEnd).trim());
+      continue;
+    }
+    const colon = head.indexOf(':', lineStart);
+    if (colon <= lineStart || colon > lineEnd) throw new HttpParseError('bad header line');
+    let nameEnd = colon;
+    while (nameEnd > lineStart && isBlank(head.charCodeAt(nameEnd - 1))) nameEnd--;
+    const name = head.slice(lineStart, nameEnd).toLowerCase();
+    let valueStart = colon + 1;
+    while (valueStart < lineEnd && isBlank(head.charCodeAt(valueStart))) valueStart++;
+    let valueEnd = lineEnd;
+    while (valueEnd > valueStart && isBlank(head.charCodeAt(valueEnd - 1))) valueEnd--;
+    const value = head.slice(valueStart, valueEnd);
+    previous = name;
+    const existing = headers[name];
+    if (existing === undefined) headers[name] = value;
+    else {
+      cacheable = false;
+      if (Array.isArray(existing)) existing.push(value);
+      else headers[name] = [existing, value];
+    }
+    if (name === 'content-length') {
+      if (contentLength !== undefined && contentLength !== value) {
+        throw new HttpParseError('conflicting content-length');
+      }
+      contentLength = value;
+    } else if (name === 'transfer-encoding') {
+      transferEncoding = transferEncoding === undefined ? value : `${transferEncoding}, ${value}`;
+    } else if (name === 'connection') {
+      connection = connection === undefined ? value : `${connection}, ${value}`;
+    }
+  }
+
+  return { status, minor, headers, contentLength, transferEncoding, connection, cacheable };
+}
+
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9;
 }
 
 function appendFolded(headers: IncomingHttpHeaders, name: string, more: string): void {

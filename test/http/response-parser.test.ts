@@ -181,3 +181,17 @@ describe('ResponseParser', () => {
     }
   });
 });
+
+describe('ResponseParser head reuse', () => {
+  it('gives each response its own headers object, even for identical heads', () => {
+    const wire = 'HTTP/1.1 200 OK\r\nX-A: 1\r\nContent-Length: 0\r\n\r\n';
+    const first = parse(wire);
+    first.headers['x-a'] = 'changed';
+    const second = parse(wire);
+    assert.equal(second.headers['x-a'], '1');
+    assert.notEqual(first.headers, second.headers);
+    const repeated = 'HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 0\r\n\r\n';
+    (parse(repeated).headers['set-cookie'] as string[]).push('c=3');
+    assert.deepEqual(parse(repeated).headers['set-cookie'], ['a=1', 'b=2']);
+  });
+});

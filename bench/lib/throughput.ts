@@ -40,6 +40,10 @@ export interface ToolResult {
   cpuPercent?: Spread;
   /** volley's median req/s ÷ this tool's. */
   volleyRatio?: number;
+  /** Requests one core can send, 1e6 ÷ median CPU µs per request: the throughput per core when CPU-bound. */
+  perCore?: number;
+  /** volley's per-core figure ÷ this tool's. */
+  volleyPerCoreRatio?: number;
 }
 
 export async function measureThroughput(
@@ -139,9 +143,9 @@ async function measureOnce(nginx: Nginx, tool: Tool, options: ThroughputOptions)
 
 export function throughputTable(results: readonly ToolResult[]): string {
   const rows = results.map((r) => {
-    if (!r.available) return [r.name, 'not available', '', '', '', '', ''];
+    if (!r.available) return [r.name, 'not available', '', '', '', '', '', '', ''];
     if (r.rps === undefined || r.cpuMicrosPerRequest === undefined || r.cpuPercent === undefined) {
-      return [r.name, 'failed', '', '', '', '', ''];
+      return [r.name, 'failed', '', '', '', '', '', '', ''];
     }
     return [
       r.name,

@@ -200,8 +200,9 @@ export class PlainPool {
   /** A request is done with `connection`; it serves the next waiting request, or goes idle. */
   released(connection: PlainConnection, wasBusy = true): void {
     if (wasBusy) this.#busy--;
+    // Requests already queued are served even while closing: close() waits for them.
     const next = this.#queue.shift();
-    if (next !== undefined && !this.#closed) {
+    if (next !== undefined) {
       this.#busy++;
       connection.send(next.request, next.handler);
       return;
@@ -222,9 +223,7 @@ export class PlainPool {
     const idleAt = this.#idle.indexOf(connection);
     if (idleAt !== -1) this.#idle.splice(idleAt, 1);
     // Waiting requests need a connection of their own now.
-    if (this.#queue.length > 0 && this.#open < this.#options.connections && !this.#closed) {
-      this.#openConnection();
-    }
+    if (this.#queue.length > 0 && this.#open < this.#options.connections) this.#openConnection();
     this.#drained();
   }
 
@@ -234,9 +233,7 @@ export class PlainPool {
     this.#open--;
     const next = this.#queue.shift();
     next?.handler.onResponseError?.(IDLE_CONTROLLER, error);
-    if (this.#queue.length > 0 && this.#open < this.#options.connections && !this.#closed) {
-      this.#openConnection();
-    }
+    if (this.#queue.length > 0 && this.#open < this.#options.connections) this.#openConnection();
     this.#drained();
   }
 

@@ -168,16 +168,16 @@ describe('plain HTTP/1.1 client (fast path)', () => {
     }
   });
 
-  it('close() waits for requests in flight', async () => {
+  it('close() waits for requests in flight and queued', async () => {
     const server = await startHttpServer((_req, res) => {
-      setTimeout(() => res.end('late'), 50);
+      setTimeout(() => res.end('late'), 30);
     });
-    const t = testClient(server.url);
+    const t = testClient(server.url, {}, { connections: 1 });
     try {
-      const pending = t.client.get('/');
+      const pending = [t.client.get('/'), t.client.get('/'), t.client.get('/')];
       await new Promise((resolve) => setTimeout(resolve, 10));
       await t.transport.close();
-      assert.equal((await pending).text(), 'late');
+      for (const response of await Promise.all(pending)) assert.equal(response.text(), 'late');
     } finally {
       await server.close();
     }

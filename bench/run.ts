@@ -141,12 +141,13 @@ async function main(): Promise<void> {
       );
     }
     if (only.has('memory')) {
-      const memory = await measureMemory(nginx, memoryUsers, TOOL_CORE, log);
+      const memory = await measureMemory(nginx, memoryUsers, TOOL_CORE, log, quick ? 10 : 30);
       results.memory = memory;
       report.push(
-        `Memory: ${memory.users} waiting users ${fixed(memory.loadedRssBytes / 2 ** 20, 1)} MiB RSS, idle ` +
+        `Memory: ${memory.users} waiting users ${fixed(memory.loadedRssBytes / 2 ** 20, 1)} MiB RSS (median over ` +
+          `a wait period; peak ${fixed(memory.peakRssBytes / 2 ** 20, 1)}), idle ` +
           `${fixed(memory.idleRssBytes / 2 ** 20, 1)} MiB → ${fixed(memory.bytesPerUser / 1024, 1)} KiB ` +
-          `(${fixed(memory.bytesPerUser)} bytes) per user`,
+          `(${fixed(memory.bytesPerUser)} bytes) per user, ${fixed(memory.peakBytesPerUser / 1024, 1)} KiB at the peak`,
       );
     }
     if (only.has('soak')) {

@@ -13,8 +13,13 @@ import { ROOT, SCENARIOS } from './tools.ts';
 export interface MemoryResult {
   users: number;
   idleRssBytes: number;
+  /** Median RSS over one wait period (30 s, every second): garbage comes and goes with the requests. */
   loadedRssBytes: number;
+  /** Highest RSS over that period. */
+  peakRssBytes: number;
   bytesPerUser: number;
+  /** (peak - idle) / extra users: the worst moment of the period. */
+  peakBytesPerUser: number;
   /** Seconds until every user had sent its first request. */
   rampSec: number;
 }
@@ -50,8 +55,8 @@ function volleyArgs(url: string, users: number, runSec: number): string[] {
   ];
 }
 
-/** Median RSS over a few samples a second apart. */
-async function settledRss(pid: number, samples = 5): Promise<number> {
+/** Median and highest RSS over samples a second apart. */
+async function settledRss(pid: number, samples = 5): Promise<{ median: number; max: number }> {
   const values: number[] = [];
   for (let i = 0; i < samples; i++) {
     const rss = rssBytes(pid);
@@ -59,7 +64,8 @@ async function settledRss(pid: number, samples = 5): Promise<number> {
     values.push(rss);
     await sleep(1000);
   }
-  return spread(values).median;
+  const { median, max } = spread(values);
+  return { median, max };
 }
 
 /** Starts volley with `users` waiting users; resolves once all of them sent their first request. */
@@ -88,30 +94,41 @@ export async function measureMemory(
   users: number,
   core: number,
   log: (line: string) => void,
+  periodSec = 30,
 ): Promise<MemoryResult> {
   const idle = await startWaitingUsers(nginx, 1, 60, core);
   let idleRss: number;
   try {
     await sleep(2000);
-    idleRss = await settledRss(idle.child.pid as number);
+    idleRss = (await settledRss(idle.child.pid as number)).median;
   } finally {
     await stop(idle.child);
   }
   log(`memory: idle (1 user) ${(idleRss / 2 ** 20).toFixed(1)} MiB`);
   const loaded = await startWaitingUsers(nginx, users, 120, core);
-  let loadedRss: number;
+  let loadedRss: { median: number; max: number };
   try {
     log(`memory: ${users} users sent their first request after ${loaded.rampSec.toFixed(1)} s`);
-    await sleep(3000);
-    loadedRss = await settledRss(loaded.child.pid as number);
+    // One whole wait period: every user sends once more while memory is sampled.
+    loadedRss = await settledRss(loaded.child.pid as number, periodSec);
   } finally {
     await stop(loaded.child);
   }
-  const bytesPerUser = (loadedRss - idleRss) / (users - 1);
+  const bytesPerUser = (loadedRss.median - idleRss) / (users - 1);
+  const peakBytesPerUser = (loadedRss.max - idleRss) / (users - 1);
   log(
-    `memory: ${users} users ${(loadedRss / 2 ** 20).toFixed(1)} MiB → ${(bytesPerUser / 1024).toFixed(1)} KiB per user`,
+    `memory: ${users} users ${(loadedRss.median / 2 ** 20).toFixed(1)} MiB (peak ${(loadedRss.max / 2 ** 20).toFixed(1)}) → ` +
+      `${(bytesPerUser / 1024).toFixed(1)} KiB per user (peak ${(peakBytesPerUser / 1024).toFixed(1)})`,
   );
-  return { users, idleRssBytes: idleRss, loadedRssBytes: loadedRss, bytesPerUser, rampSec: loaded.rampSec };
+  return {
+    users,
+    idleRssBytes: idleRss,
+    loadedRssBytes: loadedRss.median,
+    peakRssBytes: loadedRss.max,
+    bytesPerUser,
+    peakBytesPerUser,
+    rampSec: loaded.rampSec,
+  };
 }
 
 export async function soak(

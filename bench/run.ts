@@ -155,8 +155,9 @@ async function main(): Promise<void> {
       const result = await soak(nginx, memoryUsers, minutes, TOOL_CORE, log);
       results.soak = result;
       report.push(
-        `Soak: ${result.users} users for ${minutes} min: RSS ${fixed(result.growthPercent, 1)}% after the first ` +
-          `minute, slope ${fixed(result.slopeBytesPerMin / 1024)} KiB/min`,
+        `Soak: ${result.users} users for ${minutes} min: highest RSS of each minute ` +
+          `${result.maxRssPerMinute.map((b) => fixed(b / 2 ** 20)).join(', ')} MiB; ` +
+          `slope over the second half ${fixed(result.slopeBytesPerMin / 2 ** 20, 2)} MiB/min`,
       );
     }
   } finally {

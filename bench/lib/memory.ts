@@ -28,10 +28,10 @@ export interface SoakResult {
   users: number;
   minutes: number;
   samples: { sec: number; rssBytes: number }[];
-  /** Growth of RSS after the first minute, least squares, bytes per minute. */
+  /** Growth of RSS over the second half of the soak, least squares, bytes per minute. */
   slopeBytesPerMin: number;
-  /** Last sample against the first one after a minute, %. */
-  growthPercent: number;
+  /** Highest RSS of each minute: V8 first grows its heap in a sawtooth, then settles. */
+  maxRssPerMinute: number[];
 }
 
 function volleyArgs(url: string, users: number, runSec: number): string[] {
@@ -154,14 +154,17 @@ export async function soak(
   } finally {
     await stop(child);
   }
-  const settled = samples.filter((s) => s.sec >= 60);
-  const first = settled[0]?.rssBytes ?? Number.NaN;
-  const last = settled[settled.length - 1]?.rssBytes ?? Number.NaN;
+  const secondHalf = samples.filter((s) => s.sec >= (minutes * 60) / 2);
+  const maxRssPerMinute: number[] = [];
+  for (const s of samples) {
+    const minute = Math.floor(s.sec / 60);
+    maxRssPerMinute[minute] = Math.max(maxRssPerMinute[minute] ?? 0, s.rssBytes);
+  }
   return {
     users,
     minutes,
     samples,
-    slopeBytesPerMin: slope(settled.map((s) => ({ x: s.sec / 60, y: s.rssBytes }))),
-    growthPercent: ((last - first) / first) * 100,
+    slopeBytesPerMin: slope(secondHalf.map((s) => ({ x: s.sec / 60, y: s.rssBytes }))),
+    maxRssPerMinute,
   };
 }

@@ -44,6 +44,8 @@ export interface ToolResult {
   perCore?: number;
   /** volley's per-core figure ÷ this tool's. */
   volleyPerCoreRatio?: number;
+  /** volley's req/s ÷ this tool's in the same round, over the rounds. */
+  volleyPairedRatio?: Spread;
 }
 
 export async function measureThroughput(
@@ -89,10 +91,24 @@ export async function measureThroughput(
     result.systemMicrosPerRequest = spread(result.rounds.map((r) => r.systemMicrosPerRequest));
     result.cpuPercent = spread(result.rounds.map((r) => r.cpuPercent));
   }
-  const volley = results.find((r) => r.name === 'volley')?.rps?.median;
-  if (volley !== undefined) {
-    for (const result of results)
-      if (result.rps !== undefined) result.volleyRatio = volley / result.rps.median;
+  for (const result of results) {
+    if (result.cpuMicrosPerRequest !== undefined) result.perCore = 1e6 / result.cpuMicrosPerRequest.median;
+  }
+  const volley = results.find((r) => r.name === 'volley');
+  for (const result of results) {
+    if (volley?.rps !== undefined && result.rps !== undefined) {
+      result.volleyRatio = volley.rps.median / result.rps.median;
+    }
+    if (volley?.perCore !== undefined && result.perCore !== undefined) {
+      result.volleyPerCoreRatio = volley.perCore / result.perCore;
+    }
+    // Round by round: the two ran seconds apart, under the same conditions.
+    const paired: number[] = [];
+    for (const [i, round] of result.rounds.entries()) {
+      const mine = volley?.rounds[i];
+      if (mine !== undefined) paired.push(mine.rps / round.rps);
+    }
+    if (paired.length > 0) result.volleyPairedRatio = spread(paired);
   }
   return results;
 }
@@ -143,10 +159,12 @@ async function measureOnce(nginx: Nginx, tool: Tool, options: ThroughputOptions)
 
 export function throughputTable(results: readonly ToolResult[]): string {
   const rows = results.map((r) => {
-    if (!r.available) return [r.name, 'not available', '', '', '', '', '', '', ''];
+    if (!r.available) return [r.name, 'not available'];
     if (r.rps === undefined || r.cpuMicrosPerRequest === undefined || r.cpuPercent === undefined) {
-      return [r.name, 'failed', '', '', '', '', '', '', ''];
+      return [r.name, 'failed'];
     }
+    const ratio = (value: number | undefined) => (value === undefined ? '' : `${fixed(value, 2)}×`);
+    const paired = r.volleyPairedRatio;
     return [
       r.name,
       fixed(r.rps.median),
@@ -154,18 +172,24 @@ export function throughputTable(results: readonly ToolResult[]): string {
       fixed(r.cpuMicrosPerRequest.median, 1),
       `${fixed(r.cpuMicrosPerRequest.min, 1)}–${fixed(r.cpuMicrosPerRequest.max, 1)}`,
       fixed(r.cpuPercent.median),
-      r.volleyRatio === undefined ? '' : `${fixed(r.volleyRatio, 2)}×`,
+      fixed(r.perCore ?? Number.NaN),
+      ratio(r.volleyRatio),
+      paired === undefined ? '' : `${ratio(paired.median)} (${fixed(paired.min, 2)}–${fixed(paired.max, 2)})`,
+      ratio(r.volleyPerCoreRatio),
     ];
   });
   return table(
     [
       'tool',
-      'req/s (median)',
-      'req/s (min–max)',
+      'req/s',
+      'req/s min–max',
       'CPU µs/req',
-      'CPU µs/req (min–max)',
+      'CPU µs/req min–max',
       'CPU %',
+      'req/s per core',
       'volley ÷ tool',
+      'same-round ratio (min–max)',
+      'per-core ratio',
     ],
     rows,
   );

@@ -42,13 +42,8 @@ class DeadlineList {
     this.#timeoutMs = timeoutMs;
   }
 
-  add<T>(onExpire: (arg: T) => void, arg: T): Deadline {
-    const deadline = new Deadline(
-      this,
-      performance.now() + this.#timeoutMs,
-      onExpire as (a: unknown) => void,
-      arg,
-    );
+  add<T>(onExpire: (arg: T) => void, arg: T, now: number): Deadline {
+    const deadline = new Deadline(this, now + this.#timeoutMs, onExpire as (a: unknown) => void, arg);
     if (this.#tail === null) {
       this.#head = this.#tail = deadline;
     } else {
@@ -94,12 +89,17 @@ class DeadlineList {
 /** The deadline lists of a process, by timeout length. */
 const lists = new Map<number, DeadlineList>();
 
-/** Calls `onExpire(arg)` in `timeoutMs` unless cancelled first. */
-export function addDeadline<T>(timeoutMs: number, onExpire: (arg: T) => void, arg: T): Deadline {
+/** Calls `onExpire(arg)` `timeoutMs` after `now` (default: now) unless cancelled first. */
+export function addDeadline<T>(
+  timeoutMs: number,
+  onExpire: (arg: T) => void,
+  arg: T,
+  now: number = performance.now(),
+): Deadline {
   let list = lists.get(timeoutMs);
   if (list === undefined) {
     list = new DeadlineList(timeoutMs);
     lists.set(timeoutMs, list);
   }
-  return list.add(onExpire, arg);
+  return list.add(onExpire, arg, now);
 }

@@ -75,7 +75,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
       exchange.#resolve = resolve;
       if (remainingMs === timeoutMs && timeoutMs !== Number.POSITIVE_INFINITY) {
         // The common case, a whole timeout ahead: no Node timer of its own (see deadlines.ts).
-        exchange.#timer = addDeadline(timeoutMs, Exchange.#expire, exchange);
+        exchange.#timer = addDeadline(timeoutMs, Exchange.#expire, exchange, exchange.startedAt);
       } else if (remainingMs !== Number.POSITIVE_INFINITY) {
         exchange.#timer = setTimeout(Exchange.#expire, Math.max(0, remainingMs), exchange);
       }

@@ -110,6 +110,8 @@ export class PlainPool {
   #closed = false;
   #whenDrained: (() => void) | null = null;
   #busy = 0;
+  /** Updated by each sweep: when connections went idle, to the second. */
+  #clockMs = performance.now();
 
   constructor(origin: string, options: PlainPoolOptions, readBuffer: Buffer) {
     const url = new URL(origin);
@@ -141,6 +143,7 @@ export class PlainPool {
 
   /** Closes idle connections unused for longer than the keep-alive timeout (called about once a second). */
   sweep(nowMs: number): void {
+    this.#clockMs = nowMs;
     const idle = this.#idle;
     for (let i = idle.length - 1; i >= 0; i--) {
       const connection = idle[i] as PlainConnection;
@@ -209,7 +212,8 @@ export class PlainPool {
     }
     if (this.#closed) connection.destroy();
     else {
-      connection.idleSince = performance.now();
+      // The sweep's clock (a second's precision) rather than a clock read per request.
+      connection.idleSince = this.#clockMs;
       this.#idle.push(connection);
     }
     this.#drained();

@@ -1,6 +1,7 @@
 import { createHttpClient } from '../http/client.ts';
 import { HttpTransport } from '../http/transport.ts';
 import { FanOutSink } from '../metrics/fan-out-sink.ts';
+import { GeneratorCpuMonitor, overloadWarning } from '../metrics/generator-cpu.ts';
 import { RunStats } from '../metrics/run-stats.ts';
 import type { ArrivalSnapshot, ArrivalSummary, RunSummary, StatsSnapshot } from '../metrics/summary.ts';
 import type { Reporter } from '../report/reporter.ts';
@@ -261,6 +262,10 @@ class LoadTest implements LoadTestRun {
       this.#log,
       failures,
     );
+    const cpuMonitor = new GeneratorCpuMonitor({
+      onOverload: (percent) => this.#log('warn', overloadWarning(percent)),
+    });
+    cpuMonitor.start();
     this.#stats.start();
     this.#startMs = performance.now();
     this.#baseline.atMs = this.#startMs;
@@ -317,6 +322,7 @@ class LoadTest implements LoadTestRun {
     this.#capacity?.stop();
     const endedAt = new Date();
     this.#stats.stop();
+    const generator = cpuMonitor.stop();
     this.#uncorrected?.stop();
     this.#iterations?.stop();
     let summary = this.#stats.summary(
@@ -333,6 +339,7 @@ class LoadTest implements LoadTestRun {
         stopReason: this.#endReason ?? 'error',
         loadModel: plan.loadModel,
         profile: plan.profile,
+        generator,
       },
       plan.thresholds,
       { exitCodeOnError: plan.exitCodeOnError },

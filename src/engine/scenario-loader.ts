@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import { extname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { transformSync } from 'esbuild';
+import { stop as stopEsbuild, transformSync } from 'esbuild';
 import type { VolleyOptions } from '../script/options.ts';
 import { type AnyUserClass, isUserClass, ScenarioDefinitionError } from '../script/user.ts';
 
@@ -125,6 +125,9 @@ export async function loadScenario(file: string, cwd = process.cwd()): Promise<L
     throw new ScenarioLoadError(`scenario must be a .ts, .mts, .js or .mjs file: ${file}`);
   }
   const mod = await importScript(path);
+  // esbuild's worker thread (and its process) would stay for the whole run, tens of MB for nothing;
+  // a later TypeScript import, rare, starts it again.
+  await stopEsbuild();
   const userClasses: AnyUserClass[] = [];
   for (const [exportName, value] of Object.entries(mod)) {
     if (!isUserClass(value) || userClasses.includes(value)) continue;

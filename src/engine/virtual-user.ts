@@ -1,10 +1,10 @@
-import { setTimeout as sleepTimer } from 'node:timers/promises';
 import type { HttpClient } from '../http/types.ts';
 import type { SampleSink } from '../metrics/sink.ts';
 import { EndTask, isControlSignal, StopUser } from '../script/control.ts';
 import type { TaskDef, UserClass } from '../script/user.ts';
 import type { VirtualUser, VuLogger } from '../script/vu.ts';
 import type { Random } from './rng.ts';
+import { type SleepOwner, sleepersOf } from './sleepers.ts';
 import type { TaskPicker } from './task-picker.ts';
 
 /** What every virtual user of a run shares. */
@@ -17,15 +17,12 @@ export interface VuContext {
   readonly log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
-const noop = (): void => {};
-
 /** One virtual user: runs `onStart`, then tasks with waits between them until the run stops, then `onStop`. */
 export class VirtualUserRunner<S> implements VirtualUser<S> {
   readonly id: number;
   readonly userName: string;
   readonly http: HttpClient;
   state: S;
-  readonly log: VuLogger;
   iteration = 0;
   readonly random: Random;
   readonly #cls: UserClass<S>;
@@ -33,9 +30,9 @@ export class VirtualUserRunner<S> implements VirtualUser<S> {
   readonly #ctx: VuContext;
   /** Set when a ramp-down removes this user: it finishes its task, then leaves. */
   #retired = false;
-  /** Wakes this user's sleep when it is retired; made on first sleep only. */
-  #wake: AbortController | null = null;
-  #sleepSignal: AbortSignal | null = null;
+  /** The sleep in progress, so a ramp-down can end it early. */
+  readonly #sleeping: SleepOwner = { sleeper: null };
+  #log: VuLogger | null = null;
 
   constructor(
     id: number,
@@ -53,14 +50,12 @@ export class VirtualUserRunner<S> implements VirtualUser<S> {
     this.#picker = picker;
     this.#ctx = ctx;
     this.state = cls.initialState();
-    const prefix = `[${cls.name} #${id}]`;
-    const write = (level: 'info' | 'warn' | 'error', args: unknown[]) =>
-      ctx.log(level, `${prefix} ${args.map((a) => (typeof a === 'string' ? a : inspectValue(a))).join(' ')}`);
-    this.log = {
-      info: (...args) => write('info', args),
-      warn: (...args) => write('warn', args),
-      error: (...args) => write('error', args),
-    };
+  }
+
+  /** Created on first use: most users never log, and 15 000 users' closures add up. */
+  get log(): VuLogger {
+    this.#log ??= new UserLog(`[${this.#cls.name} #${this.id}]`, this.#ctx.log);
+    return this.#log;
   }
 
   get signal(): AbortSignal {
@@ -69,17 +64,13 @@ export class VirtualUserRunner<S> implements VirtualUser<S> {
 
   async sleep(seconds: number): Promise<void> {
     if (!(seconds > 0) || this.#ctx.signal.aborted || this.#retired) return;
-    if (this.#sleepSignal === null) {
-      this.#wake = new AbortController();
-      this.#sleepSignal = AbortSignal.any([this.#ctx.signal, this.#wake.signal]);
-    }
-    await sleepTimer(seconds * 1000, undefined, { signal: this.#sleepSignal }).catch(noop);
+    await sleepersOf(this.#ctx.signal).sleep(seconds * 1000, this.#sleeping);
   }
 
   /** Ramp-down: the user finishes the task it is running (a sleep ends at once), runs onStop and leaves. */
   retire(): void {
     this.#retired = true;
-    this.#wake?.abort();
+    this.#sleeping.sleeper?.wake();
   }
 
   get retired(): boolean {
@@ -119,13 +110,15 @@ export class VirtualUserRunner<S> implements VirtualUser<S> {
     const signal = this.#ctx.signal;
     if (cls.onStart && !(await this.#guard(cls.onStart))) return;
     const limit = this.#ctx.iterations ?? Number.POSITIVE_INFINITY;
+    // No wait time (a throughput test): no clock reads and no extra await per task.
+    const waits = Boolean(cls.wait);
     while (!signal.aborted && !this.#retired && this.iteration < limit) {
       const task = this.#picker.next(this.random);
-      const started = performance.now();
+      const started = waits ? performance.now() : 0;
       const outcome = await this.#runTask(task);
       this.iteration += 1;
       if (outcome === 'stop-user' || signal.aborted || this.#retired || this.iteration >= limit) break;
-      await this.#wait((performance.now() - started) / 1000);
+      if (waits) await this.#wait((performance.now() - started) / 1000);
     }
     if (cls.onStop) await this.#guard(cls.onStop);
   }
@@ -163,6 +156,36 @@ export class VirtualUserRunner<S> implements VirtualUser<S> {
       return;
     }
     await this.sleep(seconds);
+  }
+}
+
+/** A user's logger: its lines start with the user's class and id. */
+class UserLog implements VuLogger {
+  readonly #prefix: string;
+  readonly #write: VuContext['log'];
+
+  constructor(prefix: string, write: VuContext['log']) {
+    this.#prefix = prefix;
+    this.#write = write;
+  }
+
+  info(...args: unknown[]): void {
+    this.#line('info', args);
+  }
+
+  warn(...args: unknown[]): void {
+    this.#line('warn', args);
+  }
+
+  error(...args: unknown[]): void {
+    this.#line('error', args);
+  }
+
+  #line(level: 'info' | 'warn' | 'error', args: unknown[]): void {
+    this.#write(
+      level,
+      `${this.#prefix} ${args.map((a) => (typeof a === 'string' ? a : inspectValue(a))).join(' ')}`,
+    );
   }
 }
 

@@ -91,12 +91,30 @@ class UserHttpClient implements HttpClient {
     this.#cookies.clear();
   }
 
-  /** Sends, checks, records exactly one sample, and throws if asked to. */
+  /**
+   * Sends (following redirects), checks, records exactly one sample, and throws if asked to.
+   * One async function for the whole exchange: every extra async layer costs each request a promise.
+   */
   async #request(method: string, url: string, opts: RequestOptions): Promise<VolleyResponse> {
     const name = opts.name ?? defaultSampleName(url);
+    const keepBody = opts.discardBody !== true;
     let response: HttpResponse;
     try {
-      response = await this.#exchange(method, url, opts);
+      const multipart =
+        opts.files !== undefined || opts.fields !== undefined
+          ? await multipartBody(opts.fields, opts.files)
+          : null;
+      const request = this.#firstRequest(method, url, opts, multipart);
+      const timeoutMs = opts.timeout ?? this.#timeoutMs;
+      const limitMs = timeoutMs > 0 ? timeoutMs : Number.POSITIVE_INFINITY;
+      const hop = await this.#send(request, keepBody, limitMs, limitMs);
+      this.#keepCookies(hop, request);
+      if (opts.redirect === false || hop.error !== null || !isRedirect(hop.status)) {
+        response = outcomeOf(hop, urlOf(request), null, false, keepBody, opts.expect);
+      } else {
+        const chain = await this.#followRedirects(request, hop, keepBody, limitMs);
+        response = outcomeOf(chain.final, chain.url, chain, chain.tooMany, keepBody, opts.expect);
+      }
     } catch (thrown) {
       // Failed before anything was sent: an invalid URL, an unreadable file to upload…
       const cause = thrown instanceof Error ? thrown : new Error(String(thrown));
@@ -112,26 +130,6 @@ class UserHttpClient implements HttpClient {
       throw new RequestFailedError(method, name, response);
     }
     return response;
-  }
-
-  /** Sends the request and follows redirects; the response says how it fared, before any check. */
-  async #exchange(method: string, url: string, opts: RequestOptions): Promise<HttpResponse> {
-    const multipart =
-      opts.files !== undefined || opts.fields !== undefined
-        ? await multipartBody(opts.fields, opts.files)
-        : null;
-    const request = this.#firstRequest(method, url, opts, multipart);
-    const timeoutMs = opts.timeout ?? this.#timeoutMs;
-    const limitMs = timeoutMs > 0 ? timeoutMs : Number.POSITIVE_INFINITY;
-    const keepBody = opts.discardBody !== true;
-
-    const hop = await this.#send(request, keepBody, limitMs, limitMs);
-    this.#keepCookies(hop, request);
-    if (opts.redirect === false || hop.error !== null || !isRedirect(hop.status)) {
-      return outcomeOf(hop, urlOf(request), null, false, keepBody, opts.expect);
-    }
-    const chain = await this.#followRedirects(request, hop, keepBody, limitMs);
-    return outcomeOf(chain.final, chain.url, chain, chain.tooMany, keepBody, opts.expect);
   }
 
   #firstRequest(

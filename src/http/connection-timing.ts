@@ -17,6 +17,16 @@ export interface OpenedConnection {
  */
 export let openingConnection: OpenedConnection | null = null;
 
+/** Publishes `opened` while `start` hands the connection its first request (for clients other than undici's). */
+export function startingOnNewConnection(opened: OpenedConnection, start: () => void): void {
+  openingConnection = opened;
+  try {
+    start();
+  } finally {
+    openingConnection = null;
+  }
+}
+
 type Connector = buildConnector.connector;
 // The built-in connector returns the socket it creates, which its type does not say.
 type SocketReturningConnector = (

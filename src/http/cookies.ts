@@ -1,4 +1,13 @@
-import { CookieJar, MemoryCookieStore } from 'tough-cookie';
+import { createRequire } from 'node:module';
+import type { CookieJar } from 'tough-cookie';
+
+/** tough-cookie, loaded with the first cookie: most load-test targets never set one. */
+function newCookieJar(): CookieJar {
+  const { CookieJar: Jar, MemoryCookieStore } = createRequire(import.meta.url)(
+    'tough-cookie',
+  ) as typeof import('tough-cookie');
+  return new Jar(new MemoryCookieStore());
+}
 
 /**
  * The cookies of one virtual user. The jar is created on the first Set-Cookie, and `isEmpty` lets
@@ -13,7 +22,7 @@ export class UserCookies {
 
   /** Stores the Set-Cookie header(s) of a response from `url`; invalid cookies are ignored, as browsers do. */
   store(setCookie: readonly string[], url: string): void {
-    this.#jar ??= new CookieJar(new MemoryCookieStore());
+    this.#jar ??= newCookieJar();
     for (const cookie of setCookie) this.#jar.setCookieSync(cookie, url, { ignoreError: true });
   }
 

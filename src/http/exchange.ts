@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher, FormData } from 'undici';
 import { openingConnection } from './connection-timing.ts';
+import { addDeadline, Deadline } from './deadlines.ts';
 import { ResponseTimeoutError } from './errors.ts';
 import type { HttpTransport } from './transport.ts';
 
@@ -47,7 +48,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   readonly #keepBody: boolean;
   readonly #timeoutMs: number;
-  #timer: NodeJS.Timeout | undefined = undefined;
+  #timer: Deadline | NodeJS.Timeout | undefined = undefined;
   #controller: Dispatcher.DispatchController | null = null;
   #resolve: ((exchange: Exchange) => void) | null = null;
   #settled = false;
@@ -72,7 +73,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const exchange = new Exchange(keepBody, timeoutMs, performance.now());
     return new Promise((resolve) => {
       exchange.#resolve = resolve;
-      if (remainingMs !== Number.POSITIVE_INFINITY) {
+      if (remainingMs === timeoutMs && timeoutMs !== Number.POSITIVE_INFINITY) {
+        // The common case, a whole timeout ahead: no Node timer of its own (see deadlines.ts).
+        exchange.#timer = addDeadline(timeoutMs, Exchange.#expire, exchange, exchange.startedAt);
+      } else if (remainingMs !== Number.POSITIVE_INFINITY) {
         exchange.#timer = setTimeout(Exchange.#expire, Math.max(0, remainingMs), exchange);
       }
       transport.dispatch(request, exchange);
@@ -145,7 +149,9 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.#settled = true;
     this.endedAt = performance.now();
     this.error = error;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    const timer = this.#timer;
+    if (timer instanceof Deadline) timer.cancel();
+    else if (timer !== undefined) clearTimeout(timer);
     const resolve = this.#resolve;
     this.#resolve = null;
     resolve?.(this);

@@ -1,7 +1,8 @@
 import { Blob } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename, extname } from 'node:path';
-import { FormData } from 'undici';
+import type { FormData } from 'undici';
 import type { FilePart } from './types.ts';
 
 type FieldValue = string | number | boolean;
@@ -71,7 +72,9 @@ export async function multipartBody(
   fields: Record<string, FieldValue> | undefined,
   files: Record<string, FilePart> | undefined,
 ): Promise<FormData> {
-  const form = new FormData();
+  // undici on first use: it weighs on start-up, and most requests are not multipart.
+  const { FormData: UndiciFormData } = createRequire(import.meta.url)('undici') as typeof import('undici');
+  const form = new UndiciFormData();
   if (fields !== undefined) {
     for (const name in fields) form.append(name, String(fields[name]));
   }

@@ -1,4 +1,12 @@
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type * as protobuf from 'protobufjs';
+
+// Loaded on first use: most scenarios never touch Protocol Buffers, and protobufjs adds to every start-up.
+let protobufjs: typeof protobuf | null = null;
+function loadProtobufjs(): typeof protobuf {
+  protobufjs ??= createRequire(import.meta.url)('protobufjs') as typeof protobuf;
+  return protobufjs;
+}
 
 /**
  * Protocol Buffers bodies.
@@ -68,7 +76,7 @@ export function loadProto(paths: string | string[]): ProtoRoot {
   let root: protobuf.Root;
   try {
     // keepCase: fields keep the names written in the .proto (photo_data, not photoData), as other tools use them.
-    root = new protobuf.Root().loadSync(list, { keepCase: true });
+    root = new (loadProtobufjs().Root)().loadSync(list, { keepCase: true });
     root.resolveAll();
   } catch (error) {
     throw new ProtoLoadError(list, error);
@@ -147,8 +155,9 @@ function qualifiedName(type: protobuf.ReflectionObject): string {
 }
 
 function collectTypes(namespace: protobuf.NamespaceBase, into: Map<string, protobuf.Type>): void {
+  const { Namespace, Type } = loadProtobufjs();
   for (const nested of namespace.nestedArray) {
-    if (nested instanceof protobuf.Type) into.set(qualifiedName(nested), nested);
-    if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type) collectTypes(nested, into);
+    if (nested instanceof Type) into.set(qualifiedName(nested), nested);
+    if (nested instanceof Namespace || nested instanceof Type) collectTypes(nested, into);
   }
 }

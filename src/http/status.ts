@@ -1,9 +1,17 @@
-import { STATUS_CODES } from 'node:http';
+import { createRequire } from 'node:module';
 import type { RequestOptions } from './types.ts';
+
+/**
+ * node:http's reason phrases, looked up on the first failure. Why not `import … from 'node:http'`: an
+ * ES import of node:http evaluates all its exports, WebSocket included, which loads Node's internal
+ * undici and costs every start-up ~50 ms.
+ */
+let statusCodes: Record<number, string | undefined> | null = null;
 
 /** `HTTP 404 Not Found`: the standard reason phrase, so failures group the same for every server. */
 export function statusLine(status: number): string {
-  const reason = STATUS_CODES[status];
+  statusCodes ??= (createRequire(import.meta.url)('node:http') as typeof import('node:http')).STATUS_CODES;
+  const reason = statusCodes[status];
   return reason === undefined ? `HTTP ${status}` : `HTTP ${status} ${reason}`;
 }
 

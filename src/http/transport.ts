@@ -1,5 +1,7 @@
-import { Agent, buildConnector, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Agent, Dispatcher } from 'undici';
 import { timedConnector } from './connection-timing.ts';
+import { isPlainRequest, isPlainRequestLine, PlainPool, type PlainPoolOptions } from './plain-pool.ts';
 
 export interface HttpTransportOptions {
   /**
@@ -16,46 +18,117 @@ export interface HttpTransportOptions {
   connectTimeoutMs?: number;
   /** Milliseconds an idle connection stays open, unless the server's keep-alive hint says less; default 30 000. */
   keepAliveTimeoutMs?: number;
-  /** Wraps every dispatch (record/replay, src/record); it may answer without calling the pool. */
+  /**
+   * Send plain `http:` requests through volley's own HTTP/1.1 client (PlainPool), the fast path;
+   * default true unless the environment variable VOLLEY_HTTP_CLIENT is `undici`. false: everything
+   * through undici.
+   */
+  fastPath?: boolean;
+  /**
+   * Wraps every dispatch (record/replay, src/record); it may answer without calling the pool. Every
+   * request then goes through undici, so that nothing bypasses it.
+   */
   interceptor?: Dispatcher.DispatcherComposeInterceptor;
 }
+
+/** How often idle keep-alive connections of the plain pools are checked for expiry. */
+const SWEEP_INTERVAL_MS = 1000;
 
 /**
  * The connection pools of one run, shared by all virtual users' clients. The only place that
  * builds undici dispatchers.
  */
 export class HttpTransport {
-  readonly #agent: Agent;
-  readonly #dispatcher: Dispatcher;
+  readonly #options: HttpTransportOptions;
+  /** undici, for whatever the plain pools do not take (TLS…): created, and loaded, on first use. */
+  #undici: Agent | null = null;
+  /** The agent, behind the interceptor when there is one. */
+  #dispatcher: Dispatcher | null = null;
+  readonly #fastPath: boolean;
+  readonly #plainOptions: PlainPoolOptions;
+  /** origin → pool, for `http:` origins. */
+  readonly #plainPools = new Map<string, PlainPool>();
+  #readBuffer: Buffer | null = null;
+  #sweepTimer: NodeJS.Timeout | undefined = undefined;
 
   constructor(options: HttpTransportOptions = {}) {
+    // VOLLEY_HTTP_CLIENT=undici: an escape hatch should the fast path misbehave with some server.
+    this.#fastPath =
+      options.interceptor === undefined && (options.fastPath ?? process.env.VOLLEY_HTTP_CLIENT !== 'undici');
+    this.#plainOptions = {
+      connections: options.connections ?? Number.POSITIVE_INFINITY,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 30_000,
+    };
+    this.#options = options;
+  }
+
+  /** Sends one request; the handler receives the response. Used by the clients. */
+  dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): void {
+    const { origin, headers, body } = options;
+    if (
+      this.#fastPath &&
+      typeof origin === 'string' &&
+      origin.startsWith('http://') &&
+      isPlainRequest(body, headers as Record<string, string>) &&
+      isPlainRequestLine(options.method, options.path)
+    ) {
+      this.#plainPool(origin).dispatch(options as Parameters<PlainPool['dispatch']>[0], handler);
+    } else {
+      this.#undiciDispatcher().dispatch(options, handler);
+    }
+  }
+
+  #undiciDispatcher(): Dispatcher {
+    if (this.#dispatcher !== null) return this.#dispatcher;
+    const { Agent: UndiciAgent, buildConnector } = createRequire(import.meta.url)(
+      'undici',
+    ) as typeof import('undici');
+    const options = this.#options;
     const connect = buildConnector({
       rejectUnauthorized: options.insecure !== true,
       timeout: options.connectTimeoutMs ?? 10_000,
       // HTTP/1.1 only: one request per connection, as a user's browser or requests would do.
       allowH2: false,
     });
-    this.#agent = new Agent({
+    this.#undici = new UndiciAgent({
       connections: options.connections ?? null,
       pipelining: 1,
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
       connect: timedConnector(connect),
     });
-    this.#dispatcher = options.interceptor ? this.#agent.compose(options.interceptor) : this.#agent;
+    this.#dispatcher = options.interceptor ? this.#undici.compose(options.interceptor) : this.#undici;
+    return this.#dispatcher;
   }
 
-  /** Sends one request; the handler receives the response. Used by the clients. */
-  dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): void {
-    this.#dispatcher.dispatch(options, handler);
+  #plainPool(origin: string): PlainPool {
+    let pool = this.#plainPools.get(origin);
+    if (pool === undefined) {
+      this.#readBuffer ??= PlainPool.readBuffer();
+      pool = new PlainPool(origin, this.#plainOptions, this.#readBuffer);
+      this.#plainPools.set(origin, pool);
+      if (this.#sweepTimer === undefined) {
+        this.#sweepTimer = setInterval(() => {
+          const now = performance.now();
+          for (const p of this.#plainPools.values()) p.sweep(now);
+        }, SWEEP_INTERVAL_MS);
+        this.#sweepTimer.unref();
+      }
+    }
+    return pool;
   }
 
   /** Waits for in-flight requests, then closes every connection. */
-  close(): Promise<void> {
-    return this.#agent.close();
+  async close(): Promise<void> {
+    clearInterval(this.#sweepTimer);
+    const pools = [...this.#plainPools.values()].map((pool) => pool.close());
+    await Promise.all(this.#undici === null ? pools : [...pools, this.#undici.close()]);
   }
 
   /** Closes every connection now; in-flight requests fail. */
-  destroy(): Promise<void> {
-    return this.#agent.destroy();
+  async destroy(): Promise<void> {
+    clearInterval(this.#sweepTimer);
+    for (const pool of this.#plainPools.values()) pool.destroy();
+    await this.#undici?.destroy();
   }
 }

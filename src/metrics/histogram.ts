@@ -6,6 +6,8 @@
  * available, falling back to the JS Int32 histogram otherwise. WebAssembly histograms live outside the
  * JS heap and must be destroyed explicitly: see `destroyHistograms`.
  */
+import { createRequire } from 'node:module';
+import { inflateSync } from 'node:zlib';
 import type { Histogram } from 'hdr-histogram-js';
 import {
   build,
@@ -22,12 +24,41 @@ const MAX_MICROS = MAX_RESPONSE_TIME_MS * 1000;
 
 const useWebAssembly = ((): boolean => {
   try {
-    initWebAssemblySync();
+    withNativeInflate(initWebAssemblySync);
     return true;
   } catch {
     return false;
   }
 })();
+
+/**
+ * Runs `init` with hdr-histogram-js's pako (pure-JS zlib, used once to unpack its embedded
+ * WebAssembly) doing its inflating with Node's zlib: the same bytes, a sizeable part of start-up less.
+ * Anything unexpected, and the library's own path runs.
+ */
+function withNativeInflate(init: () => void): void {
+  let pako: { inflate: (data: Uint8Array) => Uint8Array } | null = null;
+  try {
+    const fromHdr = createRequire(createRequire(import.meta.url).resolve('hdr-histogram-js'));
+    pako = fromHdr('pako') as { inflate: (data: Uint8Array) => Uint8Array };
+  } catch {
+    pako = null;
+  }
+  const original = pako?.inflate;
+  if (pako === null || typeof original !== 'function') {
+    init();
+    return;
+  }
+  pako.inflate = (data) => inflateSync(data);
+  try {
+    init();
+  } catch {
+    pako.inflate = original;
+    init();
+  } finally {
+    pako.inflate = original;
+  }
+}
 
 /** Whole-run histograms: 3 significant digits (±0.1%). */
 export function createLatencyHistogram(): Histogram {

@@ -5,6 +5,7 @@
  */
 
 import type { RecordingSummary } from '../record/recording-summary.ts';
+import type { GeneratorCpu } from './generator-cpu.ts';
 
 /** Percentiles reported everywhere, in Locust's order. Keys of `EndpointSummary.percentiles`. */
 export const REPORTED_PERCENTILES = [50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99, 100] as const;
@@ -175,6 +176,8 @@ export interface RunMeta {
   loadModel?: LoadModel;
   /** --profile, when one was used. */
   profile?: string | null;
+  /** The generator's own CPU; absent in summaries from older versions. */
+  generator?: GeneratorCpu;
 }
 
 export interface RunSummary {

@@ -35,7 +35,18 @@ export function renderFinalReport(
     arrivalReport(summary.arrivals),
     capacityReport(summary.capacity, options.maxLineWidth),
     thresholdReport(summary.thresholds),
+    generatorWarning(summary),
   ]);
+}
+
+/** A warning line when the generator itself was short of CPU (see GeneratorCpuMonitor). */
+function generatorWarning(summary: RunSummary): string[] {
+  const generator = summary.meta.generator;
+  if (generator === undefined || !generator.overloaded) return [];
+  return [
+    `Warning: the load generator peaked at ${Math.round(generator.cpuPercentPeak)}% CPU ` +
+      `(average ${Math.round(generator.cpuPercentAvg)}%): its figures may include its own delays.`,
+  ];
 }
 
 /** Non-empty sections joined by a blank line, trailing spaces dropped, ending with a newline. */

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseCsv } from 'csv-parse/sync';
+import type { parse as ParseCsv } from 'csv-parse/sync';
 import { StopUser } from './control.ts';
 
 /**
@@ -46,7 +47,7 @@ function loadRows(source: string | URL, format: 'csv' | 'json' | undefined): unk
   }
   const kind = format ?? (extname(path).toLowerCase() === '.csv' ? 'csv' : 'json');
   try {
-    if (kind === 'csv') return parseCsv(text, { columns: true, skip_empty_lines: true, trim: true });
+    if (kind === 'csv') return loadCsvParser()(text, { columns: true, skip_empty_lines: true, trim: true });
     const data: unknown = JSON.parse(text);
     if (!Array.isArray(data)) throw new Error('expected a JSON array of rows');
     return data;
@@ -89,4 +90,10 @@ export function feeder<Row = Record<string, string>>(
     }
   };
   return { rows, size, next };
+}
+
+/** csv-parse, loaded on first use (start-up stays light for scenarios without CSV feeders). */
+function loadCsvParser(): typeof ParseCsv {
+  const module = createRequire(import.meta.url)('csv-parse/sync') as { parse: typeof ParseCsv };
+  return module.parse;
 }

@@ -47,6 +47,12 @@ test('iterations: every user runs exactly N task runs, then the run ends by itse
   for (const h of hits) perUser.set(h.vu, (perUser.get(h.vu) ?? 0) + 1);
   assert.deepEqual([...perUser.values()], [4, 4, 4, 4, 4]);
   assert.equal(summary.exitCode, 0);
+  // The generator's own CPU is in every summary (numbers depend on the machine: only their kind here).
+  const generator = summary.meta.generator;
+  assert.ok(generator !== undefined);
+  assert.equal(typeof generator.cpuPercentAvg, 'number');
+  assert.ok(generator.cpuPercentPeak >= 0);
+  assert.equal(typeof generator.overloaded, 'boolean');
 });
 
 test('spawn rate: user i starts i/rate seconds after the first', async () => {

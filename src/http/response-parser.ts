@@ -1,0 +1,338 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** A response the plain HTTP/1.1 client cannot read: the connection is closed and the request fails. */
+export class HttpParseError extends Error {
+  override readonly name = 'HttpParseError';
+  readonly code = 'HPE_INVALID_RESPONSE';
+
+  constructor(reason: string) {
+    super(`invalid HTTP response: ${reason}`);
+  }
+}
+
+/** What the parser reports, in order: one head, body chunks, then the end. */
+export interface ResponseEvents {
+  onHead(status: number, headers: IncomingHttpHeaders): void;
+  /** A slice of the received data: the receiver may keep it. */
+  onBody(chunk: Buffer): void;
+  /** `reusable`: the connection may carry another request. */
+  onEnd(reusable: boolean): void;
+}
+
+const MAX_HEAD_BYTES = 64 * 1024;
+const MAX_CHUNK_LINE = 1024;
+const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
+const STATUS_LINE = /^HTTP\/1\.[01] [1-9]\d\d(?: |\r|$)/;
+
+const STATE = {
+  idle: 0,
+  head: 1,
+  length: 2,
+  chunkSize: 3,
+  chunkData: 4,
+  chunkDataEnd: 5,
+  trailers: 6,
+  untilClose: 7,
+} as const;
+type State = (typeof STATE)[keyof typeof STATE];
+
+/**
+ * An HTTP/1.1 response parser for one connection, one response at a time: status line and headers,
+ * then a body framed by Content-Length, chunked transfer coding, or the end of the connection.
+ * 1xx informational responses are skipped. Header names are lower-cased; a repeated header becomes an
+ * array of its values (as undici gives them). Incremental: data may be split anywhere.
+ */
+export class ResponseParser {
+  #events: ResponseEvents | null = null;
+  #state: State = STATE.idle;
+  #noBody = false;
+  #reusable = false;
+  /** Head bytes received so far when the head spans several reads. */
+  #partialHead: Buffer | null = null;
+  /** Body bytes left: of the Content-Length, or of the current chunk. */
+  #remaining = 0;
+  /** The chunk-size or trailer line read so far. */
+  #line = '';
+
+  /** Expects the response to a request just sent; `noBody` for HEAD requests. */
+  expect(events: ResponseEvents, noBody: boolean): void {
+    this.#events = events;
+    this.#noBody = noBody;
+    this.#state = STATE.head;
+    this.#partialHead = null;
+    this.#line = '';
+  }
+
+  get idle(): boolean {
+    return this.#state === STATE.idle;
+  }
+
+  /** True when the body runs until the connection closes: its end is then the response's end. */
+  get endsWithClose(): boolean {
+    return this.#state === STATE.untilClose;
+  }
+
+  /** The connection closed while reading that kind of body: the response is complete. */
+  finishAtClose(): void {
+    if (this.#state !== STATE.untilClose) return;
+    this.#state = STATE.idle;
+    const events = this.#events;
+    this.#events = null;
+    events?.onEnd(false);
+  }
+
+  /**
+   * Parses received data. Returns the bytes consumed: less than `data.length` only when the response
+   * ended before the data did (bytes nobody asked for). Throws HttpParseError.
+   */
+  execute(data: Buffer): number {
+    let at = 0;
+    const end = data.length;
+    while (at < end) {
+      switch (this.#state) {
+        case STATE.idle:
+          return at;
+        case STATE.head:
+          at = this.#readHead(data, at);
+          break;
+        case STATE.length: {
+          const take = Math.min(this.#remaining, end - at);
+          this.#body(data, at, take);
+          at += take;
+          this.#remaining -= take;
+          if (this.#remaining === 0) this.#finish();
+          break;
+        }
+        case STATE.untilClose:
+          this.#body(data, at, end - at);
+          at = end;
+          break;
+        case STATE.chunkData: {
+          const take = Math.min(this.#remaining, end - at);
+          this.#body(data, at, take);
+          at += take;
+          this.#remaining -= take;
+          if (this.#remaining === 0) this.#state = STATE.chunkDataEnd;
+          break;
+        }
+        case STATE.chunkSize:
+        case STATE.chunkDataEnd:
+        case STATE.trailers:
+          at = this.#readLine(data, at);
+          break;
+      }
+    }
+    return at;
+  }
+
+  #body(data: Buffer, at: number, length: number): void {
+    if (length > 0) this.#events?.onBody(data.subarray(at, at + length));
+  }
+
+  #finish(): void {
+    this.#state = STATE.idle;
+    const events = this.#events;
+    this.#events = null;
+    events?.onEnd(this.#reusable);
+  }
+
+  /** Consumes head bytes from `at`; returns where the data not consumed starts. */
+  #readHead(data: Buffer, at: number): number {
+    let buffer = data;
+    let start = at;
+    if (this.#partialHead !== null) {
+      buffer = Buffer.concat([this.#partialHead, data.subarray(at)]);
+      start = 0;
+    }
+    // A "\r\n\r\n" split across reads is found again in the joined buffer (search from 3 back).
+    const searchFrom = this.#partialHead === null ? start : Math.max(0, this.#partialHead.length - 3);
+    const headEnd = buffer.indexOf(CRLFCRLF, searchFrom);
+    if (headEnd === -1) {
+      if (buffer.length - start > MAX_HEAD_BYTES) throw new HttpParseError('headers too large');
+      this.#partialHead = Buffer.from(buffer.subarray(start));
+      return data.length;
+    }
+    const consumedOfData =
+      this.#partialHead === null ? headEnd + 4 : headEnd + 4 - this.#partialHead.length + at;
+    this.#partialHead = null;
+    this.#parseHead(buffer.toString('latin1', start, headEnd));
+    return consumedOfData;
+  }
+
+  #parseHead(head: string): void {
+    let parsed: ParsedHead;
+    let headers: IncomingHttpHeaders;
+    if (head === lastHead.text && lastHead.parsed !== null) {
+      // The same head as the last response (a server answering the same request the same way
+      // within a second, Date included): copy its headers rather than parse them again.
+      parsed = lastHead.parsed;
+      headers = { ...parsed.headers };
+    } else {
+      parsed = parseHead(head);
+      headers = parsed.headers;
+      if (parsed.status >= 200 && parsed.cacheable) {
+        lastHead.text = head;
+        lastHead.parsed = { ...parsed, headers: { ...headers } };
+      }
+    }
+    const { status, minor, contentLength, transferEncoding, connection } = parsed;
+
+    // 1xx (100 Continue, 103 Early Hints): a final response follows on the same connection.
+    if (status < 200) {
+      if (status === 101) throw new HttpParseError('unexpected protocol upgrade (101)');
+      return;
+    }
+
+    // nginx and most servers say exactly `keep-alive`: no token splitting for them.
+    const closes = connection !== undefined && connection !== 'keep-alive' && hasToken(connection, 'close');
+    this.#reusable = minor === 1 ? !closes : connection !== undefined && hasToken(connection, 'keep-alive');
+    this.#events?.onHead(status, headers);
+    if (this.#noBody || status === 204 || status === 304) {
+      this.#finish();
+    } else if (transferEncoding !== undefined) {
+      if (lastCodingIsChunked(transferEncoding)) {
+        this.#state = STATE.chunkSize;
+        this.#line = '';
+      } else {
+        this.#reusable = false;
+        this.#state = STATE.untilClose;
+      }
+    } else if (contentLength !== undefined) {
+      if (!/^\d+$/.test(contentLength)) throw new HttpParseError('bad content-length');
+      this.#remaining = Number(contentLength);
+      if (this.#remaining === 0) this.#finish();
+      else this.#state = STATE.length;
+    } else {
+      this.#reusable = false;
+      this.#state = STATE.untilClose;
+    }
+  }
+
+  /** Reads a chunk-size line, the CRLF after a chunk's data, or a trailer line. */
+  #readLine(data: Buffer, at: number): number {
+    const newline = data.indexOf(10 /* \n */, at);
+    const stop = newline === -1 ? data.length : newline;
+    this.#line += data.toString('latin1', at, stop);
+    if (this.#line.length > MAX_CHUNK_LINE) throw new HttpParseError('chunk line too long');
+    if (newline === -1) return data.length;
+    const line = this.#line.endsWith('\r') ? this.#line.slice(0, -1) : this.#line;
+    this.#line = '';
+    if (this.#state === STATE.chunkDataEnd) {
+      if (line !== '') throw new HttpParseError('missing CRLF after chunk');
+      this.#state = STATE.chunkSize;
+    } else if (this.#state === STATE.chunkSize) {
+      const semicolon = line.indexOf(';');
+      const hex = (semicolon === -1 ? line : line.slice(0, semicolon)).trim();
+      if (!/^[0-9a-fA-F]{1,12}$/.test(hex)) throw new HttpParseError('bad chunk size');
+      const size = Number.parseInt(hex, 16);
+      if (size === 0) {
+        this.#state = STATE.trailers;
+      } else {
+        this.#remaining = size;
+        this.#state = STATE.chunkData;
+      }
+    } else if (line === '') {
+      // The empty line after the (usually absent) trailers ends the message.
+      this.#finish();
+    }
+    return newline + 1;
+  }
+}
+
+/** A response head, parsed. */
+interface ParsedHead {
+  status: number;
+  minor: number;
+  headers: IncomingHttpHeaders;
+  contentLength: string | undefined;
+  transferEncoding: string | undefined;
+  connection: string | undefined;
+  /** No header repeated (no arrays to share): safe to reuse through a shallow copy. */
+  cacheable: boolean;
+}
+
+/** The last final response head parsed in this process, and what it parsed to. */
+const lastHead: { text: string; parsed: ParsedHead | null } = { text: '', parsed: null };
+
+function parseHead(head: string): ParsedHead {
+  // "HTTP/1.1 200 OK"
+  if (!STATUS_LINE.test(head)) throw new HttpParseError('bad status line');
+  const minor = head.charCodeAt(7) - 48;
+  const status = Number(head.slice(9, 12));
+  const headers: IncomingHttpHeaders = {};
+  let contentLength: string | undefined;
+  let transferEncoding: string | undefined;
+  let connection: string | undefined;
+  let previous: string | null = null;
+  let cacheable = true;
+  // Header lines are read by index into the head: no substring per line, only the name and value.
+  const length = head.length;
+  let next = head.indexOf('\r\n');
+  while (next !== -1) {
+    const lineStart = next + 2;
+    let lineEnd = head.indexOf('\r\n', lineStart);
+    next = lineEnd;
+    if (lineEnd === -1) lineEnd = length;
+    if (lineStart >= lineEnd) continue;
+    const first = head.charCodeAt(lineStart);
+    if (first === 32 || first === 9) {
+      // Obsolete line folding: the line continues the previous header's value.
+      if (previous !== null) appendFolded(headers, previous, head.slice(lineStart, lineEnd).trim());
+      continue;
+    }
+    const colon = head.indexOf(':', lineStart);
+    if (colon <= lineStart || colon > lineEnd) throw new HttpParseError('bad header line');
+    let nameEnd = colon;
+    while (nameEnd > lineStart && isBlank(head.charCodeAt(nameEnd - 1))) nameEnd--;
+    const name = head.slice(lineStart, nameEnd).toLowerCase();
+    let valueStart = colon + 1;
+    while (valueStart < lineEnd && isBlank(head.charCodeAt(valueStart))) valueStart++;
+    let valueEnd = lineEnd;
+    while (valueEnd > valueStart && isBlank(head.charCodeAt(valueEnd - 1))) valueEnd--;
+    const value = head.slice(valueStart, valueEnd);
+    previous = name;
+    const existing = headers[name];
+    if (existing === undefined) headers[name] = value;
+    else {
+      cacheable = false;
+      if (Array.isArray(existing)) existing.push(value);
+      else headers[name] = [existing, value];
+    }
+    if (name === 'content-length') {
+      if (contentLength !== undefined && contentLength !== value) {
+        throw new HttpParseError('conflicting content-length');
+      }
+      contentLength = value;
+    } else if (name === 'transfer-encoding') {
+      transferEncoding = transferEncoding === undefined ? value : `${transferEncoding}, ${value}`;
+    } else if (name === 'connection') {
+      connection = connection === undefined ? value : `${connection}, ${value}`;
+    }
+  }
+
+  return { status, minor, headers, contentLength, transferEncoding, connection, cacheable };
+}
+
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
+function appendFolded(headers: IncomingHttpHeaders, name: string, more: string): void {
+  const value = headers[name];
+  if (Array.isArray(value)) {
+    const last = value.length - 1;
+    value[last] = `${value[last]} ${more}`;
+  } else if (value !== undefined) {
+    headers[name] = `${value} ${more}`;
+  }
+}
+
+function hasToken(list: string, token: string): boolean {
+  for (const part of list.split(',')) if (part.trim().toLowerCase() === token) return true;
+  return false;
+}
+
+function lastCodingIsChunked(transferEncoding: string): boolean {
+  const codings = transferEncoding.split(',');
+  return (codings[codings.length - 1] ?? '').trim().toLowerCase() === 'chunked';
+}

@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import type { IncomingHttpHeaders } from 'node:http';
+import { describe, it } from 'node:test';
+import { HttpParseError, type ResponseEvents, ResponseParser } from '../../src/http/response-parser.ts';
+
+interface Parsed {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+  ended: boolean;
+  reusable: boolean;
+  heads: number;
+}
+
+function recorder(): ResponseEvents & { result: Parsed } {
+  const result: Parsed = { status: 0, headers: {}, body: '', ended: false, reusable: false, heads: 0 };
+  return {
+    result,
+    onHead(status, headers) {
+      result.status = status;
+      result.headers = headers;
+      result.heads++;
+    },
+    onBody(chunk) {
+      result.body += chunk.toString('latin1');
+    },
+    onEnd(reusable) {
+      result.ended = true;
+      result.reusable = reusable;
+    },
+  };
+}
+
+/** Feeds `wire` in pieces of `size` bytes (0: all at once); returns what was parsed and the bytes left over. */
+function parse(wire: string, size = 0, noBody = false): Parsed & { leftover: number } {
+  const parser = new ResponseParser();
+  const events = recorder();
+  parser.expect(events, noBody);
+  const data = Buffer.from(wire, 'latin1');
+  let leftover = 0;
+  const step = size === 0 ? data.length : size;
+  for (let at = 0; at < data.length; at += step) {
+    const piece = data.subarray(at, at + step);
+    const consumed = parser.execute(piece);
+    if (consumed < piece.length) {
+      leftover = data.length - at - consumed;
+      break;
+    }
+  }
+  return { ...events.result, leftover };
+}
+
+/** Every way of splitting the wire: at once and byte by byte, and a few sizes between. */
+function everySplit(
+  wire: string,
+  check: (parsed: Parsed & { leftover: number }) => void,
+  noBody = false,
+): void {
+  for (const size of [0, 1, 2, 3, 5, 7, 16]) check(parse(wire, size, noBody));
+}
+
+describe('ResponseParser', () => {
+  it('reads a Content-Length body, however the data is split', () => {
+    const wire =
+      'HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{"ok":true}';
+    everySplit(wire, (r) => {
+      assert.equal(r.status, 200);
+      assert.deepEqual(r.headers, {
+        server: 'nginx',
+        'content-type': 'application/json',
+        'content-length': '11',
+      });
+      assert.equal(r.body, '{"ok":true}');
+      assert.ok(r.ended);
+      assert.ok(r.reusable);
+      assert.equal(r.leftover, 0);
+    });
+  });
+
+  it('reads a chunked body with extensions and trailers, however split', () => {
+    const wire =
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n' +
+      '5;ext=1\r\nhello\r\n1\r\n,\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n';
+    everySplit(wire, (r) => {
+      assert.equal(r.body, 'hello, world');
+      assert.ok(r.ended);
+      assert.ok(r.reusable);
+    });
+  });
+
+  it('skips 1xx responses before the final one', () => {
+    const wire =
+      'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n' +
+      'HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok';
+    everySplit(wire, (r) => {
+      assert.equal(r.heads, 1);
+      assert.equal(r.status, 201);
+      assert.equal(r.headers.link, undefined);
+      assert.equal(r.body, 'ok');
+    });
+  });
+
+  it('HEAD, 204 and 304 responses have no body even with a Content-Length', () => {
+    everySplit(
+      'HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n',
+      (r) => {
+        assert.ok(r.ended);
+        assert.equal(r.body, '');
+      },
+      true,
+    );
+    for (const status of [204, 304]) {
+      const r = parse(`HTTP/1.1 ${status} X\r\nContent-Length: 10\r\n\r\n`);
+      assert.ok(r.ended);
+      assert.ok(r.reusable);
+    }
+  });
+
+  it('a body without framing runs until the connection closes', () => {
+    const parser = new ResponseParser();
+    const events = recorder();
+    parser.expect(events, false);
+    parser.execute(Buffer.from('HTTP/1.1 200 OK\r\n\r\nsome'));
+    parser.execute(Buffer.from(' text'));
+    assert.ok(parser.endsWithClose);
+    assert.equal(events.result.ended, false);
+    parser.finishAtClose();
+    assert.deepEqual(
+      [events.result.body, events.result.ended, events.result.reusable],
+      ['some text', true, false],
+    );
+  });
+
+  it('Connection: close and HTTP/1.0 without keep-alive are not reusable', () => {
+    assert.equal(parse('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n').reusable, false);
+    assert.equal(parse('HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n').reusable, false);
+    assert.equal(
+      parse('HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n').reusable,
+      true,
+    );
+  });
+
+  it('repeated headers become arrays; names are lower-cased, values trimmed; folded lines joined', () => {
+    const r = parse(
+      'HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nset-cookie: b=2\r\nX-Long: one\r\n  two\r\nX-Pad:   v  \r\nContent-Length: 0\r\n\r\n',
+    );
+    assert.deepEqual(r.headers['set-cookie'], ['a=1', 'b=2']);
+    assert.equal(r.headers['x-long'], 'one two');
+    assert.equal(r.headers['x-pad'], 'v');
+  });
+
+  it('reports bytes after the end of a response as not consumed', () => {
+    const r = parse('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA');
+    assert.equal(r.body, 'ok');
+    assert.equal(r.leftover, 5);
+  });
+
+  it('rejects what it cannot read', () => {
+    const bad = [
+      'HTTP/2 200 OK\r\n\r\n',
+      'ICY 200 OK\r\n\r\n',
+      'HTTP/1.1 20 OK\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nno colon here\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nokX\r\n',
+      'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n',
+    ];
+    for (const wire of bad) assert.throws(() => parse(wire), HttpParseError, wire);
+  });
+
+  it('parses a second response after expect() again (keep-alive)', () => {
+    const parser = new ResponseParser();
+    for (const body of ['first', 'second']) {
+      const events = recorder();
+      parser.expect(events, false);
+      parser.execute(Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`));
+      assert.equal(events.result.body, body);
+      assert.ok(parser.idle);
+    }
+  });
+});
+
+describe('ResponseParser head reuse', () => {
+  it('gives each response its own headers object, even for identical heads', () => {
+    const wire = 'HTTP/1.1 200 OK\r\nX-A: 1\r\nContent-Length: 0\r\n\r\n';
+    const first = parse(wire);
+    first.headers['x-a'] = 'changed';
+    const second = parse(wire);
+    assert.equal(second.headers['x-a'], '1');
+    assert.notEqual(first.headers, second.headers);
+    const repeated = 'HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 0\r\n\r\n';
+    (parse(repeated).headers['set-cookie'] as string[]).push('c=3');
+    assert.deepEqual(parse(repeated).headers['set-cookie'], ['a=1', 'b=2']);
+  });
+});

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { GeneratorCpuMonitor } from '../../src/metrics/generator-cpu.ts';
+import { renderFinalReport } from '../../src/report/final-report.ts';
+import { smallSummary } from '../report/fixtures.ts';
+
+/** A monitor over a fake clock: each step advances wall time 1000 ms and CPU by `percent` of it. */
+function fakeMonitor(onOverload?: (percent: number) => void) {
+  let cpu = 0;
+  let wall = 0;
+  const monitor = new GeneratorCpuMonitor({
+    cpuMicros: () => cpu,
+    nowMs: () => wall,
+    intervalMs: 60_000,
+    windowSamples: 3,
+    ...(onOverload ? { onOverload } : {}),
+  });
+  const step = (percent: number): void => {
+    wall += 1000;
+    cpu += percent * 10_000;
+    monitor.sample();
+  };
+  return { monitor, step };
+}
+
+test('a lightly loaded generator is not overloaded', () => {
+  const { monitor, step } = fakeMonitor();
+  monitor.start();
+  for (const percent of [30, 40, 50, 40]) step(percent);
+  const result = monitor.stop();
+  assert.deepEqual(result, { cpuPercentAvg: 40, cpuPercentPeak: 43.3, overloaded: false });
+});
+
+test('one busy second is not an overload; three are, and warn once', () => {
+  const warnings: number[] = [];
+  const { monitor, step } = fakeMonitor((percent) => warnings.push(percent));
+  monitor.start();
+  step(20);
+  step(100);
+  step(20);
+  assert.equal(warnings.length, 0);
+  for (const percent of [95, 98, 99, 97]) step(percent);
+  assert.equal(warnings.length, 1);
+  const result = monitor.stop();
+  assert.equal(result.overloaded, true);
+  assert.ok(result.cpuPercentPeak > 90);
+  assert.equal(monitor.stop(), result);
+});
+
+test('a run shorter than one period still gets figures', () => {
+  let cpu = 0;
+  let wall = 0;
+  const monitor = new GeneratorCpuMonitor({ cpuMicros: () => cpu, nowMs: () => wall, intervalMs: 60_000 });
+  monitor.start();
+  wall = 200;
+  cpu = 100_000;
+  assert.deepEqual(monitor.stop(), { cpuPercentAvg: 50, cpuPercentPeak: 50, overloaded: false });
+});
+
+test('the final report warns when the generator was overloaded', () => {
+  const summary = smallSummary();
+  summary.meta.generator = { cpuPercentAvg: 93.4, cpuPercentPeak: 99.1, overloaded: true };
+  assert.match(renderFinalReport(summary), /Warning: the load generator peaked at 99% CPU \(average 93%\)/);
+  summary.meta.generator = { cpuPercentAvg: 20, cpuPercentPeak: 30, overloaded: false };
+  assert.doesNotMatch(renderFinalReport(summary), /load generator/);
+});

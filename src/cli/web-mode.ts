@@ -73,13 +73,6 @@ export async function serveWebUi(ctx: WebModeContext): Promise<number> {
     }
     throw error;
   });
-  // The token is printed once, here; it is never logged again.
-  io.stderr.write(
-    `volley: web UI on ${server.url}${generated && token ? `?token=${encodeURIComponent(token)}` : ''}\n`,
-  );
-  if (generated)
-    io.stderr.write('volley: the web UI is reachable beyond this machine: keep the token secret\n');
-
   let quit: () => void = () => {};
   const quitting = new Promise<void>((resolve) => {
     quit = resolve;
@@ -106,6 +99,14 @@ export async function serveWebUi(ctx: WebModeContext): Promise<number> {
       process.exit(130);
     }
   });
+  // Printed once Ctrl-C is handled: whoever reads the URL may interrupt at once.
+  // The token is printed once, here; it is never logged again.
+  io.stderr.write(
+    `volley: web UI on ${server.url}${generated && token ? `?token=${encodeURIComponent(token)}` : ''}\n`,
+  );
+  if (generated)
+    io.stderr.write('volley: the web UI is reachable beyond this machine: keep the token secret\n');
+
   try {
     if (options.autostart) session.start(defaults);
     await quitting;

@@ -5,6 +5,7 @@
  * Thresholds, the summary and the exit code are computed once, here, on the merged statistics.
  */
 import type { RunLogger, RunPlan } from '../engine/run-plan.ts';
+import type { GeneratorCpu } from '../metrics/generator-cpu.ts';
 import { RunStats } from '../metrics/run-stats.ts';
 import type { SerializedRunStats } from '../metrics/serialized-stats.ts';
 import type { ArrivalSummary, RunSummary } from '../metrics/summary.ts';
@@ -79,6 +80,8 @@ class Coordinator {
   /** Seed shared by all workers so user id i gets the same per-user seed as in a single process. */
   readonly #seed: number;
   #started = false;
+  /** Each worker process's own CPU, reported at its end. */
+  readonly #generators: GeneratorCpu[] = [];
   /** Open model: the workers' arrivals, added up at their end. */
   #open: { counts: OpenModelShare; uncorrected: RunStats; iterations: RunStats } | null = null;
   #stopReason: string | null = null;
@@ -187,6 +190,7 @@ class Coordinator {
         stopReason: this.#finalStopReason(),
         loadModel: plan.loadModel,
         profile: plan.profile,
+        ...(this.#generators.length > 0 ? { generator: busiest(this.#generators) } : {}),
       },
       plan.thresholds,
       { exitCodeOnError: plan.exitCodeOnError },
@@ -245,6 +249,7 @@ class Coordinator {
         worker.peakUsers = Math.max(worker.peakUsers, message.peakUsers);
         worker.stopReason = message.stopReason;
         if (message.open) this.#mergeOpen(worker, message.open);
+        if (message.generator) this.#generators.push(message.generator);
         this.#finish(worker, 'done');
         break;
       case 'log':
@@ -386,4 +391,13 @@ class Coordinator {
       check();
     });
   }
+}
+
+/** The busiest worker's CPU: the one whose numbers are least to be trusted. */
+function busiest(generators: readonly GeneratorCpu[]): GeneratorCpu {
+  return {
+    cpuPercentAvg: Math.max(...generators.map((g) => g.cpuPercentAvg)),
+    cpuPercentPeak: Math.max(...generators.map((g) => g.cpuPercentPeak)),
+    overloaded: generators.some((g) => g.overloaded),
+  };
 }

@@ -16,6 +16,7 @@
  * add, HDR histograms add losslessly, per-second window buckets add by epoch second.
  */
 import type { LogLevel } from '../engine/run-plan.ts';
+import type { GeneratorCpu } from '../metrics/generator-cpu.ts';
 import type { SerializedRunStats } from '../metrics/serialized-stats.ts';
 import type { VolleyOptions } from '../script/options.ts';
 
@@ -71,6 +72,8 @@ export interface DoneMessage {
   stopReason: string;
   /** Open model: this worker's arrivals, and its uncorrected and iteration statistics (whole run). */
   open?: OpenModelShare;
+  /** The worker process's own CPU over its run. */
+  generator?: GeneratorCpu;
 }
 
 export interface OpenModelShare {

@@ -107,6 +107,7 @@ export async function runWorker(
       stats: stats.serialize(),
       peakUsers: summary.meta.peakUsers,
       stopReason: summary.meta.stopReason,
+      ...(summary.meta.generator ? { generator: summary.meta.generator } : {}),
       ...(arrivals && openStats
         ? {
             open: {

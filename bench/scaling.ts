@@ -94,7 +94,7 @@ function runVolley(dir: string, host: string, processes: number, extra: string[]
   const json = join(dir, `p${processes}.json`);
   const cpuFile = join(dir, `p${processes}.cpu`);
   const args = [VOLLEY, 'run', join(dir, 'scenario.ts'), '-H', host, '--processes', String(processes)];
-  args.push('--json-file', json, '--only-summary', ...extra);
+  args.push('--json-file', json, '--only-summary', '--headless', ...extra);
   const timed = existsSync(TIME);
   const [command, argv] = timed
     ? [TIME, ['-f', '%U %S', '-o', cpuFile, process.execPath, ...args]]

@@ -137,7 +137,13 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
 
   const command = ['volley', 'run', ...redactSecrets(args)].join(' ');
   const onlySummary = values['only-summary'] === true;
-  if (!options.headless) {
+  // Recording and replaying are CI flows: they run at once, without the web UI.
+  if (!options.headless && !recording) {
+    if (options.master || processes > 1) {
+      throw new UsageError(
+        'the web UI runs tests in this process: add --headless to use --processes/--master',
+      );
+    }
     const { serveWebUi } = await import('./web-mode.ts');
     return serveWebUi({
       options,

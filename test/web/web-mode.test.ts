@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RunSummary } from '../../src/metrics/summary.ts';
@@ -73,6 +73,21 @@ test('bad web settings fail at start with one line and exit 2', async () => {
   const tags = await runCli(['run', 'scenario.ts', '--web-port', '0', '-T', 'nope'], { cwd: dir, env });
   assert.equal(tags.code, 2);
   assert.match(tags.stderr, /no task left after tag selection/);
+  const processes = await runCli(['run', 'scenario.ts', '--processes', '2'], { cwd: dir, env });
+  assert.equal(processes.code, 2);
+  assert.match(processes.stderr, /add --headless to use --processes/);
+});
+
+test('recording runs at once without the web UI, even without --headless', async () => {
+  const { dir } = webScenario();
+  const env = { VOLLEY_HEADLESS: '' };
+  const r = await runCli(['run', 'scenario.ts', '-H', 'http://127.0.0.1:9', '-i', '1', '--record', 'x.har'], {
+    cwd: dir,
+    env,
+    timeoutMs: 20_000,
+  });
+  assert.doesNotMatch(r.stderr, /web UI on/);
+  assert.ok(existsSync(join(dir, 'x.har')), r.stderr);
 });
 
 test('an open-model run (--arrival-rate) is steered by its rate from the UI', async () => {

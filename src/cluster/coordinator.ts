@@ -9,6 +9,7 @@ import type { GeneratorCpu } from '../metrics/generator-cpu.ts';
 import { RunStats } from '../metrics/run-stats.ts';
 import type { SerializedRunStats } from '../metrics/serialized-stats.ts';
 import type { ArrivalSummary, RunSummary } from '../metrics/summary.ts';
+import { ReporterFanout } from '../report/reporter-fanout.ts';
 import type { VolleyOptions } from '../script/options.ts';
 import { VOLLEY_VERSION } from '../version.ts';
 import { ClusterError } from './cluster-error.ts';
@@ -19,7 +20,6 @@ import {
   type OpenModelShare,
   type WorkerMessage,
 } from './protocol.ts';
-import { ReporterFanout } from './reporter-fanout.ts';
 
 export type WorkerLink = Link<CoordinatorMessage, WorkerMessage>;
 

@@ -4,7 +4,7 @@ import { FanOutSink } from '../metrics/fan-out-sink.ts';
 import { GeneratorCpuMonitor, overloadWarning } from '../metrics/generator-cpu.ts';
 import { RunStats } from '../metrics/run-stats.ts';
 import type { ArrivalSnapshot, ArrivalSummary, RunSummary, StatsSnapshot } from '../metrics/summary.ts';
-import type { Reporter } from '../report/reporter.ts';
+import { ReporterFanout } from '../report/reporter-fanout.ts';
 import { resetUniqueValues } from '../script/unique.ts';
 import type { AnyUserClass } from '../script/user.ts';
 import { VOLLEY_VERSION } from '../version.ts';
@@ -40,27 +40,6 @@ export interface LoadTestRun {
 const defaultLog: RunLogger = (level, message) => {
   process.stderr.write(`${level === 'info' ? '' : `${level}: `}${message}\n`);
 };
-
-/** Calls one hook on every reporter; a reporter that throws is reported once and dropped from that hook. */
-async function notify<K extends 'onStart' | 'onSnapshot' | 'onEnd'>(
-  reporters: readonly Reporter[],
-  hook: K,
-  arg: Parameters<NonNullable<Reporter[K]>>[0],
-  log: RunLogger,
-  failed: Set<string>,
-): Promise<void> {
-  for (const r of reporters) {
-    const fn = r[hook] as ((a: typeof arg) => unknown) | undefined;
-    const key = `${r.name}.${hook}`;
-    if (!fn || failed.has(key)) continue;
-    try {
-      await fn.call(r, arg);
-    } catch (error) {
-      failed.add(key);
-      log('error', `reporter ${r.name} failed in ${hook}: ${(error as Error)?.message ?? error}`);
-    }
-  }
-}
 
 /** One running virtual user. */
 interface UserSlot {
@@ -247,21 +226,15 @@ class LoadTest implements LoadTestRun {
 
   async #run(): Promise<RunSummary> {
     const plan = this.#plan;
-    const failures = new Set<string>();
+    const reporters = new ReporterFanout(plan.reporters, this.#log);
     const startedAt = new Date();
-    await notify(
-      plan.reporters,
-      'onStart',
-      {
-        scenario: plan.scenario,
-        host: plan.host,
-        plannedDurationSec: plannedDurationSec(plan),
-        users: plan.users,
-        startedAt,
-      },
-      this.#log,
-      failures,
-    );
+    await reporters.notify('onStart', {
+      scenario: plan.scenario,
+      host: plan.host,
+      plannedDurationSec: plannedDurationSec(plan),
+      users: plan.users,
+      startedAt,
+    });
     const cpuMonitor = new GeneratorCpuMonitor({
       onOverload: (percent) => this.#log('warn', overloadWarning(percent)),
     });
@@ -274,7 +247,7 @@ class LoadTest implements LoadTestRun {
     for (const action of this.#pending.splice(0)) action();
     this.#checkAllUsersGone();
     const snapshotTimer = setInterval(() => {
-      void notify(plan.reporters, 'onSnapshot', this.snapshot(), this.#log, failures);
+      void reporters.notify('onSnapshot', this.snapshot());
     }, 1000);
 
     let runTimer: NodeJS.Timeout | undefined;
@@ -364,7 +337,7 @@ class LoadTest implements LoadTestRun {
     }
     await this.#transport.destroy();
     if (plan.recorder) await plan.recorder.end(summary);
-    await notify(plan.reporters, 'onEnd', summary, this.#log, failures);
+    await reporters.notify('onEnd', summary);
     return summary;
   }
 

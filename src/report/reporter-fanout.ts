@@ -1,13 +1,12 @@
-/**
- * Calls one hook on every reporter; a reporter that throws is reported once and dropped from that hook.
- * The same rule as the engine's (src/engine/run.ts), for the coordinator, which drives the reporters of a
- * multi-process run itself.
- */
 import type { RunLogger } from '../engine/run-plan.ts';
-import type { Reporter } from '../report/reporter.ts';
+import type { Reporter } from './reporter.ts';
 
 type Hook = 'onStart' | 'onSnapshot' | 'onEnd';
 
+/**
+ * Calls one hook on every reporter; a reporter that throws is reported once and dropped from that hook.
+ * The engine and the coordinator of a multi-process run both drive their reporters through it.
+ */
 export class ReporterFanout {
   readonly #reporters: readonly Reporter[];
   readonly #log: RunLogger;

@@ -188,6 +188,12 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     }
     if (record && recording) plan.recorder = record.createRecorder(recording, plan, log);
     if (prometheus) io.stderr.write(`volley: Prometheus metrics on ${await prometheus.listen()}\n`);
+    if (prometheus && (options.master || processes > 1)) {
+      // Samples are taken in the workers; the coordinator only sees the merged statistics each second.
+      io.stderr.write(
+        'volley: with --processes/--master, Prometheus gets counters and users, not latency histograms\n',
+      );
+    }
     if (plan.runTimeSec === null && plan.iterations === null) {
       io.stderr.write('volley: no --run-time or --iterations given: running until Ctrl-C\n');
     }

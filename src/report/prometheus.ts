@@ -154,8 +154,10 @@ export class PrometheusExporter implements Reporter, SampleSink {
     this.#users.set(snapshot.users);
     this.#elapsed.set(snapshot.elapsedSec);
     for (const endpoint of snapshot.endpoints) this.#exportCounts(endpoint);
-    const dropped = (snapshot as StatsSnapshot & { dropped?: unknown }).dropped;
-    if (typeof dropped === 'number' && Number.isFinite(dropped)) {
+    // Open model: dropped since the last stats reset; a reset starts counting again from 0.
+    const dropped = snapshot.arrivals?.dropped;
+    if (dropped !== undefined) {
+      if (dropped < this.#droppedExported) this.#droppedExported = 0;
       if (dropped > this.#droppedExported) this.#dropped.inc(dropped - this.#droppedExported);
       this.#droppedExported = dropped;
     }

@@ -105,9 +105,13 @@ test('prometheus: dropped arrivals from the open model are counted; a port in us
     failures: [],
     exceptions: [],
   };
-  exporter.onSnapshot({ ...snapshot, dropped: 3 } as StatsSnapshot);
-  exporter.onSnapshot({ ...snapshot, dropped: 7 } as StatsSnapshot);
+  const arrivals = (dropped: number) => ({ rate: 10, scheduled: 20, launched: 20 - dropped, dropped });
+  exporter.onSnapshot({ ...snapshot, arrivals: arrivals(3) } as StatsSnapshot);
+  exporter.onSnapshot({ ...snapshot, arrivals: arrivals(7) } as StatsSnapshot);
   assert.match(await exporter.registry.metrics(), /^volley_dropped_arrivals_total 7$/m);
+  // Reset stats: the engine counts from 0 again; the counter only goes up.
+  exporter.onSnapshot({ ...snapshot, arrivals: arrivals(2) } as StatsSnapshot);
+  assert.match(await exporter.registry.metrics(), /^volley_dropped_arrivals_total 9$/m);
 
   const url = new URL(await exporter.listen());
   const second = new PrometheusExporter({ port: Number(url.port) });

@@ -8,7 +8,7 @@ import type { RunLogger, RunPlan } from '../engine/run-plan.ts';
 import type { GeneratorCpu } from '../metrics/generator-cpu.ts';
 import { RunStats } from '../metrics/run-stats.ts';
 import type { SerializedRunStats } from '../metrics/serialized-stats.ts';
-import type { ArrivalSummary, RunSummary } from '../metrics/summary.ts';
+import type { ArrivalSnapshot, ArrivalSummary, RunSummary } from '../metrics/summary.ts';
 import { ReporterFanout } from '../report/reporter-fanout.ts';
 import type { VolleyOptions } from '../script/options.ts';
 import { VOLLEY_VERSION } from '../version.ts';
@@ -58,6 +58,8 @@ interface Worker {
   peakUsers: number;
   /** Stats messages received: one per second of its run. */
   reports: number;
+  /** Open model: its arrivals at its last report. */
+  arrivals: ArrivalSnapshot | null;
   stopReason: string | null;
 }
 
@@ -103,6 +105,7 @@ class Coordinator {
       users: 0,
       peakUsers: 0,
       reports: 0,
+      arrivals: null,
       stopReason: null,
     }));
   }
@@ -238,6 +241,7 @@ class Coordinator {
       case 'stats':
         this.#merge(worker, message.stats);
         worker.users = message.users;
+        worker.arrivals = message.arrivals ?? worker.arrivals;
         worker.peakUsers = Math.max(worker.peakUsers, message.users);
         worker.reports += 1;
         if (this.#workers.every((w) => w.state !== 'running' || w.reports > this.#snapshotsTaken)) {
@@ -341,7 +345,22 @@ class Coordinator {
     this.#snapshotsTaken += 1;
     this.#lastSnapshotAt = performance.now();
     const users = this.#workers.reduce((sum, w) => sum + w.users, 0);
-    void this.#reporters.notify('onSnapshot', this.#stats.snapshot(users));
+    const snapshot = this.#stats.snapshot(users);
+    const arrivals = this.#liveArrivals();
+    void this.#reporters.notify('onSnapshot', arrivals ? { ...snapshot, arrivals } : snapshot);
+  }
+
+  /** Open model: the workers' last reported arrivals added up (rates too: each worker has its share). */
+  #liveArrivals(): ArrivalSnapshot | null {
+    const reported = this.#workers.flatMap((w) => (w.arrivals ? [w.arrivals] : []));
+    if (reported.length === 0) return null;
+    const sum = (key: keyof ArrivalSnapshot) => reported.reduce((total, a) => total + a[key], 0);
+    return {
+      rate: Math.round(sum('rate') * 1000) / 1000,
+      scheduled: sum('scheduled'),
+      launched: sum('launched'),
+      dropped: sum('dropped'),
+    };
   }
 
   #stopAll(reason: string): void {

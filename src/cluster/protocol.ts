@@ -18,6 +18,7 @@
 import type { LogLevel } from '../engine/run-plan.ts';
 import type { GeneratorCpu } from '../metrics/generator-cpu.ts';
 import type { SerializedRunStats } from '../metrics/serialized-stats.ts';
+import type { ArrivalSnapshot } from '../metrics/summary.ts';
 import type { VolleyOptions } from '../script/options.ts';
 
 /** Bumped on any incompatible change; a worker speaking another version is refused at once. */
@@ -62,6 +63,8 @@ export interface StatsMessage {
   stats: SerializedRunStats;
   /** Users running now. */
   users: number;
+  /** Open model: this worker's arrivals so far (cumulative), for the live views' merged snapshot. */
+  arrivals?: ArrivalSnapshot;
 }
 
 export interface DoneMessage {

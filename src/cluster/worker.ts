@@ -79,7 +79,8 @@ export async function runWorker(
       onSnapshot: (snapshot) => {
         const delta = stats.serialize();
         stats.reset();
-        void link.send({ type: 'stats', stats: delta, users: snapshot.users });
+        const arrivals = snapshot.arrivals ? { arrivals: snapshot.arrivals } : {};
+        void link.send({ type: 'stats', stats: delta, users: snapshot.users, ...arrivals });
       },
     };
     const resolved = resolveRunPlan(assign.settings, scenario, {

@@ -10,7 +10,7 @@ export interface GeneratorCpu {
   cpuPercentAvg: number;
   /** Highest `windowSamples`-second average, % of one core. */
   cpuPercentPeak: number;
-  /** true when `cpuPercentPeak` passed the limit: the figures may include the generator's own delays. */
+  /** true when a full window's average passed the limit: the figures may include the generator's own delays. */
   overloaded: boolean;
 }
 
@@ -48,6 +48,7 @@ export class GeneratorCpuMonitor {
   #lastCpu = 0;
   #lastWall = 0;
   #peak = 0;
+  #overloaded = false;
   #warned = false;
   #final: GeneratorCpu | null = null;
 
@@ -84,7 +85,11 @@ export class GeneratorCpuMonitor {
     }
     const percent = cpuSum / 10 / wallSum;
     if (percent > this.#peak) this.#peak = percent;
-    if (percent > OVERLOAD_CPU_PERCENT && !this.#warned) {
+    // Only a full window judges: a run's first second (loading the scenario, compiling, spawning) or a
+    // run shorter than the window is not an overload on its own.
+    if (this.#window.length < this.#windowSamples || percent <= OVERLOAD_CPU_PERCENT) return;
+    this.#overloaded = true;
+    if (!this.#warned) {
       this.#warned = true;
       this.#onOverload?.(percent);
     }
@@ -101,7 +106,7 @@ export class GeneratorCpuMonitor {
     this.#final = {
       cpuPercentAvg: round1(avg),
       cpuPercentPeak: round1(this.#peak),
-      overloaded: this.#peak > OVERLOAD_CPU_PERCENT,
+      overloaded: this.#overloaded,
     };
     return this.#final;
   }

@@ -1,4 +1,4 @@
-import type { EndpointSummary, RunSummary, ThresholdResult } from '../metrics/summary.ts';
+import type { CapacitySummary, EndpointSummary, RunSummary, ThresholdResult } from '../metrics/summary.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import type { Reporter } from './reporter.ts';
 import { sortEndpoints } from './sort-endpoints.ts';
@@ -34,7 +34,8 @@ interface TestCase {
 
 /**
  * Four test suites:
- * - thresholds: one case per threshold, failed when the threshold failed;
+ * - thresholds: one case per threshold, failed when the threshold failed; a capacity search adds one
+ *   case, failed when no step was sustained (its thresholds list is then empty, yet the run fails);
  * - requests: one case per endpoint ("GET /students"), failed when any of its requests failed;
  * - failures: one case per distinct failure of an endpoint: the message of a failing check (its
  *   returned string, or "check failed"), "HTTP 500 Internal Server Error", a network error…;
@@ -43,7 +44,13 @@ interface TestCase {
  */
 export function renderJunitReport(summary: RunSummary): string {
   const suites: [string, TestCase[]][] = [
-    ['thresholds', summary.thresholds.map(thresholdCase)],
+    [
+      'thresholds',
+      [
+        ...(summary.capacity ? [capacityCase(summary.capacity)] : []),
+        ...summary.thresholds.map(thresholdCase),
+      ],
+    ],
     ['requests', sortEndpoints(summary.endpoints).map((e) => endpointCase(e, summary))],
     [
       'failures',
@@ -99,6 +106,23 @@ function thresholdCase(t: ThresholdResult): TestCase {
       type: 'threshold',
       message: `${t.expression}: actual ${actual}, target ${t.op} ${t.target}`,
       details: `metric: ${t.metric}\nscope: ${t.scope ?? 'Aggregated'}\nactual: ${actual}\ntarget: ${t.op} ${t.target}`,
+    },
+  };
+}
+
+function capacityCase(c: CapacitySummary): TestCase {
+  const base: TestCase = {
+    classname: 'volley.capacity',
+    name: `capacity search: ${c.thresholds.join(', ')}`,
+  };
+  if (c.sustainableRate !== null) return base;
+  const first = c.steps[0];
+  return {
+    ...base,
+    failure: {
+      type: 'capacity',
+      message: `no step was sustained${c.breakingRate === null ? '' : ` (broke at ${c.breakingRate}/s)`}`,
+      details: first ? `${first.rate}/s: ${first.broken.join('; ')}` : 'no step ran',
     },
   };
 }

@@ -15,7 +15,7 @@ const MIN_COLUMNS = 40;
 
 /**
  * The live view drawn (and redrawn in place) on a terminal while a run goes on: a progress bar, the
- * headline figures of the last 10 s and the busiest endpoints. A pure function of the snapshot, so it
+ * headline figures of the last 10 s (and the open model's arrivals) and the busiest endpoints. A pure function of the snapshot, so it
  * is tested as text. Ends with a newline; no line is wider than `columns`.
  */
 export function renderLiveDashboard(snapshot: StatsSnapshot, options: LiveDashboardOptions): string {
@@ -33,10 +33,26 @@ export function renderLiveDashboard(snapshot: StatsSnapshot, options: LiveDashbo
       ],
       columns,
     ),
+    ...arrivalLines(snapshot, columns),
     '',
     ...endpointLines(snapshot.endpoints, options.topEndpoints ?? 5, columns),
   ];
   return `${lines.map((line) => clip(line, columns)).join('\n')}\n`;
+}
+
+/** Open model: the rate asked for and the arrivals dropped for want of a free user (never hidden). */
+function arrivalLines(snapshot: StatsSnapshot, columns: number): string[] {
+  const arrivals = snapshot.arrivals;
+  if (!arrivals) return [];
+  const dropped = `dropped ${arrivals.dropped} (${percent(arrivals.dropped, arrivals.scheduled)})`;
+  return pack(
+    [
+      `arrivals/s ${arrivals.rate.toFixed(1)}`,
+      `launched ${arrivals.launched}`,
+      arrivals.dropped > 0 ? dropped.toUpperCase() : dropped,
+    ],
+    columns,
+  );
 }
 
 function progressLine(elapsedSec: number, plannedSec: number | null, users: number, columns: number): string {

@@ -1,3 +1,4 @@
+import { applyProfile } from '../engine/load-profiles.ts';
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
 import { startLoadTest } from '../engine/run.ts';
 import type { LoadedScenario } from '../engine/scenario-loader.ts';
@@ -31,12 +32,21 @@ export function optionsForRun(base: VolleyOptions, params: RunParams): VolleyOpt
 export function defaultRunParams(options: VolleyOptions): RunParams {
   const runTime = options.runTime;
   return {
-    users: options.users ?? 1,
+    // The form's users always reach the run, so they start as the profile's plateau (--profile load: 20).
+    users: options.users ?? profileUsers(options),
     spawnRate: options.spawnRate ?? null,
     host: options.host ?? '',
     runTime: runTime === undefined ? null : typeof runTime === 'number' ? `${runTime}s` : runTime,
     tags: options.tags ?? [],
   };
+}
+
+function profileUsers(options: VolleyOptions): number {
+  try {
+    return applyProfile(options).users ?? 1;
+  } catch {
+    return 1; // an unknown --profile is reported by resolveRunPlan, with its one-line message
+  }
 }
 
 /** Starts real runs with the engine for the web UI. */

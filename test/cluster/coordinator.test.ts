@@ -273,3 +273,15 @@ test('a worker that cannot load the scenario fails the run before it starts, nam
   );
   await Promise.all(workers);
 });
+
+test('open model over two workers: live snapshots carry the arrivals added up, as one process shows them', async () => {
+  const cluster = await runInProcessCluster({ host: server.url, arrivalRate: 20, runTime: '2.3s' }, 2);
+  const live = cluster.got.snapshots.at(-1)?.arrivals;
+  assert.ok(live, 'the last live snapshot has arrivals');
+  assert.equal(live.rate, 20);
+  assert.equal(live.scheduled, live.launched + live.dropped);
+  assert.ok(
+    live.scheduled >= 20 && live.scheduled <= cluster.summary.arrivals!.scheduled,
+    `${live.scheduled}`,
+  );
+});

@@ -47,6 +47,23 @@ test('one busy second is not an overload; three are, and warn once', () => {
   assert.equal(monitor.stop(), result);
 });
 
+test('a busy start or a run shorter than the window is not an overload (startup, not load)', () => {
+  const warnings: number[] = [];
+  const { monitor, step } = fakeMonitor((percent) => warnings.push(percent));
+  monitor.start();
+  step(130);
+  step(95);
+  assert.equal(warnings.length, 0);
+  assert.deepEqual(monitor.stop(), { cpuPercentAvg: 112.5, cpuPercentPeak: 130, overloaded: false });
+  let cpu = 0;
+  let wall = 0;
+  const short = new GeneratorCpuMonitor({ cpuMicros: () => cpu, nowMs: () => wall, intervalMs: 60_000 });
+  short.start();
+  wall = 400;
+  cpu = 500_000;
+  assert.equal(short.stop().overloaded, false);
+});
+
 test('a run shorter than one period still gets figures', () => {
   let cpu = 0;
   let wall = 0;

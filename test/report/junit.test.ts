@@ -69,3 +69,29 @@ test('junit reporter writes the file at the end of the run', async () => {
   await new JunitReporter({ file }).onEnd(smallSummary());
   parseXml(await readFile(file, 'utf8'));
 });
+
+test('junit: a capacity search that sustained no step is a failed case, not an empty green suite', () => {
+  const summary = smallSummary();
+  summary.thresholds = [];
+  const step = { rate: 50, achievedRate: 49, launched: 49, dropped: 0, requests: 52, failRatio: 0 };
+  const capacity = {
+    sustainableRate: null,
+    breakingRate: 50,
+    thresholds: ['p95<2'],
+    stepDurationSec: 1,
+    steps: [{ ...step, p50Ms: 2.5, p95Ms: 5.7, p99Ms: 8.5, passed: false, broken: ['p95<2 (actual 5.7)'] }],
+    sustainable: null,
+  };
+  const failed = suite(parseXml(renderJunitReport({ ...summary, capacity })), 'thresholds');
+  assert.deepEqual(
+    cases(failed).map((c) => [c.attributes.name, c.children[0]?.attributes.message]),
+    [['capacity search: p95<2', 'no step was sustained (broke at 50/s)']],
+  );
+  assert.equal(failed.attributes.failures, '1');
+  const found = { ...capacity, sustainableRate: 40, breakingRate: 50 };
+  const passed = suite(parseXml(renderJunitReport({ ...summary, capacity: found })), 'thresholds');
+  assert.deepEqual(
+    cases(passed).map((c) => [c.attributes.name, c.children.length]),
+    [['capacity search: p95<2', 0]],
+  );
+});

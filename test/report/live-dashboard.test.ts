@@ -71,3 +71,12 @@ test('console elsewhere (CI logs): Locust’s periodic tables, no dashboard, no 
   assert.match(out.chunks[0] ?? '', /^Type {5}Name/);
   assert.ok(!out.chunks.join('').includes('\x1b'));
 });
+
+test('dashboard: an open-model run shows its arrival rate and dropped arrivals', () => {
+  const snapshot = { ...smallSnapshot(), arrivals: { rate: 50, scheduled: 200, launched: 196, dropped: 4 } };
+  const text = renderLiveDashboard(snapshot, { plannedDurationSec: 60, columns: 100 });
+  assert.match(text, /^arrivals\/s 50\.0 {3}launched 196 {3}DROPPED 4 \(2\.00%\)$/m);
+  const none = { ...snapshot, arrivals: { rate: 50, scheduled: 200, launched: 200, dropped: 0 } };
+  assert.match(renderLiveDashboard(none, { plannedDurationSec: 60 }), /launched 200 {3}dropped 0 \(0\.00%\)/);
+  assert.doesNotMatch(renderLiveDashboard(smallSnapshot(), { plannedDurationSec: 60 }), /arrivals/);
+});

@@ -105,6 +105,12 @@ export function parseCliArgs(
     if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       throw new UsageError(`unknown option ${option ?? ''}; see ${helpCommand} --help`);
     }
+    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /ambiguous/.test(err.message)) {
+      // parseArgs takes "-5" for an option: say what happened instead of its three-line riddle.
+      throw new UsageError(
+        `${option ?? 'an option'} needs a value, and a value starting with "-" is read as an option (negative numbers are not allowed; write ${option ?? '--option'}=VALUE for a value that starts with "-")`,
+      );
+    }
     if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       throw new UsageError(`${err.message.split('\n')[0]}; see ${helpCommand} --help`);
     }

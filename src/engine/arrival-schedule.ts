@@ -51,7 +51,9 @@ export class ArrivalSchedule {
   timeOf(count: number): number {
     for (const s of this.#segments) {
       const need = count - s.arrivalsBefore;
-      if (need <= 0) return s.startSec;
+      // The first arrival waits for a rate above zero: `--arrival-rate 0` (a run started idle) sends nothing.
+      if (need <= 0 && (count > 0 || s.fromRate > 0 || s.toRate > 0)) return s.startSec;
+      if (need <= 0) continue;
       const end = s.startSec + s.durationSec;
       if (s.durationSec !== Number.POSITIVE_INFINITY && this.arrivalsBy(end) < count) continue;
       if (s.durationSec === Number.POSITIVE_INFINITY || s.toRate === s.fromRate) {

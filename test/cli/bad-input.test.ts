@@ -121,3 +121,9 @@ test('bad Prometheus port', () =>
     ['run', ok, '-H', server.url, '-t', '1s', '--prometheus-port', '70000'],
     /^volley: --prometheus-port: expected a port 0\.\.65535, got 70000$/,
   ));
+
+test('a negative number after a flag is explained, not called ambiguous', () =>
+  expectUsage(
+    ['run', 'nope.ts', '-H', 'http://127.0.0.1:9', '--arrival-rate', '-5'],
+    /^volley: --arrival-rate needs a value, and a value starting with "-" is read as an option/,
+  ));

@@ -95,7 +95,7 @@ class LoadTest implements LoadTestRun {
   readonly #finishing = new Set<Promise<void>>();
   /** Closed users in start order: ramp-downs retire the newest first. */
   #closedUsers: UserSlot[] = [];
-  /** Classes of retired closed users, re-added first on the next ramp-up so the class ratio holds. */
+  /** Retired closed users (class; id in a multi-process run), re-added first on the next ramp-up so the class ratio holds. */
   readonly #respawn: { cls: AnyUserClass; id: number | undefined }[] = [];
   /** Multi-process: how many of the partition's users have been started. */
   #partitionNext = 0;

@@ -299,8 +299,6 @@ class Coordinator {
       this.#open = { counts: { ...share }, uncorrected: new RunStats(), iterations: new RunStats() };
     } else {
       const c = this.#open.counts;
-      c.targetRate += share.targetRate;
-      c.achievedRate += share.achievedRate;
       c.durationSec = Math.max(c.durationSec, share.durationSec);
       c.scheduled += share.scheduled;
       c.launched += share.launched;
@@ -320,10 +318,14 @@ class Coordinator {
     if (!open) return null;
     const { uncorrected: _u, iterations: _i, ...counts } = open.counts;
     const uncorrected = open.uncorrected.snapshot(0);
+    // Rates over the run's span, not each worker's own rate added up: its phase offset would make that
+    // sum low. The target counts the arrivals that came due (launched + dropped) in every worker.
+    const perSec = (n: number) =>
+      counts.durationSec > 0 ? Math.round((n / counts.durationSec) * 1000) / 1000 : 0;
     const summary: ArrivalSummary = {
       ...counts,
-      targetRate: Math.round(counts.targetRate * 1000) / 1000,
-      achievedRate: Math.round(counts.achievedRate * 1000) / 1000,
+      targetRate: perSec(counts.scheduled),
+      achievedRate: perSec(counts.launched),
       iteration: open.iterations.snapshot(0).aggregated,
       uncorrected: { endpoints: uncorrected.endpoints, aggregated: uncorrected.aggregated },
     };

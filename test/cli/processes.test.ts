@@ -222,6 +222,9 @@ export default user({ tasks: [async (vu) => { await vu.http.get('/'); }] });
   // 2 s at 100/s: 200 arrivals; each worker's clock starts on its own start message, so allow one each.
   assert.ok(Math.abs(arrivals.scheduled - 200) <= 2, `scheduled ${arrivals.scheduled}`);
   assert.equal(arrivals.launched + arrivals.dropped, arrivals.scheduled);
+  // Rates over the run's span, not each worker's own rate added up.
+  assert.ok(Math.abs(arrivals.targetRate - 100) <= 1, `target ${arrivals.targetRate}/s`);
+  assert.ok(Math.abs(arrivals.achievedRate - 100) <= 1, `achieved ${arrivals.achievedRate}/s`);
   assert.equal(arrivals.maxUsers, 5000);
   assert.equal(arrivals.uncorrected.aggregated.requests, summary.aggregated.requests);
   assert.equal(arrivals.iteration.requests, summary.aggregated.requests);

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RunSummary } from '../../src/metrics/summary.ts';
-import { runCli, VOLLEY_BIN } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 import { startServer, type TestServer } from '../helpers/servers.ts';
 
 let server: TestServer;
@@ -123,30 +122,16 @@ test('SIGINT on the coordinator stops every worker and still writes the reports'
 import { user, constant } from 'volley';
 export default user({ wait: constant(0.05), tasks: [async (vu) => { await vu.http.get('/'); }] });
 `);
-  const child = spawn(
-    process.execPath,
-    [VOLLEY_BIN, 'run', 'scenario.ts', '-H', server.url, '-u', '4', '-t', '60s', '--processes', '2'].concat([
+  // Ctrl-C once a live table shows the workers running.
+  const { code, stderr } = await runCli(
+    ['run', 'scenario.ts', '-H', server.url, '-u', '4', '-t', '60s', '--processes', '2'].concat([
       '--json-file',
       'r.json',
       '--csv',
       'r',
     ]),
-    { cwd: dir, env: { ...process.env, VOLLEY_HEADLESS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: dir, interruptOn: 'Aggregated' },
   );
-  let stderr = '';
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  // Once a live table is printed, the workers are running.
-  await new Promise<void>((resolve) => {
-    let stdout = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      if (stdout.includes('Aggregated')) resolve();
-    });
-  });
-  child.kill('SIGINT');
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   assert.equal(code, 0, stderr);
   const summary = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as RunSummary;
   assert.equal(summary.meta.stopReason, 'signal');

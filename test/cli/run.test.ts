@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RunSummary } from '../../src/metrics/summary.ts';
-import { runCli, VOLLEY_BIN } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 import { closedPort, startServer, type TestServer } from '../helpers/servers.ts';
 
 let server: TestServer;
@@ -172,43 +171,11 @@ test('SIGINT stops the run cleanly and still writes every report', async () => {
 import { user, constant } from 'volley';
 export default user({ wait: constant(0.05), tasks: [async (vu) => { await vu.http.get('/'); }] });
 `);
-  const child = spawn(
-    process.execPath,
-    [
-      VOLLEY_BIN,
-      'run',
-      'scenario.ts',
-      '-H',
-      server.url,
-      '-u',
-      '3',
-      '-t',
-      '60s',
-      '--csv',
-      'r',
-      '--json-file',
-      'r.json',
-      '--headless',
-    ],
-    {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+  // Ctrl-C once a live table shows the run going (a fixed sleep raced start-up on a busy machine).
+  const { code, stderr } = await runCli(
+    ['run', 'scenario.ts', '-H', server.url, '-u', '3', '-t', '60s', '--csv', 'r', '--json-file', 'r.json'],
+    { cwd: dir, interruptOn: 'Aggregated' },
   );
-  let stderr = '';
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  // Once a live table is printed, the run is going (a fixed sleep raced start-up on a busy machine).
-  await new Promise<void>((resolve) => {
-    let stdout = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      if (stdout.includes('Aggregated')) resolve();
-    });
-  });
-  child.kill('SIGINT');
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   assert.equal(code, 0, stderr);
   assert.match(stderr, /SIGINT: stopping, writing reports/);
   const summary = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as RunSummary;

@@ -15,7 +15,13 @@ export interface CliResult {
  */
 export function runCli(
   args: readonly string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  opts: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    /** Sends SIGINT once stdout contains this (Ctrl-C once the run is seen going, not after a guessed sleep). */
+    interruptOn?: string;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [VOLLEY_BIN, ...args], {
@@ -25,8 +31,13 @@ export function runCli(
     });
     let stdout = '';
     let stderr = '';
+    let interrupted = false;
     child.stdout.on('data', (d) => {
       stdout += d;
+      if (opts.interruptOn !== undefined && !interrupted && stdout.includes(opts.interruptOn)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
     });
     child.stderr.on('data', (d) => {
       stderr += d;

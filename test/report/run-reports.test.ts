@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { RunSummary } from '../../src/metrics/summary.ts';
 import { CHART_COLORS } from '../../src/report/html-charts.ts';
+import { chromiumMissing, launchChromium } from '../helpers/chromium.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startServer, type TestServer } from '../helpers/servers.ts';
 import { parseXml } from '../helpers/xml.ts';
 import { assertTablesMatchSummary, embeddedJson } from './html-page.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
 /** An endpoint name that would run script if the report did not escape it. */
 const XSS_NAME = '<img src=x onerror="window.__xss=1">';
@@ -134,23 +134,11 @@ test('junit from the same run: thresholds, endpoints and the failing check as te
 });
 
 test('html in Chromium: charts drawn, nothing fetched, no script injected; screenshot in test-artifacts/', async (t) => {
-  if (!existsSync(CHROMIUM)) {
-    t.skip(`${CHROMIUM} is missing (apt-get install chromium): browser check of the HTML report skipped`);
+  if (chromiumMissing) {
+    t.skip(`${chromiumMissing}: browser check of the HTML report skipped`);
     return;
   }
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const requests: string[] = [];

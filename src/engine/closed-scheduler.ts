@@ -57,7 +57,10 @@ export class ClosedScheduler {
     if (this.#timer) {
       clearTimeout(this.#timer);
       this.#timer = null;
-      this.#tick(); // whatever was due under the old ramp happens first
+      // Whatever was due under the old ramp happens first, counted up to the new ramp's start: a
+      // timer may fire a fraction of a millisecond before performance.now() reaches it, and the
+      // last step of a stage must not be lost to that.
+      this.#tick(Math.max(performance.now(), options.atMs ?? 0));
     }
     this.#target = Math.max(0, Math.floor(target));
     this.#rate = rate > 0 ? rate : Number.POSITIVE_INFINITY;
@@ -75,13 +78,13 @@ export class ClosedScheduler {
     this.#timer = null;
   }
 
-  #tick(): void {
+  #tick(nowMs = performance.now()): void {
     this.#timer = null;
     if (this.#stopped) return;
     const steps = Math.abs(this.#target - this.#from);
     const up = this.#target > this.#from;
     const offset = this.#firstAtOnce ? 1 : 0;
-    const elapsedSec = (performance.now() - this.#rampStartMs) / 1000;
+    const elapsedSec = (nowMs - this.#rampStartMs) / 1000;
     const due =
       this.#rate === Number.POSITIVE_INFINITY
         ? steps

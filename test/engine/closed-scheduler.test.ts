@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ClosedScheduler, type UserSpawner } from '../../src/engine/closed-scheduler.ts';
+
+function countingSpawner(): UserSpawner & { spawned: number; retired: number } {
+  const s = {
+    spawned: 0,
+    retired: 0,
+    spawn: () => {
+      s.spawned += 1;
+      return true;
+    },
+    retire: () => {
+      s.retired += 1;
+    },
+  };
+  return s;
+}
+
+test('a stage ending as the next begins reaches its target even when the next timer fires early', () => {
+  const spawner = countingSpawner();
+  const closed = new ClosedScheduler(spawner);
+  // Stage 1 ramps 0 → 2 over 0.5 s and started 499.6 ms ago: by the clock only one user is due yet.
+  const stage1At = performance.now() - 499.6;
+  closed.retarget(2, 4, { firstAtOnce: false, atMs: stage1At });
+  assert.equal(spawner.spawned, 1);
+  // Stage 2's timer fired a hair early (timers round to whole ms): the second user still comes first.
+  closed.retarget(0, 4, { firstAtOnce: false, atMs: stage1At + 500 });
+  assert.equal(spawner.spawned, 2);
+  assert.equal(closed.current, 2);
+  closed.stop();
+});
+
+test('an infinite rate changes everyone at once; retiring goes down to the target', () => {
+  const spawner = countingSpawner();
+  const closed = new ClosedScheduler(spawner);
+  closed.retarget(5, Number.POSITIVE_INFINITY);
+  assert.equal(spawner.spawned, 5);
+  assert.ok(closed.idle);
+  closed.retarget(2, 0);
+  assert.equal(spawner.retired, 3);
+  assert.equal(closed.current, 2);
+  closed.stop();
+});

@@ -131,6 +131,9 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
       '--master runs the users in connected workers: it cannot be combined with --processes',
     );
   }
+  if (options.expectWorkers !== undefined && !options.master) {
+    throw new UsageError('--expect-workers: only with --master HOST:PORT (workers connecting over TCP)');
+  }
   if (recording && (options.master || processes > 1)) {
     throw new UsageError('--record/--replay run in one process: drop --processes/--master');
   }

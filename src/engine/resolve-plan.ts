@@ -127,6 +127,14 @@ export function resolveRunPlan(
   };
 }
 
+/** Settings that only tune a capacity search, with their flags: given alone they would do nothing. */
+const CAPACITY_SETTINGS = [
+  ['capacityStart', 'capacity-start'],
+  ['capacityStep', 'capacity-step'],
+  ['capacityStepTime', 'capacity-step-time'],
+  ['capacityMax', 'capacity-max'],
+] as const satisfies readonly (readonly [keyof VolleyOptions, string])[];
+
 /** The load model from --arrival-rate, --stages, --find-capacity and friends. */
 function resolveLoadModel(
   options: VolleyOptions,
@@ -139,6 +147,10 @@ function resolveLoadModel(
   if (options.shape !== undefined && typeof options.shape !== 'function')
     throw new OptionError('shape: expected a function (t) => ({ users, spawnRate } | { rate } | null)');
   let capacity: CapacitySearchPlan | null = null;
+  if (!options.findCapacity) {
+    const stray = CAPACITY_SETTINGS.find(([key]) => options[key] !== undefined);
+    if (stray) throw new OptionError(`--${stray[1]}: only used by --find-capacity (or --profile breakpoint)`);
+  }
   if (options.findCapacity) {
     if (stages || options.shape)
       throw new OptionError('--find-capacity: cannot be combined with --stages or a shape');

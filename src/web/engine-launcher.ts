@@ -63,6 +63,8 @@ export function createEngineLauncher(launcher: EngineLauncherOptions): RunLaunch
     const live: LiveRun = {
       done: run.done,
       loadModel: plan.loadModel,
+      // A rate that stages, a shape or a capacity search moves has no one value to show.
+      arrivalRate: plan.stages || plan.shape || plan.capacity ? null : plan.arrivalRate,
       setUsers: (users, spawnRate) => run.setUsers(users, spawnRate),
       setArrivalRate: (rate) => run.setArrivalRate(rate),
       stop: () => run.stop(),

@@ -19,6 +19,11 @@ export interface LiveRun {
   readonly done: Promise<RunSummary>;
   /** "closed": users loop over tasks; "open": arrivals per second, one task each. */
   readonly loadModel: 'closed' | 'open';
+  /**
+   * Arrivals per second the open model starts at; null for the closed model, or when stages, a shape
+   * or a capacity search move it.
+   */
+  readonly arrivalRate: number | null;
   /** Retargets the number of users (closed model). */
   setUsers(users: number, spawnRate?: number): void;
   /** Changes the arrivals per second (open model). */

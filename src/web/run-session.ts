@@ -201,7 +201,7 @@ export class RunSession {
     this.#params = params;
     this.#loadModel = run.loadModel;
     this.#targetUsers = run.loadModel === 'closed' ? params.users : null;
-    this.#targetRate = null;
+    this.#targetRate = run.arrivalRate;
     this.#snapshot = null;
     this.#summary = null;
     this.#points = [];

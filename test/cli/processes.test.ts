@@ -228,3 +228,21 @@ export default user({ tasks: [async (vu) => { await vu.http.get('/'); }] });
   assert.match(r.stderr, /capacity search steers one process/);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
 });
+
+test('tuning flags without the flag they tune are refused, not ignored', async () => {
+  const dir = tempScenario(`
+import { user } from 'volley';
+export default user({ tasks: [async (vu) => { await vu.http.get('/'); }] });
+`);
+  const cases: [string[], RegExp][] = [
+    [['--capacity-step', '5'], /^volley: --capacity-step: only used by --find-capacity/],
+    [['--capacity-max', '50/s', '-u', '1'], /^volley: --capacity-max: only used by --find-capacity/],
+    [['--expect-workers', '2'], /^volley: --expect-workers: only with --master/],
+  ];
+  for (const [flags, message] of cases) {
+    const r = await runCli(['run', 'scenario.ts', '-H', server.url, '-t', '1s', ...flags], { cwd: dir });
+    assert.equal(r.code, 2, `${flags.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+});

@@ -12,11 +12,13 @@ export class FakeRun implements LiveRun {
   fail: (error: Error) => void = () => {};
   byClass: Record<string, number> | null = { Reader: 2, Writer: 1 };
   readonly loadModel: 'closed' | 'open';
+  readonly arrivalRate: number | null;
 
   constructor(params: RunParams, hooks: RunHooks) {
     this.params = params;
     this.hooks = hooks;
     this.loadModel = params.tags.includes('open') ? 'open' : 'closed';
+    this.arrivalRate = this.loadModel === 'open' ? 25 : null;
     this.done = new Promise((resolve, reject) => {
       this.end = resolve;
       this.fail = reject;

@@ -135,6 +135,7 @@ test('an open-model run changes its arrival rate, not its users', () => {
   s.start({ ...DEFAULT_PARAMS, tags: ['open'] });
   assert.equal(s.view().loadModel, 'open');
   assert.equal(s.view().targetUsers, null);
+  assert.equal(s.view().targetRate, 25, 'the Edit form starts from the rate the run started at');
   s.setArrivalRate(40);
   assert.equal(s.view().targetRate, 40);
   assert.throws(() => s.setUsers(3), /open model/);

@@ -99,6 +99,7 @@ test('an open-model run (--arrival-rate) is steered by its rate from the UI', as
   try {
     const state = JSON.parse((await request(`${cli.url}api/state`)).body);
     assert.equal(state.loadModel, 'open');
+    assert.equal(state.targetRate, 10, 'the Edit form starts from --arrival-rate');
     const rate = await post(cli.url, '/api/rate', { rate: 30 });
     assert.equal(rate.status, 200, rate.body);
     assert.equal(JSON.parse(rate.body).targetRate, 30);

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { measureMemory, soak } from './lib/memory.ts';
 import { startNginx } from './lib/nginx.ts';
 import { canPin, which } from './lib/procs.ts';
-import { measureStartup } from './lib/startup.ts';
+import { measureStartup, type StartupVariant, startupAvailable, startupRatio } from './lib/startup.ts';
 import { fixed } from './lib/stats.ts';
 import { measureThroughput, throughputTable } from './lib/throughput.ts';
 import { ROOT, TOOLS } from './lib/tools.ts';
@@ -127,16 +127,34 @@ async function main(): Promise<void> {
     }
     if (only.has('startup')) {
       const runs = quick ? 3 : 7;
-      const fromSource = await measureStartup(runs, 'source', log);
-      const built = buildDist() ? await measureStartup(runs, 'built', log) : null;
-      results.startup = { firstRequestMs: { source: fromSource, built } };
-      const line = (name: string, s: { median: number; min: number; max: number }) =>
-        `  ${name}: median ${fixed(s.median)} ms (${fixed(s.min)}–${fixed(s.max)})`;
+      buildDist();
+      const variants = (['node', 'autocannon', 'built', 'source'] as const).filter(startupAvailable);
+      const spreads = await measureStartup(runs, variants, log);
+      const ratios = {
+        builtToNode: startupRatio(spreads, 'built', 'node'),
+        builtToAutocannon: startupRatio(spreads, 'built', 'autocannon'),
+        sourceToBuilt: startupRatio(spreads, 'source', 'built'),
+      };
+      results.startup = { firstRequestMs: Object.fromEntries(spreads), ratios };
+      const names: Record<StartupVariant, string> = {
+        node: 'bare Node, one http.get (the floor)',
+        autocannon: 'autocannon -c 1',
+        built: 'volley, npm package (dist/)',
+        source: 'volley, source checkout (TypeScript stripped)',
+      };
+      const rows = [...spreads].map(
+        ([v, s]) =>
+          `  ${names[v].padEnd(48)} median ${fixed(s.median).padStart(6)} ms (${fixed(s.min)}–${fixed(s.max)})`,
+      );
+      const ratio = (label: string, r: { median: number; min: number; max: number }) =>
+        `  ${label}: ${fixed(r.median, 2)}× median of same-round ratios (${fixed(r.min, 2)}–${fixed(r.max, 2)})`;
       report.push(
         [
-          'Start-up, `volley run` spawned to its first request arriving:',
-          line('npm package (dist/)', built ?? { median: Number.NaN, min: Number.NaN, max: Number.NaN }),
-          line('source checkout (TypeScript stripped at load)', fromSource),
+          `Start-up, spawned to its first request arriving (${runs} interleaved rounds after a warm-up):`,
+          ...rows,
+          ratio('volley (dist) ÷ bare Node', ratios.builtToNode),
+          ratio('volley (dist) ÷ autocannon', ratios.builtToAutocannon),
+          ratio('volley (source) ÷ volley (dist)', ratios.sourceToBuilt),
         ].join('\n'),
       );
     }

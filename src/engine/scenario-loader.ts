@@ -2,9 +2,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import { extname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { stop as stopEsbuild, transformSync } from 'esbuild';
 import type { VolleyOptions } from '../script/options.ts';
 import { type AnyUserClass, isUserClass, ScenarioDefinitionError } from '../script/user.ts';
+import { compileTypeScript, parseJavaScript, stopCompiler } from './scenario-compiler.ts';
 
 /** A scenario that cannot be loaded: missing, broken, or exporting no user. Exit code 2. */
 export class ScenarioLoadError extends Error {
@@ -47,18 +47,14 @@ function registerScenarioHooks(): void {
         return nextLoad(url, context);
       }
       const path = fileURLToPath(url);
-      const result = transformSync(readFileSync(path, 'utf8'), {
-        loader: url.endsWith('.tsx') ? 'tsx' : 'ts',
-        format: url.endsWith('.cts') ? 'cjs' : 'esm',
-        sourcefile: path,
-        sourcemap: 'inline',
-        target: 'node22',
-      });
-      return {
-        format: url.endsWith('.cts') ? 'commonjs' : 'module',
-        source: result.code,
-        shortCircuit: true,
-      };
+      const cjs = url.endsWith('.cts');
+      const source = compileTypeScript(
+        path,
+        readFileSync(path, 'utf8'),
+        url.endsWith('.tsx') ? 'tsx' : 'ts',
+        cjs ? 'cjs' : 'esm',
+      );
+      return { format: cjs ? 'commonjs' : 'module', source, shortCircuit: true };
     },
   });
 }
@@ -93,7 +89,7 @@ function describeLoadError(path: string, error: unknown): string {
 /** Node's SyntaxError from an ES module carries no position; esbuild's parser finds it. */
 function locateSyntaxError(path: string): string | null {
   try {
-    transformSync(readFileSync(path, 'utf8'), { loader: 'js', format: 'esm', sourcefile: path });
+    parseJavaScript(path, readFileSync(path, 'utf8'));
   } catch (error) {
     const loc = (error as { errors?: { location?: { line: number; column: number } }[] }).errors?.[0]
       ?.location;
@@ -127,7 +123,7 @@ export async function loadScenario(file: string, cwd = process.cwd()): Promise<L
   const mod = await importScript(path);
   // esbuild's worker thread (and its process) would stay for the whole run, tens of MB for nothing;
   // a later TypeScript import, rare, starts it again.
-  await stopEsbuild();
+  await stopCompiler();
   const userClasses: AnyUserClass[] = [];
   for (const [exportName, value] of Object.entries(mod)) {
     if (!isUserClass(value) || userClasses.includes(value)) continue;

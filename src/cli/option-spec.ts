@@ -140,7 +140,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     flag: 'prometheus-port',
     kind: 'int',
     arg: 'PORT',
-    help: 'serve live Prometheus metrics on /metrics during the run',
+    help: 'serve live Prometheus metrics on /metrics during the run (web UI: all its runs)',
   },
   {
     key: 'prometheusHost',

@@ -1,7 +1,6 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { parseProcessCount } from '../cluster/processes-option.ts';
 import { parseDuration } from '../engine/duration.ts';
-import { OptionError } from '../engine/option-error.ts';
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
 import { runLoadTest } from '../engine/run.ts';
 import type { RunLogger, RunPlan } from '../engine/run-plan.ts';
@@ -13,7 +12,6 @@ import { HtmlReporter } from '../report/html-reporter.ts';
 import { JsonReporter } from '../report/json.ts';
 import { JunitReporter } from '../report/junit.ts';
 import { expandReportPath } from '../report/path-template.ts';
-import type { PrometheusExporter } from '../report/prometheus.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { VolleyOptions } from '../script/options.ts';
 import {
@@ -27,6 +25,7 @@ import { runHelp } from './help.ts';
 import type { CliIo } from './main.ts';
 import { parseCliArgs } from './main.ts';
 import { FLAG_OPTIONS_SPECS } from './option-spec.ts';
+import { prometheusExporterFor } from './prometheus-option.ts';
 import { onSignal } from './signals.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -158,8 +157,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     });
   }
   const reporters = runReporters(options, io, onlySummary ? 0 : 2, io.stdout.isTTY === true);
-  const prometheus =
-    options.prometheusPort !== undefined ? await prometheusExporter(options.prometheusPort, options) : null;
+  const prometheus = await prometheusExporterFor(options, false);
   if (prometheus) reporters.push(prometheus);
 
   const stop = new AbortController();
@@ -191,12 +189,6 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     }
     if (record && recording) plan.recorder = record.createRecorder(recording, plan, log);
     if (prometheus) io.stderr.write(`volley: Prometheus metrics on ${await prometheus.listen()}\n`);
-    if (prometheus && (options.master || processes > 1)) {
-      // Samples are taken in the workers; the coordinator only sees the merged statistics each second.
-      io.stderr.write(
-        'volley: with --processes/--master, Prometheus gets counters and users, not latency histograms\n',
-      );
-    }
     if (plan.runTimeSec === null && plan.iterations === null) {
       io.stderr.write('volley: no --run-time or --iterations given: running until Ctrl-C\n');
     }
@@ -206,15 +198,6 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     uninstall();
     await prometheus?.close();
   }
-}
-
-/** Loaded on demand: prom-client is only needed when asked for. */
-async function prometheusExporter(port: number, options: VolleyOptions): Promise<PrometheusExporter> {
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new OptionError(`--prometheus-port: expected a port 0..65535, got ${port}`);
-  }
-  const { PrometheusExporter } = await import('../report/prometheus.ts');
-  return new PrometheusExporter({ port, host: options.prometheusHost ?? '127.0.0.1' });
 }
 
 /** In this process, in N local worker processes, or in workers connected over TCP (cluster code loaded only then). */

@@ -14,6 +14,7 @@ import { createEngineLauncher, defaultRunParams, optionsForRun } from '../web/en
 import { RunSession } from '../web/run-session.ts';
 import { startWebServer } from '../web/web-server.ts';
 import type { CliIo } from './main.ts';
+import { prometheusExporterFor } from './prometheus-option.ts';
 import { onSignal } from './signals.ts';
 
 export interface WebModeContext {
@@ -48,16 +49,20 @@ export async function serveWebUi(ctx: WebModeContext): Promise<number> {
   const token = options.webAuth ?? (generated ? generateToken() : null);
   const log = (level: string, message: string) =>
     io.stderr.write(`${level === 'info' ? '' : `${level}: `}${message}\n`);
+  // One endpoint for the UI's whole life, fed by every run it starts (see PrometheusExporter on resets).
+  const prometheus = await prometheusExporterFor(options, true);
   const session = new RunSession({
     launcher: createEngineLauncher({
       options,
       scenario,
-      reporters: ctx.reporters,
+      reporters: prometheus ? (runOptions) => [...ctx.reporters(runOptions), prometheus] : ctx.reporters,
       command: ctx.command,
+      ...(prometheus ? { sampleSinks: [prometheus] } : {}),
     }),
     defaults,
     log,
   });
+  const prometheusUrl = await prometheus?.listen();
   const server = await startWebServer({
     session,
     host: webHost,
@@ -65,7 +70,8 @@ export async function serveWebUi(ctx: WebModeContext): Promise<number> {
     token,
     title: relative(io.cwd, scenario.path) || scenario.path,
     htmlReport: htmlReportBuilder,
-  }).catch((error: unknown) => {
+  }).catch(async (error: unknown) => {
+    await prometheus?.close();
     const err = error as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') throw new OptionError(`--web-port ${webPort}: address already in use`);
     if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') {
@@ -100,6 +106,7 @@ export async function serveWebUi(ctx: WebModeContext): Promise<number> {
     }
   });
   // Printed once Ctrl-C is handled: whoever reads the URL may interrupt at once.
+  if (prometheusUrl) io.stderr.write(`volley: Prometheus metrics on ${prometheusUrl}\n`);
   // The token is printed once, here; it is never logged again.
   io.stderr.write(
     `volley: web UI on ${server.url}${generated && token ? `?token=${encodeURIComponent(token)}` : ''}\n`,
@@ -118,6 +125,7 @@ export async function serveWebUi(ctx: WebModeContext): Promise<number> {
     clearTimeout(autoquitTimer);
     uninstall();
     await server.close();
+    await prometheus?.close();
   }
 }
 

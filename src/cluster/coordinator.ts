@@ -339,6 +339,15 @@ class Coordinator {
       this.#stats.merge(stats);
     } catch (error) {
       this.#fail(worker, `sent statistics that cannot be merged: ${(error as Error).message}`);
+      return;
+    }
+    // The plan's extra sinks (the Prometheus exporter) see each delta as a process sees each sample.
+    for (const sink of this.#plan.sampleSinks ?? []) {
+      try {
+        sink.merge?.(stats);
+      } catch {
+        // An observer's bug must not cost the run a worker (as FanOutSink for samples).
+      }
     }
   }
 

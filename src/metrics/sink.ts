@@ -1,3 +1,5 @@
+import type { SerializedRunStats } from './serialized-stats.ts';
+
 /**
  * Where the HTTP client and the engine put what they measure. Implemented by `RunStats`.
  * Hot path: called once per request; implementations record in place and never allocate per call
@@ -17,4 +19,9 @@ export interface SampleSink {
   ): void;
   /** Something a task threw (other than volley's own control-flow signals). */
   exception(error: unknown): void;
+  /**
+   * A multi-process run: an extra sink gets no samples, but what each worker recorded since its previous
+   * report, once the coordinator merged it. Optional: a sink without it sees nothing of such a run.
+   */
+  merge?(stats: SerializedRunStats): void;
 }

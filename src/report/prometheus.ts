@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, type Metric, Registry } from 'prom-client';
+import { addEncodedToBuckets } from '../metrics/histogram-buckets.ts';
+import type { SerializedRunStats } from '../metrics/serialized-stats.ts';
 import type { SampleSink } from '../metrics/sink.ts';
-import type { EndpointSummary, RunSummary, StatsSnapshot } from '../metrics/summary.ts';
+import type { RunSummary, StatsSnapshot } from '../metrics/summary.ts';
 import { PrometheusListenError } from './prometheus-listen-error.ts';
 import type { Reporter, RunStartInfo } from './reporter.ts';
 
@@ -11,8 +13,13 @@ export interface PrometheusExporterOptions {
   port: number;
   /** Default 127.0.0.1: the endpoint is only reachable from this machine unless asked otherwise. */
   host?: string;
-  /** Latency histogram buckets in seconds. */
+  /** Latency histogram buckets in seconds, ascending. */
   buckets?: readonly number[];
+  /**
+   * The web UI's case: the endpoint serves run after run, from `listen()` until `close()`. By default a
+   * run's end closes it.
+   */
+  serveAcrossRuns?: boolean;
 }
 
 /** From 1 ms to 1 min: API latencies under load, with room for timeouts. */
@@ -20,65 +27,92 @@ export const DEFAULT_LATENCY_BUCKETS_SEC = [
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
 ] as const;
 
-/** Snapshot figures already exported as counters, per endpoint, to add only what is new. */
-interface Exported {
+/** One endpoint's figures since the exporter was made: they only grow. */
+interface EndpointTally {
+  readonly labels: { method: string; name: string };
   requests: number;
   failures: number;
+  sumSec: number;
+  /** Requests per bucket, not cumulative: [i] counts those in (bound[i - 1], bound[i]]. */
+  readonly inBucket: number[];
 }
 
 /**
  * Live metrics for Prometheus on http://HOST:PORT/metrics, in a private registry:
- * - volley_requests_total, volley_request_failures_total {method, name}: counters, from the snapshots;
- * - volley_request_duration_seconds {method, name}: histogram, observed per request (a SampleSink);
+ * - volley_requests_total, volley_request_failures_total {method, name}: counters;
+ * - volley_request_duration_seconds {method, name}: histogram;
  * - volley_users: gauge; volley_dropped_arrivals_total: counter (open model; 0 otherwise);
  * - volley_exceptions_total, volley_run_elapsed_seconds, volley_run_info {scenario, host}.
- * Listens from `listen()` (or the run's start) until the run ends. Pass it to the run both as a reporter
- * and in `sampleSinks` (the histograms and the exception counter need every sample).
+ *
+ * Pass it to the run both as a reporter (gauges, the endpoint's life) and in `sampleSinks` (the counters
+ * and the histogram). One process feeds it every sample (`request`); a multi-process coordinator feeds it
+ * each worker's statistics delta (`merge`), whose latencies are HDR histograms: their buckets are exact
+ * to HDR's resolution (0.1%), where a sample's are exact.
+ *
+ * Counters and histograms count from the exporter's creation and only grow: in the web UI a stats reset
+ * or a new run does not zero them, as Prometheus counters must not go back (rate() would misread a
+ * reset that happens between two scrapes). Per-run figures are increase()/rate() over the run's span;
+ * volley_run_elapsed_seconds restarts at each run. (k6's counters also only grow, living as long as its
+ * one-run process; Locust's usual exporter mirrors its table as gauges, which drop on a reset.)
  */
 export class PrometheusExporter implements Reporter, SampleSink {
   readonly name = 'prometheus';
   readonly registry = new Registry();
   readonly #host: string;
   readonly #port: number;
+  readonly #serveAcrossRuns: boolean;
   #server: Server | null = null;
   #url: string | null = null;
-  readonly #requests: Counter<'method' | 'name'>;
-  readonly #failures: Counter<'method' | 'name'>;
-  readonly #latency: Histogram<'method' | 'name'>;
+  readonly #bucketsSec: readonly number[];
+  readonly #bucketsMicros: readonly number[];
+  /** method → name → tally: the hot path looks up by the caller's own strings. */
+  readonly #tallies = new Map<string, Map<string, EndpointTally>>();
   readonly #users: Gauge;
   readonly #dropped: Counter;
   readonly #exceptions: Counter;
   readonly #elapsed: Gauge;
   readonly #info: Gauge<'scenario' | 'host'>;
-  /** method → name → histogram child: label lookups hash strings, so the hot path caches them. */
-  readonly #latencyChildren = new Map<string, Map<string, Histogram.Internal<'method' | 'name'>>>();
-  readonly #exported = new Map<string, Exported>();
-  #droppedExported = 0;
+  /** The run's dropped arrivals already counted (the engine's figure restarts with a stats reset or run). */
+  #droppedSeen = 0;
 
   constructor(options: PrometheusExporterOptions) {
     this.#host = options.host ?? '127.0.0.1';
     this.#port = options.port;
+    this.#serveAcrossRuns = options.serveAcrossRuns ?? false;
+    this.#bucketsSec = [...(options.buckets ?? DEFAULT_LATENCY_BUCKETS_SEC)];
+    this.#bucketsMicros = this.#bucketsSec.map((sec) => Math.round(sec * 1e6));
     const registers = [this.registry];
     const labelNames = ['method', 'name'] as const;
-    this.#requests = new Counter({
+    const tallies = () => this.#allTallies();
+    // Counters are set from the tallies when scraped: one sample costs no label hashing.
+    new Counter({
       name: 'volley_requests_total',
       help: 'Requests completed, per endpoint (failed ones included).',
       labelNames,
       registers,
+      collect() {
+        this.reset();
+        for (const tally of tallies()) this.inc(tally.labels, tally.requests);
+      },
     });
-    this.#failures = new Counter({
+    new Counter({
       name: 'volley_request_failures_total',
       help: 'Requests that failed (status, network error or check), per endpoint.',
       labelNames,
       registers,
+      collect() {
+        this.reset();
+        for (const tally of tallies()) this.inc(tally.labels, tally.failures);
+      },
     });
-    this.#latency = new Histogram({
-      name: 'volley_request_duration_seconds',
-      help: 'Response time per endpoint, in seconds.',
-      labelNames,
-      buckets: [...(options.buckets ?? DEFAULT_LATENCY_BUCKETS_SEC)],
-      registers,
-    });
+    this.registry.registerMetric(
+      new LatencyHistogramMetric(
+        'volley_request_duration_seconds',
+        'Response time per endpoint, in seconds.',
+        this.#bucketsSec,
+        tallies,
+      ) as unknown as Metric,
+    );
     this.#users = new Gauge({ name: 'volley_users', help: 'Virtual users running.', registers });
     this.#dropped = new Counter({
       name: 'volley_dropped_arrivals_total',
@@ -146,60 +180,133 @@ export class PrometheusExporter implements Reporter, SampleSink {
 
   async onStart(info: RunStartInfo): Promise<void> {
     await this.listen();
+    // A new run (the web UI's next one may target another host) replaces the last one's labels.
+    this.#info.reset();
     this.#info.set({ scenario: info.scenario, host: info.host }, 1);
     this.#users.set(0);
+    this.#elapsed.set(0);
+    this.#droppedSeen = 0;
   }
 
   onSnapshot(snapshot: StatsSnapshot): void {
     this.#users.set(snapshot.users);
     this.#elapsed.set(snapshot.elapsedSec);
-    for (const endpoint of snapshot.endpoints) this.#exportCounts(endpoint);
-    // Open model: dropped since the last stats reset; a reset starts counting again from 0.
+    // Open model: dropped since the run's start or its last stats reset, after which it counts from 0.
     const dropped = snapshot.arrivals?.dropped;
     if (dropped !== undefined) {
-      if (dropped < this.#droppedExported) this.#droppedExported = 0;
-      if (dropped > this.#droppedExported) this.#dropped.inc(dropped - this.#droppedExported);
-      this.#droppedExported = dropped;
+      if (dropped < this.#droppedSeen) this.#droppedSeen = 0;
+      if (dropped > this.#droppedSeen) this.#dropped.inc(dropped - this.#droppedSeen);
+      this.#droppedSeen = dropped;
     }
   }
 
-  /** The final counts are exported, then the endpoint closes. */
+  /** Without `serveAcrossRuns`, the endpoint closes. */
   async onEnd(summary: RunSummary): Promise<void> {
-    for (const endpoint of summary.endpoints) this.#exportCounts(endpoint);
     this.#users.set(0);
     this.#elapsed.set(summary.meta.durationSec);
-    await this.close();
+    if (!this.#serveAcrossRuns) await this.close();
   }
 
-  request(method: string, name: string, responseTimeMs: number): void {
-    let byName = this.#latencyChildren.get(method);
-    if (!byName) {
-      byName = new Map();
-      this.#latencyChildren.set(method, byName);
+  request(method: string, name: string, responseTimeMs: number, _bytes: number, error: string | null): void {
+    const tally = this.#tally(method, name);
+    const sec = responseTimeMs >= 0 ? responseTimeMs / 1000 : 0;
+    tally.requests++;
+    if (error !== null) tally.failures++;
+    tally.sumSec += sec;
+    const bounds = this.#bucketsSec;
+    for (let i = 0; i < bounds.length; i++) {
+      if (sec <= (bounds[i] as number)) {
+        tally.inBucket[i] = (tally.inBucket[i] as number) + 1;
+        break;
+      }
     }
-    let child = byName.get(name);
-    if (!child) {
-      child = this.#latency.labels(method, name);
-      byName.set(name, child);
-    }
-    child.observe(responseTimeMs >= 0 ? responseTimeMs / 1000 : 0);
   }
 
   exception(): void {
     this.#exceptions.inc();
   }
 
-  /** Adds what the counters lack; after a stats reset the cumulative figures restart, and so do we. */
-  #exportCounts(endpoint: EndpointSummary): void {
-    const key = `${endpoint.method} ${endpoint.name}`;
-    const seen = this.#exported.get(key) ?? { requests: 0, failures: 0 };
-    const labels = { method: endpoint.method, name: endpoint.name };
-    const newRequests =
-      endpoint.requests >= seen.requests ? endpoint.requests - seen.requests : endpoint.requests;
-    const newFailures =
-      endpoint.failures >= seen.failures ? endpoint.failures - seen.failures : endpoint.failures;
-    this.#requests.inc(labels, newRequests);
-    this.#failures.inc(labels, newFailures);
-    this.#exported.set(key, { requests: endpoint.requests, failures: endpoint.failures });
+  /** A multi-process run: what one worker recorded since its previous report. */
+  merge(stats: SerializedRunStats): void {
+    for (const endpoint of stats.endpoints) {
+      if (endpoint.requests === 0) continue;
+      const tally = this.#tally(endpoint.method, endpoint.name);
+      tally.requests += endpoint.requests;
+      tally.failures += endpoint.failures;
+      tally.sumSec += endpoint.sumMicros / 1e6;
+      addEncodedToBuckets(endpoint.histogram, this.#bucketsMicros, tally.inBucket);
+    }
+    const thrown = stats.exceptions.reduce((sum, exception) => sum + exception.count, 0);
+    if (thrown > 0) this.#exceptions.inc(thrown);
   }
+
+  #tally(method: string, name: string): EndpointTally {
+    let byName = this.#tallies.get(method);
+    if (!byName) {
+      byName = new Map();
+      this.#tallies.set(method, byName);
+    }
+    let tally = byName.get(name);
+    if (!tally) {
+      tally = {
+        labels: { method, name },
+        requests: 0,
+        failures: 0,
+        sumSec: 0,
+        inBucket: this.#bucketsSec.map(() => 0),
+      };
+      byName.set(name, tally);
+    }
+    return tally;
+  }
+
+  *#allTallies(): Iterable<EndpointTally> {
+    for (const byName of this.#tallies.values()) yield* byName.values();
+  }
+}
+
+/**
+ * volley_request_duration_seconds, built from the tallies when scraped. prom-client's Histogram takes one
+ * observation at a time, and a multi-process run has bucket counts, not observations; so this is a metric
+ * of its own that prom-client's registry renders (and escapes) like any other, through the `get()` every
+ * metric has. prom-client types registered metrics as its own four classes only, hence the cast above.
+ */
+class LatencyHistogramMetric {
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+  readonly name: string;
+  readonly help: string;
+  readonly #bucketsSec: readonly number[];
+  readonly #tallies: () => Iterable<EndpointTally>;
+
+  constructor(
+    name: string,
+    help: string,
+    bucketsSec: readonly number[],
+    tallies: () => Iterable<EndpointTally>,
+  ) {
+    this.name = name;
+    this.help = help;
+    this.#bucketsSec = bucketsSec;
+    this.#tallies = tallies;
+  }
+
+  async get() {
+    const values: { metricName: string; labels: Record<string, string | number>; value: number }[] = [];
+    const bucket = `${this.name}_bucket`;
+    for (const { labels, requests, sumSec, inBucket } of this.#tallies()) {
+      let cumulative = 0;
+      this.#bucketsSec.forEach((le, i) => {
+        cumulative += inBucket[i] as number;
+        values.push({ metricName: bucket, labels: { le, ...labels }, value: cumulative });
+      });
+      values.push({ metricName: bucket, labels: { le: '+Inf', ...labels }, value: requests });
+      values.push({ metricName: `${this.name}_sum`, labels, value: sumSec });
+      values.push({ metricName: `${this.name}_count`, labels, value: requests });
+    }
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+  }
+
+  /** Registry.resetMetrics(): the figures are the tallies', which only grow. */
+  reset(): void {}
 }

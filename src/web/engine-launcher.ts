@@ -2,6 +2,7 @@ import { applyProfile } from '../engine/load-profiles.ts';
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
 import { startLoadTest } from '../engine/run.ts';
 import type { LoadedScenario } from '../engine/scenario-loader.ts';
+import type { SampleSink } from '../metrics/sink.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { VolleyOptions } from '../script/options.ts';
 import type { LiveRun, RunLauncher, RunParams } from './live-run.ts';
@@ -14,6 +15,8 @@ export interface EngineLauncherOptions {
   reporters: (options: VolleyOptions) => Reporter[];
   /** The command line, for reports. */
   command: string;
+  /** Extra per-request observers of every run (the Prometheus exporter). */
+  sampleSinks?: readonly SampleSink[];
 }
 
 /** The settings of one run: the command line's, with the Start form's fields on top. */
@@ -58,6 +61,7 @@ export function createEngineLauncher(launcher: EngineLauncherOptions): RunLaunch
       reporters: [...launcher.reporters(options), feed],
       command: launcher.command,
       log: hooks.log,
+      ...(launcher.sampleSinks?.length ? { sampleSinks: launcher.sampleSinks } : {}),
     });
     const run = startLoadTest(plan);
     const live: LiveRun = {

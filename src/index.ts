@@ -5,9 +5,11 @@ export type { StageOption } from './engine/load-stages.ts';
 export { RequestFailedError, ResponseNotJsonError } from './http/errors.ts';
 export { loadProto, PROTOBUF, type ProtoRoot, type ProtoType } from './http/protobuf.ts';
 export type {
+  Check,
   CheckResult,
   FilePart,
   HttpClient,
+  NamedChecks,
   RequestOptions,
   Timings,
   VolleyResponse,

@@ -19,6 +19,11 @@ export class RunSinks implements SampleSink {
     this.uncorrected?.request(method, name, ms, bytes, error);
   }
 
+  /** Checks count in the headline statistics only: the uncorrected ones report latency. */
+  check(method: string, name: string, check: string, passed: boolean): void {
+    if (this.open) this.main.check?.(method, name, check, passed);
+  }
+
   exception(error: unknown): void {
     if (this.open) this.main.exception(error);
   }
@@ -66,6 +71,13 @@ export class UserSink implements SampleSink {
     run.main.request(method, name, headline, bytes, error);
     run.uncorrected?.request(method, name, ms, bytes, error);
     this.step?.request(method, name, headline, bytes, error);
+  }
+
+  check(method: string, name: string, check: string, passed: boolean): void {
+    if (!this.open || !this.#run.open) return;
+    this.#run.check(method, name, check, passed);
+    // A capacity step's thresholds may include `checks`.
+    this.step?.check?.(method, name, check, passed);
   }
 
   exception(error: unknown): void {

@@ -9,7 +9,7 @@ import { isRedirect, MAX_REDIRECTS, type RedirectChain, redirectedRequest } from
 import { encodeBody } from './request-body.ts';
 import { HttpResponse } from './response.ts';
 import type { HttpTransport } from './transport.ts';
-import type { HttpClient, RequestOptions, VolleyResponse } from './types.ts';
+import type { Check, HttpClient, NamedChecks, RequestOptions, VolleyResponse } from './types.ts';
 import { type BaseUrl, defaultSampleName, parseBaseUrl, resolveTarget, withQuery } from './url.ts';
 
 export interface HttpClientOptions {
@@ -121,9 +121,16 @@ class UserHttpClient implements HttpClient {
       response = new HttpResponse(url, Exchange.failed(cause), null, true, null);
       response.fail(describeNetworkError(cause));
     }
-    if (response.error === null && opts.check !== undefined) {
-      const failure = runCheck(opts.check, response);
-      if (failure !== null) response.fail(failure);
+    const check = opts.check;
+    if (typeof check === 'function') {
+      if (response.error === null) {
+        const failure = runCheck(check, response);
+        if (failure !== null) response.fail(failure);
+      }
+    } else if (check !== undefined) {
+      // Named checks run on failed responses too, so their pass ratio counts them (a 500 fails "status is 201").
+      const failure = runNamedChecks(check, response, this.#sink, method, name);
+      if (failure !== null && response.error === null) response.fail(failure);
     }
     this.#sink.request(method, name, response.totalMs, response.contentBytes, response.error);
     if (response.error !== null && opts.throwOnFailure === true) {
@@ -220,16 +227,58 @@ function withCookies(headers: Record<string, string>, cookies: string): Record<s
   return { ...headers, [key ?? 'cookie']: own === undefined ? cookies : `${own}; ${cookies}` };
 }
 
-/** The check's verdict as a failure message, or null when it passes. */
-function runCheck(check: NonNullable<RequestOptions['check']>, response: VolleyResponse): string | null {
+/** How a check ended: null when it passed, else the message it returned or threw (null for plain false). */
+type CheckFailure = { message: string | null } | { promise: true };
+
+function judge(check: Check, response: VolleyResponse): CheckFailure | null {
   try {
     const verdict: unknown = check(response);
-    if (verdict === false) return 'check failed';
-    if (typeof verdict === 'string') return verdict;
+    if (verdict === false) return { message: null };
+    if (typeof verdict === 'string') return { message: verdict };
     // A script in plain JS may pass an async function: its promise would always "pass".
-    if (verdict instanceof Promise) return 'check returned a promise: checks must be synchronous';
+    if (verdict instanceof Promise) {
+      verdict.catch(() => {}); // its rejection is this failure, not an unhandled one
+      return { promise: true };
+    }
     return null;
   } catch (thrown) {
-    return messageOf(thrown);
+    return { message: messageOf(thrown) };
   }
+}
+
+const MUST_BE_SYNCHRONOUS = 'returned a promise: checks must be synchronous';
+
+/** The check's verdict as a failure message, or null when it passes. */
+function runCheck(check: Check, response: VolleyResponse): string | null {
+  const failure = judge(check, response);
+  if (failure === null) return null;
+  if ('promise' in failure) return `check ${MUST_BE_SYNCHRONOUS}`;
+  return failure.message ?? 'check failed';
+}
+
+/**
+ * Runs every named check (none short-circuits the others), counts each in the sink, and returns the
+ * first failure's message naming its check, or null when all passed.
+ */
+function runNamedChecks(
+  checks: NamedChecks,
+  response: VolleyResponse,
+  sink: SampleSink,
+  method: string,
+  name: string,
+): string | null {
+  let first: string | null = null;
+  for (const checkName in checks) {
+    if (!Object.hasOwn(checks, checkName)) continue;
+    const check: unknown = checks[checkName];
+    // A plain-JS scenario may put something else in the record: that check fails, it does not throw.
+    const failure =
+      typeof check === 'function' ? judge(check as Check, response) : { message: 'not a function' };
+    sink.check?.(method, name, checkName, failure === null);
+    if (failure === null || first !== null) continue;
+    const label = `check ${JSON.stringify(checkName)}`;
+    if ('promise' in failure) first = `${label} ${MUST_BE_SYNCHRONOUS}`;
+    else first = failure.message === null ? `${label} failed` : `${label}: ${failure.message}`;
+  }
+  return first;
 }

@@ -12,5 +12,14 @@ export {
   ProtoTypeNotFoundError,
 } from './protobuf.ts';
 export { HttpTransport, type HttpTransportOptions } from './transport.ts';
-export type { CheckResult, FilePart, HttpClient, RequestOptions, Timings, VolleyResponse } from './types.ts';
+export type {
+  Check,
+  CheckResult,
+  FilePart,
+  HttpClient,
+  NamedChecks,
+  RequestOptions,
+  Timings,
+  VolleyResponse,
+} from './types.ts';
 export { InvalidBaseUrlError } from './url.ts';

@@ -10,6 +10,15 @@ export type FilePart =
 // biome-ignore lint/suspicious/noConfusingVoidType: a check written as a block that returns nothing passes
 export type CheckResult = boolean | string | undefined | void;
 
+/** A check of a response: see `CheckResult`. */
+export type Check = (res: VolleyResponse) => CheckResult;
+
+/**
+ * Checks by name (k6's `check(res, { … })`): every one runs, on every response, and is counted under its
+ * name and the request's endpoint in the run's statistics.
+ */
+export type NamedChecks = Readonly<Record<string, Check>>;
+
 export interface RequestOptions {
   /** Groups samples in the statistics; default: the path without its query string. */
   name?: string;
@@ -32,8 +41,13 @@ export interface RequestOptions {
   timeout?: number;
   /** Statuses that count as success; default: anything below 400. */
   expect?: number | readonly number[] | ((status: number) => boolean);
-  /** Runs before the sample is recorded; false or a string fails the request (Locust's catch_response). */
-  check?: (res: VolleyResponse) => CheckResult;
+  /**
+   * Runs before the sample is recorded; false or a string fails the request (Locust's catch_response).
+   * A function runs only on a response that has not failed already. A record of named checks runs
+   * every check on every response, counting each pass and fail under its name; the request fails when
+   * any fails, with the first failing check's message.
+   */
+  check?: Check | NamedChecks;
   /** Follow redirects (default true, at most 10). */
   redirect?: boolean;
   /** Read and drop the body without keeping it: faster; text()/json()/bytes() then throw. */

@@ -24,6 +24,17 @@ export class FanOutSink implements SampleSink {
     }
   }
 
+  check(method: string, name: string, check: string, passed: boolean): void {
+    this.#primary.check?.(method, name, check, passed);
+    for (const extra of this.#extras) {
+      try {
+        extra.check?.(method, name, check, passed);
+      } catch {
+        // As above.
+      }
+    }
+  }
+
   exception(error: unknown): void {
     this.#primary.exception(error);
     for (const extra of this.#extras) {

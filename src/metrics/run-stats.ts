@@ -1,10 +1,12 @@
 /**
- * The statistics of a run: per-endpoint and aggregated figures, failures and exceptions.
+ * The statistics of a run: per-endpoint and aggregated figures, failures, exceptions and named checks.
  * Fed by the HTTP client and the engine through SampleSink; read as snapshots (live) and a summary (final).
  *
  * Rates: `rps` = requests / seconds from `start()` (or the last `reset()`) to `stop()` (or now while running).
  * "Current" figures cover the last 10 seconds at one-second granularity (see SlidingWindow).
  */
+
+import { CheckTable, type CheckTotals } from './check-table.ts';
 import { monotonicEpochMs } from './clock.ts';
 import { compareText } from './compare-text.ts';
 import { EndpointStats } from './endpoint-stats.ts';
@@ -48,6 +50,7 @@ export class RunStats implements SampleSink {
   private readonly endpoints: EndpointStats[] = [];
   private readonly aggregated = new EndpointStats('', AGGREGATED_NAME);
   private readonly exceptions = new ExceptionTable();
+  private readonly checks = new CheckTable();
   /** Where the current-window histograms are summed when read. */
   private readonly scratch: Histogram = createWindowHistogram();
   private runStartMs: number;
@@ -82,6 +85,7 @@ export class RunStats implements SampleSink {
     for (const endpoint of this.endpoints) endpoint.clear();
     this.aggregated.clear();
     this.exceptions.clear();
+    this.checks.clear();
     this.statsStartMs = this.readingTime();
   }
 
@@ -107,6 +111,10 @@ export class RunStats implements SampleSink {
     if (failed) endpoint.countFailure(error);
   }
 
+  check(method: string, name: string, check: string, passed: boolean): void {
+    this.checks.record(method, name, check, passed);
+  }
+
   exception(error: unknown): void {
     this.exceptions.record(error);
   }
@@ -122,6 +130,7 @@ export class RunStats implements SampleSink {
       aggregated,
       failures: this.failures(),
       exceptions: this.exceptions.list(),
+      checks: this.checks.list(),
     };
   }
 
@@ -134,6 +143,7 @@ export class RunStats implements SampleSink {
         thresholds,
         (scope) => this.subjectFor(scope, merged),
         statsElapsedSec(clock),
+        (scope) => this.checkTotalsFor(scope),
       );
       const { passed, exitCode } = decideOutcome(results, this.aggregated.failures, options.exitCodeOnError);
       return {
@@ -143,6 +153,7 @@ export class RunStats implements SampleSink {
         aggregated,
         failures: this.failures(),
         exceptions: this.exceptions.list(),
+        checks: this.checks.list(),
         thresholds: results,
         passed,
         exitCode,
@@ -159,6 +170,7 @@ export class RunStats implements SampleSink {
       endpoints: this.endpoints.map((endpoint) => endpoint.serialize(this.originSecond)),
       aggregated: this.aggregated.serialize(this.originSecond),
       exceptions: this.exceptions.list(),
+      checks: this.checks.list(),
     };
   }
 
@@ -176,6 +188,7 @@ export class RunStats implements SampleSink {
     }
     this.aggregated.merge(data.aggregated, this.originSecond);
     for (const { message, count, stack } of data.exceptions) this.exceptions.add(message, count, stack);
+    for (const check of data.checks) this.checks.add(check);
   }
 
   /** Frees the histograms' WebAssembly memory now, rather than when garbage-collected. Unusable afterwards. */
@@ -242,13 +255,21 @@ export class RunStats implements SampleSink {
    */
   private subjectFor(scope: string | null, merged: EndpointStats[]): ThresholdSubject | null {
     if (scope === null) return this.aggregated;
-    const matches = this.endpoints.filter(
-      (endpoint) => endpoint.name === scope || `${endpoint.method} ${endpoint.name}` === scope,
-    );
+    const matches = this.endpoints.filter((endpoint) => inScope(endpoint.method, endpoint.name, scope));
     if (matches.length <= 1) return matches[0] ?? null;
     const combined = new EndpointStats('', scope);
     merged.push(combined);
     for (const endpoint of matches) combined.addTotals(endpoint);
     return combined;
   }
+
+  /** Named checks' totals for a threshold's scope (all of them for null); null when none ran there. */
+  private checkTotalsFor(scope: string | null): CheckTotals | null {
+    return this.checks.totals((method, name) => scope === null || inScope(method, name, scope));
+  }
+}
+
+/** A threshold scope is "METHOD name" (that endpoint) or a bare name (every method with that name). */
+function inScope(method: string, name: string, scope: string): boolean {
+  return name === scope || `${method} ${name}` === scope;
 }

@@ -2,15 +2,18 @@
  * The JSON-safe form of a RunStats, sent by worker processes and merged exactly by `RunStats.merge`.
  * Histograms travel in the standard compressed HdrHistogram encoding, so merging loses nothing.
  */
-import type { ExceptionSummary } from './summary.ts';
+import type { CheckSummary, ExceptionSummary } from './summary.ts';
 
-export const SERIALIZED_STATS_FORMAT = 'volley.run-stats.v1';
+/** v2: named checks' counts were added. */
+export const SERIALIZED_STATS_FORMAT = 'volley.run-stats.v2';
 
 export interface SerializedRunStats {
   format: typeof SERIALIZED_STATS_FORMAT;
   endpoints: SerializedEndpoint[];
   aggregated: SerializedEndpoint;
   exceptions: ExceptionSummary[];
+  /** Named checks' passes and fails, added row by row. */
+  checks: CheckSummary[];
 }
 
 export interface SerializedEndpoint {

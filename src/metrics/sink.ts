@@ -17,6 +17,11 @@ export interface SampleSink {
     contentBytes: number,
     error: string | null,
   ): void;
+  /**
+   * One named check of a request, before that request's own sample: `check` is its name, `method` and
+   * `name` the request's endpoint. Optional: a sink without it ignores checks.
+   */
+  check?(method: string, name: string, check: string, passed: boolean): void;
   /** Something a task threw (other than volley's own control-flow signals). */
   exception(error: unknown): void;
   /**

@@ -47,6 +47,8 @@ export interface StatsSnapshot {
   aggregated: EndpointSummary;
   failures: FailureSummary[];
   exceptions: ExceptionSummary[];
+  /** Named checks so far, sorted by request name, method and check name. */
+  checks: CheckSummary[];
   /** Open model only: the arrivals so far. */
   arrivals?: ArrivalSnapshot;
 }
@@ -133,6 +135,17 @@ export interface FailureSummary {
   occurrences: number;
 }
 
+/** One named check (a key of a request's `check` record) on one endpoint. */
+export interface CheckSummary {
+  /** The check's name, as written in the `check` record. */
+  name: string;
+  /** The endpoint it ran on: the request's method and name, as in `endpoints`. */
+  method: string;
+  endpoint: string;
+  passes: number;
+  fails: number;
+}
+
 export interface ExceptionSummary {
   /** `Error.name: message` of what a task threw. */
   message: string;
@@ -146,7 +159,7 @@ export interface ThresholdResult {
   expression: string;
   /** "METHOD name" or "name" the threshold is scoped to; null for the aggregated row. */
   scope: string | null;
-  /** e.g. "p95", "p99.9", "avg", "max", "min", "med", "fail_ratio", "rps", "requests", "failures". */
+  /** e.g. "p95", "p99.9", "avg", "max", "min", "med", "fail_ratio", "checks", "rps", "requests", "failures". */
   metric: string;
   op: '<' | '<=' | '>' | '>=' | '==' | '!=';
   target: number;
@@ -188,6 +201,8 @@ export interface RunSummary {
   aggregated: EndpointSummary;
   failures: FailureSummary[];
   exceptions: ExceptionSummary[];
+  /** Passes and fails of each named check, sorted by request name, method and check name. */
+  checks: CheckSummary[];
   thresholds: ThresholdResult[];
   /** Open model: arrivals, dropped arrivals, iteration times and the uncorrected latency. */
   arrivals?: ArrivalSummary;

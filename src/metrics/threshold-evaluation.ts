@@ -1,3 +1,4 @@
+import type { CheckTotals } from './check-table.ts';
 import { perSecond } from './endpoint-summary.ts';
 import type { LatencyDistribution } from './latency.ts';
 import { percentileMs, round3 } from './latency.ts';
@@ -15,15 +16,19 @@ export interface ThresholdSubject extends LatencyDistribution {
  * `subjectFor` returns null when the scope matches no endpoint: actual null, failed.
  * Time metrics and fail_ratio cannot be measured without requests (actual null, failed); counts and
  * rates can (0). Measured values are rounded as reported (ms and rates to 3 decimals; fail_ratio exact).
+ * `checks` is the pass ratio of the named checks `checksFor` sums for the scope (exact); null without any.
  */
 export function evaluateThresholds(
   thresholds: readonly Threshold[],
   subjectFor: (scope: string | null) => ThresholdSubject | null,
   elapsedSec: number,
+  checksFor: (scope: string | null) => CheckTotals | null = () => null,
 ): ThresholdResult[] {
   return thresholds.map((threshold) => {
     const subject = subjectFor(threshold.scope);
-    const actual = subject === null ? null : measure(threshold, subject, elapsedSec);
+    let actual: number | null = null;
+    if (threshold.metric === 'checks') actual = passRatio(checksFor(threshold.scope));
+    else if (subject !== null) actual = measure(threshold, subject, elapsedSec);
     return {
       expression: threshold.expression,
       scope: threshold.scope,
@@ -51,6 +56,12 @@ function measure(threshold: Threshold, subject: ThresholdSubject, elapsedSec: nu
   if (threshold.metric === 'fail_ratio') return subject.failures / subject.requests;
   if (threshold.percentile !== null) return round3(percentileMs(subject, threshold.percentile));
   return round3(subject.avgMs());
+}
+
+function passRatio(totals: CheckTotals | null): number | null {
+  if (totals === null) return null;
+  const count = totals.passes + totals.fails;
+  return count === 0 ? null : totals.passes / count;
 }
 
 function compare(actual: number, op: ThresholdOp, target: number): boolean {

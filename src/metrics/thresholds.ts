@@ -1,6 +1,6 @@
 /**
  * Pass/fail criteria, k6-style: `[SCOPE:] METRIC OP NUMBER`, e.g. `p95<500`, `GET /students: p99<1.5s`,
- * `/students: fail_ratio<0.01`.
+ * `/students: fail_ratio<0.01`, `checks>0.99` (the pass ratio of named checks).
  *
  * SCOPE is "METHOD name" (one endpoint) or a bare name (every method with that name, their histograms
  * and counts merged exactly, as if one endpoint); without a scope the aggregated row is checked. Names
@@ -17,7 +17,7 @@ export interface Threshold {
   readonly expression: string;
   /** "METHOD name" or "name"; null for the aggregated row. */
   readonly scope: string | null;
-  /** Normalised: "p95", "p99.9" (also for `p(99.9)`), "med", "avg", "min", "max", "fail_ratio", "failures", … */
+  /** Normalised: "p95", "p99.9" (also for `p(99.9)`), "med", "avg", "min", "max", "fail_ratio", "checks", … */
   readonly metric: string;
   /** The percentile read from the histogram: pN → N, med → 50, min → 0, max → 100; else null. */
   readonly percentile: number | null;
@@ -39,7 +39,7 @@ export class ThresholdSyntaxError extends Error {
 
 const EXPECTED_FORM = 'expected METRIC OP NUMBER, like "p95<500" or "GET /students: p99<800"';
 const VALID_METRICS =
-  'p0..p100 (e.g. p95, p99.9, p(99.9)), med, avg, min, max, fail_ratio, failures, requests, rps, failures_per_sec';
+  'p0..p100 (e.g. p95, p99.9, p(99.9)), med, avg, min, max, fail_ratio, checks, failures, requests, rps, failures_per_sec';
 
 const NUMBER = String.raw`[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?`;
 /** METRIC OP NUMBER [UNIT]; the metric is checked separately to give a precise message. */
@@ -59,6 +59,7 @@ const NAMED_TIME_METRICS: ReadonlyMap<string, number | null> = new Map([
 /** Counts and rates, each with an example for error messages. */
 const PLAIN_METRICS: ReadonlyMap<string, string> = new Map([
   ['fail_ratio', 'fail_ratio<0.01'],
+  ['checks', 'checks>0.99'],
   ['failures', 'failures<10'],
   ['requests', 'requests>1000'],
   ['rps', 'rps>100'],

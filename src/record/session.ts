@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { RunLogger, RunRecorder } from '../engine/run-plan.ts';
-import type { HttpClient } from '../http/types.ts';
+import type { Check, HttpClient, RequestOptions } from '../http/types.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import { StopUser } from '../script/control.ts';
 import { resetUniqueValues } from '../script/unique.ts';
@@ -126,10 +126,20 @@ export class RecordingSession implements RunRecorder {
           return (...args: unknown[]) => userScope.run(outside, () => method.apply(target, args));
         return async (...args: unknown[]) => {
           const at = key === 'request' ? 2 : 1;
-          const opts = args[at] as { check?: (res: unknown) => unknown } | undefined;
+          const opts = args[at] as RequestOptions | undefined;
           if (opts?.check !== undefined) {
+            const inScope =
+              (check: Check): Check =>
+              (res) =>
+                userScope.run(inside, () => check(res));
             const check = opts.check;
-            args[at] = { ...opts, check: (res: unknown) => userScope.run(inside, () => check(res)) };
+            args[at] = {
+              ...opts,
+              check:
+                typeof check === 'function'
+                  ? inScope(check)
+                  : Object.fromEntries(Object.entries(check).map(([name, named]) => [name, inScope(named)])),
+            };
           }
           const response = await userScope.run(outside, () => method.apply(target, args));
           if (user.diverged) throw new StopUser('replay diverged from the recording');

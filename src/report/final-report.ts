@@ -1,4 +1,5 @@
 import type { RunSummary } from '../metrics/summary.ts';
+import { checkReport } from './check-report.ts';
 import { errorReport, exceptionReport } from './error-report.ts';
 import { arrivalReport, capacityReport } from './load-model-report.ts';
 import { nameColumn } from './name-column.ts';
@@ -12,7 +13,7 @@ export const PERCENTILES_TITLE = 'Response time percentiles (approximated)';
 /**
  * The end-of-run report, in the order `locust --headless` prints it: request statistics with whole-run
  * rates, response time percentiles, the error report when requests failed; then, volley's additions,
- * exceptions and thresholds when there are any. Sections are separated by a blank line; the text ends
+ * exceptions, named checks and thresholds when there are any. Sections are separated by a blank line; the text ends
  * with a newline. `maxLineWidth` (terminal columns) caps the Name column.
  */
 export function renderFinalReport(
@@ -34,6 +35,7 @@ export function renderFinalReport(
     exceptionReport(summary.exceptions, tableWidth),
     arrivalReport(summary.arrivals),
     capacityReport(summary.capacity, options.maxLineWidth),
+    checkReport(summary.checks),
     thresholdReport(summary.thresholds),
     generatorWarning(summary),
   ]);

@@ -1,4 +1,5 @@
 import type {
+  CheckSummary,
   EndpointSummary,
   ExceptionSummary,
   FailureSummary,
@@ -7,6 +8,7 @@ import type {
   ThresholdResult,
 } from '../metrics/summary.ts';
 import { REPORTED_PERCENTILES } from '../metrics/summary.ts';
+import { passPercent } from './check-report.ts';
 import { HTML_CHARTS_SCRIPT } from './html-charts.ts';
 import { escapeHtml, jsonForScript } from './html-escape.ts';
 import { humanize, renderGenericValue } from './html-generic.ts';
@@ -31,6 +33,7 @@ const KNOWN_SUMMARY_KEYS = new Set([
   'aggregated',
   'failures',
   'exceptions',
+  'checks',
   'thresholds',
   'passed',
   'exitCode',
@@ -63,6 +66,7 @@ export function renderHtmlReport(summary: RunSummary, timeline: TimelineData, as
     kpis(summary),
     charts(timeline),
     thresholdsSection(summary.thresholds),
+    checksSection(summary.checks),
     statisticsSection(summary),
     percentilesSection(summary),
     failuresSection(summary.failures),
@@ -165,6 +169,31 @@ function thresholdsSection(thresholds: readonly ThresholdResult[]): string {
   return `<section class="card" id="thresholds">
 <h2>Thresholds <small class="empty">(${verdict})</small></h2>
 <table><thead><tr><th>Result</th><th>Threshold</th><th class="num">Actual</th><th class="num">Target</th></tr></thead>
+<tbody>${rows.join('')}</tbody></table>
+</section>`;
+}
+
+function checksSection(checks: readonly CheckSummary[]): string {
+  if (checks.length === 0) {
+    return '<section class="card" id="checks"><h2>Checks</h2><p class="empty">No named checks ran.</p></section>';
+  }
+  const failed = checks.filter((c) => c.fails > 0).length;
+  const verdict = failed === 0 ? 'all passed' : `${failed} of ${checks.length} failed`;
+  const rows = checks.map(
+    (
+      c,
+    ) => `<tr data-check="${escapeHtml(`${endpointKey({ method: c.method, name: c.endpoint })}: ${c.name}`)}" data-passed="${c.fails === 0}">
+<td>${c.fails === 0 ? '<span class="badge pass">Pass</span>' : '<span class="badge fail">Fail</span>'}</td>
+<td class="method">${escapeHtml(c.method)}</td><td class="name">${escapeHtml(c.endpoint)}</td>
+<td class="check">${escapeHtml(c.name)}</td>
+<td class="num" data-field="passes">${formatNumber(c.passes)}</td>
+<td class="num" data-field="fails">${formatNumber(c.fails)}</td>
+<td class="num" data-field="ratio">${escapeHtml(passPercent(c))}</td>
+</tr>`,
+  );
+  return `<section class="card long" id="checks">
+<h2>Checks <small class="empty">(${verdict})</small></h2>
+<table><thead><tr><th>Result</th><th>Type</th><th>Name</th><th>Check</th><th class="num">Passes</th><th class="num">Fails</th><th class="num">Passed</th></tr></thead>
 <tbody>${rows.join('')}</tbody></table>
 </section>`;
 }

@@ -1,5 +1,12 @@
-import type { CapacitySummary, EndpointSummary, RunSummary, ThresholdResult } from '../metrics/summary.ts';
+import type {
+  CapacitySummary,
+  CheckSummary,
+  EndpointSummary,
+  RunSummary,
+  ThresholdResult,
+} from '../metrics/summary.ts';
 import { writeFileAtomic } from './atomic-write.ts';
+import { passPercent } from './check-report.ts';
 import type { Reporter } from './reporter.ts';
 import { sortEndpoints } from './sort-endpoints.ts';
 import { escapeXml } from './xml-escape.ts';
@@ -33,14 +40,17 @@ interface TestCase {
 }
 
 /**
- * Four test suites:
+ * Five test suites:
  * - thresholds: one case per threshold, failed when the threshold failed; a capacity search adds one
  *   case, failed when no step was sustained (its thresholds list is then empty, yet the run fails);
+ * - checks: one case per named check and endpoint (classname "volley.checks.POST /users", name the
+ *   check's), failed with its counts when it failed at least once;
  * - requests: one case per endpoint ("GET /students"), failed when any of its requests failed;
  * - failures: one case per distinct failure of an endpoint: the message of a failing check (its
- *   returned string, or "check failed"), "HTTP 500 Internal Server Error", a network error…;
+ *   returned string, or "check failed"; named checks' messages name the check), "HTTP 500 Internal
+ *   Server Error", a network error…;
  * - exceptions: one errored case per distinct exception a task threw.
- * Checks have no names of their own in volley: a check is known by the message it fails with.
+ * A check given as a plain function has no name: it is known by the message it fails with.
  */
 export function renderJunitReport(summary: RunSummary): string {
   const suites: [string, TestCase[]][] = [
@@ -51,6 +61,7 @@ export function renderJunitReport(summary: RunSummary): string {
         ...summary.thresholds.map(thresholdCase),
       ],
     ],
+    ['checks', summary.checks.map(checkCase)],
     ['requests', sortEndpoints(summary.endpoints).map((e) => endpointCase(e, summary))],
     [
       'failures',
@@ -123,6 +134,21 @@ function capacityCase(c: CapacitySummary): TestCase {
       type: 'capacity',
       message: `no step was sustained${c.breakingRate === null ? '' : ` (broke at ${c.breakingRate}/s)`}`,
       details: first ? `${first.rate}/s: ${first.broken.join('; ')}` : 'no step ran',
+    },
+  };
+}
+
+function checkCase(c: CheckSummary): TestCase {
+  const endpoint = c.method === '' ? c.endpoint : `${c.method} ${c.endpoint}`;
+  const base: TestCase = { classname: `volley.checks.${endpoint}`, name: c.name };
+  if (c.fails === 0) return base;
+  const runs = c.passes + c.fails;
+  return {
+    ...base,
+    failure: {
+      type: 'check',
+      message: `${c.fails} of ${runs} failed (${passPercent(c)} passed)`,
+      details: `${endpoint}: ${c.name}\npasses: ${c.passes}\nfails: ${c.fails}`,
     },
   };
 }

@@ -131,6 +131,7 @@ export function summaryFromSnapshot(snapshot: StatsSnapshot | null, params: RunP
     aggregated: snapshot?.aggregated ?? EMPTY_ENDPOINT,
     failures: snapshot?.failures ?? [],
     exceptions: snapshot?.exceptions ?? [],
+    checks: snapshot?.checks ?? [],
     thresholds: [],
     passed: true,
     exitCode: 0,

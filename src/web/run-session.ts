@@ -348,6 +348,7 @@ function finalSnapshot(summary: RunSummary): StatsSnapshot {
     aggregated: summary.aggregated,
     failures: summary.failures,
     exceptions: summary.exceptions,
+    checks: summary.checks,
   };
 }
 

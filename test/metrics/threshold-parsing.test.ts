@@ -20,6 +20,11 @@ test('valid thresholds parse into scope, normalised metric, op and target (ms fo
     ['max<=3s', { scope: null, metric: 'max', percentile: 100, op: '<=', target: 3000 }],
     ['fail_ratio<0.01', { scope: null, metric: 'fail_ratio', percentile: null, op: '<', target: 0.01 }],
     ['failures==0', { scope: null, metric: 'failures', percentile: null, op: '==', target: 0 }],
+    ['checks>0.99', { scope: null, metric: 'checks', percentile: null, op: '>', target: 0.99 }],
+    [
+      'POST /users: checks>=0.9',
+      { scope: 'POST /users', metric: 'checks', percentile: null, op: '>=', target: 0.9 },
+    ],
     ['requests>=1000', { scope: null, metric: 'requests', percentile: null, op: '>=', target: 1000 }],
     ['rps>100', { scope: null, metric: 'rps', percentile: null, op: '>', target: 100 }],
     ['failures_per_sec<1', { scope: null, metric: 'failures_per_sec', percentile: null, op: '<', target: 1 }],
@@ -54,7 +59,7 @@ test('valid thresholds parse into scope, normalised metric, op and target (ms fo
 test('invalid thresholds throw ThresholdSyntaxError saying what is wrong, with valid examples', () => {
   const expected = 'expected METRIC OP NUMBER, like "p95<500" or "GET /students: p99<800"';
   const metrics =
-    'valid metrics: p0..p100 (e.g. p95, p99.9, p(99.9)), med, avg, min, max, fail_ratio, failures, requests, rps, failures_per_sec';
+    'valid metrics: p0..p100 (e.g. p95, p99.9, p(99.9)), med, avg, min, max, fail_ratio, checks, failures, requests, rps, failures_per_sec';
   const cases: [string, string][] = [
     ['p95<<500', `invalid threshold "p95<<500": ${expected}`],
     ['p95 =< 500', `invalid threshold "p95 =< 500": ${expected}`],
@@ -72,6 +77,10 @@ test('invalid thresholds throw ThresholdSyntaxError saying what is wrong, with v
     [
       'fail_ratio<1ms',
       'invalid threshold "fail_ratio<1ms": fail_ratio is a count or rate and takes no unit, like "fail_ratio<0.01"',
+    ],
+    [
+      'checks>99s',
+      'invalid threshold "checks>99s": checks is a count or rate and takes no unit, like "checks>0.99"',
     ],
     [
       ': p95<500',

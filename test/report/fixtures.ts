@@ -100,6 +100,7 @@ export function smallSummary(): RunSummary {
     aggregated,
     failures: [{ method: 'POST', name: '/login', error: 'HTTP 500', occurrences: 1 }],
     exceptions: [],
+    checks: [],
     thresholds: [
       {
         expression: 'GET /students: p95<500',
@@ -136,5 +137,6 @@ export function smallSnapshot(timestampMs = 1_735_787_050_900, users = 10): Stat
     aggregated: summary.aggregated,
     failures: summary.failures,
     exceptions: summary.exceptions,
+    checks: summary.checks,
   };
 }

@@ -23,6 +23,7 @@ test('docs/json-schema.md documents every field of the summary', async () => {
   const docs = await readFile(new URL('../../docs/json-schema.md', import.meta.url), 'utf8');
   const summary = smallSummary();
   summary.exceptions = [{ message: 'm', count: 1, stack: 's' }];
+  summary.checks = [{ name: 'c', method: 'GET', endpoint: '/students', passes: 1, fails: 0 }];
   const documented = (path: string): boolean => docs.includes(`| \`${path}\``);
   const fields = [
     ...Object.keys(summary),
@@ -30,9 +31,10 @@ test('docs/json-schema.md documents every field of the summary', async () => {
     ...Object.keys(summary.aggregated).map((k) => `endpoints[].${k}`),
     ...Object.keys(summary.failures[0] ?? {}).map((k) => `failures[].${k}`),
     ...Object.keys(summary.exceptions[0] ?? {}).map((k) => `exceptions[].${k}`),
+    ...Object.keys(summary.checks[0] ?? {}).map((k) => `checks[].${k}`),
     ...Object.keys(summary.thresholds[0] ?? {}).map((k) => `thresholds[].${k}`),
   ];
-  assert.equal(fields.length, 9 + 10 + 15 + 4 + 3 + 7);
+  assert.equal(fields.length, 10 + 10 + 15 + 4 + 3 + 5 + 7);
   assert.deepEqual(
     fields.filter((f) => !documented(f)),
     [],

@@ -105,6 +105,7 @@ test('prometheus: dropped arrivals from the open model are counted; a port in us
     aggregated: {} as StatsSnapshot['aggregated'],
     failures: [],
     exceptions: [],
+    checks: [],
   };
   const arrivals = (dropped: number) => ({ rate: 10, scheduled: 20, launched: 20 - dropped, dropped });
   exporter.onSnapshot({ ...snapshot, arrivals: arrivals(3) } as StatsSnapshot);

@@ -7,7 +7,7 @@ const FAILED = '✗';
 /**
  * k6's checks, one line each: ✓ when the check never failed, ✗ when it failed at least once, then its
  * endpoint, its name, its pass ratio and counts, e.g.
- *   ✗ POST /users  has an id      98.33 %   ✓ 118   ✗ 2
+ *   ✗ POST /users   has an id   98.33 %   ✓ 118   ✗ 2
  * Empty when no named check ran.
  */
 export function checkReport(checks: readonly CheckSummary[]): string[] {
@@ -24,8 +24,8 @@ export function checkReport(checks: readonly CheckSummary[]): string[] {
   const passWidth = columnWidth(0, passes);
   const lines = checks.map(
     (c, i) =>
-      `${c.fails > 0 ? FAILED : PASSED} ${padRight(endpoints[i] ?? '', endpointWidth)}  ` +
-      `${padRight(c.name, nameWidth)}  ${padLeft(ratios[i] ?? '', ratioWidth)}   ` +
+      `${c.fails > 0 ? FAILED : PASSED} ${padRight(endpoints[i] ?? '', endpointWidth)}   ` +
+      `${padRight(c.name, nameWidth)}   ${padLeft(ratios[i] ?? '', ratioWidth)}   ` +
       `${padRight(passes[i] ?? '', passWidth)}   ${FAILED} ${c.fails}`,
   );
   const failed = checks.filter((c) => c.fails > 0).length;

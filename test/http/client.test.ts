@@ -201,6 +201,112 @@ describe('check', () => {
   });
 });
 
+describe('named checks', () => {
+  /** The checks the sink counted for the requests made in `run`, as [check, passed]. */
+  async function counted(run: () => Promise<unknown>): Promise<[string, boolean][]> {
+    const before = t.sink.checks.length;
+    await run();
+    return t.sink.checks.slice(before).map((c) => [c.check, c.passed]);
+  }
+
+  it('runs every check, counts each under the endpoint, and passes when all pass', async () => {
+    const before = t.sink.checks.length;
+    const res = await t.client.get('/json?x=1', {
+      check: {
+        'status is 200': (r) => r.status === 200,
+        'says hello': (r) => r.json<{ hello: string }>().hello === 'world',
+        'returns nothing': () => {},
+      },
+    });
+    assert.equal(res.ok, true);
+    assert.equal(lastSample().error, null);
+    assert.deepEqual(t.sink.checks.slice(before), [
+      { method: 'GET', name: '/json', check: 'status is 200', passed: true },
+      { method: 'GET', name: '/json', check: 'says hello', passed: true },
+      { method: 'GET', name: '/json', check: 'returns nothing', passed: true },
+    ]);
+  });
+
+  it('does not stop at a failing check; the request fails with the first failure, naming its check', async () => {
+    let res: Awaited<ReturnType<typeof t.client.get>> | undefined;
+    const checks = await counted(async () => {
+      res = await t.client.get('/json', {
+        name: 'hello',
+        check: {
+          'status is 201': (r) => r.status === 201,
+          'says hello': () => true,
+          'has an id': () => 'no id in the body',
+        },
+      });
+    });
+    assert.deepEqual(checks, [
+      ['status is 201', false],
+      ['says hello', true],
+      ['has an id', false],
+    ]);
+    assert.equal(res?.ok, false);
+    assert.equal(res?.error, 'check "status is 201" failed');
+    assert.equal(lastSample().name, 'hello');
+    assert.equal(lastSample().error, 'check "status is 201" failed');
+    assert.deepEqual(
+      t.sink.checks.slice(-3).map((c) => `${c.method} ${c.name}`),
+      ['GET hello', 'GET hello', 'GET hello'],
+    );
+    res = await t.client.get('/json', { check: { 'has an id': () => 'no id in the body' } });
+    assert.equal(res.error, 'check "has an id": no id in the body');
+  });
+
+  it('counts a check that throws or returns a promise as failed, with its message', async () => {
+    let thrown: string | null | undefined;
+    const checks = await counted(async () => {
+      thrown = (await t.client.get('/html', { check: { 'is json': (r) => r.json() !== null } })).error;
+    });
+    assert.deepEqual(checks, [['is json', false]]);
+    assert.match(thrown ?? '', /^check "is json": response from .* is not JSON/);
+    const asyncCheck = (async () => true) as unknown as () => boolean;
+    const rejecting = (async () => {
+      throw new Error('rejected later');
+    }) as unknown as () => boolean;
+    let res: Awaited<ReturnType<typeof t.client.get>> | undefined;
+    const asyncChecks = await counted(async () => {
+      res = await t.client.get('/json', { check: { 'async ok': asyncCheck, 'async throws': rejecting } });
+    });
+    assert.deepEqual(asyncChecks, [
+      ['async ok', false],
+      ['async throws', false],
+    ]);
+    assert.equal(res?.error, 'check "async ok" returned a promise: checks must be synchronous');
+    // A plain-JS scenario's mistake fails that check instead of throwing.
+    const notAFunction = { 'not a function': 42 } as unknown as Record<string, () => boolean>;
+    assert.equal(
+      (await t.client.get('/json', { check: notAFunction })).error,
+      'check "not a function": not a function',
+    );
+  });
+
+  it('runs on a failed response too, keeping its own failure message', async () => {
+    let res: Awaited<ReturnType<typeof t.client.get>> | undefined;
+    const checks = await counted(async () => {
+      res = await t.client.get('/status/500', {
+        check: { 'status is 200': (r) => r.status === 200, 'is an error': (r) => r.status >= 500 },
+      });
+    });
+    assert.deepEqual(checks, [
+      ['status is 200', false],
+      ['is an error', true],
+    ]);
+    assert.equal(res?.error, 'HTTP 500 Internal Server Error');
+  });
+
+  it('an empty record checks nothing; a plain function check is not counted by name', async () => {
+    const checks = await counted(async () => {
+      assert.equal((await t.client.get('/json', { check: {} })).ok, true);
+      assert.equal((await t.client.get('/json', { check: () => false })).error, 'check failed');
+    });
+    assert.deepEqual(checks, []);
+  });
+});
+
 describe('request bodies, query and headers', () => {
   interface Echo {
     method: string;

@@ -32,12 +32,24 @@ export interface Sample {
   error: string | null;
 }
 
+export interface CheckSample {
+  method: string;
+  name: string;
+  check: string;
+  passed: boolean;
+}
+
 export class FakeSink implements SampleSink {
   readonly samples: Sample[] = [];
+  readonly checks: CheckSample[] = [];
   readonly exceptions: unknown[] = [];
 
   request(method: string, name: string, ms: number, bytes: number, error: string | null): void {
     this.samples.push({ method, name, ms, bytes, error });
+  }
+
+  check(method: string, name: string, check: string, passed: boolean): void {
+    this.checks.push({ method, name, check, passed });
   }
 
   exception(error: unknown): void {

@@ -5,9 +5,15 @@ import { StatsFormatError } from '../../src/metrics/serialized-stats.ts';
 import { parseThreshold } from '../../src/metrics/thresholds.ts';
 import { FakeClock, META, T0 } from './fixtures.ts';
 
-const THRESHOLDS = ['p95<900', 'GET /users: p99.9<2s', '/users: avg<300', 'fail_ratio<0.2', 'rps>1'].map(
-  parseThreshold,
-);
+const THRESHOLDS = [
+  'p95<900',
+  'GET /users: p99.9<2s',
+  '/users: avg<300',
+  'fail_ratio<0.2',
+  'rps>1',
+  'checks>0.5',
+  'POST /users: checks>0.99',
+].map(parseThreshold);
 
 /** A deterministic pseudo-random mix of endpoints, times, sizes, failures and exceptions over 25 s. */
 function* samples(): Generator<{
@@ -56,6 +62,8 @@ test('merging two halves gives exactly the summary of recording everything in on
     clock.set(sample.atMs);
     const half = index++ % 2 === 0 ? even : odd;
     for (const target of [all, half]) {
+      target.check(sample.method, sample.name, 'under 150 ms', sample.ms < 150);
+      target.check(sample.method, sample.name, 'no error', sample.error === null);
       target.request(sample.method, sample.name, sample.ms, sample.bytes, sample.error);
       if (index % 500 === 0) target.exception(failure);
     }
@@ -73,6 +81,14 @@ test('merging two halves gives exactly the summary of recording everything in on
   assert.equal(expected.aggregated.requests, 5000);
   assert.ok(expected.aggregated.currentRps > 0, 'the window has something to compare');
   assert.ok(expected.failures.length > 4 && expected.exceptions.length === 1);
+  assert.equal(expected.checks.length, 8);
+  assert.ok(expected.checks.every((c) => c.passes > 0 && c.fails > 0));
+  assert.equal(
+    expected.checks.reduce((sum, c) => sum + c.passes + c.fails, 0),
+    10_000,
+  );
+  assert.ok(expected.thresholds.some((t) => t.metric === 'checks' && t.passed));
+  assert.ok(expected.thresholds.some((t) => t.metric === 'checks' && !t.passed));
   assert.deepEqual(merged.summary(META, THRESHOLDS, { exitCodeOnError: 1 }), expected);
 
   even.merge(odd.serialize());

@@ -67,6 +67,29 @@ test('exceptions are grouped by "name: message" with the stack of the first occu
   ]);
 });
 
+test('named checks are counted per check name and endpoint, sorted by request name, method, check name', () => {
+  const { stats } = startedStats();
+  for (let i = 0; i < 3; i++) stats.check('POST', '/users', 'status is 201', true);
+  stats.check('POST', '/users', 'status is 201', false);
+  stats.check('POST', '/users', 'has an id', true);
+  stats.check('GET', '/users', 'status is 201', true);
+  stats.check('GET', '/health', 'is up', false);
+  const expected = [
+    { name: 'is up', method: 'GET', endpoint: '/health', passes: 0, fails: 1 },
+    { name: 'status is 201', method: 'GET', endpoint: '/users', passes: 1, fails: 0 },
+    { name: 'has an id', method: 'POST', endpoint: '/users', passes: 1, fails: 0 },
+    { name: 'status is 201', method: 'POST', endpoint: '/users', passes: 3, fails: 1 },
+  ];
+  assert.deepEqual(stats.snapshot(1).checks, expected);
+  assert.deepEqual(stats.summary(META, [], { exitCodeOnError: 1 }).checks, expected);
+  // Checks are not requests: the request table stays empty until the requests are recorded.
+  assert.deepEqual(stats.snapshot(1).endpoints, []);
+  // What a summary hands out is a copy.
+  const copy = stats.snapshot(1).checks;
+  (copy[0] as (typeof copy)[0]).fails = 99;
+  assert.deepEqual(stats.snapshot(1).checks, expected);
+});
+
 test('whole-run rps = requests / seconds from start to stop, frozen once stopped', () => {
   const { stats, clock } = startedStats();
   for (let i = 0; i < 100; i++) {
@@ -103,6 +126,7 @@ test('reset() zeroes everything, keeps the rows, and restarts the rates from the
   const { stats, clock } = startedStats();
   for (let i = 0; i < 10; i++) stats.request('GET', '/a', 1000, 10, 'HTTP 500');
   stats.exception(new Error('boom'));
+  stats.check('GET', '/a', 'is ok', false);
   clock.set(5000);
   stats.reset();
   const cleared = stats.snapshot(1);
@@ -112,6 +136,7 @@ test('reset() zeroes everything, keeps the rows, and restarts the rates from the
   assert.equal(cleared.aggregated.percentiles['50'], 0);
   assert.deepEqual(cleared.failures, []);
   assert.deepEqual(cleared.exceptions, []);
+  assert.deepEqual(cleared.checks, [{ name: 'is ok', method: 'GET', endpoint: '/a', passes: 0, fails: 0 }]);
   assert.deepEqual(
     cleared.endpoints.map(({ name, requests }) => [name, requests]),
     [['/a', 0]],

@@ -127,6 +127,49 @@ test('without requests, counts and rates measure 0 but times and fail_ratio cann
   );
 });
 
+test('checks: the pass ratio of named checks, aggregated or of a scope; no data without named checks', () => {
+  const summary = summarize(
+    (stats) => {
+      recordMix(stats);
+      for (let i = 0; i < 99; i++) stats.check('POST', '/users', 'status is 201', true);
+      stats.check('POST', '/users', 'status is 201', false);
+      for (let i = 0; i < 100; i++) stats.check('POST', '/users', 'has an id', true);
+      for (let i = 0; i < 50; i++) stats.check('GET', '/users', 'is a list', i % 5 !== 0);
+    },
+    [
+      'checks>0.95',
+      'checks>0.99',
+      'POST /users: checks>0.99',
+      'POST /users: checks>0.999',
+      '/users: checks<0.96',
+      'GET /users: checks==0.8',
+      'GET /health: checks>0',
+      'GET /nowhere: checks>0',
+    ],
+  );
+  assert.deepEqual(
+    summary.thresholds.map(({ expression, actual, passed }) => [expression, actual, passed]),
+    [
+      ['checks>0.95', 239 / 250, true],
+      ['checks>0.99', 239 / 250, false],
+      ['POST /users: checks>0.99', 199 / 200, true],
+      ['POST /users: checks>0.999', 199 / 200, false],
+      ['/users: checks<0.96', 239 / 250, true],
+      ['GET /users: checks==0.8', 0.8, true],
+      // An endpoint without named checks, and no endpoint at all: nothing to measure.
+      ['GET /health: checks>0', null, false],
+      ['GET /nowhere: checks>0', null, false],
+    ],
+  );
+  assert.deepEqual(pick(summary), { passed: false, exitCode: 1 });
+  // Without any named check, checks has no data and fails, like fail_ratio without requests.
+  const none = summarize(recordMix, ['checks>0.5']);
+  assert.deepEqual(
+    none.thresholds.map(({ actual, passed }) => [actual, passed]),
+    [[null, false]],
+  );
+});
+
 test('evaluateThresholds works on any subject: arbitrary percentiles come from the histogram', () => {
   const subject = new EndpointStats('GET', '/x');
   for (let ms = 1; ms <= 1000; ms++) subject.record(ms, toMicros(ms), 0, ms % 100 === 0, 0);

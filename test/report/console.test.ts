@@ -71,6 +71,27 @@ test('final report adds exceptions with their first stack frame, and no error re
   );
 });
 
+test('final report: a checks table before the thresholds, ✗ for a check that failed at least once', () => {
+  const summary = smallSummary();
+  summary.checks = [
+    { name: 'has a token', method: 'POST', endpoint: '/login', passes: 9, fails: 1 },
+    { name: 'status is 200', method: 'POST', endpoint: '/login', passes: 10, fails: 0 },
+    { name: 'lists students', method: 'GET', endpoint: '/students', passes: 11_999, fails: 1 },
+    { name: 'not yet run', method: 'GET', endpoint: '/students', passes: 0, fails: 0 },
+  ];
+  const text = renderFinalReport(summary);
+  const checks = `\
+Checks (2 of 4 failed)
+✗ POST /login     has a token       90.00 %   ✓ 9       ✗ 1
+✓ POST /login     status is 200    100.00 %   ✓ 10      ✗ 0
+✗ GET /students   lists students    99.99 %   ✓ 11999   ✗ 1
+✓ GET /students   not yet run       no runs   ✓ 0       ✗ 0
+
+Thresholds (1 of 2 failed)`;
+  assert.ok(text.includes(checks), text);
+  assert.ok(!renderFinalReport(smallSummary()).includes('Checks'), 'no table without named checks');
+});
+
 test('the Name column widens to the longest name instead of truncating it', () => {
   const summary = smallSummary();
   const long = `/api/${'x'.repeat(80)}/end`;

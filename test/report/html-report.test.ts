@@ -7,7 +7,7 @@ import { HtmlReporter } from '../../src/report/html-reporter.ts';
 import { emptyTimeline, type RunTimeline } from '../../src/report/timeline.ts';
 import { loadChartAssets } from '../../src/report/uplot-assets.ts';
 import { endpoint, percentiles, smallSnapshot, smallSummary } from './fixtures.ts';
-import { assertTablesMatchSummary, embeddedJson, section } from './html-page.ts';
+import { assertTablesMatchSummary, embeddedJson, section, unescapeHtml } from './html-page.ts';
 import { tempDir } from './temp-dir.ts';
 
 const NO_ASSETS = { script: '/* uPlot */', css: '/* uPlot css */' };
@@ -32,6 +32,37 @@ test('html: every number in the tables is the summary’s, and the summary is em
     assert.ok(run.includes(text), text);
   }
   assert.ok(!run.includes('Generator CPU'), 'no generator figures when the run did not measure them');
+});
+
+test('html: a Checks section with each named check’s counts and pass ratio', () => {
+  const summary = smallSummary();
+  assert.match(
+    section(renderHtmlReport(summary, emptyTimeline(), NO_ASSETS), 'checks'),
+    /No named checks ran/,
+  );
+  summary.checks = [
+    { name: 'has a <token>', method: 'POST', endpoint: '/login', passes: 9, fails: 1 },
+    { name: 'status is 200', method: 'POST', endpoint: '/login', passes: 10, fails: 0 },
+  ];
+  const html = renderHtmlReport(summary, emptyTimeline(), NO_ASSETS);
+  assert.deepEqual(embeddedJson(html, 'volley-summary'), summary);
+  const checks = section(html, 'checks');
+  assert.match(checks, /1 of 2 failed/);
+  const rows = [...checks.matchAll(/<tr data-check="([^"]*)" data-passed="(\w+)">([\s\S]*?)<\/tr>/g)].map(
+    ([, key, passed, cells]) => [
+      unescapeHtml(key ?? ''),
+      passed,
+      ...[...(cells ?? '').matchAll(/data-field="(\w+)">([^<]*)</g)].map(
+        ([, field, text]) => `${field}=${text}`,
+      ),
+    ],
+  );
+  assert.deepEqual(rows, [
+    ['POST /login: has a <token>', 'false', 'passes=9', 'fails=1', 'ratio=90.00 %'],
+    ['POST /login: status is 200', 'true', 'passes=10', 'fails=0', 'ratio=100.00 %'],
+  ]);
+  assert.ok(!html.includes('<token>'), 'check names are escaped');
+  assert.ok(!html.includes('data-extra="checks"'), 'not also rendered as a generic section');
 });
 
 test('html: self-contained: uPlot and its style inlined, nothing loaded from elsewhere', async () => {

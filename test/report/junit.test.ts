@@ -50,6 +50,40 @@ test('junit: a test case per threshold and per endpoint, failures with their mes
   assert.equal(root.attributes.errors, '0');
 });
 
+test('junit: a checks suite with a test case per named check, failed with its counts', () => {
+  const summary = smallSummary();
+  assert.equal(suite(parseXml(renderJunitReport(summary)), 'checks').attributes.tests, '0');
+  summary.checks = [
+    { name: 'has a token', method: 'POST', endpoint: '/login', passes: 9, fails: 1 },
+    { name: 'status is 200', method: 'POST', endpoint: '/login', passes: 10, fails: 0 },
+  ];
+  const root = parseXml(renderJunitReport(summary));
+  const checks = suite(root, 'checks');
+  assert.equal(checks.attributes.tests, '2');
+  assert.equal(checks.attributes.failures, '1');
+  assert.deepEqual(
+    cases(checks).map((c) => [
+      c.attributes.classname,
+      c.attributes.name,
+      c.children[0]?.attributes.type,
+      c.children[0]?.attributes.message,
+      c.children[0]?.text,
+    ]),
+    [
+      [
+        'volley.checks.POST /login',
+        'has a token',
+        'check',
+        '1 of 10 failed (90.00 % passed)',
+        'POST /login: has a token\npasses: 9\nfails: 1',
+      ],
+      ['volley.checks.POST /login', 'status is 200', undefined, undefined, undefined],
+    ],
+  );
+  assert.equal(root.attributes.tests, '7');
+  assert.equal(root.attributes.failures, '4');
+});
+
 test('junit: every user string is escaped; control characters cannot break the XML', () => {
   const summary = smallSummary();
   const evil = 'a<b>&"c\' ]]> \u0001\u001b[31m';

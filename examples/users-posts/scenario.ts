@@ -1,7 +1,8 @@
 /**
  * The Flask server-side suite's load generator (client.py of flask_server_test) as a volley journey: each
  * virtual user creates a user, lists users, writes three posts, reads them back and checks the stats —
- * in that order, over and over (`sequential: true`, Locust's SequentialTaskSet).
+ * in that order, over and over (`sequential: true`, Locust's SequentialTaskSet). The writes and the read-back
+ * use named checks, each counted in the reports' checks table; the `checks` threshold wants them all to pass.
  *
  *   npx volley run examples/users-posts/scenario.ts --headless -H http://127.0.0.1:5000 -u 10 -r 2 -t 1m
  */
@@ -53,6 +54,11 @@ export default user<Journey>({
       const res = await vu.http.post('/api/users', {
         json: { name: vu.state.name, email: unique.email('journey') },
         expect: 201,
+        check: {
+          'status is 201': (r) => r.status === 201,
+          'has an id': (r) => typeof r.json<ApiUser>().id === 'number',
+          'echoes the name': (r) => r.json<ApiUser>().name === vu.state.name,
+        },
       });
       if (res.ok) vu.state.userId = res.json<ApiUser>().id;
     },
@@ -74,6 +80,10 @@ export default user<Journey>({
         const res = await vu.http.post('/api/posts', {
           json: { user_id: userId, title: `Post ${i} by ${vu.state.name}`, content: `Load-test post ${i}.` },
           expect: 201,
+          check: {
+            'status is 201': (r) => r.status === 201,
+            'belongs to the user': (r) => r.json<Post>().user_id === userId,
+          },
         });
         if (res.ok) vu.state.postIds.push(res.json<Post>().id);
       }
@@ -83,11 +93,13 @@ export default user<Journey>({
       const userId = journeyUser(vu);
       await vu.http.get(`/api/users/${userId}/posts`, {
         name: '/api/users/[id]/posts',
-        check: (res) => {
-          const posts = res.json<Post[]>();
-          const expected = vu.state.postIds.length;
-          if (posts.length !== expected) return `user has ${posts.length} posts, expected ${expected}`;
-          return posts.every((p) => p.user_id === userId) || 'a post of another user';
+        check: {
+          'every post written': (res) => {
+            const count = res.json<Post[]>().length;
+            const expected = vu.state.postIds.length;
+            return count === expected || `user has ${count} posts, expected ${expected}`;
+          },
+          'only that user’s posts': (res) => res.json<Post[]>().every((p) => p.user_id === userId),
         },
       });
     },
@@ -106,3 +118,6 @@ export default user<Journey>({
     },
   ],
 });
+
+/** Every named check must pass (`--threshold` on the command line replaces this). */
+export const options = { thresholds: ['checks==1'] };

@@ -56,6 +56,12 @@ function failures(summary: RunSummary): string[] {
   return summary.failures.map((f) => `${f.method} ${f.name}: ${f.error} ×${f.occurrences}`).sort();
 }
 
+function checks(summary: RunSummary): string[] {
+  return summary.checks.map(
+    (c) => `${c.method} ${c.endpoint}: ${c.name} ${c.passes} passed, ${c.fails} failed`,
+  );
+}
+
 function phaseOf(name: VerifyPhase['name'], summary: RunSummary, notes: string[]): VerifyPhase {
   const passed = summary.exitCode === 0 && summary.exceptions.length === 0;
   const why = [
@@ -127,6 +133,7 @@ export async function verifyScenario(scenario: LoadedScenario, verify: VerifyOpt
     const differences = [
       firstDifference('requests', rows(recorded.summary), rows(replayed.summary)),
       firstDifference('failures', failures(recorded.summary), failures(replayed.summary)),
+      firstDifference('checks', checks(recorded.summary), checks(replayed.summary)),
       recording?.replayed === statuses.length && recording.unused === 0
         ? null
         : `statuses: ${statuses.length} recorded, ${recording?.replayed ?? 0} replayed`,

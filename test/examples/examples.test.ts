@@ -205,6 +205,31 @@ describe('examples run through the CLI', { concurrency: 4 }, () => {
       const rows = new Map(summary.endpoints.map((e) => [`${e.method} ${e.name}`, e.requests]));
       for (const hit of run.hits) assert.ok((rows.get(hit) ?? 0) > 0, `no requests to ${hit}\n${output}`);
       if (run.only) assert.deepEqual([...rows.keys()].sort(), [...new Set(run.hits)].sort(), output);
+      if (run.scenario === 'users-posts/scenario.ts') {
+        // Its named checks: all counted, none failed, and its `checks==1` threshold held.
+        assert.deepEqual(
+          [...new Set(summary.checks.map((c) => `${c.method} ${c.endpoint}: ${c.name}`))],
+          [
+            'POST /api/posts: belongs to the user',
+            'POST /api/posts: status is 201',
+            'POST /api/users: echoes the name',
+            'POST /api/users: has an id',
+            'POST /api/users: status is 201',
+            'GET /api/users/[id]/posts: every post written',
+            'GET /api/users/[id]/posts: only that user’s posts',
+          ],
+          output,
+        );
+        assert.ok(
+          summary.checks.every((c) => c.passes > 0 && c.fails === 0),
+          output,
+        );
+        assert.deepEqual(
+          summary.thresholds.map((t) => [t.expression, t.actual, t.passed]),
+          [['checks==1', 1, true]],
+        );
+        assert.match(r.stdout, /^Checks \(all passed\)$/m, output);
+      }
       if (run.scenario === 'quickstart.ts') {
         for (const row of rows.keys()) assert.ok(QUICKSTART_ROWS.has(row), `unexpected ${row}`);
         assert.ok(summary.thresholds.length > 0 && summary.thresholds.every((t) => t.passed), output);

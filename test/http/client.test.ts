@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { BodyDiscardedError, RequestFailedError, ResponseNotJsonError } from '../../src/http/errors.ts';
+import type { RequestOptions } from '../../src/http/types.ts';
 import { type LocalServer, readBody, startHttpServer, type TestClient, testClient } from './helpers.ts';
 
 const BIG = Buffer.alloc(200_000, 'x');
@@ -276,7 +277,11 @@ describe('named checks', () => {
       ['async throws', false],
     ]);
     assert.equal(res?.error, 'check "async ok" returned a promise: checks must be synchronous');
-    // A plain-JS scenario's mistake fails that check instead of throwing.
+    // TypeScript refuses anything but functions of the response…
+    // @ts-expect-error: a named check is a function
+    const refused: RequestOptions['check'] = { 'not a function': 42 };
+    assert.ok(refused);
+    // …and a plain-JS scenario's mistake fails that check instead of throwing.
     const notAFunction = { 'not a function': 42 } as unknown as Record<string, () => boolean>;
     assert.equal(
       (await t.client.get('/json', { check: notAFunction })).error,

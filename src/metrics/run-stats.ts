@@ -5,7 +5,6 @@
  * Rates: `rps` = requests / seconds from `start()` (or the last `reset()`) to `stop()` (or now while running).
  * "Current" figures cover the last 10 seconds at one-second granularity (see SlidingWindow).
  */
-
 import { CheckTable, type CheckTotals } from './check-table.ts';
 import { monotonicEpochMs } from './clock.ts';
 import { compareText } from './compare-text.ts';

@@ -25,10 +25,13 @@ export function evaluateThresholds(
   checksFor: (scope: string | null) => CheckTotals | null = () => null,
 ): ThresholdResult[] {
   return thresholds.map((threshold) => {
-    const subject = subjectFor(threshold.scope);
-    let actual: number | null = null;
-    if (threshold.metric === 'checks') actual = passRatio(checksFor(threshold.scope));
-    else if (subject !== null) actual = measure(threshold, subject, elapsedSec);
+    let actual: number | null;
+    if (threshold.metric === 'checks') {
+      actual = passRatio(checksFor(threshold.scope));
+    } else {
+      const subject = subjectFor(threshold.scope);
+      actual = subject === null ? null : measure(threshold, subject, elapsedSec);
+    }
     return {
       expression: threshold.expression,
       scope: threshold.scope,

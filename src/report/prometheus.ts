@@ -37,10 +37,18 @@ interface EndpointTally {
   readonly inBucket: number[];
 }
 
+/** One named check on one endpoint: passes and fails since the exporter was made. */
+interface CheckTally {
+  readonly labels: { method: string; name: string; check: string };
+  passes: number;
+  fails: number;
+}
+
 /**
  * Live metrics for Prometheus on http://HOST:PORT/metrics, in a private registry:
  * - volley_requests_total, volley_request_failures_total {method, name}: counters;
  * - volley_request_duration_seconds {method, name}: histogram;
+ * - volley_checks_total {method, name, check, result="pass"|"fail"}: named checks' outcomes;
  * - volley_users: gauge; volley_dropped_arrivals_total: counter (open model; 0 otherwise);
  * - volley_exceptions_total, volley_run_elapsed_seconds, volley_run_info {scenario, host}.
  *
@@ -67,6 +75,8 @@ export class PrometheusExporter implements Reporter, SampleSink {
   readonly #bucketsMicros: readonly number[];
   /** method → name → tally: the hot path looks up by the caller's own strings. */
   readonly #tallies = new Map<string, Map<string, EndpointTally>>();
+  /** "method\0name\0check" → tally. */
+  readonly #checks = new Map<string, CheckTally>();
   readonly #users: Gauge;
   readonly #dropped: Counter;
   readonly #exceptions: Counter;
@@ -103,6 +113,20 @@ export class PrometheusExporter implements Reporter, SampleSink {
       collect() {
         this.reset();
         for (const tally of tallies()) this.inc(tally.labels, tally.failures);
+      },
+    });
+    const checks = this.#checks;
+    new Counter({
+      name: 'volley_checks_total',
+      help: 'Named checks run, per endpoint and check, by result (pass or fail).',
+      labelNames: ['method', 'name', 'check', 'result'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const tally of checks.values()) {
+          this.inc({ ...tally.labels, result: 'pass' }, tally.passes);
+          this.inc({ ...tally.labels, result: 'fail' }, tally.fails);
+        }
       },
     });
     this.registry.registerMetric(
@@ -222,6 +246,12 @@ export class PrometheusExporter implements Reporter, SampleSink {
     }
   }
 
+  check(method: string, name: string, check: string, passed: boolean): void {
+    const tally = this.#checkTally(method, name, check);
+    if (passed) tally.passes++;
+    else tally.fails++;
+  }
+
   exception(): void {
     this.#exceptions.inc();
   }
@@ -236,8 +266,23 @@ export class PrometheusExporter implements Reporter, SampleSink {
       tally.sumSec += endpoint.sumMicros / 1e6;
       addEncodedToBuckets(endpoint.histogram, this.#bucketsMicros, tally.inBucket);
     }
+    for (const check of stats.checks) {
+      const tally = this.#checkTally(check.method, check.endpoint, check.name);
+      tally.passes += check.passes;
+      tally.fails += check.fails;
+    }
     const thrown = stats.exceptions.reduce((sum, exception) => sum + exception.count, 0);
     if (thrown > 0) this.#exceptions.inc(thrown);
+  }
+
+  #checkTally(method: string, name: string, check: string): CheckTally {
+    const key = `${method}\0${name}\0${check}`;
+    let tally = this.#checks.get(key);
+    if (!tally) {
+      tally = { labels: { method, name, check }, passes: 0, fails: 0 };
+      this.#checks.set(key, tally);
+    }
+    return tally;
   }
 
   #tally(method: string, name: string): EndpointTally {

@@ -142,6 +142,9 @@ test('prometheus: worker deltas merged (multi-process) give the buckets, counts 
   const worker = new RunStats();
   times.forEach((ms, i) => {
     const [method, name, error] = i % 3 === 0 ? ['POST', '/w', 'HTTP 500'] : ['GET', '/r', null];
+    // A named check runs before its request's sample, as in the HTTP client.
+    bySamples.check(method, name, 'fast enough', ms < 1000);
+    worker.check(method, name, 'fast enough', ms < 1000);
     bySamples.request(method, name, ms, 0, error);
     worker.request(method, name, ms, 0, error);
     // Deltas, as a worker sends them: what was recorded since the previous report.
@@ -167,6 +170,7 @@ test('prometheus: worker deltas merged (multi-process) give the buckets, counts 
     'volley_requests_total',
     'volley_request_failures_total',
     'volley_exceptions_total',
+    'volley_checks_total',
   ]) {
     assert.deepEqual(samplesOf(merged, family), samplesOf(expected, family), family);
   }
@@ -177,6 +181,14 @@ test('prometheus: worker deltas merged (multi-process) give the buckets, counts 
     assert.ok(Math.abs((sums.get(series) ?? Number.NaN) - clamped) < 1e-6, `${series}: ${sums.get(series)}`);
   }
   assert.match(merged, /^volley_request_failures_total\{method="POST",name="\/w"\} 6$/m);
+  assert.match(
+    merged,
+    /^volley_checks_total\{method="GET",name="\/r",check="fast enough",result="fail"\} 3$/m,
+  );
+  assert.match(
+    merged,
+    /^volley_checks_total\{method="GET",name="\/r",check="fast enough",result="pass"\} 7$/m,
+  );
 });
 
 test('prometheus: serving across runs (web UI), counters only grow through stats resets and new runs', async () => {

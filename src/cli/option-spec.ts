@@ -106,7 +106,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     flag: 'csv',
     kind: 'string',
     arg: 'PREFIX',
-    help: 'write PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv (open model: _arrivals.csv)',
+    help: 'write PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv, _checks.csv (open model: _arrivals.csv)',
   },
   {
     key: 'csvFullHistory',

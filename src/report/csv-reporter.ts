@@ -1,6 +1,7 @@
 import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { RunSummary, StatsSnapshot } from '../metrics/summary.ts';
+import { writeChecksCsv } from './checks-csv.ts';
 import { writeExceptionsCsv } from './exceptions-csv.ts';
 import { writeFailuresCsv } from './failures-csv.ts';
 import { renderHistoryHeader, renderHistoryRows } from './history-csv.ts';
@@ -12,7 +13,8 @@ import { writeStatsCsv } from './stats-csv.ts';
 export interface CsvReporterOptions {
   /**
    * --csv PREFIX: files are PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv, PREFIX_exceptions.csv,
-   * and for open-model runs PREFIX_arrivals.csv (and PREFIX_capacity.csv for a capacity search).
+   * PREFIX_checks.csv (always, just its header without named checks), and for open-model runs
+   * PREFIX_arrivals.csv (and PREFIX_capacity.csv for a capacity search).
    */
   prefix: string;
   /** --csv-full-history: a history row per endpoint, not only the Aggregated one. */
@@ -21,7 +23,7 @@ export interface CsvReporterOptions {
 
 /**
  * Locust-compatible CSV files. The history file grows while the run goes on (header at start, rows per
- * snapshot, each snapshot's rows in one write); the other three are written atomically at the end.
+ * snapshot, each snapshot's rows in one write); the others are written atomically at the end.
  */
 export class CsvReporter implements Reporter {
   readonly name = 'csv';
@@ -56,6 +58,7 @@ export class CsvReporter implements Reporter {
       await writeStatsCsv(this.#prefix, summary);
       await writeFailuresCsv(this.#prefix, summary);
       await writeExceptionsCsv(this.#prefix, summary);
+      await writeChecksCsv(this.#prefix, summary);
       await writeLoadModelCsv(this.#prefix, summary);
     } finally {
       await this.#closeHistory();

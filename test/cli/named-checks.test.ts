@@ -1,6 +1,6 @@
 /**
- * Named checks through the real CLI: counted in the JSON, the console and JUnit, a `checks` threshold
- * deciding the exit code, and the same counts when the users run in two worker processes.
+ * Named checks through the real CLI: counted in the JSON, the console, JUnit and the CSV, a `checks`
+ * threshold deciding the exit code, and the same counts when the users run in two worker processes.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -85,9 +85,16 @@ const EXPECTED_CHECKS = [
   { name: 'status is 201', method: 'POST', endpoint: '/users', passes: 20, fails: 0 },
 ];
 
-test('named checks are counted in the JSON, console and JUnit; a checks threshold decides the exit code', async () => {
+test('named checks are counted in the JSON, console, JUnit and CSV; a checks threshold decides the exit code', async () => {
   // fail_ratio is set so that the failed requests alone do not decide the exit code.
-  const failing = await run('failing', ['--threshold', 'fail_ratio<0.5', '--threshold', 'checks>0.9']);
+  const failing = await run('failing', [
+    '--threshold',
+    'fail_ratio<0.5',
+    '--threshold',
+    'checks>0.9',
+    '--csv',
+    'failing',
+  ]);
   assert.equal(failing.code, 1, failing.stdout + failing.stderr);
   const summary = read('failing.json');
   assert.deepEqual(summary.checks, EXPECTED_CHECKS);
@@ -104,6 +111,12 @@ test('named checks are counted in the JSON, console and JUnit; a checks threshol
   assert.match(failing.stdout, /^Checks \(1 of 2 failed\)$/m);
   assert.match(failing.stdout, /^✗ POST \/users +has an id +75\.00 % +✓ 15 +✗ 5$/m);
   assert.match(failing.stdout, /^✓ POST \/users +status is 201 +100\.00 % +✓ 20 +✗ 0$/m);
+  assert.equal(
+    readFileSync(join(dir, 'failing_checks.csv'), 'utf8'),
+    'Check,Method,Endpoint,Passes,Fails,Pass Ratio\r\n' +
+      'has an id,POST,/users,15,5,0.75\r\n' +
+      'status is 201,POST,/users,20,0,1\r\n',
+  );
   const junit = parseXml(readFileSync(join(dir, 'failing.xml'), 'utf8'));
   const suite = junit.children.find((s) => s.attributes.name === 'checks');
   assert.deepEqual(

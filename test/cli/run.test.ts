@@ -78,6 +78,11 @@ export const options = { thresholds: ['p95<5000', 'GET /students: max<5000'] };
   for (const f of ['run_stats_history.csv', 'run_failures.csv', 'run_exceptions.csv']) {
     assert.ok(existsSync(join(dir, 'out', f)), f);
   }
+  // Written even without named checks, so scripts can always read it.
+  assert.equal(
+    readFileSync(join(dir, 'out/run_checks.csv'), 'utf8'),
+    'Check,Method,Endpoint,Passes,Fails,Pass Ratio\r\n',
+  );
   const summary = JSON.parse(readFileSync(join(dir, 'out/summary.json'), 'utf8')) as RunSummary;
   assert.equal(summary.aggregated.requests, 20);
   assert.equal(summary.thresholds.length, 2);

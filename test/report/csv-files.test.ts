@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { renderChecksCsv, writeChecksCsv } from '../../src/report/checks-csv.ts';
 import { csvField, csvRow } from '../../src/report/csv-row.ts';
 import { renderExceptionsCsv, writeExceptionsCsv } from '../../src/report/exceptions-csv.ts';
 import { renderFailuresCsv, writeFailuresCsv } from '../../src/report/failures-csv.ts';
@@ -72,11 +73,44 @@ test('exceptions CSV: Locust header, stack as Traceback, node "local"', () => {
   );
 });
 
-test('empty failures and exceptions still get their header', () => {
+test('checks CSV: a row per check and endpoint in the summary order, pass ratio 0-1, quoted names', () => {
+  const summary = smallSummary();
+  summary.checks = [
+    { name: 'status is 201', method: 'POST', endpoint: '/login', passes: 9, fails: 1 },
+    { name: 'says "hi", politely', method: 'POST', endpoint: '/login', passes: 0, fails: 4 },
+    { name: 'fast', method: 'GET', endpoint: '/students', passes: 2, fails: 1 },
+  ];
+  assert.deepEqual(lines(renderChecksCsv(summary)), [
+    'Check,Method,Endpoint,Passes,Fails,Pass Ratio',
+    'status is 201,POST,/login,9,1,0.9',
+    '"says ""hi"", politely",POST,/login,0,4,0',
+    'fast,GET,/students,2,1,0.666667',
+  ]);
+});
+
+test('checks CSV: the ratio is never rounded to 1 with a fail nor to 0 with a pass; N/A without runs', () => {
+  const summary = smallSummary();
+  summary.checks = [
+    { name: 'almost', method: 'GET', endpoint: '/a', passes: 9_999_999, fails: 1 },
+    { name: 'barely', method: 'GET', endpoint: '/a', passes: 1, fails: 9_999_999 },
+    { name: 'always', method: 'GET', endpoint: '/a', passes: 5, fails: 0 },
+    { name: 'reset', method: 'GET', endpoint: '/a', passes: 0, fails: 0 },
+  ];
+  assert.deepEqual(lines(renderChecksCsv(summary)).slice(1), [
+    'almost,GET,/a,9999999,1,0.999999',
+    'barely,GET,/a,1,9999999,0.000001',
+    'always,GET,/a,5,0,1',
+    'reset,GET,/a,0,0,N/A',
+  ]);
+});
+
+test('empty failures, exceptions and checks still get their header', () => {
   const summary = smallSummary();
   summary.failures = [];
   assert.equal(renderFailuresCsv(summary), 'Method,Name,Error,Occurrences\r\n');
   assert.equal(renderExceptionsCsv(summary), 'Count,Message,Traceback,Nodes\r\n');
+  assert.deepEqual(summary.checks, []);
+  assert.equal(renderChecksCsv(summary), 'Check,Method,Endpoint,Passes,Fails,Pass Ratio\r\n');
 });
 
 test('write* functions write PREFIX_*.csv and return the path', async () => {
@@ -86,7 +120,9 @@ test('write* functions write PREFIX_*.csv and return the path', async () => {
   assert.equal(await writeStatsCsv(prefix, summary), `${prefix}_stats.csv`);
   assert.equal(await writeFailuresCsv(prefix, summary), `${prefix}_failures.csv`);
   assert.equal(await writeExceptionsCsv(prefix, summary), `${prefix}_exceptions.csv`);
+  assert.equal(await writeChecksCsv(prefix, summary), `${prefix}_checks.csv`);
   assert.deepEqual((await readdir(join(dir, 'out'))).sort(), [
+    'run_checks.csv',
     'run_exceptions.csv',
     'run_failures.csv',
     'run_stats.csv',

@@ -1,4 +1,5 @@
 import type { RunSummary, StatsSnapshot } from '../metrics/summary.ts';
+import { renderChecksCsv } from '../report/checks-csv.ts';
 import { renderExceptionsCsv } from '../report/exceptions-csv.ts';
 import { renderFailuresCsv } from '../report/failures-csv.ts';
 import { renderJsonSummary } from '../report/json.ts';
@@ -43,6 +44,7 @@ export const DOWNLOAD_NAMES = [
   'stats_history.csv',
   'failures.csv',
   'exceptions.csv',
+  'checks.csv',
   'summary.json',
   'report.html',
 ] as const;
@@ -73,6 +75,8 @@ export async function renderDownload(
       return { filename: file('failures.csv'), contentType: CSV, body: renderFailuresCsv(summary) };
     case 'exceptions.csv':
       return { filename: file('exceptions.csv'), contentType: CSV, body: renderExceptionsCsv(summary) };
+    case 'checks.csv':
+      return { filename: file('checks.csv'), contentType: CSV, body: renderChecksCsv(summary) };
     case 'summary.json':
       return {
         filename: file('summary.json'),

@@ -114,11 +114,31 @@ export const PAGE_SCRIPT = String.raw`
     ];
   }
 
+  // Passes ÷ runs as the console shows it: never rounded to 100 % with a fail nor to 0 % with a pass.
+  function passPercent(c) {
+    var runs = c.passes + c.fails;
+    if (!runs) return '–';
+    var text = ((100 * c.passes) / runs).toFixed(2);
+    if (c.fails > 0 && text === '100.00') text = '99.99';
+    else if (c.passes > 0 && text === '0.00') text = '0.01';
+    return text + ' %';
+  }
+
+  // In the snapshot's order (request name, method, check name), as the JSON lists them.
+  function renderChecks(checks) {
+    $('checks-empty').hidden = checks.length > 0;
+    $('checks-table').hidden = checks.length === 0;
+    fillTable('checks-table', checks, function (c) {
+      return [c.name, c.method, c.endpoint, fmt(c.passes), fmt(c.fails), passPercent(c)];
+    }, function (c) { return c.fails > 0 ? 'failed' : ''; });
+  }
+
   function renderStats(live) {
     if (!live) {
       fillTable('stats-table', [], endpointCells);
       fillTable('failures-table', [], function () { return []; });
       fillTable('exceptions-table', [], function () { return []; });
+      renderChecks([]);
       $('stat-requests').textContent = '0';
       $('stat-rps').textContent = '0';
       $('stat-fail').textContent = '0%';
@@ -133,6 +153,7 @@ export const PAGE_SCRIPT = String.raw`
     fillTable('stats-table', rows, endpointCells, function (_r, i) { return i === rows.length - 1 ? 'total' : ''; });
     fillTable('failures-table', snap.failures, function (f) { return [fmt(f.occurrences), f.method, f.name, f.error]; });
     fillTable('exceptions-table', snap.exceptions, function (x) { return [fmt(x.count), x.message, x.stack]; });
+    renderChecks(snap.checks);
     $('stat-users').textContent = fmt(snap.users);
     $('stat-requests').textContent = fmt(agg.requests);
     // Once a run ended nothing is sent any more: no current rate.

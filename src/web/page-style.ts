@@ -34,6 +34,9 @@ th { font-size: 12px; color: var(--muted); font-weight: 600; }
 th:nth-child(-n+2), td:nth-child(-n+2) { text-align: left; }
 tr.total td { font-weight: 700; }
 #failures-table td:last-child, #exceptions-table td { text-align: left; white-space: pre-wrap; }
+#checks-table th:nth-child(3), #checks-table td:nth-child(3) { text-align: left; }
+#checks-table tr.failed td:nth-child(5) { color: var(--bad); font-weight: 600; }
+.empty { color: var(--muted); margin: 4px 0; }
 #logs { background: #fff; border: 1px solid var(--line); padding: 8px; max-height: 70vh; overflow: auto; margin: 0; }
 .chart { background: #fff; border: 1px solid var(--line); margin-bottom: 12px; padding: 4px; }
 .downloads li { margin: 6px 0; }

@@ -54,6 +54,7 @@ export function renderPage(options: { title: string }): string {
   <button role="tab" data-tab="charts">Charts</button>
   <button role="tab" data-tab="failures">Failures</button>
   <button role="tab" data-tab="exceptions">Exceptions</button>
+  <button role="tab" data-tab="checks">Checks</button>
   <button role="tab" data-tab="ratio">Current ratio</button>
   <button role="tab" data-tab="logs">Logs</button>
   <button role="tab" data-tab="downloads">Download data</button>
@@ -77,6 +78,10 @@ export function renderPage(options: { title: string }): string {
   <section id="tab-exceptions" class="tab" hidden>
     <table id="exceptions-table"><thead><tr><th>Count</th><th>Message</th><th>Traceback</th></tr></thead><tbody></tbody></table>
   </section>
+  <section id="tab-checks" class="tab" hidden>
+    <p id="checks-empty" class="empty">No named checks in this run. Give a request's <code>check</code> a record of name → function to count each one here.</p>
+    <table id="checks-table" hidden><thead><tr><th>Check</th><th>Method</th><th>Endpoint</th><th># Passes</th><th># Fails</th><th>Pass %</th></tr></thead><tbody></tbody></table>
+  </section>
   <section id="tab-ratio" class="tab" hidden>
     <table id="ratio-table"><thead><tr><th>User class</th><th>Users</th><th>Share</th></tr></thead><tbody></tbody></table>
   </section>
@@ -89,6 +94,7 @@ export function renderPage(options: { title: string }): string {
       <li><a id="download-history" href="/download/stats_history.csv" download>Download response time stats history CSV</a></li>
       <li><a id="download-failures" href="/download/failures.csv" download>Download failures CSV</a></li>
       <li><a id="download-exceptions" href="/download/exceptions.csv" download>Download exceptions CSV</a></li>
+      <li><a id="download-checks" href="/download/checks.csv" download>Download named checks CSV</a></li>
       <li><a id="download-json" href="/download/summary.json" download>Download the JSON summary</a></li>
       <li><a id="download-report" href="/download/report.html" download>Download the HTML report</a></li>
     </ul>

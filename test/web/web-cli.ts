@@ -4,15 +4,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VOLLEY_BIN } from '../helpers/cli.ts';
 
-/** A scenario in a temp dir: users that GET / and POST /items with a short, fixed think time. */
-export function webScenario(): { dir: string; file: string } {
+/** Named checks for webScenario({ checks: true }): against a target answering 200, "status is 201" always fails. */
+const READER_CHECKS = `{ check: { 'status is 200': (r) => r.status === 200 } }`;
+const WRITER_CHECKS = `check: { 'is ok': (r) => r.json().ok === true, 'status is 201': (r) => r.status === 201 }`;
+
+/**
+ * A scenario in a temp dir: users that GET / and POST /items with a short, fixed think time; with
+ * `checks`, each request also runs named checks (so every POST fails).
+ */
+export function webScenario(options: { checks?: boolean } = {}): { dir: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), 'volley-web-'));
   const file = join(dir, 'scenario.ts');
+  const readerOptions = options.checks ? `, ${READER_CHECKS}` : '';
+  const writerChecks = options.checks ? `, ${WRITER_CHECKS}` : '';
   writeFileSync(
     file,
     `import { user, constant } from 'volley';
-export const Reader = user({ weight: 2, wait: constant(0.05), tasks: [async (vu) => { await vu.http.get('/'); }] });
-export const Writer = user({ wait: constant(0.05), tasks: [async (vu) => { await vu.http.post('/items', { json: { a: 1 } }); }] });
+export const Reader = user({ weight: 2, wait: constant(0.05), tasks: [async (vu) => { await vu.http.get('/'${readerOptions}); }] });
+export const Writer = user({ wait: constant(0.05), tasks: [async (vu) => { await vu.http.post('/items', { json: { a: 1 }${writerChecks} }); }] });
 `,
   );
   return { dir, file };

@@ -153,10 +153,11 @@ test('binding beyond loopback without a token is refused', async () => {
   await assert.rejects(startWebServer({ session, host: '0.0.0.0', port: 0 }), WebAuthRequiredError);
 });
 
-test('downloads: Locust CSVs and the JSON of the numbers so far, then of the final summary', async () => {
+test('downloads: Locust CSVs, the checks CSV and the JSON of the numbers so far, then of the final summary', async () => {
   const { url, runs, session } = await start({ htmlReport: true });
   await post(url, '/api/start', {});
-  runs[0]?.snapshot(smallSnapshot());
+  const check = { name: 'status is 201', method: 'POST', endpoint: '/login', passes: 3, fails: 1 };
+  runs[0]?.snapshot({ ...smallSnapshot(), checks: [check] });
   const stats = await request(`${url}download/stats.csv`);
   assert.equal(stats.status, 200);
   assert.match(String(stats.headers['content-disposition']), /attachment; filename="volley_stats.csv"/);
@@ -166,6 +167,12 @@ test('downloads: Locust CSVs and the JSON of the numbers so far, then of the fin
   assert.equal(history.body.split('\r\n').length, 3);
   assert.match((await request(`${url}download/failures.csv`)).body, /^Method,Name,Error,Occurrences/);
   assert.match((await request(`${url}download/exceptions.csv`)).body, /^Count,Message,Traceback,Nodes/);
+  const checks = await request(`${url}download/checks.csv`);
+  assert.match(String(checks.headers['content-disposition']), /filename="volley_checks.csv"/);
+  assert.equal(
+    checks.body,
+    'Check,Method,Endpoint,Passes,Fails,Pass Ratio\r\nstatus is 201,POST,/login,3,1,0.75\r\n',
+  );
   const live = JSON.parse((await request(`${url}download/summary.json`)).body);
   assert.equal(live.meta.stopReason, 'running');
   runs[0]?.end(smallSummary());

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { renderChecksCsv } from '../../src/report/checks-csv.ts';
 import { CsvReporter } from '../../src/report/csv-reporter.ts';
 import { renderHistoryHeader, renderHistoryRows } from '../../src/report/history-csv.ts';
 import { ReportWriteError } from '../../src/report/report-error.ts';
@@ -60,6 +61,7 @@ test('CsvReporter: header on start, Aggregated rows accumulate, final files at t
   await reporter.onSnapshot(smallSnapshot(1_735_787_050_900));
   await reporter.onSnapshot(smallSnapshot(1_735_787_051_900, 12));
   const summary = smallSummary();
+  summary.checks = [{ name: 'status is 201', method: 'POST', endpoint: '/login', passes: 9, fails: 1 }];
   await reporter.onEnd(summary);
   await reporter.onSnapshot(smallSnapshot(1_735_787_052_900));
 
@@ -69,7 +71,13 @@ test('CsvReporter: header on start, Aggregated rows accumulate, final files at t
     AGGREGATED_ROW.replace('1735787050,10,', '1735787051,12,'),
   ]);
   assert.equal(await readFile(`${prefix}_stats.csv`, 'utf8'), renderStatsCsv(summary));
+  assert.equal(
+    await readFile(`${prefix}_checks.csv`, 'utf8'),
+    renderChecksCsv(summary),
+    'the named checks, written with the other final files',
+  );
   assert.deepEqual((await readdir(dir)).sort(), [
+    'run_checks.csv',
     'run_exceptions.csv',
     'run_failures.csv',
     'run_stats.csv',

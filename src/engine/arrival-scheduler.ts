@@ -62,6 +62,17 @@ export class ArrivalScheduler {
     this.#endMs = atMs;
   }
 
+  /**
+   * Launches now the arrivals intended before `atMs` (performance.now() ms) that are still pending. The
+   * timer of a stage, a capacity step or the run's end may fire a fraction of a millisecond before
+   * performance.now() reaches its time (libuv keeps whole milliseconds): arrivals due by then still go.
+   */
+  launchBefore(atMs: number): void {
+    if (!this.#started || this.#stopped) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#tick(atMs, false);
+  }
+
   stop(): void {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
@@ -78,22 +89,27 @@ export class ArrivalScheduler {
     this.#tick();
   }
 
-  #tick(): void {
+  /**
+   * Launches the arrivals due by `untilMs` (at least now; `inclusive` false: only those intended before
+   * it), then sets the timer for the next one.
+   */
+  #tick(untilMs = 0, inclusive = true): void {
     this.#timer = null;
     if (this.#stopped) return;
     const now = performance.now();
-    const due = this.dueBy(now);
+    const until = Math.max(now, untilMs);
+    const due = this.dueBy(until);
     // 1e-9: an arrival due exactly now is not left for the next tick by rounding.
     while (this.#next <= due + 1e-9 && !this.#stopped) {
       const intendedMs = this.#originMs + this.#schedule.timeOf(this.#next) * 1000;
-      if (intendedMs >= this.#endMs) return;
+      if (intendedMs >= this.#endMs || (!inclusive && intendedMs >= untilMs)) break;
       this.#next += 1;
       this.#launch(Math.min(intendedMs, now));
     }
     if (this.#stopped) return;
-    const nextSec = this.#schedule.timeOf(this.#next);
-    if (nextSec === Number.POSITIVE_INFINITY || this.#originMs + nextSec * 1000 >= this.#endMs) return;
-    const delay = this.#originMs + nextSec * 1000 - performance.now();
-    this.#timer = setTimeout(() => this.#tick(), Math.max(0, delay));
+    const nextAtMs = this.#originMs + this.#schedule.timeOf(this.#next) * 1000;
+    if (nextAtMs === Number.POSITIVE_INFINITY || nextAtMs >= this.#endMs) return;
+    // When the timer fires, the arrival's time has come even if performance.now() is a hair short of it.
+    this.#timer = setTimeout(() => this.#tick(nextAtMs), Math.max(0, nextAtMs - performance.now()));
   }
 }

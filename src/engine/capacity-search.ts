@@ -16,6 +16,8 @@ const MAX_DROPPED_RATIO = 0.01;
 export interface CapacityControl {
   /** A constant arrival rate from `atMs` (performance.now() ms) on. */
   planRate(rate: number, atMs: number): void;
+  /** Launches now the arrivals intended before `atMs` still pending. */
+  launchBefore(atMs: number): void;
   end(reason: string): void;
 }
 
@@ -166,6 +168,9 @@ export class CapacitySearch {
     this.#stepTimer = null;
     const step = this.#steps[index];
     if (!step || this.#finished) return;
+    // The timer may fire a hair before performance.now() reaches the step's end: the step's last
+    // arrivals go now, into it, rather than after it was judged.
+    this.#control.launchBefore(step.endMs);
     step.closed = true;
     step.stats.stop(performance.timeOrigin + step.endMs);
     const nextRate = this.#plan.startRate + (index + 1) * this.#plan.stepRate;

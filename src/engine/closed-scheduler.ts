@@ -54,14 +54,9 @@ export class ClosedScheduler {
 
   retarget(target: number, rate: number, options: RetargetOptions = {}): void {
     if (this.#stopped) return;
-    if (this.#timer) {
-      clearTimeout(this.#timer);
-      this.#timer = null;
-      // Whatever was due under the old ramp happens first, counted up to the new ramp's start: a
-      // timer may fire a fraction of a millisecond before performance.now() reaches it, and the
-      // last step of a stage must not be lost to that.
-      this.#tick(Math.max(performance.now(), options.atMs ?? 0));
-    }
+    // Whatever was due under the old ramp happens first, counted up to the new ramp's start.
+    this.advanceTo(options.atMs ?? performance.now());
+    if (this.#timer) clearTimeout(this.#timer); // set by that for the old ramp
     this.#target = Math.max(0, Math.floor(target));
     this.#rate = rate > 0 ? rate : Number.POSITIVE_INFINITY;
     this.#firstAtOnce = options.firstAtOnce ?? true;
@@ -70,6 +65,17 @@ export class ClosedScheduler {
     this.#refused = false;
     this.#rampStartMs = options.atMs ?? performance.now();
     this.#tick();
+  }
+
+  /**
+   * Makes now the changes due by `atMs` (performance.now() ms) that are still pending. The timer of a
+   * stage or of the run's end may fire a fraction of a millisecond before performance.now() reaches its
+   * time (libuv keeps whole milliseconds): the last step of a ramp must not be lost to that.
+   */
+  advanceTo(atMs: number): void {
+    if (this.#timer === null) return;
+    clearTimeout(this.#timer);
+    this.#tick(atMs);
   }
 
   stop(): void {
@@ -104,6 +110,10 @@ export class ClosedScheduler {
     }
     if (this.#refused || this.#changed >= steps) return;
     const nextAtMs = this.#rampStartMs + ((this.#changed + 1 - offset) / this.#rate) * 1000;
-    this.#timer = setTimeout(() => this.#tick(), Math.max(0, nextAtMs - performance.now()));
+    // When the timer fires, its time has come even if performance.now() is a hair short of it.
+    this.#timer = setTimeout(
+      () => this.#tick(Math.max(performance.now(), nextAtMs)),
+      Math.max(0, nextAtMs - performance.now()),
+    );
   }
 }

@@ -127,6 +127,8 @@ class LoadTest implements LoadTestRun {
   readonly #stopDrivers: (() => void)[] = [];
   /** performance.now() ms the run is planned to end (run time or stages), Infinity when open-ended. */
   #plannedEndMs = Number.POSITIVE_INFINITY;
+  /** The run ended at its planned end (run time, stages, a shape's null), not by a stop or signal. */
+  #endedAsPlanned = false;
 
   constructor(plan: RunPlan) {
     this.#plan = plan;
@@ -218,9 +220,10 @@ class LoadTest implements LoadTestRun {
     else this.#pending.push(action);
   }
 
-  #end(reason: string): void {
+  #end(reason: string, asPlanned = false): void {
     if (this.#endReason !== null) return;
     this.#endReason = reason;
+    this.#endedAsPlanned = asPlanned;
     this.#resolveEnd();
   }
 
@@ -258,7 +261,7 @@ class LoadTest implements LoadTestRun {
       this.#arrivals?.endAt(this.#plannedEndMs);
       const reason = plan.runTimeSec === null ? 'stages' : 'run-time';
       runTimer = setTimeout(
-        () => this.#end(reason),
+        () => this.#end(reason, true),
         Math.max(0, this.#startMs + runTimeSec * 1000 - performance.now()),
       );
     }
@@ -272,9 +275,17 @@ class LoadTest implements LoadTestRun {
     clearTimeout(runTimer);
     external?.removeEventListener('abort', onExternalStop);
 
+    // A planned end happens at its planned time even when its timer fired a hair before
+    // performance.now() got there: what was due by then (the last user of a ramp, the last arrivals) goes.
+    const stopMs = this.#endedAsPlanned
+      ? this.#plannedEndMs
+      : Math.min(performance.now(), this.#plannedEndMs);
+    if (this.#endedAsPlanned) {
+      this.#closed.advanceTo(stopMs);
+      this.#arrivals?.launchBefore(stopMs);
+    }
     // Stop: no new users or arrivals, wake sleeping and idle users, give busy ones the stop timeout.
     this.#stopping = true;
-    const stopMs = Math.min(performance.now(), this.#plannedEndMs);
     for (const stopDriver of this.#stopDrivers) stopDriver();
     this.#closed.stop();
     this.#arrivals?.stop();
@@ -354,7 +365,7 @@ class LoadTest implements LoadTestRun {
           this.#plannedEndMs = Math.min(this.#plannedEndMs, atMs);
           this.#arrivals?.endAt(this.#plannedEndMs);
         }
-        this.#end(reason);
+        this.#end(reason, atMs !== undefined);
       },
       log: (level: 'warn' | 'error', message: string) => this.#log(level, message),
     };
@@ -369,6 +380,7 @@ class LoadTest implements LoadTestRun {
       const arrivals = this.#openArrivals();
       this.#capacity = new CapacitySearch(plan.capacity, plan.thresholds, {
         planRate: (rate, atMs) => arrivals.plan([{ durationSec: 0, rate }], atMs),
+        launchBefore: (atMs) => arrivals.launchBefore(atMs),
         end: (reason) => this.#end(reason),
       });
       this.#capacity.start(this.#startMs);

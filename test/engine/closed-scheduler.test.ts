@@ -31,6 +31,34 @@ test('a stage ending as the next begins reaches its target even when the next ti
   closed.stop();
 });
 
+test('a ramp step whose timer fires before performance.now() reaches its time is made then, not 1 ms later', (t) => {
+  // Mocked timers fire on their own clock while performance.now() stays put: each comes "early".
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const spawner = countingSpawner();
+  const closed = new ClosedScheduler(spawner);
+  closed.retarget(2, 4, { firstAtOnce: false }); // users at 250 ms and 500 ms
+  assert.equal(spawner.spawned, 0);
+  t.mock.timers.tick(250);
+  assert.equal(spawner.spawned, 1);
+  t.mock.timers.tick(500); // armed for 500 ms after a performance.now() that has not moved
+  assert.equal(spawner.spawned, 2);
+  assert.ok(closed.idle);
+  closed.stop();
+});
+
+test('advanceTo makes the changes due by then, and only those', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const spawner = countingSpawner();
+  const closed = new ClosedScheduler(spawner);
+  const at = performance.now();
+  closed.retarget(4, 4, { firstAtOnce: false, atMs: at }); // users at 250, 500, 750, 1000 ms
+  closed.advanceTo(at + 500); // the run's end, say, whose timer fired before the clock got there
+  assert.equal(spawner.spawned, 2);
+  closed.advanceTo(at + 999);
+  assert.equal(spawner.spawned, 3);
+  closed.stop();
+});
+
 test('an infinite rate changes everyone at once; retiring goes down to the target', () => {
   const spawner = countingSpawner();
   const closed = new ClosedScheduler(spawner);

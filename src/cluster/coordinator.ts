@@ -32,6 +32,11 @@ export const WORKER_LOST_EXIT_CODE = 3;
 const DEFAULT_START_TIMEOUT_MS = 60_000;
 /** Beyond --stop-timeout, how long a stopping worker gets to send its last statistics before it is dropped. */
 const STOP_GRACE_MS = 15_000;
+/**
+ * Beyond --run-time, how long the coordinator waits for the workers to end by themselves before it stops
+ * them: each counts its run time from its own start message, which may reach it late on a busy machine.
+ */
+const RUN_TIME_GRACE_MS = 5_000;
 /** A live snapshot is taken when every worker has reported; if one lags, after this long anyway. */
 const SNAPSHOT_MAX_GAP_MS = 1600;
 
@@ -160,7 +165,9 @@ class Coordinator {
     }
     const timers: NodeJS.Timeout[] = [];
     if (plan.runTimeSec !== null) {
-      timers.push(setTimeout(() => this.#stopAll('run-time'), plan.runTimeSec * 1000));
+      // Each worker ends by its own run time, so none loses the end of its share to a stop sent on the
+      // coordinator's clock; this stops one that does not.
+      timers.push(setTimeout(() => this.#stopAll('run-time'), plan.runTimeSec * 1000 + RUN_TIME_GRACE_MS));
     }
     // A worker that lags (or a run where nothing reports) still gets a live table about once a second.
     timers.push(

@@ -285,3 +285,27 @@ test('open model over two workers: live snapshots carry the arrivals added up, a
     `${live.scheduled}`,
   );
 });
+
+test('a worker whose start message comes late still runs its whole run time: no arrival of its share is lost', async () => {
+  const { got, reporter } = captureReporter();
+  const scenario = await loadScenario(SCENARIO);
+  const settings: VolleyOptions = { host: server.url, arrivalRate: 20, runTime: '1s' };
+  const plan = resolveRunPlan(settings, scenario, { reporters: [reporter], log: () => {} });
+  const pairs = [0, 1].map((i) => linkPair<CoordinatorMessage, WorkerMessage>(`worker ${i + 1}`));
+  // Worker 2 hears "start" 300 ms after worker 1 (a busy machine, a slow network).
+  const slow = pairs[1]!.near;
+  const late: Link<CoordinatorMessage, WorkerMessage> = {
+    ...slow,
+    send: (m) =>
+      m.type === 'start'
+        ? new Promise((resolve) => setTimeout(() => resolve(slow.send(m)), 300))
+        : slow.send(m),
+  };
+  const workers = pairs.map((p) => runWorker(p.far));
+  const summary = await runCoordinator({ plan, settings, links: [pairs[0]!.near, late] });
+  await Promise.all(workers);
+  assert.equal(summary.meta.stopReason, 'run-time');
+  // 20/s for 1 s: arrivals at 0, 100 … 900 ms in worker 1 and 50, 150 … 950 ms in worker 2.
+  assert.equal(summary.arrivals?.scheduled, 20);
+  assert.deepEqual(got.summary, summary);
+});

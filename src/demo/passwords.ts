@@ -1,7 +1,9 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
-/** Node's default scrypt cost (N=2^14, r=8, p=1): a realistic, deliberately expensive login. */
-const COST = { N: 16384, r: 8, p: 1 };
+/** Node's default scrypt cost N (2^14; r=8, p=1): a realistic, deliberately expensive login. */
+export const DEFAULT_PASSWORD_COST = 16384;
+const R = 8;
+const P = 1;
 const KEY_LENGTH = 32;
 
 function derive(password: string, salt: Buffer, cost: { N: number; r: number; p: number }): Promise<Buffer> {
@@ -10,11 +12,11 @@ function derive(password: string, salt: Buffer, cost: { N: number; r: number; p:
   });
 }
 
-/** `scrypt$N$r$p$salt$hash` (base64), with a fresh 16-byte salt per password. */
-export async function hashPassword(password: string): Promise<string> {
+/** `scrypt$N$r$p$salt$hash` (base64), with a fresh 16-byte salt per password; `cost` is N. */
+export async function hashPassword(password: string, cost = DEFAULT_PASSWORD_COST): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, COST);
-  return ['scrypt', COST.N, COST.r, COST.p, salt.toString('base64'), key.toString('base64')].join('$');
+  const key = await derive(password, salt, { N: cost, r: R, p: P });
+  return ['scrypt', cost, R, P, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
 /** Constant-time comparison; a malformed stored hash never matches. */
@@ -30,10 +32,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-let decoy: Promise<string> | undefined;
+const decoys = new Map<number, Promise<string>>();
 
 /** Spends the same time as a real check, so unknown emails cannot be told apart by response time. */
-export async function burnPasswordCheck(password: string): Promise<void> {
-  decoy ??= hashPassword('volley-demo-decoy');
+export async function burnPasswordCheck(password: string, cost = DEFAULT_PASSWORD_COST): Promise<void> {
+  let decoy = decoys.get(cost);
+  if (decoy === undefined) {
+    decoy = hashPassword('volley-demo-decoy', cost);
+    decoys.set(cost, decoy);
+  }
   await verifyPassword(password, await decoy);
 }

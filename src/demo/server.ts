@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { describeDbSpec, parseDbSpec } from './db-spec.ts';
 import { DemoOptionError, RemoteBindRefusedError } from './errors.ts';
 import { FaultRateError, type FaultRates, FaultSwitch } from './fault-switch.ts';
+import { DEFAULT_PASSWORD_COST } from './passwords.ts';
 import { loadPlatformTypes } from './platform-proto.ts';
 import { PostgresStore } from './postgres-store.ts';
 import { createRequestHandler } from './request-handler.ts';
@@ -35,6 +36,11 @@ export interface DemoServerOptions {
   log?: (line: string) => void;
   /** Allow a non-loopback `host`. */
   allowRemote?: boolean;
+  /**
+   * scrypt cost N of passwords (a power of two, 2 to 2^14; default 2^14, Node's: deliberately expensive). Tests
+   * that sign many users up at once on a small machine set it low, so that hashing does not swamp the CPU.
+   */
+  passwordCost?: number;
 }
 
 export interface DemoServer {
@@ -76,6 +82,17 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     );
   }
   if (options.jwtSecret === '') throw new DemoOptionError('jwtSecret must not be empty');
+  const passwordCost = options.passwordCost ?? DEFAULT_PASSWORD_COST;
+  if (
+    !Number.isInteger(passwordCost) ||
+    passwordCost < 2 ||
+    passwordCost > DEFAULT_PASSWORD_COST ||
+    (passwordCost & (passwordCost - 1)) !== 0
+  ) {
+    throw new DemoOptionError(
+      `invalid passwordCost ${passwordCost}: use a power of two from 2 to ${DEFAULT_PASSWORD_COST}`,
+    );
+  }
   const faults = faultSwitchFrom(options.faults);
   const spec = parseDbSpec(options.db);
   const proto = loadPlatformTypes();
@@ -87,7 +104,13 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       const added = await store.seedStudents(seed);
       log(`demo: seeded ${added} students (${seed - added} already there)`);
     }
-    const deps: DemoDeps = { store, tokens: new TokenIssuer(options.jwtSecret), proto, faults };
+    const deps: DemoDeps = {
+      store,
+      tokens: new TokenIssuer(options.jwtSecret),
+      proto,
+      faults,
+      passwordCost,
+    };
     const router = new Router([
       ...basicRoutes(deps),
       ...usersPostsRoutes(deps),

@@ -93,6 +93,8 @@ describe('startDemoServer options', () => {
       [{ port: 0, seedStudents: 2.5 }, /^invalid seedStudents 2\.5/],
       [{ port: 0, faults: { errorRate: 3 } }, /^invalid faults: errorRate must be a number from 0 to 1$/],
       [{ port: 0, jwtSecret: '' }, /^jwtSecret must not be empty$/],
+      [{ port: 0, passwordCost: 1000 }, /^invalid passwordCost 1000: use a power of two from 2 to 16384$/],
+      [{ port: 0, passwordCost: 32768 }, /^invalid passwordCost 32768/],
     ];
     for (const [options, message] of cases) {
       await assert.rejects(startDemoServer(options), (error: Error) => {

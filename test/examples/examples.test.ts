@@ -144,7 +144,9 @@ describe('examples run through the CLI', { concurrency: 4 }, () => {
   let token = '';
 
   before(async () => {
-    demo = await startDemoServer({ port: 0, seedStudents: 50 });
+    // Cheap password hashing: many runs sign users up at once with no think time, and at the demo's
+    // realistic cost hashing alone saturates a small machine, pushing responses past the examples' 2 s checks.
+    demo = await startDemoServer({ port: 0, seedStudents: 50, passwordCost: 1024 });
     dir = mkdtempSync(join(tmpdir(), 'volley-examples-'));
     const res = await fetch(`${demo.url}/eater_auth`, {
       method: 'POST',

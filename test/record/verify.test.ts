@@ -29,7 +29,9 @@ describe('volley verify', { concurrency: 3 }, () => {
   let demo: DemoServer;
 
   before(async () => {
-    demo = await startDemoServer({ port: 0, seedStudents: 20 });
+    // Cheap password hashing: at the demo's realistic cost, concurrent sign-ups saturate a small machine
+    // and push responses past the platform example's 2 s check.
+    demo = await startDemoServer({ port: 0, seedStudents: 20, passwordCost: 1024 });
   });
 
   after(async () => {

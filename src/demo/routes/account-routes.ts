@@ -14,7 +14,7 @@ const MAX_PASSWORD = 128;
  * Registration and login as the Locust/k6 suites call them: form or JSON bodies with fullName, userName,
  * email, password, phone; 200 with a `msg` on success (what those suites check), a bearer JWT on login.
  */
-export function accountRoutes({ store, tokens }: DemoDeps): Route[] {
+export function accountRoutes({ store, tokens, passwordCost }: DemoDeps): Route[] {
   return [
     {
       method: 'POST',
@@ -31,7 +31,7 @@ export function accountRoutes({ store, tokens }: DemoDeps): Route[] {
           full_name: fullName,
           user_name: userName,
           phone,
-          password_hash: await hashPassword(password),
+          password_hash: await hashPassword(password, passwordCost),
         });
         return json({
           msg: 'User Registered',
@@ -53,7 +53,7 @@ export function accountRoutes({ store, tokens }: DemoDeps): Route[] {
         const password = passwordField(f, 1);
         const account = await findForLogin(email, userName);
         if (account?.password_hash == null) {
-          await burnPasswordCheck(password);
+          await burnPasswordCheck(password, passwordCost);
           throw invalidCredentials();
         }
         if (!(await verifyPassword(password, account.password_hash))) throw invalidCredentials();

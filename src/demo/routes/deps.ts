@@ -9,4 +9,6 @@ export interface DemoDeps {
   tokens: TokenIssuer;
   proto: PlatformTypes;
   faults: FaultSwitch;
+  /** scrypt cost N of new passwords. */
+  passwordCost: number;
 }

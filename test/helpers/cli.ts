@@ -21,6 +21,8 @@ export function runCli(
     timeoutMs?: number;
     /** Sends SIGINT once stdout contains this (Ctrl-C once the run is seen going, not after a guessed sleep). */
     interruptOn?: string;
+    /** Sends SIGINT once this resolves (Ctrl-C once the test sees what it waited for). */
+    interruptWhen?: Promise<unknown>;
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
@@ -35,6 +37,12 @@ export function runCli(
     child.stdout.on('data', (d) => {
       stdout += d;
       if (opts.interruptOn !== undefined && !interrupted && stdout.includes(opts.interruptOn)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
+    void opts.interruptWhen?.then(() => {
+      if (!interrupted && child.exitCode === null) {
         interrupted = true;
         child.kill('SIGINT');
       }

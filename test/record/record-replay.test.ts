@@ -207,26 +207,27 @@ describe('record and replay', () => {
 
   test('a time-bound recording replays by --iterations with the same users', async () => {
     const har = join(dir, 'timed.har');
-    // A stop timeout lets users finish their task: each has at least its login and one task run.
-    const rec = await runCli([
-      'run',
-      SCENARIO,
-      '-H',
-      server.url,
-      '-u',
-      '2',
-      '-t',
-      '2s',
-      '--stop-timeout',
-      '20s',
-      '--record',
-      har,
-      '--only-summary',
-    ]);
+    // Ctrl-C once both users have run a task, not after a guessed time (a slow machine may still be
+    // logging in); the stop timeout lets them finish the task they are in.
+    const before = server.meTokens.length;
+    let poll: NodeJS.Timeout | undefined;
+    const bothUsersRanATask = new Promise<void>((resolve) => {
+      poll = setInterval(() => {
+        if (new Set(server.meTokens.slice(before)).size >= 2) resolve();
+      }, 20);
+    });
+    const rec = await runCli(
+      ['run', SCENARIO, '-H', server.url, '-u', '2', '-t', '30s', '--stop-timeout', '20s'].concat([
+        '--record',
+        har,
+        '--only-summary',
+      ]),
+      { interruptWhen: bothUsersRanATask, timeoutMs: 40_000 },
+    ).finally(() => clearInterval(poll));
     assert.equal(rec.code, 0, rec.stdout + rec.stderr);
     const missing = await runCli(['run', SCENARIO, '--replay', har]);
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /recorded for 2s: replay it by --iterations N \(with the same -u 2\)/);
+    assert.match(missing.stderr, /recorded for 30s: replay it by --iterations N \(with the same -u 2\)/);
     const rep = await runOffline(['run', SCENARIO, '--replay', har, '-i', '1', '--only-summary']);
     assert.equal(rep.code, 0, rep.stdout + rep.stderr);
   });

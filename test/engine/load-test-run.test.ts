@@ -6,6 +6,7 @@ import type { LoadedScenario } from '../../src/engine/scenario-loader.ts';
 import { constant, type UserClass, user } from '../../src/index.ts';
 import type { VolleyOptions } from '../../src/script/options.ts';
 import { startServer, type TestServer } from '../helpers/servers.ts';
+import { until } from '../helpers/until.ts';
 
 let server: TestServer;
 before(async () => {
@@ -41,13 +42,13 @@ test('setUsers retargets a closed run up and down; removed users leave, stop() e
     tasks: [async (vu) => void (await vu.http.get('/a'))],
   });
   const run = start({ users: 2, runTime: '30s' }, cls);
-  await sleep(200);
+  await until(() => run.snapshot().users === 2, '2 users');
   assert.deepEqual(run.usersByClass(), { u: 2 });
   run.setUsers(6);
-  await sleep(150);
-  assert.equal(run.snapshot().users, 6);
+  await until(() => run.snapshot().users === 6, '6 users');
+  await until(() => run.snapshot().aggregated.requests > 10, 'more than 10 requests');
   run.setUsers(1, 100);
-  await sleep(300);
+  await until(() => run.snapshot().users === 1, 'the ramp down to 1 user');
   assert.deepEqual(run.usersByClass(), { u: 1 });
   assert.equal(stopped, 5, 'retired users run onStop');
   run.stop();
@@ -60,13 +61,13 @@ test('setUsers retargets a closed run up and down; removed users leave, stop() e
 
 test('retargeting keeps the class ratio (newest users leave first, come back first)', async () => {
   const run = start({ users: 8, runTime: '30s' }, looping('reader', 3), looping('writer', 1));
-  await sleep(150);
+  await until(() => run.snapshot().users === 8, '8 users');
   assert.deepEqual(run.usersByClass(), { reader: 6, writer: 2 });
   run.setUsers(4);
-  await sleep(150);
+  await until(() => run.snapshot().users === 4, 'the retired users to leave');
   assert.deepEqual(run.usersByClass(), { reader: 3, writer: 1 });
   run.setUsers(8);
-  await sleep(150);
+  await until(() => run.snapshot().users === 8, '8 users again');
   assert.deepEqual(run.usersByClass(), { reader: 6, writer: 2 });
   run.stop();
   await run.done;
@@ -74,13 +75,11 @@ test('retargeting keeps the class ratio (newest users leave first, come back fir
 
 test('resetStats zeroes the figures while the run goes on; snapshot is live', async () => {
   const run = start({ users: 2, runTime: '30s' }, looping('u'));
-  await sleep(300);
-  assert.ok(run.snapshot().aggregated.requests > 0);
+  await until(() => run.snapshot().aggregated.requests > 0, 'a request');
   run.resetStats();
   assert.equal(run.snapshot().aggregated.requests, 0);
-  await sleep(200);
+  await until(() => run.snapshot().aggregated.requests > 0, 'a request after the reset');
   const after = run.snapshot().aggregated.requests;
-  assert.ok(after > 0);
   run.stop();
   const summary = await run.done;
   assert.ok(summary.aggregated.requests >= after);
@@ -93,10 +92,9 @@ test('setArrivalRate turns a closed run into an open one and changes the rate', 
   );
   run.setUsers(0);
   run.setArrivalRate(100);
-  await sleep(500);
+  await until(() => (run.snapshot().arrivals?.launched ?? 0) >= 20, '20 arrivals');
   const mid = run.snapshot().arrivals;
-  // About 50 by now; how many exactly depends on how late this test's own timer fires.
-  assert.ok(mid && mid.launched >= 20 && mid.rate === 100, `launched ${mid?.launched}`);
+  assert.ok(mid && mid.rate === 100, `rate ${mid?.rate}`);
   run.setArrivalRate(0);
   await sleep(200);
   const frozen = run.snapshot().arrivals?.launched ?? 0;
@@ -125,22 +123,30 @@ test('an external signal and stop() both end the run with reports; calls after t
 
 test('a user removed mid-task finishes that task (its request counts), then leaves', async () => {
   let finished = 0;
+  let inTask = 0;
+  // The tasks wait for the test to let them go: the removed user is mid-task for as long as the test says.
+  let letGo = () => {};
+  const gate = new Promise<void>((resolve) => {
+    letGo = resolve;
+  });
   const busy = user({
     name: 'u',
     tasks: [
       async (vu) => {
-        await new Promise((r) => setTimeout(r, 300));
+        inTask += 1;
+        await gate;
         await vu.http.get('/late');
         finished += 1;
       },
     ],
   });
   const run = start({ users: 2, runTime: '30s' }, busy);
-  await sleep(100);
+  await until(() => inTask === 2, 'both users in their task');
   run.setUsers(1);
   await sleep(50);
   assert.deepEqual(run.usersByClass(), { u: 2 }, 'still finishing its task');
-  await sleep(400);
+  letGo();
+  await until(() => run.snapshot().users === 1, 'the removed user to leave');
   assert.deepEqual(run.usersByClass(), { u: 1 });
   run.stop();
   const summary = await run.done;

@@ -8,6 +8,7 @@ import { constant, type UserClass, user } from '../../src/index.ts';
 import type { RunSummary } from '../../src/metrics/summary.ts';
 import type { VolleyOptions } from '../../src/script/options.ts';
 import { type LatencyMode, startLatencyServer } from '../helpers/latency-server.ts';
+import { until } from '../helpers/until.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: test scenarios of any state type
 function scenario(...users: UserClass<any>[]): LoadedScenario {
@@ -227,7 +228,9 @@ test('a shape is ticked each second: users, then a rate, then null ends the run'
         { log: () => {} },
       ),
     );
-    await new Promise((r) => setTimeout(r, 500));
+    // The tick at 0 s starts 3 users (waited for, not slept on: a guessed sleep on a busy machine can
+    // outlast the tick at 1 s that takes them away again).
+    await until(() => runHandle.usersByClass().u === 3, '3 users');
     assert.deepEqual(runHandle.usersByClass(), { u: 3 });
     const summary = await runHandle.done;
     lag.disable();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import type { Timings } from '../../src/http/types.ts';
+import { measuringLoopDelay } from '../helpers/loop-delay.ts';
 import { type LocalServer, startHttpServer, testClient } from './helpers.ts';
 
 let server: LocalServer;
@@ -24,21 +24,6 @@ before(async () => {
 
 after(() => server.close());
 
-/**
- * The client sees the headers when its event loop gets to them: a loop held up (a busy machine) moves that
- * moment towards the end of the body, and the receive phase shrinks by as much. Measured, not guessed.
- */
-async function measuringLoopDelay<T>(body: () => Promise<T>): Promise<{ result: T; heldUpMs: number }> {
-  const lag = monitorEventLoopDelay({ resolution: 5 });
-  lag.enable();
-  try {
-    const result = await body();
-    return { result, heldUpMs: lag.max / 1e6 };
-  } finally {
-    lag.disable();
-  }
-}
-
 function assertConsistent(t: Timings): void {
   for (const [phase, ms] of Object.entries(t)) assert.ok(ms >= 0, `${phase} = ${ms}`);
   assert.ok(t.total >= t.wait, `total ${t.total} >= wait ${t.wait}`);
@@ -49,6 +34,8 @@ function assertConsistent(t: Timings): void {
 describe('timings', () => {
   it('splits a request into connect, wait and receive; connect only on a new connection', async () => {
     const t = testClient(server.url, {}, { connections: 1 });
+    // The client sees the headers when its event loop gets to them: a loop held up moves that moment
+    // towards the end of the body, and the receive phase shrinks by as much.
     try {
       const { result: first, heldUpMs } = await measuringLoopDelay(() => t.client.get('/slow-body'));
       assertConsistent(first.timings);

@@ -65,7 +65,7 @@ export class ArrivalScheduler {
   /**
    * Launches now the arrivals intended before `atMs` (performance.now() ms) that are still pending. The
    * timer of a stage, a capacity step or the run's end may fire a fraction of a millisecond before
-   * performance.now() reaches its time (libuv keeps whole milliseconds): arrivals due by then still go.
+   * performance.now() reaches its time (libuv's loop clock is coarser): arrivals due by then still go.
    */
   launchBefore(atMs: number): void {
     if (!this.#started || this.#stopped) return;

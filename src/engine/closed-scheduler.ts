@@ -70,7 +70,7 @@ export class ClosedScheduler {
   /**
    * Makes now the changes due by `atMs` (performance.now() ms) that are still pending. The timer of a
    * stage or of the run's end may fire a fraction of a millisecond before performance.now() reaches its
-   * time (libuv keeps whole milliseconds): the last step of a ramp must not be lost to that.
+   * time (libuv's loop clock is coarser): the last step of a ramp must not be lost to that.
    */
   advanceTo(atMs: number): void {
     if (this.#timer === null) return;

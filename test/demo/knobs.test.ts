@@ -16,16 +16,17 @@ describe('test knobs over HTTP', () => {
   });
 
   test('?delay=MS holds the response at least that long, on any endpoint', async () => {
-    for (const path of ['/health?delay=150', '/students?limit=1&delay=150']) {
+    for (const path of ['/health?delay=300', '/students?limit=1&delay=300']) {
       const started = performance.now();
       const res = await call(server.url, 'GET', path);
       const took = performance.now() - started;
       assert.equal(res.status, 200);
-      assert.ok(took >= 145, `${path} took ${took.toFixed(0)} ms`);
+      assert.ok(took >= 295, `${path} took ${took.toFixed(0)} ms`);
     }
     const quick = performance.now();
     await call(server.url, 'GET', '/health?delay=0');
-    assert.ok(performance.now() - quick < 145);
+    // Far below the delay asked above, with room for a busy machine's stall.
+    assert.ok(performance.now() - quick < 250);
   });
 
   test('a malformed delay is 400 naming the parameter', async () => {

@@ -1,9 +1,6 @@
 /**
- * `npm run bench`: volley against its peers, and its own start-up and memory figures. See bench/README.md.
- *
- *   node bench/run.ts [--quick] [--rounds N] [--duration SEC] [--warmup SEC] [--connections N]
- *                     [--tools volley,autocannon,...] [--only throughput,startup,memory]
- *                     [--users N] [--soak MINUTES] [--no-install] [--out FILE]
+ * `npm run bench`: volley against its peers, and its own start-up and memory figures. Flags: USAGE
+ * below; method and results: bench/README.md.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -18,21 +15,39 @@ import { fixed } from './lib/stats.ts';
 import { measureThroughput, throughputTable } from './lib/throughput.ts';
 import { ROOT, TOOLS } from './lib/tools.ts';
 
-const { values } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    rounds: { type: 'string' },
-    duration: { type: 'string' },
-    warmup: { type: 'string' },
-    connections: { type: 'string', default: '64' },
-    tools: { type: 'string' },
-    only: { type: 'string', default: 'throughput,startup,memory' },
-    users: { type: 'string' },
-    soak: { type: 'string' },
-    'no-install': { type: 'boolean', default: false },
-    out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
-  },
-});
+const USAGE = `usage: node bench/run.ts [--quick] [--rounds N] [--duration SEC] [--warmup SEC] [--connections N]
+         [--tools volley,autocannon,...] [--only throughput,startup,memory]
+         [--users N] [--soak MINUTES] [--no-install] [--out FILE]   (see bench/README.md)
+`;
+
+function parseBenchArgs() {
+  try {
+    return parseArgs({
+      options: {
+        quick: { type: 'boolean', default: false },
+        rounds: { type: 'string' },
+        duration: { type: 'string' },
+        warmup: { type: 'string' },
+        connections: { type: 'string', default: '64' },
+        tools: { type: 'string' },
+        only: { type: 'string', default: 'throughput,startup,memory' },
+        users: { type: 'string' },
+        soak: { type: 'string' },
+        'no-install': { type: 'boolean', default: false },
+        out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const { values } = parseBenchArgs();
 
 const env = process.env;
 const quick = values.quick === true || env.BENCH_QUICK === '1';

@@ -4,6 +4,7 @@
  * output look exactly like a single process's (reporters never learn that there were processes).
  * Thresholds, the summary and the exit code are computed once, here, on the merged statistics.
  */
+import { runMeta } from '../engine/run-meta.ts';
 import type { RunLogger, RunPlan } from '../engine/run-plan.ts';
 import type { GeneratorCpu } from '../metrics/generator-cpu.ts';
 import { RunStats } from '../metrics/run-stats.ts';
@@ -186,22 +187,12 @@ class Coordinator {
     this.#stats.stop();
     const lost = this.#workers.filter((w) => w.state === 'lost');
     const summary = this.#stats.summary(
-      {
-        volleyVersion: VOLLEY_VERSION,
-        scenario: plan.scenario,
-        host: plan.host,
-        command: plan.command,
-        startedAt: startedAt.toISOString(),
-        endedAt: endedAt.toISOString(),
-        durationSec: (endedAt.getTime() - startedAt.getTime()) / 1000,
+      runMeta(plan, startedAt, endedAt, {
         // Each worker's peak, added: exact when the workers peak together, as a ramp-up makes them do.
         peakUsers: this.#workers.reduce((sum, w) => sum + w.peakUsers, 0),
-        seed: plan.seed,
         stopReason: this.#finalStopReason(),
-        loadModel: plan.loadModel,
-        profile: plan.profile,
         ...(this.#generators.length > 0 ? { generator: busiest(this.#generators) } : {}),
-      },
+      }),
       plan.thresholds,
       { exitCodeOnError: plan.exitCodeOnError },
     );

@@ -7,13 +7,13 @@ import type { ArrivalSnapshot, ArrivalSummary, RunSummary, StatsSnapshot } from 
 import { ReporterFanout } from '../report/reporter-fanout.ts';
 import { resetUniqueValues } from '../script/unique.ts';
 import type { AnyUserClass } from '../script/user.ts';
-import { VOLLEY_VERSION } from '../version.ts';
 import { ArrivalScheduler } from './arrival-scheduler.ts';
 import { CapacitySearch } from './capacity-search.ts';
 import { ClosedScheduler } from './closed-scheduler.ts';
 import { driveShape } from './load-shape.ts';
 import { stagesDurationSec } from './load-stages.ts';
 import { createRandom, deriveSeed, type Random } from './rng.ts';
+import { runMeta } from './run-meta.ts';
 import type { RunLogger, RunPlan } from './run-plan.ts';
 import { createTaskPicker, selectTasks, type TaskPicker } from './task-picker.ts';
 import { UserDistribution } from './user-distribution.ts';
@@ -310,21 +310,11 @@ class LoadTest implements LoadTestRun {
     this.#uncorrected?.stop();
     this.#iterations?.stop();
     let summary = this.#stats.summary(
-      {
-        volleyVersion: VOLLEY_VERSION,
-        scenario: plan.scenario,
-        host: plan.host,
-        command: plan.command,
-        startedAt: startedAt.toISOString(),
-        endedAt: endedAt.toISOString(),
-        durationSec: (endedAt.getTime() - startedAt.getTime()) / 1000,
+      runMeta(plan, startedAt, endedAt, {
         peakUsers: this.#peakUsers,
-        seed: plan.seed,
         stopReason: this.#endReason ?? 'error',
-        loadModel: plan.loadModel,
-        profile: plan.profile,
         generator,
-      },
+      }),
       plan.thresholds,
       { exitCodeOnError: plan.exitCodeOnError },
     );

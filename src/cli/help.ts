@@ -9,6 +9,9 @@ Usage:
   volley verify FILE [options]  dry run, record, replay offline and compare (see volley verify --help)
   volley har2ts FILE.har        turn a browser or proxy HAR into a scenario (see volley har2ts --help)
   volley worker --master H:P    run users for a coordinator (see volley worker --help)
+  volley trace record|replay|verify|inspect|export-har
+                                record a Node service or program with its I/O, replay it offline and
+                                compare (see volley trace --help)
   volley --version | --help
 
 Example:

@@ -7,6 +7,7 @@ import { ThresholdSyntaxError } from '../metrics/thresholds.ts';
 import { RecordingError } from '../record/recording-error.ts';
 import { PrometheusListenError } from '../report/prometheus-listen-error.ts';
 import { ScenarioDefinitionError } from '../script/user.ts';
+import { TraceError } from '../trace/trace-error.ts';
 import { VOLLEY_VERSION } from '../version.ts';
 import { MAIN_HELP } from './help.ts';
 import { runCommand } from './run-command.ts';
@@ -31,6 +32,7 @@ const USER_ERRORS = [
   PrometheusListenError,
   RecordingError,
   ClusterError,
+  TraceError,
 ];
 
 /** The whole CLI: returns the exit code. Everything it does is a call into the library. */
@@ -75,6 +77,10 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     case 'har2ts': {
       const { har2tsCommand } = await import('./har2ts-command.ts');
       return har2tsCommand(rest, io);
+    }
+    case 'trace': {
+      const { traceCommand } = await import('./trace-command.ts');
+      return traceCommand(rest, io);
     }
     case 'worker': {
       const { workerCommand } = await import('./worker-command.ts');

@@ -1,0 +1,179 @@
+import { resolve } from 'node:path';
+import type { ParseArgsOptionsConfig } from 'node:util';
+import { writeFileAtomic } from '../report/atomic-write.ts';
+import { formatReport } from '../trace/replay-report.ts';
+import { recordTrace } from '../trace/trace-record.ts';
+import { replayTrace } from '../trace/trace-replay.ts';
+import type { CliIo } from './main.ts';
+import { parseCliArgs } from './main.ts';
+import { onSignal } from './signals.ts';
+import { UsageError } from './usage-error.ts';
+
+export const TRACE_HELP = `Usage: volley trace SUBCOMMAND [options] -- COMMAND [ARGS…]
+
+Records a Node service or program with all its I/O, replays it with no database and no network, and
+shows where it behaves differently. See docs/trace.md.
+
+  volley trace record --out FILE -- COMMAND       run COMMAND with the recorder (Ctrl-C stops it)
+  volley trace replay FILE -- COMMAND             run COMMAND again from the recording and compare
+  volley trace verify --load SCENARIO -- COMMAND  record under volley load, replay offline, compare
+  volley trace inspect FILE [--request KEY]       what was recorded, per inbound request
+  volley trace export-har FILE --out FILE.har     the inbound exchanges as a HAR
+
+COMMAND is what starts the program: node server.js, npm start, node client.js, …
+Run volley trace SUBCOMMAND --help for its options.
+`;
+
+const RECORD_OPTIONS: ParseArgsOptionsConfig = {
+  out: { type: 'string', short: 'o' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+const RECORD_HELP = `Usage: volley trace record --out FILE -- COMMAND [ARGS…]
+
+Runs COMMAND with the recorder preloaded (NODE_OPTIONS=--import …, so npm start and wrapper scripts
+work) and writes every inbound request, database call, outbound request, and the time and randomness
+the program reads to FILE as it happens. Ctrl-C or SIGTERM stops the program and finishes the recording.
+Exit code: the command's, or 0 when volley stopped it.
+
+Options:
+  -o, --out FILE     the recording to write (.vtrace)
+`;
+
+const REPLAY_OPTIONS: ParseArgsOptionsConfig = {
+  order: { type: 'string' },
+  concurrency: { type: 'string', short: 'c' },
+  seed: { type: 'string' },
+  noise: { type: 'string', multiple: true },
+  json: { type: 'string' },
+  timeout: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+const REPLAY_HELP = `Usage: volley trace replay FILE [options] -- COMMAND [ARGS…]
+
+Runs COMMAND with the replayer preloaded: no recorded I/O happens (no database is opened, no socket is
+made); every intercepted call is answered from FILE. A server gets every recorded inbound request again
+over loopback and each response is compared with the recorded one; a client program runs to its end and
+its exit code and output are compared. Exit code 0: all identical; 1: any difference.
+
+Options:
+      --order recorded|shuffled   the order requests are sent in (default shuffled, seeded)
+  -c, --concurrency N|all         requests in flight at once (default 8)
+      --seed N                    the shuffle's seed (default 1)
+      --noise FIELD               may differ: header:NAME or json:$.path (repeatable)
+      --json FILE                 also write the report as JSON
+      --timeout SECONDS           how long the program may take to listen or finish (default 60)
+`;
+
+/** Splits `[options…] -- command…`. */
+function splitCommand(args: readonly string[], usage: string): { own: string[]; command: string[] } {
+  const at = args.indexOf('--');
+  if (at < 0) return { own: [...args], command: [] };
+  const command = args.slice(at + 1);
+  if (command.length === 0) throw new UsageError(`no command after --: ${usage}`);
+  return { own: args.slice(0, at), command };
+}
+
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${flag}: expected a whole number ≥ 1, got "${value}"`);
+  return n;
+}
+
+async function recordCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const usage = 'volley trace record --out FILE -- COMMAND';
+  const { own, command } = splitCommand(args, usage);
+  const { values, positionals } = parseCliArgs(own, RECORD_OPTIONS, 'volley trace record');
+  if (values.help) {
+    io.stdout.write(RECORD_HELP);
+    return 0;
+  }
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected ${positionals.join(' ')}; put the command after --: ${usage}`);
+  if (values.out === undefined) throw new UsageError(`--out FILE is required: ${usage}`);
+  if (command.length === 0) throw new UsageError(`no command to record: ${usage}`);
+  const session = recordTrace({
+    command,
+    out: values.out as string,
+    cwd: io.cwd,
+    env: io.env,
+    stdout: io.stdout,
+  });
+  const uninstall = onSignal(io, (signal) => {
+    void session.stop(signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
+  });
+  try {
+    const result = await session.finished;
+    io.stderr.write(`volley: recording written to ${values.out as string}\n`);
+    return result.exitCode;
+  } finally {
+    uninstall();
+  }
+}
+
+async function replayCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const usage = 'volley trace replay FILE -- COMMAND';
+  const { own, command } = splitCommand(args, usage);
+  const { values, positionals } = parseCliArgs(own, REPLAY_OPTIONS, 'volley trace replay');
+  if (values.help) {
+    io.stdout.write(REPLAY_HELP);
+    return 0;
+  }
+  const [file, ...extra] = positionals;
+  if (file === undefined) throw new UsageError(`no recording: ${usage}`);
+  if (extra.length > 0)
+    throw new UsageError(`unexpected ${extra.join(' ')}; put the command after --: ${usage}`);
+  if (command.length === 0) throw new UsageError(`no command to replay: ${usage}`);
+  const order = (values.order as string | undefined) ?? 'shuffled';
+  if (order !== 'recorded' && order !== 'shuffled') {
+    throw new UsageError(`--order: expected recorded or shuffled, got "${order}"`);
+  }
+  const rawConcurrency = values.concurrency as string | undefined;
+  const concurrency =
+    rawConcurrency === undefined
+      ? 8
+      : rawConcurrency === 'all'
+        ? 'all'
+        : positiveInt(rawConcurrency, '--concurrency');
+  const timeout = values.timeout === undefined ? 60 : Number(values.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0) {
+    throw new UsageError(`--timeout: expected seconds > 0, got "${values.timeout as string}"`);
+  }
+  const report = await replayTrace({
+    recording: file,
+    command,
+    cwd: io.cwd,
+    env: io.env,
+    order,
+    concurrency,
+    seed: values.seed === undefined ? 1 : positiveInt(values.seed as string, '--seed'),
+    noise: (values.noise as string[] | undefined) ?? [],
+    timeoutMs: timeout * 1000,
+    stdout: null,
+  });
+  io.stdout.write(formatReport(report));
+  if (values.json !== undefined) {
+    await writeFileAtomic(resolve(io.cwd, values.json as string), `${JSON.stringify(report, null, 2)}\n`);
+  }
+  return report.passed ? 0 : 1;
+}
+
+export async function traceCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'record':
+      return recordCommand(rest, io);
+    case 'replay':
+      return replayCommand(rest, io);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      io.stdout.write(TRACE_HELP);
+      return sub === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown trace subcommand "${sub}"; try volley trace --help`);
+  }
+}

@@ -1,0 +1,18 @@
+/** The environment `volley trace` hands the traced command; the preload reads it. */
+export const TRACE_ENV = {
+  mode: 'VOLLEY_TRACE_MODE',
+  file: 'VOLLEY_TRACE_FILE',
+  events: 'VOLLEY_TRACE_EVENTS',
+} as const;
+
+/** The preload module, in the same form (TypeScript source or built JavaScript) as this file. */
+export function preloadUrl(): string {
+  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  return new URL(`./preload.${ext}`, import.meta.url).href;
+}
+
+/** NODE_OPTIONS with the preload added, keeping what the user had. */
+export function nodeOptionsWithPreload(existing: string | undefined): string {
+  const own = `--import=${preloadUrl()}`;
+  return existing ? `${existing} ${own}` : own;
+}

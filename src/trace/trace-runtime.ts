@@ -1,0 +1,88 @@
+import { basename, relative } from 'node:path';
+import { TRACE_ENV } from './child-env.ts';
+import { FileEventSink, NO_EVENTS } from './event-sink.ts';
+import { installEscapeGuard } from './interceptors/escape-guard.ts';
+import { installInboundHttp } from './interceptors/inbound-http.ts';
+import { installModuleHooks } from './interceptors/module-hooks.ts';
+import { installNodeSqlite } from './interceptors/node-sqlite.ts';
+import { installOutbound } from './interceptors/outbound.ts';
+import { installValues } from './interceptors/values.ts';
+import { RecordingWriter } from './recording-writer.ts';
+import { readTrace } from './trace-format.ts';
+import { Tracer } from './tracer.ts';
+
+/** npm, npx, yarn, pnpm and corepack start the traced program; they are not traced themselves. */
+function isPackageManager(argv: readonly string[]): boolean {
+  const script = argv[1] ?? '';
+  return (
+    /[\\/](?:npm|npx|yarn|pnpm|corepack)(?:-cli)?(?:\.c?js)?$/.test(script) ||
+    /[\\/]node_modules[\\/](?:npm|yarn|pnpm|corepack)[\\/]/.test(script)
+  );
+}
+
+/** A process's key in the recording: its script and arguments, relative to the working directory. */
+export function processKey(argv: readonly string[], cwd: string): string {
+  const [, script, ...args] = argv;
+  if (script === undefined) return '[eval]';
+  return [relative(cwd, script) || basename(script), ...args].join(' ');
+}
+
+/**
+ * Starts tracing in this process when `volley trace` asked for it (the environment says so): the
+ * preload's whole job. Recording writes to the recording file; replaying reads it and answers from it.
+ */
+export function startTracing(env: NodeJS.ProcessEnv): Tracer | null {
+  const mode = env[TRACE_ENV.mode];
+  const file = env[TRACE_ENV.file];
+  if ((mode !== 'record' && mode !== 'replay') || !file || isPackageManager(process.argv)) return null;
+  const key = processKey(process.argv, process.cwd());
+  const events = env[TRACE_ENV.events] ? new FileEventSink(env[TRACE_ENV.events] as string) : NO_EVENTS;
+  let tracer: Tracer;
+  if (mode === 'record') {
+    const writer = new RecordingWriter(file);
+    writer.write({
+      t: 'process',
+      p: key,
+      pid: process.pid,
+      node: process.version,
+      argv: process.argv.slice(1),
+    });
+    tracer = new Tracer({ mode, process: key, writer, events });
+    process.on('exit', () => writer.close());
+  } else {
+    const recording = readTrace(file);
+    // A recording of one process replays in one process even if its script moved.
+    const recordedKey =
+      recording.processes.some((p) => p.p === key) || recording.processes.length !== 1
+        ? key
+        : (recording.processes[0]?.p ?? key);
+    tracer = new Tracer({
+      mode,
+      process: recordedKey,
+      recorded: recording.calls.filter((call) => call.p === recordedKey),
+      events,
+    });
+    let reported = false;
+    const report = (): void => {
+      if (reported) return;
+      reported = true;
+      tracer.reportUnused();
+      events.emit({ t: 'reported', p: recordedKey });
+    };
+    process.on('exit', report);
+    installInboundHttp(tracer, events, {
+      control(command, res) {
+        if (command === 'report') report();
+        res.writeHead(command === 'report' ? 204 : 400).end();
+      },
+    });
+  }
+  if (mode === 'record')
+    installInboundHttp(tracer, events, { control: (_command, res) => res.writeHead(400).end() });
+  installValues(tracer);
+  installNodeSqlite(tracer);
+  installOutbound(tracer);
+  installModuleHooks(tracer);
+  if (mode === 'replay') installEscapeGuard(tracer);
+  return tracer;
+}

@@ -1,0 +1,133 @@
+/**
+ * JSON that keeps the types a recording must give back unchanged: bigint, bytes (Buffer or Uint8Array),
+ * Date, undefined, NaN, ±Infinity, -0 and errors. A tagged value is an object whose only key is `$t`-led
+ * (`{"$t":"bigint","v":"12"}`); a plain object that happens to have a `$t` key is wrapped as `{"$t":"obj"}`
+ * so decoding never mistakes data for a tag.
+ */
+
+export type Encoded = null | boolean | number | string | Encoded[] | { [key: string]: Encoded };
+
+export interface EncodedError {
+  name: string;
+  message: string;
+  /** The error's own enumerable properties (pg's `code`, `detail`, `constraint`; node's `errno`, `syscall`). */
+  props: Record<string, Encoded>;
+}
+
+/** Turns a decoded error record back into an Error, keeping its name, message and properties. */
+export type ErrorFactory = (record: EncodedError) => Error;
+
+const defaultErrorFactory: ErrorFactory = ({ name, message, props }) => {
+  const error = new Error(message);
+  Object.defineProperty(error, 'name', { value: name, writable: true, configurable: true });
+  Object.assign(error, props);
+  return error;
+};
+
+function encodeObject(value: object, seen: Set<object>): Encoded {
+  if (seen.has(value)) return { $t: 'cycle' };
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((item) => encode(item, seen));
+    const out: Record<string, Encoded> = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (typeof item === 'function' || typeof item === 'symbol') continue;
+      out[key] = encode(item, seen);
+    }
+    return '$t' in out ? { $t: 'obj', v: out } : out;
+  } finally {
+    seen.delete(value);
+  }
+}
+
+export function encodeError(error: unknown): EncodedError {
+  if (!(error instanceof Error))
+    return { name: 'Error', message: String(error), props: { thrown: encode(error) } };
+  const props: Record<string, Encoded> = {};
+  for (const [key, item] of Object.entries(error)) {
+    if (key === 'stack' || typeof item === 'function') continue;
+    props[key] = encode(item);
+  }
+  return { name: error.name, message: error.message, props };
+}
+
+export function encode(value: unknown, seen = new Set<object>()): Encoded {
+  switch (typeof value) {
+    case 'undefined':
+      return { $t: 'undef' };
+    case 'bigint':
+      return { $t: 'bigint', v: value.toString() };
+    case 'number':
+      if (Number.isNaN(value)) return { $t: 'num', v: 'NaN' };
+      if (!Number.isFinite(value)) return { $t: 'num', v: value > 0 ? 'Infinity' : '-Infinity' };
+      if (Object.is(value, -0)) return { $t: 'num', v: '-0' };
+      return value;
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'function':
+    case 'symbol':
+      return { $t: 'undef' };
+  }
+  if (value === null) return null;
+  if (Buffer.isBuffer(value)) return { $t: 'buf', v: value.toString('base64') };
+  if (value instanceof Uint8Array) return { $t: 'u8', v: Buffer.from(value).toString('base64') };
+  if (value instanceof Date)
+    return { $t: 'date', v: Number.isNaN(value.getTime()) ? 'Invalid' : value.toISOString() };
+  if (value instanceof Error) return { $t: 'err', v: encodeError(value) as unknown as Encoded };
+  return encodeObject(value as object, seen);
+}
+
+function decodeTagged(tag: string, payload: Encoded | undefined, errors: ErrorFactory): unknown {
+  switch (tag) {
+    case 'undef':
+      return undefined;
+    case 'bigint':
+      return BigInt(payload as string);
+    case 'num':
+      return payload === '-0' ? -0 : Number(payload);
+    case 'buf':
+      return Buffer.from(payload as string, 'base64');
+    case 'u8':
+      return new Uint8Array(Buffer.from(payload as string, 'base64'));
+    case 'date':
+      return new Date(payload === 'Invalid' ? Number.NaN : (payload as string));
+    case 'err':
+      return decodeError(payload as unknown as EncodedError, errors);
+    case 'obj':
+      return decodePlain(payload as Record<string, Encoded>, errors);
+    case 'cycle':
+      return undefined;
+    default:
+      throw new Error(`unknown value tag "${tag}"`);
+  }
+}
+
+function decodePlain(value: Record<string, Encoded>, errors: ErrorFactory): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = decode(item, errors);
+  return out;
+}
+
+export function decode(value: Encoded, errors: ErrorFactory = defaultErrorFactory): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => decode(item, errors));
+  const tag = value.$t;
+  if (typeof tag === 'string') return decodeTagged(tag, value.v, errors);
+  return decodePlain(value, errors);
+}
+
+export function decodeError(record: EncodedError, errors: ErrorFactory = defaultErrorFactory): Error {
+  const props = decodePlain(record.props, errors) as Record<string, Encoded>;
+  return errors({ name: record.name, message: record.message, props });
+}
+
+/** A stable text of an encoded value (object keys sorted), for comparing arguments. */
+export function canonical(value: Encoded): string {
+  return JSON.stringify(value, (_key, item: Encoded) => {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) return item;
+    const sorted: Record<string, Encoded> = {};
+    for (const key of Object.keys(item).sort()) sorted[key] = item[key] as Encoded;
+    return sorted;
+  });
+}

@@ -3,7 +3,7 @@ import type { ParseArgsOptionsConfig } from 'node:util';
 import { writeFileAtomic } from '../report/atomic-write.ts';
 import { formatReport } from '../trace/replay-report.ts';
 import { recordTrace } from '../trace/trace-record.ts';
-import { replayTrace } from '../trace/trace-replay.ts';
+import { hostFor, replayTrace } from '../trace/trace-replay.ts';
 import type { CliIo } from './main.ts';
 import { parseCliArgs } from './main.ts';
 import { onSignal } from './signals.ts';
@@ -65,6 +65,40 @@ Options:
       --json FILE                 also write the report as JSON
       --timeout SECONDS           how long the program may take to listen or finish (default 60)
 `;
+
+const VERIFY_HELP = `Usage: volley trace verify --load SCENARIO [run options] [options] -- COMMAND [ARGS…]
+
+Record → replay → compare in one go: runs COMMAND under the recorder, sends it the load of SCENARIO
+(volley run SCENARIO -H <the port it listens on> --headless, with the run options given: -u, -i, -t, -r…),
+stops it, replays the recording in a fresh network namespace with only loopback (as root or where user
+namespaces are allowed; it says so when it cannot) with the --hide folders behind empty ones, and reports.
+Exit code 0: the load passed and the replay is identical; 1: otherwise.
+
+Options:
+      --load SCENARIO             the scenario that sends the load (required)
+  -o, --out FILE                  keep the recording here (default: a temporary file)
+      --hide DIR                  a folder the replay must not see, e.g. the database's (repeatable)
+      --order recorded|shuffled   replay order (default shuffled)
+  -c, --concurrency N|all         replay requests in flight (default 8)
+      --noise FIELD               may differ: header:NAME or json:$.path (repeatable)
+      --json FILE                 also write the replay report as JSON
+      --timeout SECONDS           how long the program may take to listen (default 60)
+Every other option before -- goes to volley run.
+`;
+
+/** verify's own options, with whether each takes a value; everything else goes to `volley run`. */
+const VERIFY_OWN = new Map<string, string>([
+  ['--load', 'load'],
+  ['--out', 'out'],
+  ['-o', 'out'],
+  ['--hide', 'hide'],
+  ['--order', 'order'],
+  ['--concurrency', 'concurrency'],
+  ['-c', 'concurrency'],
+  ['--noise', 'noise'],
+  ['--json', 'json'],
+  ['--timeout', 'timeout'],
+]);
 
 /** Splits `[options…] -- command…`. */
 function splitCommand(args: readonly string[], usage: string): { own: string[]; command: string[] } {
@@ -160,6 +194,74 @@ async function replayCommand(args: readonly string[], io: CliIo): Promise<number
   return report.passed ? 0 : 1;
 }
 
+async function verifyCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const usage = 'volley trace verify --load SCENARIO [-u N -i N] -- COMMAND';
+  const { own, command } = splitCommand(args, usage);
+  if (own.includes('--help') || own.includes('-h')) {
+    io.stdout.write(VERIFY_HELP);
+    return 0;
+  }
+  const mine: Record<string, string[]> = {};
+  const runArgs: string[] = [];
+  for (let i = 0; i < own.length; i++) {
+    const arg = own[i] as string;
+    const eq = arg.indexOf('=');
+    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const key = VERIFY_OWN.get(flag);
+    if (key === undefined) {
+      runArgs.push(arg);
+      continue;
+    }
+    const value = eq > 0 && flag !== arg ? arg.slice(eq + 1) : own[++i];
+    if (value === undefined) throw new UsageError(`${flag} needs a value; see volley trace verify --help`);
+    (mine[key] ??= []).push(value);
+  }
+  const load = mine.load?.at(-1);
+  if (load === undefined) throw new UsageError(`--load SCENARIO is required: ${usage}`);
+  if (command.length === 0) throw new UsageError(`no command to verify: ${usage}`);
+  const timeout = mine.timeout === undefined ? 60 : Number(mine.timeout.at(-1));
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout: expected seconds > 0`);
+  const replayArgs: string[] = [];
+  for (const key of ['order', 'concurrency', 'noise'] as const) {
+    for (const value of mine[key] ?? []) replayArgs.push(`--${key}`, value);
+  }
+  const { verifyTrace } = await import('../trace/trace-verify.ts');
+  const { runCommand } = await import('./run-command.ts');
+  const result = await verifyTrace({
+    command,
+    cwd: io.cwd,
+    env: io.env,
+    hide: mine.hide ?? [],
+    replayArgs,
+    timeoutMs: timeout * 1000,
+    ...(mine.out !== undefined ? { out: mine.out.at(-1) as string } : {}),
+    log: (line) => io.stderr.write(`volley: ${line}\n`),
+    load: (address) =>
+      runCommand(
+        [load, '-H', `http://${hostFor(address.address)}:${address.port}`, '--headless', ...runArgs],
+        {
+          ...io,
+          stdout: io.stdout,
+        },
+      ),
+  });
+  if (result.notIsolated !== '') {
+    io.stderr.write(
+      `volley: replayed without a network namespace: ${result.notIsolated}; sockets were still blocked\n`,
+    );
+  }
+  io.stdout.write(formatReport(result.report));
+  if (mine.json !== undefined) {
+    await writeFileAtomic(
+      resolve(io.cwd, mine.json.at(-1) as string),
+      `${JSON.stringify(result.report, null, 2)}\n`,
+    );
+  }
+  if (result.loadExitCode !== 0)
+    io.stderr.write(`volley: the load run failed (exit code ${result.loadExitCode})\n`);
+  return result.loadExitCode === 0 && result.report.passed ? 0 : 1;
+}
+
 export async function traceCommand(args: readonly string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
@@ -167,6 +269,8 @@ export async function traceCommand(args: readonly string[], io: CliIo): Promise<
       return recordCommand(rest, io);
     case 'replay':
       return replayCommand(rest, io);
+    case 'verify':
+      return verifyCommand(rest, io);
     case undefined:
     case '-h':
     case '--help':

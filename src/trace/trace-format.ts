@@ -20,10 +20,12 @@ export interface TraceHeader {
   startedAt: string;
 }
 
-/** A traced Node process; `p` keys its lines (the script and arguments, relative to the working directory). */
+/** A traced Node process: `p` (its id in this recording) keys its lines; `key` is what it runs. */
 export interface ProcessLine {
   t: 'process';
   p: string;
+  /** The script and arguments, relative to the working directory: how a replayed process finds its lines. */
+  key: string;
   pid: number;
   node: string;
   argv: string[];

@@ -89,7 +89,8 @@ async function sendAll(
   return outcomes.sort((a, b) => streamNumber(a.exchange.s) - streamNumber(b.exchange.s));
 }
 
-function hostFor(address: string): string {
+/** Where to reach a program that listens on `address` (a wildcard address is reached on loopback). */
+export function hostFor(address: string): string {
   if (address === '::' || address === '0.0.0.0' || address === '') return '127.0.0.1';
   return address.includes(':') ? `[${address}]` : address;
 }

@@ -40,22 +40,23 @@ export function startTracing(env: NodeJS.ProcessEnv): Tracer | null {
   let tracer: Tracer;
   if (mode === 'record') {
     const writer = new RecordingWriter(file);
+    const id = String(process.pid);
     writer.write({
       t: 'process',
-      p: key,
+      p: id,
+      key,
       pid: process.pid,
       node: process.version,
       argv: process.argv.slice(1),
     });
-    tracer = new Tracer({ mode, process: key, writer, events });
+    tracer = new Tracer({ mode, process: id, writer, events });
     process.on('exit', () => writer.close());
   } else {
     const recording = readTrace(file);
     // A recording of one process replays in one process even if its script moved.
     const recordedKey =
-      recording.processes.some((p) => p.p === key) || recording.processes.length !== 1
-        ? key
-        : (recording.processes[0]?.p ?? key);
+      recording.processes.find((p) => p.key === key)?.p ??
+      (recording.processes.length === 1 ? (recording.processes[0]?.p ?? key) : key);
     tracer = new Tracer({
       mode,
       process: recordedKey,

@@ -51,7 +51,42 @@ export function encodeError(error: unknown): EncodedError {
   return { name: error.name, message: error.message, props };
 }
 
-export function encode(value: unknown, seen = new Set<object>()): Encoded {
+/**
+ * Whether a value is already plain JSON that decodes to itself (strings, finite numbers other than -0,
+ * booleans, null, arrays and objects of those without a `$t` key): most rows are, and are written as they
+ * are, without building a copy.
+ */
+function isPlainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object': {
+      if (value === null) return true;
+      if (depth > 32) return false;
+      if (Array.isArray(value)) {
+        for (const item of value) if (!isPlainJson(item, depth + 1)) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const key in value) {
+        if (key === '$t' || !isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+export function encode(value: unknown, seen?: Set<object>): Encoded {
+  if (seen === undefined) {
+    if (isPlainJson(value, 0)) return value as Encoded;
+    seen = new Set<object>();
+  }
   switch (typeof value) {
     case 'undefined':
       return { $t: 'undef' };

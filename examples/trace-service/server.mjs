@@ -10,7 +10,8 @@ import { DatabaseSync } from 'node:sqlite';
 
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.DATA_DIR ?? 'data';
-// An outside service asked for a welcome line for each new user (`volley demo` answers GET / with one).
+// An outside service asked for a welcome line for each new user (`volley demo` answers GET / with one);
+// WELCOME_URL= (empty) turns the call off.
 const welcomeUrl = process.env.WELCOME_URL ?? 'http://127.0.0.1:5000/';
 
 mkdirSync(dataDir, { recursive: true });
@@ -66,6 +67,7 @@ function field(body, name, max) {
 }
 
 async function welcomeFor(name) {
+  if (welcomeUrl === '') return null;
   try {
     const res = await fetch(welcomeUrl, {
       headers: { accept: 'text/plain' },
@@ -183,7 +185,9 @@ const server = http.createServer(async (req, res) => {
   res.end(text);
 });
 
-server.listen(port, '127.0.0.1', () => console.log(`trace-service listening on http://127.0.0.1:${port}`));
+server.listen(port, '127.0.0.1', () =>
+  console.log(`trace-service listening on http://127.0.0.1:${server.address().port}`),
+);
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     server.close();

@@ -3,6 +3,8 @@ export const TRACE_ENV = {
   mode: 'VOLLEY_TRACE_MODE',
   file: 'VOLLEY_TRACE_FILE',
   events: 'VOLLEY_TRACE_EVENTS',
+  /** `none`: nothing is intercepted (the control run that must fail). */
+  intercept: 'VOLLEY_TRACE_INTERCEPT',
 } as const;
 
 /** The preload module, in the same form (TypeScript source or built JavaScript) as this file. */

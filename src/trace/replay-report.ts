@@ -39,6 +39,8 @@ export interface ReplayReport {
   client: (ClientOutcome & { exitCodeMatches: boolean; stdoutMatches: boolean }) | null;
   /** The exit code of a server that exited by itself during the replay (it crashed), else null. */
   crashed: number | null;
+  /** It exited before it listened: no request was replayed. */
+  neverListened: boolean;
   durationMs: number;
   passed: boolean;
 }
@@ -57,6 +59,8 @@ export function buildReport(input: {
   client: ClientOutcome | null;
   /** A server that exited by itself during the replay, with its exit code. */
   crashed: number | null;
+  /** The server exited before it listened: no request was sent. */
+  neverListened: boolean;
   order: 'recorded' | 'shuffled';
   seed: number;
   durationMs: number;
@@ -124,13 +128,14 @@ export function buildReport(input: {
     recording: input.recording.path,
     order: input.order,
     seed: input.seed,
-    requests: input.outcomes.length,
+    requests: input.neverListened ? input.recording.inbound.length : input.outcomes.length,
     identical,
     counts,
     backgroundUnused,
     groups: sorted,
     client,
     crashed: input.crashed,
+    neverListened: input.neverListened,
     durationMs: Math.round(input.durationMs),
     passed: clean,
   };
@@ -199,7 +204,11 @@ export function formatReport(report: ReplayReport): string {
   const out = [
     `replay: ${report.identical}/${report.requests} identical · ${plural(counts.divergences, 'divergence')} · ${plural(counts.responseDiffs, 'response diff')} · ${counts.unused} unused · ${counts.escaped} escaped`,
   ];
-  if (report.crashed !== null) out.push(`the program exited during the replay (exit code ${report.crashed})`);
+  if (report.neverListened) {
+    out.push(`the program exited (exit code ${report.crashed}) before it listened: no request was replayed`);
+  } else if (report.crashed !== null) {
+    out.push(`the program exited during the replay (exit code ${report.crashed})`);
+  }
   for (const g of report.groups) {
     out.push(g.request ? `${g.stream} ${g.request.method} ${g.request.url}` : g.stream);
     for (const event of g.divergences) out.push(...formatDivergence(event));

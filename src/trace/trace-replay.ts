@@ -89,6 +89,10 @@ async function sendAll(
   return outcomes.sort((a, b) => streamNumber(a.exchange.s) - streamNumber(b.exchange.s));
 }
 
+function divergencesOf(events: readonly TraceEvent[]): DivergenceEvent[] {
+  return events.filter((event): event is DivergenceEvent => event.t === 'divergence');
+}
+
 /** Where to reach a program that listens on `address` (a wildcard address is reached on loopback). */
 export function hostFor(address: string): string {
   if (address === '::' || address === '0.0.0.0' || address === '') return '127.0.0.1';
@@ -123,12 +127,24 @@ export async function replayTrace(options: ReplayTraceOptions): Promise<ReplayRe
     if (recording.inbound.length > 0) {
       const address = await command.waitForListen(timeoutMs);
       if (address === null) {
-        const exit = command.running ? null : await command.exited;
-        throw new TraceError(
-          exit === null
-            ? `the program did not listen within ${timeoutMs / 1000} s of starting; is it the recorded command?`
-            : `the program exited (code ${exitCodeOf(exit)}) before it listened; is it the recorded command?`,
-        );
+        if (command.running) {
+          await command.stop('SIGTERM');
+          throw new TraceError(
+            `the program did not listen within ${timeoutMs / 1000} s of starting; is it the recorded command?`,
+          );
+        }
+        // It exited at start-up: what it diverged on on the way is the report.
+        return buildReport({
+          recording,
+          outcomes: [],
+          divergences: divergencesOf(command.events()),
+          client: null,
+          crashed: exitCodeOf(await command.exited),
+          neverListened: true,
+          order: options.order ?? 'shuffled',
+          seed,
+          durationMs: performance.now() - started,
+        });
       }
       const recorded = inboundInOrder(recording);
       const order = options.order === 'recorded' ? recorded : shuffled(recorded, seed);
@@ -163,14 +179,13 @@ export async function replayTrace(options: ReplayTraceOptions): Promise<ReplayRe
         stdout: command.stdoutText(),
       };
     }
-    const events: TraceEvent[] = command.events();
-    const divergences = events.filter((event): event is DivergenceEvent => event.t === 'divergence');
     return buildReport({
       recording,
       outcomes,
-      divergences,
+      divergences: divergencesOf(command.events()),
       client,
       crashed,
+      neverListened: false,
       order: options.order ?? 'shuffled',
       seed,
       durationMs: performance.now() - started,

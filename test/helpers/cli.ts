@@ -23,10 +23,15 @@ export function runCli(
     interruptOn?: string;
     /** Sends SIGINT once this resolves (Ctrl-C once the test sees what it waited for). */
     interruptWhen?: Promise<unknown>;
+    /** Called with all the standard output so far, whenever more arrives. */
+    onStdout?: (stdout: string) => void;
+    /** Runs this program with the CLI's arguments after it (e.g. unshare …), instead of Node directly. */
+    wrap?: readonly string[];
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [VOLLEY_BIN, ...args], {
+    const argv = [...(opts.wrap ?? []), process.execPath, VOLLEY_BIN, ...args];
+    const child = spawn(argv[0] as string, argv.slice(1), {
       cwd: opts.cwd ?? process.cwd(),
       env: { ...process.env, NO_COLOR: '1', VOLLEY_HEADLESS: '1', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -36,6 +41,7 @@ export function runCli(
     let interrupted = false;
     child.stdout.on('data', (d) => {
       stdout += d;
+      opts.onStdout?.(stdout);
       if (opts.interruptOn !== undefined && !interrupted && stdout.includes(opts.interruptOn)) {
         interrupted = true;
         child.kill('SIGINT');

@@ -262,6 +262,67 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
   return result.loadExitCode === 0 && result.report.passed ? 0 : 1;
 }
 
+const INSPECT_OPTIONS: ParseArgsOptionsConfig = {
+  request: { type: 'string', short: 'r' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+const INSPECT_HELP = `Usage: volley trace inspect FILE [--request KEY]
+
+What a recording holds: the command, processes, libraries, and one line per inbound request with its
+status and number of calls. --request r17 (or 17, startup, background) shows that request's request and
+response and every call it made, in order.
+`;
+
+async function inspectCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCliArgs(args, INSPECT_OPTIONS, 'volley trace inspect');
+  if (values.help) {
+    io.stdout.write(INSPECT_HELP);
+    return 0;
+  }
+  const [file, ...extra] = positionals;
+  if (file === undefined || extra.length > 0)
+    throw new UsageError('expected one recording: volley trace inspect FILE');
+  const { readTrace } = await import('../trace/trace-format.ts');
+  const { inspectRecording, inspectRequest } = await import('../trace/trace-inspect.ts');
+  const recording = readTrace(resolve(io.cwd, file));
+  const key = values.request as string | undefined;
+  io.stdout.write(key === undefined ? inspectRecording(recording) : inspectRequest(recording, key));
+  return 0;
+}
+
+const EXPORT_OPTIONS: ParseArgsOptionsConfig = {
+  out: { type: 'string', short: 'o' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+const EXPORT_HELP = `Usage: volley trace export-har FILE --out FILE.har
+
+Writes the recording's inbound exchanges as a HAR 1.2 file, in the order the requests arrived: open it
+in browser dev tools, turn it into a scenario with volley har2ts, or replay it with volley run --replay.
+`;
+
+async function exportHarCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCliArgs(args, EXPORT_OPTIONS, 'volley trace export-har');
+  if (values.help) {
+    io.stdout.write(EXPORT_HELP);
+    return 0;
+  }
+  const [file, ...extra] = positionals;
+  if (file === undefined || extra.length > 0) {
+    throw new UsageError('expected one recording: volley trace export-har FILE --out FILE.har');
+  }
+  if (values.out === undefined)
+    throw new UsageError('--out FILE.har is required: volley trace export-har FILE --out FILE.har');
+  const { readTrace } = await import('../trace/trace-format.ts');
+  const { traceToHar } = await import('../trace/export-har.ts');
+  const { writeHar } = await import('../record/cassette.ts');
+  const har = traceToHar(readTrace(resolve(io.cwd, file)));
+  await writeHar(resolve(io.cwd, values.out as string), har);
+  io.stderr.write(`volley: ${har.log.entries.length} exchanges written to ${values.out as string}\n`);
+  return 0;
+}
+
 export async function traceCommand(args: readonly string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
@@ -271,6 +332,10 @@ export async function traceCommand(args: readonly string[], io: CliIo): Promise<
       return replayCommand(rest, io);
     case 'verify':
       return verifyCommand(rest, io);
+    case 'inspect':
+      return inspectCommand(rest, io);
+    case 'export-har':
+      return exportHarCommand(rest, io);
     case undefined:
     case '-h':
     case '--help':

@@ -81,6 +81,9 @@ export interface InboundLine {
   t: 'in';
   p: string;
   s: string;
+  /** When the request arrived (ms since the epoch) and how long until its response finished (ms). */
+  at: number;
+  ms: number;
   req: InboundRequest;
   res: InboundResponse;
 }

@@ -130,6 +130,7 @@ export function installInboundHttp(tracer: Tracer, events: TraceEventSink, hooks
   }
 
   function record(stream: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+    const started = performance.now();
     const requestBody: Buffer[] = [];
     const responseBody: Buffer[] = [];
     tapRequestBody(req, requestBody);
@@ -139,6 +140,8 @@ export function installInboundHttp(tracer: Tracer, events: TraceEventSink, hooks
       const bodiless = req.method === 'HEAD' || head.status === 204 || head.status === 304;
       tracer.inbound({
         s: stream,
+        at: Math.round(performance.timeOrigin + started),
+        ms: Math.round((performance.now() - started) * 1000) / 1000,
         req: {
           method: req.method ?? 'GET',
           url: req.url ?? '/',

@@ -1,6 +1,12 @@
 import type { CallLine } from './trace-format.ts';
 import { canonical, type Encoded } from './typed-json.ts';
 
+/**
+ * Where failed set-up calls go (opening a database, preparing a statement): they belong to no request,
+ * since a statement cache prepares on whichever request comes first, and that differs in a replay.
+ */
+export const SETUP_STREAM = 'setup';
+
 /** A recorded call waiting to be made again during replay. */
 export interface RecordedCall {
   readonly line: CallLine;
@@ -124,9 +130,16 @@ export class ProcessCalls {
   }
 
   /** Calls never made, per stream (streams never entered count too). */
+  /** The recorded failure of a set-up call (opening, preparing) with these arguments, in any stream. */
+  setupFailure(kind: string, args: Encoded): CallLine | undefined {
+    const key = canonical(args);
+    return this.#byStream.get(SETUP_STREAM)?.find((line) => line.k === kind && canonical(line.a) === key);
+  }
+
   unused(): { stream: string; calls: RecordedCall[] }[] {
     const out: { stream: string; calls: RecordedCall[] }[] = [];
     for (const id of this.#byStream.keys()) {
+      if (id === SETUP_STREAM) continue;
       const calls = this.stream(id).unused();
       if (calls.length > 0) out.push({ stream: id, calls });
     }

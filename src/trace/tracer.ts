@@ -1,4 +1,4 @@
-import { ProcessCalls, type RecordedCall } from './call-matcher.ts';
+import { ProcessCalls, type RecordedCall, SETUP_STREAM } from './call-matcher.ts';
 import type { TraceEventSink } from './event-sink.ts';
 import { appLocation } from './location.ts';
 import type { CallLine, InboundLine, TraceLine } from './trace-format.ts';
@@ -192,6 +192,38 @@ export class Tracer {
         ? `volley trace: ${kind} differs from the recording of ${stream} (see the replay report)`
         : `volley trace: ${kind} is not in the recording of ${stream} (see the replay report)`,
     );
+  }
+
+  /**
+   * A set-up call (open a database, prepare a statement): it belongs to no request, because a cache makes
+   * it on whichever request comes first. Only a failure is recorded; a replay gives the recorded failure of
+   * the same call again, and otherwise succeeds without performing it (returning undefined: the caller
+   * makes its stand-in). The calls that use what it set up are what is matched.
+   */
+  setup<T>(kind: string, args: unknown, perform: () => T): T | undefined {
+    if (insideInterceptedCall()) return perform();
+    const encoded = encode(args);
+    if (this.mode === 'replay') {
+      const failure = (this.#calls as ProcessCalls).setupFailure(kind, encoded);
+      if (failure?.e !== undefined) throw decodeError(failure.e, this.#errorFactory(kind));
+      return undefined;
+    }
+    try {
+      return runInside(perform);
+    } catch (error) {
+      const n = (this.#positions.get(SETUP_STREAM) ?? 0) + 1;
+      this.#positions.set(SETUP_STREAM, n);
+      this.#writer?.write({
+        t: 'call',
+        p: this.process,
+        s: SETUP_STREAM,
+        n,
+        k: kind,
+        a: encoded,
+        e: encodeError(error),
+      });
+      throw error;
+    }
   }
 
   /** Replay: a value (time, randomness) read by the application, in recorded order within its stream. */

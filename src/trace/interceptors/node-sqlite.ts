@@ -26,11 +26,6 @@ const rowsCodec: ResultCodec<unknown> = {
   decode: (recorded: Encoded) => nullProtoRows(decode(recorded)),
 };
 
-/** A call whose result is a live object (a database, a statement): only its success is recorded. */
-function noValue<T>(): ResultCodec<T | null> {
-  return { encode: () => null, decode: () => null };
-}
-
 export function installNodeSqlite(tracer: Tracer): void {
   const require = createRequire(import.meta.url);
   let sqlite: SqliteModule;
@@ -112,38 +107,30 @@ export function installNodeSqlite(tracer: Tracer): void {
     constructor(path: string | Buffer | URL, options?: { open?: boolean } & Record<string, unknown>) {
       this.location = String(path);
       // Recording, the real database is made (and opened, unless told not to) exactly as asked; replaying, never.
-      this.#real = tracer.sync(
-        'sqlite.open',
-        { db: this.location, options: options ?? null },
-        () => (options === undefined ? new RealDatabase(path) : new RealDatabase(path, options as never)),
-        noValue(),
-      );
+      this.#real =
+        tracer.setup('sqlite.open', { db: this.location, options: options ?? null }, () =>
+          options === undefined ? new RealDatabase(path) : new RealDatabase(path, options as never),
+        ) ?? null;
       this.#open = options?.open !== false;
     }
 
     open(): void {
-      tracer.sync('sqlite.open', { db: this.location }, () => {
-        if (this.#real !== null) this.#real.open();
-      });
+      tracer.setup('sqlite.open', { db: this.location }, () => this.#real?.open());
       this.#open = true;
     }
     get isOpen(): boolean {
       return this.#open;
     }
     close(): void {
-      tracer.sync('sqlite.close', { db: this.location }, () => this.#real?.close());
+      tracer.setup('sqlite.close', { db: this.location }, () => this.#real?.close());
       this.#open = false;
     }
     exec(sql: string): void {
       tracer.sync('sqlite.exec', { db: this.location, sql }, () => this.#real?.exec(sql));
     }
     prepare(sql: string): TracedStatementSync {
-      const real = tracer.sync(
-        'sqlite.prepare',
-        { db: this.location, sql },
-        () => this.#real?.prepare(sql) ?? null,
-        noValue(),
-      );
+      const real =
+        tracer.setup('sqlite.prepare', { db: this.location, sql }, () => this.#real?.prepare(sql)) ?? null;
       return new TracedStatementSync(this, sql, real);
     }
     /** Features volley does not record: they run for real when recording and are refused on replay. */

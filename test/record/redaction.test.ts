@@ -4,7 +4,7 @@
  * valid HAR 1.2 (har-schema, checked with ajv).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +87,10 @@ describe('a recording', () => {
     assert.ok(server.secrets.length >= 8);
     for (const secret of server.secrets) assert.ok(!text.includes(secret), `secret ${secret} leaked`);
     assert.ok(!/pw-0\.\d+/.test(text), 'password field redacted');
+  });
+
+  test('is readable by its owner only (mode 0600)', () => {
+    assert.equal(statSync(har).mode & 0o777, 0o600);
   });
 
   test('correlates: the token a login returned and the Authorization that sends it back share a placeholder', () => {

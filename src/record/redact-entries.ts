@@ -1,5 +1,6 @@
-import type { Har, HarEntry, HarPostData } from './har.ts';
-import { queryList, requestCookies, responseCookies } from './headers.ts';
+import { mapEncodedText } from './encoded-body.ts';
+import type { Har, HarContent, HarEntry, HarNameValue, HarPostData } from './har.ts';
+import { findValue, queryList, requestCookies, responseCookies } from './headers.ts';
 import type { Redactor } from './redaction.ts';
 
 /**
@@ -20,10 +21,7 @@ export function redactEntries(
     if (request.postData !== undefined) redactPostData(request.postData, redactor);
     response.headers = redactor.headers(response.headers);
     if (response.redirectURL !== '') response.redirectURL = redactor.url(response.redirectURL);
-    const content = response.content;
-    if (content.text !== undefined && content.encoding === undefined) {
-      content.text = redactor.body(content.text, content.mimeType);
-    }
+    mapContentText(response.content, response.headers, (t) => redactor.body(t, response.content.mimeType));
   }
   const text = (value: string) => redactor.text(value);
   for (const { request, response } of copies) {
@@ -38,13 +36,25 @@ export function redactEntries(
     response.cookies = responseCookies(response.headers);
     response.redirectURL = text(response.redirectURL);
     if (response._error !== undefined) response._error = text(response._error);
-    const content = response.content;
-    if (content.text !== undefined && content.encoding === undefined) {
-      content.text = text(content.text);
-      content.size = Buffer.byteLength(content.text);
-    }
+    mapContentText(response.content, response.headers, text);
   }
   return copies;
+}
+
+/** Rewrites a response body's text: plain, or compressed (Content-Encoding) and kept so. */
+function mapContentText(
+  content: HarContent,
+  headers: readonly HarNameValue[],
+  change: (text: string) => string,
+) {
+  if (content.text === undefined) return;
+  if (content.encoding === undefined) {
+    content.text = change(content.text);
+    content.size = Buffer.byteLength(content.text);
+    return;
+  }
+  const encoding = findValue(headers, 'content-encoding');
+  if (encoding !== undefined) content.text = mapEncodedText(content.text, encoding, change);
 }
 
 /** A request body, and its multipart fields' values by their names. */

@@ -1,6 +1,7 @@
 import type { HarNameValue } from './har.ts';
 import { formFieldOf, type PathStep, parseJsonPath, replaceAtPath } from './json-path.ts';
 import { highestPlaceholder, isPlaceholder, placeholder, WILDCARD } from './placeholders.ts';
+import { SecretIndex } from './secret-index.ts';
 import {
   DEFAULT_KEPT_NAMES,
   DEFAULT_REDACTED_HEADERS,
@@ -81,8 +82,8 @@ export class Redactor {
   readonly #wildcard: boolean;
   /** Placeholder numbers already taken (by the recording a record-missing run extends). */
   #offset = 0;
-  /** The learned secrets' spellings as one pattern; null when a new secret was learned since. */
-  #scrubber: { pattern: RegExp; placeholders: Map<string, string> } | null = null;
+  /** The learned secrets (long enough), in every spelling. */
+  readonly #known = new SecretIndex(MIN_SCRUBBED_LENGTH);
 
   /**
    * `wildcard`: every secret becomes `__REDACTED__`, to compare a live request with a redacted recording.
@@ -114,29 +115,14 @@ export class Redactor {
     if (replacement === undefined) {
       replacement = this.#wildcard ? WILDCARD : placeholder(this.#offset + this.#placeholders.size + 1);
       this.#placeholders.set(value, replacement);
-      if (value.length >= MIN_SCRUBBED_LENGTH) this.#scrubber = null;
+      for (const spelling of spellings(value)) this.#known.add(spelling, replacement);
     }
     return replacement;
   }
 
   /** Free text with every learned secret (of 8 characters or more) replaced, in any of its spellings. */
   text(text: string): string {
-    if (this.#scrubber === null) {
-      const placeholders = new Map<string, string>();
-      for (const [value, replacement] of this.#placeholders) {
-        if (value.length < MIN_SCRUBBED_LENGTH) continue;
-        for (const spelling of spellings(value)) placeholders.set(spelling, replacement);
-      }
-      // Longest first, so a secret that contains another is replaced whole.
-      const alternatives = [...placeholders.keys()]
-        .sort((a, b) => b.length - a.length)
-        .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-      const pattern = alternatives.length === 0 ? /(?!)/g : new RegExp(alternatives.join('|'), 'g');
-      this.#scrubber = { pattern, placeholders };
-    }
-    const { pattern, placeholders } = this.#scrubber;
-    if (placeholders.size === 0) return text;
-    return text.replace(pattern, (match) => placeholders.get(match) ?? match);
+    return this.#known.replaceIn(text);
   }
 
   /** One header's value: the auth scheme, cookie names and attributes stay readable. */

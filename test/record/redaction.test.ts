@@ -181,6 +181,13 @@ describe('redaction', () => {
     assert.equal(r.text('short'), 'short');
   });
 
+  test('a secret that contains another is replaced whole', () => {
+    const r = new Redactor(rules());
+    r.secret('abcdefgh');
+    r.secret('abcdefgh-longer');
+    assert.equal(r.text('x abcdefgh-longer y abcdefgh z'), 'x __REDACTED_2__ y __REDACTED_1__ z');
+  });
+
   test('placeholders pass through encodeURIComponent, URLSearchParams and JSON unchanged', () => {
     const p = new Redactor(rules()).secret('some secret value');
     assert.equal(encodeURIComponent(p), p);

@@ -235,14 +235,17 @@ export class RecordingSession implements RunRecorder {
       url = this.#recordedHost + url.slice(host.length);
     }
     const headers = headerList(requestHeaders(options));
-    // Learns the secrets the request sends in its headers, to wildcard them in its URL and body too.
-    this.#wildcard.headers(headers);
     const body = await describeBody(options.body, findValue(headers, 'content-type'));
     const text = body?.postData.text;
+    const mimeType = body?.postData.mimeType ?? '';
+    // Learns every secret the request sends by name, to wildcard it wherever else the request sends it.
+    this.#wildcard.headers(headers);
+    this.#wildcard.url(url);
+    if (text !== undefined) this.#wildcard.body(text, mimeType);
     return {
       method: options.method,
       url: comparableUrl(url, this.#wildcard),
-      body: text === undefined ? '' : comparableBody(text, body?.postData.mimeType ?? '', this.#wildcard),
+      body: text === undefined ? '' : comparableBody(text, mimeType, this.#wildcard),
     };
   }
 

@@ -4,7 +4,7 @@
  * valid HAR 1.2 (har-schema, checked with ajv).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import type { Har } from '../../src/record/har.ts';
 import { defaultRedactionRules, type RedactionRules, Redactor } from '../../src/record/redaction.ts';
 import { runCli } from '../helpers/cli.ts';
 import { runOffline } from '../helpers/offline-cli.ts';
+import { startServer, type TestServer } from '../helpers/servers.ts';
 import { type CounterServer, startCounterServer } from './fixtures/counter-server.ts';
 import { type KeyServer, startKeyServer } from './fixtures/key-server.ts';
 
@@ -414,6 +415,50 @@ describe('a recording of secrets sent back in a path, a query string, headers an
     assert.equal(summary.aggregated.failures, 0);
     assert.deepEqual(summary.recording?.divergences, []);
     assert.equal(summary.recording?.replayed, 16);
+  });
+});
+
+describe('a recording of a secret the scenario itself sends (from its environment)', () => {
+  let server: TestServer;
+  let dir: string;
+
+  before(async () => {
+    server = await startServer((req, res) => {
+      req.resume();
+      res.setHeader('content-type', 'application/json');
+      res.end('{"ok":true}');
+    });
+    dir = mkdtempSync(join(tmpdir(), 'volley-env-key-'));
+    writeFileSync(
+      join(dir, 'env-key.ts'),
+      `import { user } from 'volley';
+const key = process.env.SERVICE_KEY ?? '';
+export default user({ tasks: [async (vu) => {
+  await vu.http.post(\`/v1/\${key}/things\`, { headers: { 'x-api-key': key }, json: { name: 'a' } });
+  await vu.http.post('/v1/notes', { json: { apiKey: key, note: \`for \${key}\` } });
+}] });
+`,
+    );
+  });
+
+  after(async () => {
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('is redacted in paths and bodies, and replays with the same environment', async () => {
+    const har = join(dir, 'env-key.har');
+    const env = { SERVICE_KEY: 'sk_live_4f9a1c2e7b' };
+    const rec = await runCli(['run', 'env-key.ts', '-H', server.url, '-i', '2', '--record', har], {
+      cwd: dir,
+      env,
+    });
+    assert.equal(rec.code, 0, rec.stdout + rec.stderr);
+    assert.ok(!readFileSync(har, 'utf8').includes(env.SERVICE_KEY));
+    const json = join(dir, 'replay.json');
+    const r = await runOffline(['run', join(dir, 'env-key.ts'), '--replay', har, '--json-file', json], env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal((JSON.parse(readFileSync(json, 'utf8')) as RunSummary).recording?.replayed, 4);
   });
 });
 

@@ -57,7 +57,9 @@ function spellings(value: string): string[] {
 
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   // A JSON key "__proto__" is data, not the prototype.
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else target[key] = value;
 }
 
 /**

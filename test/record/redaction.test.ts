@@ -118,6 +118,11 @@ describe('redaction', () => {
     assert.deepEqual(r.json({ nested: [{ password: 'hunter2' }] }), {
       nested: [{ password: '__REDACTED_5__' }],
     });
+    assert.equal(
+      r.body('{"__proto__":{"token":"t-1234567890"}}', 'application/json'),
+      '{"__proto__":{"token":"__REDACTED_6__"}}',
+      'a __proto__ key is data',
+    );
   });
 
   test('query and fragment parameters, form and multipart fields by name; the rest keeps its exact spelling', () => {

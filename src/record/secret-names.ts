@@ -68,6 +68,8 @@ export function snakeName(name: string): string {
     .replace(/[-\s]+/g, '_');
 }
 
+const MAX_CACHED = 10_000;
+
 /** Matches names against globs, compared in snake_case. */
 export class NamePatterns {
   readonly #patterns: RegExp[];
@@ -88,6 +90,8 @@ export class NamePatterns {
     if (hit === undefined) {
       const snake = snakeName(name);
       hit = this.#patterns.some((re) => re.test(snake));
+      // JSON keys can be data (ids as keys): the cache must not grow with a long recording.
+      if (this.#cache.size >= MAX_CACHED) this.#cache.clear();
       this.#cache.set(name, hit);
     }
     return hit;

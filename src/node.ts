@@ -42,15 +42,16 @@ export { parseThreshold, type Threshold, ThresholdSyntaxError } from './metrics/
 export { readCassette, readHar, writeHar } from './record/cassette.ts';
 export type { CapturedValue, Har, HarEntry, HarLog, VolleySection } from './record/har.ts';
 export { type Har2TsOptions, harToScenario } from './record/har2ts.ts';
+export { anonymisePlaceholders, isPlaceholder } from './record/placeholders.ts';
 export { RecordingError } from './record/recording-error.ts';
 export type { Divergence, RecordingSummary, RecordMode } from './record/recording-summary.ts';
-export {
-  DEFAULT_REDACTED_HEADERS,
-  DEFAULT_REDACTED_JSON_PATHS,
-  type RedactionRules,
-  Redactor,
-} from './record/redaction.ts';
+export { defaultRedactionRules, type RedactionRules, Redactor } from './record/redaction.ts';
 export { createRecorder, prepareRecording, type RecordingSetup } from './record/run-options.ts';
+export {
+  DEFAULT_KEPT_NAMES,
+  DEFAULT_REDACTED_HEADERS,
+  DEFAULT_REDACTED_NAMES,
+} from './record/secret-names.ts';
 export { RecordingSession, type RecordingSessionOptions } from './record/session.ts';
 export {
   formatVerifyTable,

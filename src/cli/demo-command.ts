@@ -1,5 +1,6 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { startDemoServer } from '../demo/server.ts';
+import { visibleLines } from '../report/terminal-text.ts';
 import type { CliIo } from './main.ts';
 import { parseCliArgs } from './main.ts';
 import { waitForSignal } from './signals.ts';
@@ -63,7 +64,8 @@ export async function demoCommand(args: readonly string[], io: CliIo): Promise<n
           },
         }
       : {}),
-    log: (line) => io.stderr.write(`${line}\n`),
+    // Its lines quote request URLs, which any client chooses.
+    log: (line) => io.stderr.write(`${visibleLines(line)}\n`),
   });
   io.stderr.write('volley demo: Ctrl-C to stop\n');
   await waitForSignal(io);

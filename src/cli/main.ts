@@ -6,6 +6,7 @@ import { ScenarioLoadError } from '../engine/scenario-loader.ts';
 import { ThresholdSyntaxError } from '../metrics/thresholds.ts';
 import { RecordingError } from '../record/recording-error.ts';
 import { PrometheusListenError } from '../report/prometheus-listen-error.ts';
+import { visibleLines } from '../report/terminal-text.ts';
 import { ScenarioDefinitionError } from '../script/user.ts';
 import { TraceError } from '../trace/trace-error.ts';
 import { VOLLEY_VERSION } from '../version.ts';
@@ -43,8 +44,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (error) {
     const err = error as Error;
     const known = USER_ERRORS.some((E) => error instanceof E);
-    io.stderr.write(`volley: ${known ? err.message : `internal error: ${err?.message ?? err}`}\n`);
-    if (verbose) io.stderr.write(`${(err?.cause as Error | undefined)?.stack ?? err?.stack ?? ''}\n`);
+    const message = known ? err.message : `internal error: ${err?.message ?? err}`;
+    io.stderr.write(`volley: ${visibleLines(message)}\n`);
+    if (verbose)
+      io.stderr.write(`${visibleLines((err?.cause as Error | undefined)?.stack ?? err?.stack ?? '')}\n`);
     else if (!known) io.stderr.write('volley: run again with --verbose for the stack trace\n');
     return known ? 2 : 3;
   }

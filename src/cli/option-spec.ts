@@ -286,11 +286,25 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     help: 'record, replay, record-missing or passthrough (with --record/--replay FILE)',
   },
   {
+    key: 'redact',
+    flag: 'redact',
+    kind: 'list',
+    arg: 'PATTERN',
+    help: 'also redact headers, query parameters, JSON and form fields so named in recordings, e.g. "*pin*"',
+  },
+  {
+    key: 'noRedact',
+    flag: 'no-redact',
+    kind: 'list',
+    arg: 'NAME',
+    help: 'keep this header, parameter or field in recordings although a redaction pattern matches it',
+  },
+  {
     key: 'redactHeaders',
     flag: 'redact-header',
     kind: 'list',
     arg: 'NAME',
-    help: 'also redact this header in recordings (Authorization, Cookie, Set-Cookie always are)',
+    help: 'also redact this header in recordings (`*` wildcards)',
   },
   {
     key: 'redactJsonPaths',

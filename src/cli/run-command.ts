@@ -13,6 +13,7 @@ import { JsonReporter } from '../report/json.ts';
 import { JunitReporter } from '../report/junit.ts';
 import { expandReportPath } from '../report/path-template.ts';
 import type { Reporter } from '../report/reporter.ts';
+import { logLine } from '../report/terminal-text.ts';
 import type { VolleyOptions } from '../script/options.ts';
 import {
   coerceOption,
@@ -173,8 +174,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     }
   });
   try {
-    const log: RunLogger = (level, message) =>
-      io.stderr.write(`${level === 'info' ? '' : `${level}: `}${message}\n`);
+    const log: RunLogger = (level, message) => io.stderr.write(logLine(level, message));
     const plan = resolveRunPlan(options, scenario, {
       reporters,
       ...(prometheus ? { sampleSinks: [prometheus] } : {}),

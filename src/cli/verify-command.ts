@@ -21,6 +21,8 @@ const OPTIONS: ParseArgsOptionsConfig = {
   seed: { type: 'string' },
   tags: { type: 'string', short: 'T', multiple: true },
   'exclude-tags': { type: 'string', short: 'E', multiple: true },
+  redact: { type: 'string', multiple: true },
+  'no-redact': { type: 'string', multiple: true },
   'redact-header': { type: 'string', multiple: true },
   'redact-json-path': { type: 'string', multiple: true },
   har: { type: 'string' },
@@ -40,6 +42,7 @@ Options:
   -i, --iterations N          task runs per user (default 3)
       --seed N                seed for task choice, waits and unique values
   -T, --tags TAGS             only tasks with these tags;  -E, --exclude-tags TAGS  skip these
+      --redact PATTERN        also redact fields so named;  --no-redact NAME  keep this one
       --redact-header NAME    also redact this header;  --redact-json-path PATH  and this JSON field
       --har FILE              keep the recording here (default: a temporary file)
       --config FILE           read settings from this file

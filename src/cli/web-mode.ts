@@ -4,11 +4,13 @@ import { OptionError } from '../engine/option-error.ts';
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
 import type { LoadedScenario } from '../engine/scenario-loader.ts';
 import { renderHtmlReport } from '../report/html-report.ts';
+import { isLoopbackHost } from '../report/loopback-host.ts';
 import type { Reporter } from '../report/reporter.ts';
+import { logLine } from '../report/terminal-text.ts';
 import { RunTimeline } from '../report/timeline.ts';
 import { loadChartAssets } from '../report/uplot-assets.ts';
 import type { VolleyOptions } from '../script/options.ts';
-import { generateToken, isLoopbackHost } from '../web/access.ts';
+import { generateToken } from '../web/access.ts';
 import type { HtmlReportBuilder } from '../web/downloads.ts';
 import { createEngineLauncher, defaultRunParams, optionsForRun } from '../web/engine-launcher.ts';
 import { RunSession } from '../web/run-session.ts';
@@ -47,8 +49,7 @@ export async function serveWebUi(ctx: WebModeContext): Promise<number> {
 
   const generated = !options.webAuth && !isLoopbackHost(webHost);
   const token = options.webAuth ?? (generated ? generateToken() : null);
-  const log = (level: string, message: string) =>
-    io.stderr.write(`${level === 'info' ? '' : `${level}: `}${message}\n`);
+  const log = (level: string, message: string) => io.stderr.write(logLine(level, message));
   // One endpoint for the UI's whole life, fed by every run it starts (see PrometheusExporter on resets).
   const prometheus = await prometheusExporterFor(options, true);
   const session = new RunSession({

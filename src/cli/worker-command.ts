@@ -2,6 +2,7 @@ import type { ParseArgsOptionsConfig } from 'node:util';
 import { parseHostPort } from '../cluster/socket-link.ts';
 import { connectToCoordinator } from '../cluster/tcp-workers.ts';
 import { runWorker } from '../cluster/worker.ts';
+import { visibleLines } from '../report/terminal-text.ts';
 import type { CliIo } from './main.ts';
 import { parseCliArgs } from './main.ts';
 import { onSignal } from './signals.ts';
@@ -58,7 +59,7 @@ export async function workerCommand(args: readonly string[], io: CliIo): Promise
       { ...(scenario ? { scenario } : {}), cwd: io.cwd, signal: stop.signal },
     );
     link.close();
-    if (failed) io.stderr.write(`volley worker: ${failed}\n`);
+    if (failed) io.stderr.write(`volley worker: ${visibleLines(failed)}\n`);
     return failed ? 1 : 0;
   } finally {
     uninstall();

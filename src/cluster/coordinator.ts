@@ -11,6 +11,7 @@ import { RunStats } from '../metrics/run-stats.ts';
 import type { SerializedRunStats } from '../metrics/serialized-stats.ts';
 import type { ArrivalSnapshot, ArrivalSummary, RunSummary } from '../metrics/summary.ts';
 import { ReporterFanout } from '../report/reporter-fanout.ts';
+import { logLine } from '../report/terminal-text.ts';
 import type { VolleyOptions } from '../script/options.ts';
 import { VOLLEY_VERSION } from '../version.ts';
 import { ClusterError } from './cluster-error.ts';
@@ -70,7 +71,7 @@ interface Worker {
 }
 
 const defaultLog: RunLogger = (level, message) => {
-  process.stderr.write(`${level === 'info' ? '' : `${level}: `}${message}\n`);
+  process.stderr.write(logLine(level, message));
 };
 
 /** Runs the whole multi-process run and returns its summary (reports are written like a single run's). */

@@ -5,6 +5,7 @@ import { GeneratorCpuMonitor, overloadWarning } from '../metrics/generator-cpu.t
 import { RunStats } from '../metrics/run-stats.ts';
 import type { ArrivalSnapshot, ArrivalSummary, RunSummary, StatsSnapshot } from '../metrics/summary.ts';
 import { ReporterFanout } from '../report/reporter-fanout.ts';
+import { logLine } from '../report/terminal-text.ts';
 import { resetUniqueValues } from '../script/unique.ts';
 import type { AnyUserClass } from '../script/user.ts';
 import { ArrivalScheduler } from './arrival-scheduler.ts';
@@ -38,7 +39,7 @@ export interface LoadTestRun {
 }
 
 const defaultLog: RunLogger = (level, message) => {
-  process.stderr.write(`${level === 'info' ? '' : `${level}: `}${message}\n`);
+  process.stderr.write(logLine(level, message));
 };
 
 /** One running virtual user. */

@@ -52,7 +52,10 @@ export function entriesByUser(entries: readonly HarEntry[]): Map<number, HarEntr
   return byUser;
 }
 
-/** Writes a HAR atomically: a reader sees the previous file or the whole new one. */
+/**
+ * Writes a HAR atomically (a reader sees the previous file or the whole new one), readable by its owner
+ * only: even redacted, a recording holds a system's data.
+ */
 export function writeHar(path: string, har: Har): Promise<void> {
-  return writeFileAtomic(path, `${JSON.stringify(har, null, 2)}\n`);
+  return writeFileAtomic(path, `${JSON.stringify(har, null, 2)}\n`, { mode: 0o600 });
 }

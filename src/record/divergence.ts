@@ -1,6 +1,7 @@
 import type { HarEntry } from './har.ts';
+import { anonymisePlaceholders } from './placeholders.ts';
 import type { Divergence, RecordedRequest } from './recording-summary.ts';
-import { anonymisePlaceholders, type Redactor } from './redaction.ts';
+import type { Redactor } from './redaction.ts';
 
 const MAX_DIFF_LINES = 6;
 const MAX_BODY_CHARS = 200;
@@ -66,12 +67,17 @@ export function bodyDiff(expected: string, actual: string): string[] {
   ];
 }
 
+/** A URL as compared: secrets wildcarded on both sides (in a path, a query string). */
+export function comparableUrl(url: string, wildcard: Redactor): string {
+  return anonymisePlaceholders(wildcard.url(anonymisePlaceholders(url)));
+}
+
 /** The request a recorded entry describes, as compared. */
 export function recordedRequest(entry: HarEntry, wildcard: Redactor): RecordedRequest {
   const post = entry.request.postData;
   return {
     method: entry.request.method,
-    url: entry.request.url,
+    url: comparableUrl(entry.request.url, wildcard),
     body: post?.text === undefined ? '' : comparableBody(post.text, post.mimeType, wildcard),
   };
 }

@@ -109,8 +109,11 @@ export interface VolleySection {
   users: number;
   iterations: number | null;
   runTimeSec: number | null;
-  /** Header names and JSON paths whose values were replaced by `<redacted:N>`. */
-  redacted: { headers: string[]; jsonPaths: string[] };
+  /**
+   * The rules by which values were replaced by placeholders (`__REDACTED_N__`; `<redacted:N>` before).
+   * Recordings made before name patterns have no `names` and `keep`.
+   */
+  redacted: { names?: string[]; keep?: string[]; headers: string[]; jsonPaths: string[] };
   /** Per user id: the time and randomness values its scenario code read. */
   values: Record<string, CapturedValue[]>;
 }

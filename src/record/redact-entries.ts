@@ -1,11 +1,12 @@
-import type { Har, HarEntry, HarNameValue } from './har.ts';
-import { requestCookies, responseCookies } from './headers.ts';
+import { mapEncodedText } from './encoded-body.ts';
+import type { Har, HarContent, HarEntry, HarNameValue, HarPostData } from './har.ts';
+import { findValue, queryList, requestCookies, responseCookies } from './headers.ts';
 import type { Redactor } from './redaction.ts';
 
 /**
- * Entries with their secrets replaced, ready to be written. Two passes: redact the configured headers and
- * JSON paths (learning each secret's placeholder), then replace those secret values wherever else they
- * appear, so a token copied into another header or body is hidden too and still correlates on replay.
+ * Entries with their secrets replaced, ready to be written. Two passes: redact by the rules (learning
+ * each secret's placeholder), then replace the learned values wherever else they appear, also before the
+ * exchange that revealed them: in URLs, headers, bodies and error messages.
  */
 export function redactEntries(
   entries: readonly HarEntry[],
@@ -14,42 +15,54 @@ export function redactEntries(
 ): HarEntry[] {
   if (extended !== null) redactor.continueAfter(JSON.stringify(extended.log.entries));
   const copies = entries.map((entry) => structuredClone(entry));
-  for (const entry of copies) {
-    const { request, response } = entry;
-    request.headers = request.headers.map((h) => ({ name: h.name, value: redactor.header(h.name, h.value) }));
-    if (request.postData?.text !== undefined) {
-      request.postData.text = redactor.body(request.postData.text, request.postData.mimeType);
-    }
-    response.headers = response.headers.map((h) => ({
-      name: h.name,
-      value: redactor.header(h.name, h.value),
-    }));
-    const content = response.content;
-    if (content.text !== undefined && content.encoding === undefined) {
-      content.text = redactor.body(content.text, content.mimeType);
-    }
+  for (const { request, response } of copies) {
+    request.url = redactor.url(request.url);
+    request.headers = redactor.headers(request.headers);
+    if (request.postData !== undefined) redactPostData(request.postData, redactor);
+    response.headers = redactor.headers(response.headers);
+    if (response.redirectURL !== '') response.redirectURL = redactor.url(response.redirectURL);
+    mapContentText(response.content, response.headers, (t) => redactor.body(t, response.content.mimeType));
   }
-  const secrets = redactor.knownSecrets();
-  const scrub = (text: string): string => {
-    let out = text;
-    for (const [value, placeholder] of secrets)
-      if (out.includes(value)) out = out.replaceAll(value, placeholder);
-    return out;
-  };
-  const scrubHeaders = (list: HarNameValue[]): HarNameValue[] =>
-    list.map((h) => ({ name: h.name, value: scrub(h.value) }));
-  for (const entry of copies) {
-    const { request, response } = entry;
-    request.headers = scrubHeaders(request.headers);
+  const text = (value: string) => redactor.text(value);
+  for (const { request, response } of copies) {
+    request.url = text(request.url);
+    request.queryString = queryList(request.url);
+    request.headers = request.headers.map((h) => ({ name: h.name, value: text(h.value) }));
     request.cookies = requestCookies(request.headers);
-    if (request.postData?.text !== undefined) request.postData.text = scrub(request.postData.text);
-    response.headers = scrubHeaders(response.headers);
+    const post = request.postData;
+    if (post?.text !== undefined) post.text = text(post.text);
+    for (const param of post?.params ?? []) if (param.value !== undefined) param.value = text(param.value);
+    response.headers = response.headers.map((h) => ({ name: h.name, value: text(h.value) }));
     response.cookies = responseCookies(response.headers);
-    const content = response.content;
-    if (content.text !== undefined && content.encoding === undefined) {
-      content.text = scrub(content.text);
-      content.size = Buffer.byteLength(content.text);
-    }
+    response.redirectURL = text(response.redirectURL);
+    if (response._error !== undefined) response._error = text(response._error);
+    mapContentText(response.content, response.headers, text);
   }
   return copies;
+}
+
+/** Rewrites a response body's text: plain, or compressed (Content-Encoding) and kept so. */
+function mapContentText(
+  content: HarContent,
+  headers: readonly HarNameValue[],
+  change: (text: string) => string,
+) {
+  if (content.text === undefined) return;
+  if (content.encoding === undefined) {
+    content.text = change(content.text);
+    content.size = Buffer.byteLength(content.text);
+    return;
+  }
+  const encoding = findValue(headers, 'content-encoding');
+  if (encoding !== undefined) content.text = mapEncodedText(content.text, encoding, change);
+}
+
+/** A request body, and its multipart fields' values by their names. */
+function redactPostData(post: HarPostData, redactor: Redactor): void {
+  if (post.text !== undefined) post.text = redactor.body(post.text, post.mimeType);
+  for (const param of post.params ?? []) {
+    if (param.value !== undefined && param.fileName === undefined && redactor.isSecretName(param.name)) {
+      param.value = redactor.secret(param.value);
+    }
+  }
 }

@@ -5,7 +5,7 @@ import { readCassette } from './cassette.ts';
 import type { Har } from './har.ts';
 import { RecordingError } from './recording-error.ts';
 import type { RecordMode } from './recording-summary.ts';
-import { DEFAULT_REDACTED_HEADERS, DEFAULT_REDACTED_JSON_PATHS, type RedactionRules } from './redaction.ts';
+import { defaultRedactionRules, type RedactionRules } from './redaction.ts';
 import { RecordingSession } from './session.ts';
 
 const MODES: readonly RecordMode[] = ['record', 'replay', 'record-missing', 'passthrough'];
@@ -18,12 +18,14 @@ export interface RecordingSetup {
   redaction: RedactionRules;
 }
 
-/** The redaction rules: the defaults plus what --redact-header / --redact-json-path add. */
+/** The redaction rules: the defaults and what --redact, --no-redact, --redact-header, --redact-json-path say. */
 export function redactionRules(options: VolleyOptions): RedactionRules {
-  return {
-    headers: [...DEFAULT_REDACTED_HEADERS, ...(options.redactHeaders ?? [])],
-    jsonPaths: [...DEFAULT_REDACTED_JSON_PATHS, ...(options.redactJsonPaths ?? [])],
-  };
+  return defaultRedactionRules({
+    names: options.redact ?? [],
+    keep: options.noRedact ?? [],
+    headers: options.redactHeaders ?? [],
+    jsonPaths: options.redactJsonPaths ?? [],
+  });
 }
 
 /**

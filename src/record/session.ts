@@ -7,7 +7,13 @@ import { resetUniqueValues } from '../script/unique.ts';
 import { VOLLEY_VERSION } from '../version.ts';
 import { entriesByUser, writeHar } from './cassette.ts';
 import { installCapture } from './clock-random-capture.ts';
-import { checkRequest, comparableBody, formatDivergences, recordedRequest } from './divergence.ts';
+import {
+  checkRequest,
+  comparableBody,
+  comparableUrl,
+  formatDivergences,
+  recordedRequest,
+} from './divergence.ts';
 import type { CapturedValue, Har, HarEntry, VolleySection } from './har.ts';
 import { findValue, headerList } from './headers.ts';
 import { RecordingHandler, requestHeaders, urlOfDispatch } from './recorder.ts';
@@ -70,12 +76,18 @@ export class RecordingSession implements RunRecorder {
     this.#values = cassette?.log._volley?.values ?? {};
     this.#recordedHost = cassette?.log._volley?.host ?? options.host;
     const recordedRules = cassette?.log._volley?.redacted;
+    const union = (now: readonly string[], then: readonly string[] | undefined) => [
+      ...new Set([...now, ...(then ?? [])]),
+    ];
+    const rules = options.redaction;
     this.#wildcard = new Redactor(
       {
-        headers: [...options.redaction.headers, ...(recordedRules?.headers ?? [])],
-        jsonPaths: [...new Set([...options.redaction.jsonPaths, ...(recordedRules?.jsonPaths ?? [])])],
+        names: union(rules.names, recordedRules?.names),
+        keep: rules.keep,
+        headers: union(rules.headers, recordedRules?.headers),
+        jsonPaths: union(rules.jsonPaths, recordedRules?.jsonPaths),
       },
-      true,
+      { wildcard: true },
     );
     this.interceptor = (dispatch) => (opts, handler) => this.#dispatch(dispatch, opts, handler);
   }
@@ -225,10 +237,15 @@ export class RecordingSession implements RunRecorder {
     const headers = headerList(requestHeaders(options));
     const body = await describeBody(options.body, findValue(headers, 'content-type'));
     const text = body?.postData.text;
+    const mimeType = body?.postData.mimeType ?? '';
+    // Learns every secret the request sends by name, to wildcard it wherever else the request sends it.
+    this.#wildcard.headers(headers);
+    this.#wildcard.url(url);
+    if (text !== undefined) this.#wildcard.body(text, mimeType);
     return {
       method: options.method,
-      url,
-      body: text === undefined ? '' : comparableBody(text, body?.postData.mimeType ?? '', this.#wildcard),
+      url: comparableUrl(url, this.#wildcard),
+      body: text === undefined ? '' : comparableBody(text, mimeType, this.#wildcard),
     };
   }
 
@@ -287,7 +304,12 @@ export class RecordingSession implements RunRecorder {
       users: o.users,
       iterations: o.iterations,
       runTimeSec: o.runTimeSec,
-      redacted: { headers: [...o.redaction.headers], jsonPaths: [...o.redaction.jsonPaths] },
+      redacted: {
+        names: [...o.redaction.names],
+        keep: [...o.redaction.keep],
+        headers: [...o.redaction.headers],
+        jsonPaths: [...o.redaction.jsonPaths],
+      },
       values,
     };
     return {

@@ -6,6 +6,7 @@ import { runLoadTest } from '../engine/run.ts';
 import type { LogLevel, RunLogger } from '../engine/run-plan.ts';
 import type { LoadedScenario } from '../engine/scenario-loader.ts';
 import type { RunSummary } from '../metrics/summary.ts';
+import { visibleControls } from '../report/terminal-text.ts';
 import type { VolleyOptions } from '../script/options.ts';
 import { readCassette } from './cassette.ts';
 import { createRecorder, prepareRecording } from './run-options.ts';
@@ -161,7 +162,7 @@ export function formatVerifyTable(result: VerifyResult): string {
     p.passed ? 'pass' : 'FAIL',
     p.requests === null ? '' : String(p.requests),
     p.failures === null ? '' : String(p.failures),
-    p.notes,
+    visibleControls(p.notes),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
   const line = (row: string[]) =>

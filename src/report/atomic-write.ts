@@ -7,9 +7,14 @@ import { ReportWriteError } from './report-error.ts';
  * Writes `data` to `path` so that readers see either the old file or the complete new one, never a half
  * file: write a temporary file in the same directory (rename is only atomic within a filesystem), fsync it,
  * then rename it over the target. Creates missing parent directories. On failure the temporary file is
- * removed and a ReportWriteError naming `path` is thrown.
+ * removed and a ReportWriteError naming `path` is thrown. `mode` sets the file's permissions (0o600 for
+ * files that may hold secrets); by default they are 0o666 less the umask, as for any new file.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: { mode?: number } = {},
+): Promise<void> {
   const target = resolve(path);
   const directory = dirname(target);
   const temporary = join(
@@ -24,7 +29,9 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   let handle: FileHandle | undefined;
   try {
     // 'wx': fail rather than share a temporary name with a concurrent writer.
-    handle = await open(temporary, 'wx');
+    handle = await open(temporary, 'wx', options.mode ?? 0o666);
+    // The umask can only remove bits; chmod makes the mode exact before any byte is written.
+    if (options.mode !== undefined) await handle.chmod(options.mode);
     await handle.writeFile(data);
     await handle.sync();
     await handle.close();

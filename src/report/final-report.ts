@@ -6,6 +6,7 @@ import { nameColumn } from './name-column.ts';
 import { percentileTable } from './percentile-table.ts';
 import { sortEndpoints } from './sort-endpoints.ts';
 import { statsTable } from './stats-table.ts';
+import { visibleControls } from './terminal-text.ts';
 import { thresholdReport } from './threshold-report.ts';
 
 export const PERCENTILES_TITLE = 'Response time percentiles (approximated)';
@@ -51,11 +52,14 @@ function generatorWarning(summary: RunSummary): string[] {
   ];
 }
 
-/** Non-empty sections joined by a blank line, trailing spaces dropped, ending with a newline. */
+/**
+ * Non-empty sections joined by a blank line, trailing spaces dropped, control characters in names and
+ * messages made visible, ending with a newline.
+ */
 export function renderSections(sections: readonly (readonly string[])[]): string {
   const text = sections
     .filter((lines) => lines.length > 0)
-    .map((lines) => lines.map((line) => line.trimEnd()).join('\n'))
+    .map((lines) => lines.map((line) => visibleControls(line).trimEnd()).join('\n'))
     .join('\n\n');
   return `${text}\n`;
 }

@@ -108,13 +108,15 @@ function header(summary: RunSummary): string {
   return `<header class="report-header">
 <span class="brand">volley</span>
 <h1>Load test report</h1>
-${verdictBadge(summary.passed)}
+${verdictBadge(summary)}
 <p class="subtitle"><code>${escapeHtml(baseName(m.scenario))}</code> against <code>${escapeHtml(m.host || '(per-user hosts)')}</code> · ${escapeHtml(m.startedAt)} · ${formatNumber(m.durationSec)} s · stopped by ${escapeHtml(m.stopReason)}</p>
 </header>`;
 }
 
-function verdictBadge(passed: boolean): string {
-  return passed
+function verdictBadge(summary: RunSummary): string {
+  // A web UI download during the run: its numbers so far have no verdict yet.
+  if (summary.meta.stopReason === 'running') return '<span class="badge warn" id="verdict">Running</span>';
+  return summary.passed
     ? '<span class="badge pass" id="verdict">Passed</span>'
     : '<span class="badge fail" id="verdict">Failed</span>';
 }

@@ -1,5 +1,6 @@
 import type { EndpointSummary, StatsSnapshot } from '../metrics/summary.ts';
 import { formatMsForConsole } from './number-format.ts';
+import { visibleControls } from './terminal-text.ts';
 import { padLeft, padRight, textWidth } from './text-cells.ts';
 
 export interface LiveDashboardOptions {
@@ -37,7 +38,7 @@ export function renderLiveDashboard(snapshot: StatsSnapshot, options: LiveDashbo
     '',
     ...endpointLines(snapshot.endpoints, options.topEndpoints ?? 5, columns),
   ];
-  return `${lines.map((line) => clip(line, columns)).join('\n')}\n`;
+  return `${lines.map((line) => clip(visibleControls(line), columns)).join('\n')}\n`;
 }
 
 /** Open model: the rate asked for and the arrivals dropped for want of a free user (never hidden). */

@@ -5,13 +5,18 @@ import { addEncodedToBuckets } from '../metrics/histogram-buckets.ts';
 import type { SerializedRunStats } from '../metrics/serialized-stats.ts';
 import type { SampleSink } from '../metrics/sink.ts';
 import type { RunSummary, StatsSnapshot } from '../metrics/summary.ts';
+import { isLoopbackHost, isLoopbackHostHeader } from './loopback-host.ts';
 import { PrometheusListenError } from './prometheus-listen-error.ts';
 import type { Reporter, RunStartInfo } from './reporter.ts';
 
 export interface PrometheusExporterOptions {
   /** 0 picks a free port (see `url` after `listen()`). */
   port: number;
-  /** Default 127.0.0.1: the endpoint is only reachable from this machine unless asked otherwise. */
+  /**
+   * Default 127.0.0.1: the endpoint is only reachable from this machine unless asked otherwise, and then
+   * answers only requests whose Host header names loopback too (no DNS rebinding). Bound beyond loopback,
+   * it is meant to be scraped by name from elsewhere, and any Host is accepted.
+   */
   host?: string;
   /** Latency histogram buckets in seconds, ascending. */
   buckets?: readonly number[];
@@ -169,7 +174,15 @@ export class PrometheusExporter implements Reporter, SampleSink {
   /** Starts the endpoint (idempotent). Throws PrometheusListenError when the port is taken. */
   async listen(): Promise<string> {
     if (this.#url) return this.#url;
+    const loopbackOnly = isLoopbackHost(this.#host);
     const server = createServer((req, res) => {
+      // On loopback the endpoint is this machine's only: refuse a page that rebinds its DNS name to it.
+      if (loopbackOnly && !isLoopbackHostHeader(req.headers.host)) {
+        res
+          .writeHead(403, { 'content-type': 'text/plain' })
+          .end('volley: use http://127.0.0.1 or localhost\n');
+        return;
+      }
       const path = (req.url ?? '/').split('?')[0];
       if (req.method !== 'GET' || path !== '/metrics') {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('volley: metrics are at /metrics\n');

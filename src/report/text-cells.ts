@@ -1,7 +1,12 @@
-/** Width of `text` in terminal columns, counting code points so a name with an emoji is not cut in half. */
+import { visibleControls } from './terminal-text.ts';
+
+/**
+ * Width of `text` in terminal columns, counting code points so a name with an emoji is not cut in half,
+ * and control characters as the escapes they are printed as (`\x1b`).
+ */
 export function textWidth(text: string): number {
   let width = 0;
-  for (const _ of text) width++;
+  for (const char of text) width += char < ' ' || char > '~' ? visibleControls(char).length : 1;
   return width;
 }
 

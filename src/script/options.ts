@@ -78,7 +78,11 @@ export interface VolleyOptions {
   replay?: string;
   /** record, replay, record-missing (replay what was recorded, record the rest) or passthrough. */
   recordMode?: string;
-  /** More headers to redact in recordings (Authorization, Cookie, Set-Cookie always are). */
+  /** More names to redact in recordings: headers, query parameters, JSON and form fields (globs). */
+  redact?: string[];
+  /** Names to keep in recordings even though a redaction pattern matches them. */
+  noRedact?: string[];
+  /** More headers to redact in recordings (globs). */
   redactHeaders?: string[];
   /** JSON paths of body fields to redact in recordings, e.g. "$..apiKey". */
   redactJsonPaths?: string[];

@@ -1,16 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { isIP } from 'node:net';
-
-/** Names that always mean "this machine only"; binding to them needs no token. */
-const LOOPBACK_NAMES = new Set(['localhost', '::1', '[::1]']);
-
-/** True for 127.0.0.0/8, ::1 and localhost: the only binds that need no access token. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase();
-  if (LOOPBACK_NAMES.has(h)) return true;
-  return isIP(h) === 4 && h.startsWith('127.');
-}
 
 /** A fresh random access token (URL-safe, 128 bits). */
 export function generateToken(): string {
@@ -71,18 +60,6 @@ export function requestCredentials(req: IncomingMessage, url: URL, port: number)
 /** Whether any credential the request carries is the token. */
 export function hasValidToken(req: IncomingMessage, url: URL, port: number, token: string): boolean {
   return requestCredentials(req, url, port).some((c) => sameSecret(c, token));
-}
-
-/**
- * Without a token the UI is only for this machine: the Host header must name loopback too, so a web page
- * that rebinds its own DNS name to 127.0.0.1 cannot read or drive the UI.
- */
-export function isLoopbackHostHeader(hostHeader: string | undefined): boolean {
-  if (!hostHeader) return false;
-  const host = hostHeader.startsWith('[')
-    ? hostHeader.slice(0, hostHeader.indexOf(']') + 1)
-    : hostHeader.replace(/:\d+$/, '');
-  return isLoopbackHost(host);
 }
 
 /**

@@ -2,13 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { OptionError } from '../engine/option-error.ts';
 import { ThresholdSyntaxError } from '../metrics/thresholds.ts';
-import {
-  crossSiteRefusal,
-  hasValidToken,
-  isLoopbackHost,
-  isLoopbackHostHeader,
-  tokenCookieName,
-} from './access.ts';
+import { isLoopbackHost, isLoopbackHostHeader } from '../report/loopback-host.ts';
+import { crossSiteRefusal, hasValidToken, tokenCookieName } from './access.ts';
 import {
   DownloadUnavailableError,
   type HtmlReportBuilder,

@@ -4,7 +4,6 @@
  * refused with a divergence report, secrets redacted in a way that still replays.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,28 +12,12 @@ import { fileURLToPath } from 'node:url';
 import { startDemoServer } from '../../src/demo/server.ts';
 import type { RunSummary } from '../../src/metrics/summary.ts';
 import type { Har } from '../../src/record/har.ts';
-import { type CliResult, runCli, VOLLEY_BIN } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
+import { runOffline, unshare } from '../helpers/offline-cli.ts';
 import { type CounterServer, startCounterServer } from './fixtures/counter-server.ts';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 const SCENARIO = fileURLToPath(new URL('./fixtures/counter-scenario.ts', import.meta.url));
-
-/** `unshare -n` works here (root, or user namespaces allowed): replay runs in a namespace with no network. */
-const unshare = spawnSync('unshare', ['-n', process.execPath, '-e', '0'], { stdio: 'ignore' }).status === 0;
-
-/** The CLI, inside `unshare -n` when possible. */
-function runOffline(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  if (!unshare) return runCli(args, { env });
-  return new Promise((resolve, reject) => {
-    const child = spawnSync('unshare', ['-n', process.execPath, VOLLEY_BIN, ...args], {
-      env: { ...process.env, NO_COLOR: '1', VOLLEY_HEADLESS: '1', ...env },
-      encoding: 'utf8',
-      timeout: 90_000,
-    });
-    if (child.error) reject(child.error);
-    else resolve({ code: child.status, stdout: child.stdout, stderr: child.stderr });
-  });
-}
 
 function summaryOf(file: string): RunSummary {
   return JSON.parse(readFileSync(file, 'utf8')) as RunSummary;

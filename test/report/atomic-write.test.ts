@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { writeFileAtomic } from '../../src/report/atomic-write.ts';
@@ -63,4 +63,14 @@ test('concurrent writers never leave a mixed or partial file', async () => {
   const final = await readFile(path, 'utf8');
   assert.ok(contents.includes(final), 'the file is exactly one of the writes');
   assert.deepEqual(await readdir(dir), ['race.txt']);
+});
+
+test('writes with the mode asked for, also over an existing world-readable file', async () => {
+  const dir = await tempDir();
+  const path = join(dir, 'secret.har');
+  await writeFile(path, 'old');
+  await chmod(path, 0o644);
+  await writeFileAtomic(path, 'new', { mode: 0o600 });
+  assert.equal((await stat(path)).mode & 0o777, 0o600);
+  assert.equal(await readFile(path, 'utf8'), 'new');
 });

@@ -152,3 +152,11 @@ test('html: a run too short for a snapshot says so instead of drawing empty char
   assert.match(section(html, 'over-time'), /too short for charts/);
   assert.ok(!html.includes('id="chart-rps"'));
 });
+
+test('html: a report of a run still going (a web UI download) says Running, not Passed', () => {
+  const summary = { ...smallSummary(), passed: true };
+  summary.meta = { ...summary.meta, stopReason: 'running' };
+  const html = renderHtmlReport(summary, emptyTimeline(), NO_ASSETS);
+  assert.match(html, /<span class="badge warn" id="verdict">Running<\/span>/);
+  assert.doesNotMatch(html, />Passed</);
+});

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { get as httpGet } from 'node:http';
 import { after, before, test } from 'node:test';
 import { resolveRunPlan } from '../../src/engine/resolve-plan.ts';
 import { runLoadTest } from '../../src/engine/run.ts';
@@ -234,4 +235,29 @@ test('prometheus: serving across runs (web UI), counters only grow through stats
     await exporter.close();
   }
   await assert.rejects(fetch(url));
+});
+
+/** A GET whose Host header is `host` (fetch does not let a caller set it). */
+function getWithHost(url: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet(url, { headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+  });
+}
+
+test('prometheus on loopback refuses a Host header naming another host (DNS rebinding)', async () => {
+  const exporter = new PrometheusExporter({ port: 0 });
+  const url = await exporter.listen();
+  const { port } = new URL(url);
+  try {
+    assert.equal(await getWithHost(url, `rebound.example:${port}`), 403);
+    assert.equal(await getWithHost(url, `10.0.0.1:${port}`), 403);
+    assert.equal(await getWithHost(url, `127.0.0.1:${port}`), 200);
+    assert.equal(await getWithHost(url, `localhost:${port}`), 200);
+  } finally {
+    await exporter.close();
+  }
 });

@@ -175,6 +175,7 @@ test('downloads: Locust CSVs, the checks CSV and the JSON of the numbers so far,
   );
   const live = JSON.parse((await request(`${url}download/summary.json`)).body);
   assert.equal(live.meta.stopReason, 'running');
+  assert.equal(live.passed, false, 'no verdict while the run goes on');
   runs[0]?.end(smallSummary());
   await session.whenIdle();
   const final = JSON.parse((await request(`${url}download/summary.json`)).body);

@@ -1,0 +1,99 @@
+import { RecordingError } from './recording-error.ts';
+
+/**
+ * Names whose values are secrets wherever they appear: headers, query parameters, cookies, JSON fields
+ * (at any depth) and form fields. Globs (`*` is any run of characters) compared in snake_case (see
+ * `snakeName`), so `*api_key*` covers `apiKey`, `api-key`, `API_KEY` and `X-Api-Key`. Drawn from Sentry's
+ * default scrubbers (password, secret, passwd, api_key, apikey, auth, credentials, mysql_pwd, privatekey,
+ * private_key, token, session, csrf and the frameworks' session cookies) and OpenTelemetry's signed-URL
+ * parameters (Signature, sig, X-Goog-Signature, AWSAccessKeyId). `auth` is matched as a word (`auth`,
+ * `authToken`, `x-auth-user`, `Authorization`), so `author` is not a secret.
+ */
+export const DEFAULT_REDACTED_NAMES: readonly string[] = [
+  '*password*',
+  '*passwd*',
+  '*pwd*',
+  '*passphrase*',
+  '*secret*',
+  '*credential*',
+  '*token*',
+  '*apikey*',
+  '*api_key*',
+  '*access_key*',
+  '*private_key*',
+  '*privatekey*',
+  'auth',
+  'auth_*',
+  '*_auth',
+  '*_auth_*',
+  '*authorization*',
+  '*authentication*',
+  'session',
+  'session_*',
+  '*_session',
+  '*session_id*',
+  '*sessionid*',
+  '*sessid*',
+  'sid',
+  '*_sid',
+  '*.sid',
+  '*csrf*',
+  '*xsrf*',
+  'signature',
+  '*_signature',
+  'sig',
+  '*_sig',
+  'jwt',
+  '*_jwt',
+];
+
+/**
+ * Headers redacted besides those the names match: every cookie's value (the cookie names stay). Only as
+ * headers: a JSON field named `cookie` is scrubbed of the cookies' values, not replaced whole.
+ */
+export const DEFAULT_REDACTED_HEADERS: readonly string[] = ['cookie', 'set-cookie'];
+
+/**
+ * Names kept even though a pattern matches: CORS response headers name headers and say `true`, and
+ * hold no secret (`Access-Control-Allow-Credentials`).
+ */
+export const DEFAULT_KEPT_NAMES: readonly string[] = ['access_control_*'];
+
+/** A name in snake_case: `apiKey`, `API-Key`, `X-Api-Key` → `api_key`, `api_key`, `x_api_key`. */
+export function snakeName(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[-\s]+/g, '_');
+}
+
+const MAX_CACHED = 10_000;
+
+/** Matches names against globs, compared in snake_case. */
+export class NamePatterns {
+  readonly #patterns: RegExp[];
+  readonly #cache = new Map<string, boolean>();
+
+  /** `flag` names the option in the error a bad pattern gives. */
+  constructor(globs: readonly string[], flag: string) {
+    this.#patterns = globs.map((glob) => {
+      const snake = snakeName(glob.trim());
+      if (snake.replaceAll('*', '') === '') throw new RecordingError(`${flag}: "${glob}" names nothing`);
+      const escaped = snake.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+      return new RegExp(`^${escaped.replaceAll('*', '.*')}$`);
+    });
+  }
+
+  matches(name: string): boolean {
+    let hit = this.#cache.get(name);
+    if (hit === undefined) {
+      const snake = snakeName(name);
+      hit = this.#patterns.some((re) => re.test(snake));
+      // JSON keys can be data (ids as keys): the cache must not grow with a long recording.
+      if (this.#cache.size >= MAX_CACHED) this.#cache.clear();
+      this.#cache.set(name, hit);
+    }
+    return hit;
+  }
+}

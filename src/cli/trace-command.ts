@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import type { ParseArgsOptionsConfig } from 'node:util';
+import { Redactor } from '../record/redaction.ts';
 import { writeFileAtomic } from '../report/atomic-write.ts';
 import { formatReport } from '../trace/replay-report.ts';
 import { recordTrace } from '../trace/trace-record.ts';
+import { traceRedactionRules } from '../trace/trace-redaction.ts';
 import { hostFor, replayTrace } from '../trace/trace-replay.ts';
 import type { CliIo } from './main.ts';
 import { parseCliArgs } from './main.ts';
@@ -26,6 +28,8 @@ Run volley trace SUBCOMMAND --help for its options.
 
 const RECORD_OPTIONS: ParseArgsOptionsConfig = {
   out: { type: 'string', short: 'o' },
+  redact: { type: 'string', multiple: true },
+  'no-redact': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -36,8 +40,14 @@ work) and writes every inbound request, database call, outbound request, and the
 the program reads to FILE as it happens. Ctrl-C or SIGTERM stops the program and finishes the recording.
 Exit code: the command's, or 0 when volley stopped it.
 
+Secrets (headers, query parameters and JSON/form fields whose names look secret; see docs/recording.md)
+are replaced by placeholders everywhere they appear; their values go to FILE.secrets (mode 0600), which
+a replay uses to restore them. Share the recording, keep FILE.secrets to yourself.
+
 Options:
-  -o, --out FILE     the recording to write (.vtrace)
+  -o, --out FILE       the recording to write (.vtrace)
+      --redact NAME    also redact fields, parameters and headers of this name (glob: *session*)
+      --no-redact NAME keep this field, parameter or header as it is
 `;
 
 const REPLAY_OPTIONS: ParseArgsOptionsConfig = {
@@ -83,6 +93,7 @@ Options:
       --noise FIELD               may differ: header:NAME or json:$.path (repeatable)
       --json FILE                 also write the replay report as JSON
       --timeout SECONDS           how long the program may take to listen (default 60)
+      --redact NAME / --no-redact NAME   as for volley trace record
 Every other option before -- goes to volley run.
 `;
 
@@ -98,7 +109,17 @@ const VERIFY_OWN = new Map<string, string>([
   ['--noise', 'noise'],
   ['--json', 'json'],
   ['--timeout', 'timeout'],
+  ['--redact', 'redact'],
+  ['--no-redact', 'no-redact'],
 ]);
+
+/** `--redact` and `--no-redact`, checked here so a bad pattern is a usage error, not a failed recording. */
+function redactionFlags(values: Record<string, unknown>): { redact: string[]; keep: string[] } {
+  const redact = (values.redact as string[] | undefined) ?? [];
+  const keep = (values['no-redact'] as string[] | undefined) ?? [];
+  new Redactor(traceRedactionRules(redact, keep));
+  return { redact, keep };
+}
 
 /** Splits `[options…] -- command…`. */
 function splitCommand(args: readonly string[], usage: string): { own: string[]; command: string[] } {
@@ -134,6 +155,7 @@ async function recordCommand(args: readonly string[], io: CliIo): Promise<number
     cwd: io.cwd,
     env: io.env,
     stdout: io.stdout,
+    ...redactionFlags(values),
   });
   const uninstall = onSignal(io, (signal) => {
     void session.stop(signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
@@ -214,7 +236,7 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
     }
     const value = eq > 0 && flag !== arg ? arg.slice(eq + 1) : own[++i];
     if (value === undefined) throw new UsageError(`${flag} needs a value; see volley trace verify --help`);
-    (mine[key] ??= []).push(value);
+    mine[key] = [...(mine[key] ?? []), value];
   }
   const load = mine.load?.at(-1);
   if (load === undefined) throw new UsageError(`--load SCENARIO is required: ${usage}`);
@@ -232,6 +254,7 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
     cwd: io.cwd,
     env: io.env,
     hide: mine.hide ?? [],
+    ...redactionFlags(mine),
     replayArgs,
     timeoutMs: timeout * 1000,
     ...(mine.out !== undefined ? { out: mine.out.at(-1) as string } : {}),

@@ -206,6 +206,11 @@ export class Redactor {
     return this.text(text);
   }
 
+  /** Every secret replaced so far with its placeholder, in the order learned (value → placeholder). */
+  learned(): ReadonlyMap<string, string> {
+    return this.#placeholders;
+  }
+
   /** Numbers placeholders after the highest one already in `text` (a recording being extended). */
   continueAfter(text: string): void {
     this.#offset = Math.max(this.#offset, highestPlaceholder(text));

@@ -3,6 +3,8 @@ export const TRACE_ENV = {
   mode: 'VOLLEY_TRACE_MODE',
   file: 'VOLLEY_TRACE_FILE',
   events: 'VOLLEY_TRACE_EVENTS',
+  /** JSON `{ redact, keep }`: names added to and kept from the redaction rules. */
+  redact: 'VOLLEY_TRACE_REDACT',
   /** `none`: nothing is intercepted (the control run that must fail). */
   intercept: 'VOLLEY_TRACE_INTERCEPT',
 } as const;

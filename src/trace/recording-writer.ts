@@ -14,18 +14,45 @@ export class RecordingWriter implements LineWriter {
   #scheduled = false;
   #writing = false;
   #closed = false;
+  /** A request's calls wait for its exchange: secrets its response hands out are learned first. */
+  readonly #held = new Map<string, TraceLine[]>();
+  readonly #ended = new Set<string>();
 
-  constructor(path: string) {
+  readonly #serialize: (line: TraceLine) => string;
+
+  /** `serialize`: how a line becomes text (the redactor's; plain JSON without one). */
+  constructor(path: string, serialize: (line: TraceLine) => string = (line) => JSON.stringify(line)) {
     this.#fd = openSync(path, 'a', 0o600);
+    this.#serialize = serialize;
   }
 
   write(line: TraceLine): void {
     if (this.#closed) return;
-    this.#pending.push(JSON.stringify(line));
-    if (!this.#scheduled && !this.#writing) {
-      this.#scheduled = true;
-      setImmediate(() => this.#flush()).unref();
+    if (line.t === 'call' && line.s.startsWith('r') && !this.#ended.has(line.s)) {
+      const held = this.#held.get(line.s);
+      if (held) held.push(line);
+      else this.#held.set(line.s, [line]);
+      return;
     }
+    this.#pending.push(this.#serialize(line));
+    if (line.t === 'in') this.endStream(line.s);
+    this.#schedule();
+  }
+
+  /** A request ended (answered, or its connection closed first): its calls are written now. */
+  endStream(stream: string): void {
+    this.#ended.add(stream);
+    const held = this.#held.get(stream);
+    if (held === undefined) return;
+    this.#held.delete(stream);
+    for (const line of held) this.#pending.push(this.#serialize(line));
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#closed || this.#scheduled || this.#writing) return;
+    this.#scheduled = true;
+    setImmediate(() => this.#flush()).unref();
   }
 
   #take(): Buffer | null {
@@ -52,6 +79,7 @@ export class RecordingWriter implements LineWriter {
   /** Writes what is left synchronously: for the process's exit. */
   close(): void {
     if (this.#closed) return;
+    for (const stream of [...this.#held.keys()]) this.endStream(stream);
     this.#closed = true;
     const bytes = this.#take();
     if (bytes !== null) writeSync(this.#fd, bytes);

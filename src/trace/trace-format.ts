@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { TraceError } from './trace-error.ts';
+import { restoreSecrets } from './trace-redaction.ts';
 import type { Encoded, EncodedError } from './typed-json.ts';
 
 /**
@@ -191,7 +192,11 @@ export function parseTrace(text: string, path: string): TraceRecording {
   return recording;
 }
 
-export function readTrace(path: string): TraceRecording {
+/**
+ * Reads a recording. `restore` (for replaying): its secrets come back from FILE.secrets when that file is
+ * there; otherwise (inspect, export) the placeholders stay.
+ */
+export function readTrace(path: string, options: { restore?: boolean } = {}): TraceRecording {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -203,7 +208,7 @@ export function readTrace(path: string): TraceRecording {
         : `${path}: cannot read the recording (${code ?? error})`,
     );
   }
-  return parseTrace(text, path);
+  return parseTrace(options.restore ? restoreSecrets(text, path).text : text, path);
 }
 
 /** Inbound exchanges in the order they were recorded: by request number. */

@@ -1,7 +1,9 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { VOLLEY_VERSION } from '../version.ts';
+import { TRACE_ENV } from './child-env.ts';
 import { type EndLine, TRACE_FORMAT, type TraceHeader } from './trace-format.ts';
+import { secretsFileOf } from './trace-redaction.ts';
 import { type CommandExit, exitCodeOf, type ListenAddress, TracedCommand } from './traced-command.ts';
 
 export interface RecordTraceOptions {
@@ -14,6 +16,9 @@ export interface RecordTraceOptions {
   stdout: NodeJS.WritableStream | null;
   /** Called with the address once the program listens (the load can start). */
   onListen?: (address: ListenAddress) => void;
+  /** Names added to the redaction rules (`--redact`) and kept from them (`--no-redact`). */
+  redact?: readonly string[];
+  keep?: readonly string[];
 }
 
 export interface TraceRecordingSession {
@@ -48,12 +53,16 @@ export function recordTrace(options: RecordTraceOptions): TraceRecordingSession 
     startedAt: new Date().toISOString(),
   };
   writeFileSync(path, `${JSON.stringify(header)}\n`, { mode: 0o600 });
+  rmSync(secretsFileOf(path), { force: true });
   const command = TracedCommand.start({
     command: options.command,
     mode: 'record',
     file: path,
     cwd: options.cwd,
-    env: options.env,
+    env: {
+      ...options.env,
+      [TRACE_ENV.redact]: JSON.stringify({ redact: options.redact ?? [], keep: options.keep ?? [] }),
+    },
     stdout: options.stdout,
   });
   let stopped = false;

@@ -107,7 +107,7 @@ export function hostFor(address: string): string {
  */
 export async function replayTrace(options: ReplayTraceOptions): Promise<ReplayReport> {
   const path = resolve(options.cwd, options.recording);
-  const recording = readTrace(path);
+  const recording = readTrace(path, { restore: true });
   const noise = parseNoise(options.noise ?? []);
   const timeoutMs = options.timeoutMs ?? 60_000;
   const seed = options.seed ?? 1;

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { basename, relative } from 'node:path';
+import type { RedactionRules } from '../record/redaction.ts';
 import { TRACE_ENV } from './child-env.ts';
 import { FileEventSink, NO_EVENTS } from './event-sink.ts';
 import { installEscapeGuard } from './interceptors/escape-guard.ts';
@@ -9,6 +11,7 @@ import { installOutbound } from './interceptors/outbound.ts';
 import { installValues } from './interceptors/values.ts';
 import { RecordingWriter } from './recording-writer.ts';
 import { readTrace } from './trace-format.ts';
+import { LineRedactor, secretsFileOf, traceRedactionRules } from './trace-redaction.ts';
 import { Tracer } from './tracer.ts';
 
 /** npm, npx, yarn, pnpm and corepack start the traced program; they are not traced themselves. */
@@ -27,6 +30,26 @@ export function processKey(argv: readonly string[], cwd: string): string {
   return [relative(cwd, script) || basename(script), ...args].join(' ');
 }
 
+/** The rules `volley trace record --redact/--no-redact` handed down, or the defaults. */
+function redactionFrom(env: NodeJS.ProcessEnv): RedactionRules {
+  const given = env[TRACE_ENV.redact];
+  if (!given) return traceRedactionRules([], []);
+  const { redact, keep } = JSON.parse(given) as { redact: string[]; keep: string[] };
+  return traceRedactionRules(redact, keep);
+}
+
+/**
+ * Where this process numbers its placeholders from: the first traced process from 1, a later one (a
+ * child process) a million further per process already in the recording, so two never share a number.
+ */
+function placeholderBase(file: string): number {
+  try {
+    return (readFileSync(file, 'utf8').match(/"t":"process"/g)?.length ?? 0) * 1_000_000;
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * Starts tracing in this process when `volley trace` asked for it (the environment says so): the
  * preload's whole job. Recording writes to the recording file; replaying reads it and answers from it.
@@ -39,7 +62,8 @@ export function startTracing(env: NodeJS.ProcessEnv): Tracer | null {
   const events = env[TRACE_ENV.events] ? new FileEventSink(env[TRACE_ENV.events] as string) : NO_EVENTS;
   let tracer: Tracer;
   if (mode === 'record') {
-    const writer = new RecordingWriter(file);
+    const redactor = new LineRedactor(redactionFrom(env), secretsFileOf(file), placeholderBase(file));
+    const writer = new RecordingWriter(file, (line) => redactor.serialize(line));
     const id = String(process.pid);
     writer.write({
       t: 'process',
@@ -52,7 +76,7 @@ export function startTracing(env: NodeJS.ProcessEnv): Tracer | null {
     tracer = new Tracer({ mode, process: id, writer, events });
     process.on('exit', () => writer.close());
   } else {
-    const recording = readTrace(file);
+    const recording = readTrace(file, { restore: true });
     // A recording of one process replays in one process even if its script moved.
     const recordedKey =
       recording.processes.find((p) => p.key === key)?.p ??

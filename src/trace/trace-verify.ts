@@ -19,6 +19,9 @@ export interface VerifyTraceOptions {
   out?: string;
   /** Folders the replay must not see (the database's): hidden behind empty ones. */
   hide: readonly string[];
+  /** Names added to and kept from the redaction rules. */
+  redact: readonly string[];
+  keep: readonly string[];
   /** Options passed on to `volley trace replay`. */
   replayArgs: readonly string[];
   timeoutMs: number;

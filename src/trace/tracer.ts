@@ -29,6 +29,8 @@ const plainCodec: ResultCodec<unknown> = {
 /** Where recorded lines go while recording (the recording file, in the traced process). */
 export interface LineWriter {
   write(line: TraceLine): void;
+  /** A request ended without an exchange line (its connection closed first). */
+  endStream(stream: string): void;
 }
 
 /** Thrown into the application when replay meets a call the recording cannot answer. */
@@ -262,6 +264,10 @@ export class Tracer {
 
   write(line: TraceLine): void {
     this.#writer?.write(line);
+  }
+
+  endStream(stream: string): void {
+    this.#writer?.endStream(stream);
   }
 
   /** Replay: reports every recorded call that was never made, per stream. */

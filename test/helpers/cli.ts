@@ -23,8 +23,8 @@ export function runCli(
     interruptOn?: string;
     /** Sends SIGINT once this resolves (Ctrl-C once the test sees what it waited for). */
     interruptWhen?: Promise<unknown>;
-    /** Called with all the standard output so far, whenever more arrives. */
-    onStdout?: (stdout: string) => void;
+    /** Called with all the output so far (standard output, then standard error), whenever more arrives. */
+    onOutput?: (output: string) => void;
     /** Runs this program with the CLI's arguments after it (e.g. unshare …), instead of Node directly. */
     wrap?: readonly string[];
   } = {},
@@ -41,7 +41,7 @@ export function runCli(
     let interrupted = false;
     child.stdout.on('data', (d) => {
       stdout += d;
-      opts.onStdout?.(stdout);
+      opts.onOutput?.(`${stdout}\n${stderr}`);
       if (opts.interruptOn !== undefined && !interrupted && stdout.includes(opts.interruptOn)) {
         interrupted = true;
         child.kill('SIGINT');
@@ -55,6 +55,7 @@ export function runCli(
     });
     child.stderr.on('data', (d) => {
       stderr += d;
+      opts.onOutput?.(`${stdout}\n${stderr}`);
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

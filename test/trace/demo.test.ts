@@ -32,7 +32,7 @@ async function recordAndReplay(dir: string, db: string, beforeReplay: () => void
   const recorder = runCli(['trace', 'record', '--out', recording, '--', ...demo], {
     cwd: dir,
     timeoutMs: 150_000,
-    onStdout: (text) => {
+    onOutput: (text) => {
       const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(text);
       if (m) listening(m[1] as string);
     },

@@ -91,7 +91,7 @@ describe('volley trace on a node:sqlite service', { timeout: 240_000 }, () => {
         );
         return load;
       }),
-      onStdout: (text) => {
+      onOutput: (text) => {
         const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(text);
         if (m) listening(m[1] as string);
       },

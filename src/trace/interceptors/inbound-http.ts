@@ -135,6 +135,9 @@ export function installInboundHttp(tracer: Tracer, events: TraceEventSink, hooks
     const responseBody: Buffer[] = [];
     tapRequestBody(req, requestBody);
     tapResponseBody(res, responseBody);
+    res.once('close', () => {
+      if (!res.writableFinished) tracer.endStream(stream);
+    });
     res.once('finish', () => {
       const head = sentHead(res);
       const bodiless = req.method === 'HEAD' || head.status === 204 || head.status === 304;

@@ -1,0 +1,154 @@
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { placeholder } from '../record/placeholders.ts';
+import { defaultRedactionRules, type RedactionRules, Redactor } from '../record/redaction.ts';
+import { TraceError } from './trace-error.ts';
+import type { BodyRecord, CallLine, InboundLine, TraceLine } from './trace-format.ts';
+import type { Encoded } from './typed-json.ts';
+
+/**
+ * Secrets never reach a recording: by the same rules as HAR recordings (headers, query parameters and
+ * JSON/form fields whose names look secret, at any depth), each value gets a placeholder that is the same
+ * everywhere it appears later (URLs, paths, headers, bodies, database rows and parameters). The
+ * placeholders' values go to a file of their own beside the recording, `FILE.secrets` (mode 0600, not to
+ * be shared): a replay that has it restores every value and is exact; without it the placeholders stand.
+ */
+
+export function secretsFileOf(recording: string): string {
+  return `${recording}.secrets`;
+}
+
+/** The rules `--redact` and `--no-redact` make, as the recorder hands them to the traced process. */
+export function traceRedactionRules(redact: readonly string[], keep: readonly string[]): RedactionRules {
+  return defaultRedactionRules({ names: [...redact], keep: [...keep] });
+}
+
+function headerPairs(redactor: Redactor, headers: readonly [string, string][]): [string, string][] {
+  return redactor
+    .headers(headers.map(([name, value]) => ({ name, value })))
+    .map(({ name, value }) => [name, value] as [string, string]);
+}
+
+function contentType(headers: readonly [string, string][]): string {
+  return headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
+}
+
+/** A query parameter (`?token=`, `&api_key=`), as opposed to SQL's `?` placeholders. */
+const QUERY_PARAMETER = /[?&][A-Za-z_][\w.-]*=/;
+
+/** Names of the default and added rules, loosely, to find lines that may hold a named secret at all. */
+function nameHint(rules: RedactionRules): RegExp {
+  const words = [...rules.names, ...rules.headers]
+    .map((glob) => glob.replaceAll('*', '').split(/[_-]/).filter(Boolean))
+    .filter((parts) => parts.length > 0)
+    .map((parts) => parts.map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[_-]?'));
+  return new RegExp(`(?:${[...new Set(words)].join('|')})`, 'i');
+}
+
+/** Redacts the lines a traced process writes, and appends each new secret to the secrets file. */
+export class LineRedactor {
+  readonly #redactor: Redactor;
+  readonly #secretsFile: string;
+  readonly #hint: RegExp;
+  #written = 0;
+
+  constructor(rules: RedactionRules, secretsFile: string, numberFrom: number) {
+    this.#redactor = new Redactor(rules);
+    if (numberFrom > 0) this.#redactor.continueAfter(placeholder(numberFrom));
+    this.#secretsFile = secretsFile;
+    this.#hint = nameHint(rules);
+  }
+
+  /** The line as it is written: JSON text with no secret in it. */
+  serialize(line: TraceLine): string {
+    let redacted: TraceLine = line;
+    if (line.t === 'in') redacted = this.#inbound(line);
+    else if (line.t === 'call' && line.k === 'random.bytes' && typeof line.r === 'string') {
+      // Random bytes make tokens, keys and salts: they are kept with the secrets.
+      redacted = { ...line, r: this.#redactor.secret(line.r) };
+    } else if (line.t === 'call') {
+      const text = JSON.stringify(line);
+      if (this.#hint.test(text) || QUERY_PARAMETER.test(text)) redacted = this.#call(line);
+    }
+    const out = this.#redactor.text(JSON.stringify(redacted));
+    this.#saveLearned();
+    return out;
+  }
+
+  #inbound(line: InboundLine): InboundLine {
+    const r = this.#redactor;
+    return {
+      ...line,
+      req: {
+        method: line.req.method,
+        url: r.url(line.req.url),
+        headers: headerPairs(r, line.req.headers),
+        body: this.#body(line.req.body, contentType(line.req.headers)),
+      },
+      res: {
+        status: line.res.status,
+        headers: headerPairs(r, line.res.headers),
+        body: this.#body(line.res.body, contentType(line.res.headers)),
+      },
+    };
+  }
+
+  /** Bodies are parsed only when a secret name may be in them; learned secrets go by the line's text. */
+  #body(record: BodyRecord, type: string): BodyRecord {
+    if (record === null || !('text' in record) || !this.#hint.test(record.text)) return record;
+    return { text: this.#redactor.body(record.text, type) };
+  }
+
+  #value(value: Encoded | undefined): Encoded | undefined {
+    if (value === undefined) return undefined;
+    const out = this.#redactor.json(value) as Encoded;
+    if (out !== null && typeof out === 'object' && !Array.isArray(out) && typeof out.url === 'string') {
+      return { ...out, url: this.#redactor.url(out.url) };
+    }
+    return out;
+  }
+
+  #call(line: CallLine): CallLine {
+    const out: CallLine = { ...line, a: this.#value(line.a) as Encoded };
+    if (line.r !== undefined) out.r = this.#value(line.r);
+    return out;
+  }
+
+  #saveLearned(): void {
+    const learned = this.#redactor.learned();
+    if (learned.size === this.#written) return;
+    const lines: string[] = [];
+    let i = 0;
+    for (const [value, mark] of learned) {
+      if (i++ >= this.#written) lines.push(JSON.stringify({ placeholder: mark, value }));
+    }
+    this.#written = learned.size;
+    appendFileSync(this.#secretsFile, `${lines.join('\n')}\n`, { mode: 0o600 });
+  }
+}
+
+/**
+ * A recording's text with its placeholders restored from its secrets file, when there is one; the
+ * text as it is otherwise.
+ */
+export function restoreSecrets(text: string, recording: string): { text: string; restored: boolean } {
+  const file = secretsFileOf(recording);
+  if (!existsSync(file)) return { text, restored: false };
+  const values = new Map<string, string>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line === '') continue;
+    try {
+      const { placeholder: mark, value } = JSON.parse(line) as { placeholder: string; value: string };
+      values.set(mark, value);
+    } catch {
+      throw new TraceError(`${file}: not a volley secrets file; remove it or record again`);
+    }
+  }
+  // JSON-escaped, since they go back into JSON text.
+  return {
+    text: text.replace(/__REDACTED_\d+__/g, (mark) => {
+      const value = values.get(mark);
+      return value === undefined ? mark : JSON.stringify(value).slice(1, -1);
+    }),
+    restored: true,
+  };
+}

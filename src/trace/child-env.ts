@@ -5,6 +5,8 @@ export const TRACE_ENV = {
   events: 'VOLLEY_TRACE_EVENTS',
   /** JSON `{ redact, keep }`: names added to and kept from the redaction rules. */
   redact: 'VOLLEY_TRACE_REDACT',
+  /** The pid of `volley trace`: a traced process outlives it by at most a second. */
+  parent: 'VOLLEY_TRACE_PARENT',
   /** `none`: nothing is intercepted (the control run that must fail). */
   intercept: 'VOLLEY_TRACE_INTERCEPT',
 } as const;

@@ -30,6 +30,21 @@ export function processKey(argv: readonly string[], cwd: string): string {
   return [relative(cwd, script) || basename(script), ...args].join(' ');
 }
 
+/**
+ * A traced program ends when `volley trace` is gone (killed with no chance to stop it): it runs in a
+ * process group of its own, so nothing else would stop it.
+ */
+function watchParent(pid: number): void {
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  setInterval(() => {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      process.exit(1);
+    }
+  }, 1000).unref();
+}
+
 /** The rules `volley trace record --redact/--no-redact` handed down, or the defaults. */
 function redactionFrom(env: NodeJS.ProcessEnv): RedactionRules {
   const given = env[TRACE_ENV.redact];
@@ -59,6 +74,7 @@ export function startTracing(env: NodeJS.ProcessEnv): Tracer | null {
   const file = env[TRACE_ENV.file];
   if ((mode !== 'record' && mode !== 'replay') || !file || isPackageManager(process.argv)) return null;
   const key = processKey(process.argv, process.cwd());
+  watchParent(Number(env[TRACE_ENV.parent]));
   const events = env[TRACE_ENV.events] ? new FileEventSink(env[TRACE_ENV.events] as string) : NO_EVENTS;
   let tracer: Tracer;
   if (mode === 'record') {

@@ -59,6 +59,7 @@ export class TracedCommand {
         [TRACE_ENV.mode]: options.mode,
         [TRACE_ENV.file]: options.file,
         [TRACE_ENV.events]: this.#eventsPath,
+        [TRACE_ENV.parent]: String(process.pid),
       },
       stdio: ['ignore', 'pipe', 'inherit'],
       detached: true,
@@ -67,6 +68,9 @@ export class TracedCommand {
       this.#stdout.push(chunk);
       options.stdout?.write(chunk);
     });
+    // The program runs in its own process group: if volley exits first, it must not be left behind.
+    const orphaned = (): void => this.#signal('SIGKILL');
+    process.once('exit', orphaned);
     this.exited = new Promise((resolve, reject) => {
       this.child.once('error', (error: NodeJS.ErrnoException) => {
         reject(
@@ -78,6 +82,7 @@ export class TracedCommand {
         );
       });
       this.child.once('close', (code, signal) => {
+        process.off('exit', orphaned);
         this.#exit = { code, signal };
         resolve(this.#exit);
       });

@@ -1,13 +1,6 @@
 import { parseArgs } from 'node:util';
-import { ClusterError } from '../cluster/cluster-error.ts';
-import { DemoOptionError } from '../demo/errors.ts';
-import { OptionError } from '../engine/option-error.ts';
-import { ScenarioLoadError } from '../engine/scenario-loader.ts';
-import { ThresholdSyntaxError } from '../metrics/thresholds.ts';
-import { RecordingError } from '../record/recording-error.ts';
-import { PrometheusListenError } from '../report/prometheus-listen-error.ts';
-import { ScenarioDefinitionError } from '../script/user.ts';
 import { VOLLEY_VERSION } from '../version.ts';
+import { reportFailure } from './failure.ts';
 import { MAIN_HELP } from './help.ts';
 import { runCommand } from './run-command.ts';
 import { UsageError } from './usage-error.ts';
@@ -21,30 +14,13 @@ export interface CliIo {
   onSignal?: (handler: (signal: string) => void) => () => void;
 }
 
-const USER_ERRORS = [
-  UsageError,
-  OptionError,
-  ScenarioLoadError,
-  ScenarioDefinitionError,
-  ThresholdSyntaxError,
-  DemoOptionError,
-  PrometheusListenError,
-  RecordingError,
-  ClusterError,
-];
-
 /** The whole CLI: returns the exit code. Everything it does is a call into the library. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const verbose = argv.includes('--verbose') || /^(1|true|yes)$/i.test(io.env.VOLLEY_VERBOSE ?? '');
   try {
     return await dispatch(argv, io);
   } catch (error) {
-    const err = error as Error;
-    const known = USER_ERRORS.some((E) => error instanceof E);
-    io.stderr.write(`volley: ${known ? err.message : `internal error: ${err?.message ?? err}`}\n`);
-    if (verbose) io.stderr.write(`${(err?.cause as Error | undefined)?.stack ?? err?.stack ?? ''}\n`);
-    else if (!known) io.stderr.write('volley: run again with --verbose for the stack trace\n');
-    return known ? 2 : 3;
+    return reportFailure(error, io.stderr, verbose);
   }
 }
 

@@ -1,3 +1,5 @@
+import { VolleyError } from '../errors.ts';
+
 /** What a shape asks for at a tick: users (closed model), an arrival rate (open model), or the end. */
 export type ShapeTick = { users: number; spawnRate?: number } | { rate: number } | null;
 
@@ -17,8 +19,9 @@ export interface LoadControl {
 }
 
 /** Thrown for a tick that is neither { users, spawnRate? }, { rate } nor null. */
-export class ShapeError extends Error {
+export class ShapeError extends VolleyError {
   override name = 'ShapeError';
+  override readonly code: string = 'VOLLEY_SHAPE';
 }
 
 /** Checks one tick's value; null ends the run. */

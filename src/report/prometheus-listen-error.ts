@@ -1,6 +1,9 @@
+import { VolleyError } from '../errors.ts';
+
 /** The metrics endpoint could not listen, e.g. "--prometheus-port: cannot listen on 127.0.0.1:9464: address already in use (EADDRINUSE)". */
-export class PrometheusListenError extends Error {
+export class PrometheusListenError extends VolleyError {
   override name = 'PrometheusListenError';
+  override readonly code: string = 'VOLLEY_PROMETHEUS_LISTEN';
   constructor(host: string, port: number, cause: unknown) {
     const code = (cause as { code?: unknown } | null)?.code;
     const reason =

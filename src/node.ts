@@ -14,27 +14,21 @@ export { runWorker, type WorkerOptions } from './cluster/worker.ts';
 export { type DemoServer, type DemoServerOptions, startDemoServer } from './demo/server.ts';
 export { parseDuration } from './engine/duration.ts';
 export { PROFILE_NAMES, PROFILES } from './engine/load-profiles.ts';
-export type { LoadShape, ShapeTick } from './engine/load-shape.ts';
-export {
-  type ParsedStages,
-  parseRate,
-  parseStages,
-  type Stage,
-  type StageOption,
-} from './engine/load-stages.ts';
+export { type ParsedStages, parseRate, parseStages, type Stage } from './engine/load-stages.ts';
 export { OptionError } from './engine/option-error.ts';
 export { type PlanExtras, parseHost, resolveRunPlan } from './engine/resolve-plan.ts';
 export { type LoadTestRun, runLoadTest, startLoadTest } from './engine/run.ts';
 export type {
   CapacitySearchPlan,
-  LogLevel,
   PartitionUser,
-  RunLogger,
   RunPartition,
   RunPlan,
   RunRecorder,
 } from './engine/run-plan.ts';
 export { type LoadedScenario, loadScenario, ScenarioLoadError } from './engine/scenario-loader.ts';
+export { VolleyError } from './errors.ts';
+export type { LogLevel, RunLogger } from './log.ts';
+export type { Divergence, RecordingSummary, RecordMode } from './metrics/recording-summary.ts';
 export { RunStats } from './metrics/run-stats.ts';
 export type { SampleSink } from './metrics/sink.ts';
 export type * from './metrics/summary.ts';
@@ -43,7 +37,6 @@ export { readCassette, readHar, writeHar } from './record/cassette.ts';
 export type { CapturedValue, Har, HarEntry, HarLog, VolleySection } from './record/har.ts';
 export { type Har2TsOptions, harToScenario } from './record/har2ts.ts';
 export { RecordingError } from './record/recording-error.ts';
-export type { Divergence, RecordingSummary, RecordMode } from './record/recording-summary.ts';
 export {
   DEFAULT_REDACTED_HEADERS,
   DEFAULT_REDACTED_JSON_PATHS,
@@ -74,3 +67,4 @@ export {
 export { PrometheusListenError } from './report/prometheus-listen-error.ts';
 export type { Reporter, RunStartInfo } from './report/reporter.ts';
 export { RunTimeline, type TimelineData } from './report/timeline.ts';
+export type { LoadShape, ShapeTick, StageOption } from './script/options.ts';

@@ -1,7 +1,7 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { startDemoServer } from '../demo/server.ts';
-import type { CliIo } from './main.ts';
-import { parseCliArgs } from './main.ts';
+import type { CliIo } from './io.ts';
+import { parseCliArgs } from './parse-args.ts';
 import { waitForSignal } from './signals.ts';
 import { UsageError } from './usage-error.ts';
 

@@ -3,8 +3,9 @@ import { parseProcessCount } from '../cluster/processes-option.ts';
 import { parseDuration } from '../engine/duration.ts';
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
 import { runLoadTest } from '../engine/run.ts';
-import type { RunLogger, RunPlan } from '../engine/run-plan.ts';
+import type { RunPlan } from '../engine/run-plan.ts';
 import { loadScenario } from '../engine/scenario-loader.ts';
+import { streamLogger } from '../log.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import { ConsoleReporter } from '../report/console.ts';
 import { CsvReporter } from '../report/csv-reporter.ts';
@@ -22,9 +23,9 @@ import {
   validateOptionsObject,
 } from './config.ts';
 import { runHelp } from './help.ts';
-import type { CliIo } from './main.ts';
-import { parseCliArgs } from './main.ts';
+import type { CliIo } from './io.ts';
 import { FLAG_OPTIONS_SPECS } from './option-spec.ts';
+import { parseCliArgs } from './parse-args.ts';
 import { prometheusExporterFor } from './prometheus-option.ts';
 import { onSignal } from './signals.ts';
 import { UsageError } from './usage-error.ts';
@@ -173,8 +174,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     }
   });
   try {
-    const log: RunLogger = (level, message) =>
-      io.stderr.write(`${level === 'info' ? '' : `${level}: `}${message}\n`);
+    const log = streamLogger(io.stderr);
     const plan = resolveRunPlan(options, scenario, {
       reporters,
       ...(prometheus ? { sampleSinks: [prometheus] } : {}),

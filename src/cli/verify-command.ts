@@ -9,9 +9,9 @@ import {
   readEnvOptions,
   validateOptionsObject,
 } from './config.ts';
-import type { CliIo } from './main.ts';
-import { parseCliArgs } from './main.ts';
+import type { CliIo } from './io.ts';
 import { RUN_OPTIONS } from './option-spec.ts';
+import { parseCliArgs } from './parse-args.ts';
 import { UsageError } from './usage-error.ts';
 
 const OPTIONS: ParseArgsOptionsConfig = {

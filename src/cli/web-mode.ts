@@ -3,6 +3,7 @@ import { parseDuration } from '../engine/duration.ts';
 import { OptionError } from '../engine/option-error.ts';
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
 import type { LoadedScenario } from '../engine/scenario-loader.ts';
+import { streamLogger } from '../log.ts';
 import { renderHtmlReport } from '../report/html-report.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { RunTimeline } from '../report/timeline.ts';
@@ -13,7 +14,7 @@ import type { HtmlReportBuilder } from '../web/downloads.ts';
 import { createEngineLauncher, defaultRunParams, optionsForRun } from '../web/engine-launcher.ts';
 import { RunSession } from '../web/run-session.ts';
 import { startWebServer } from '../web/web-server.ts';
-import type { CliIo } from './main.ts';
+import type { CliIo } from './io.ts';
 import { prometheusExporterFor } from './prometheus-option.ts';
 import { onSignal } from './signals.ts';
 
@@ -47,8 +48,7 @@ export async function serveWebUi(ctx: WebModeContext): Promise<number> {
 
   const generated = !options.webAuth && !isLoopbackHost(webHost);
   const token = options.webAuth ?? (generated ? generateToken() : null);
-  const log = (level: string, message: string) =>
-    io.stderr.write(`${level === 'info' ? '' : `${level}: `}${message}\n`);
+  const log = streamLogger(io.stderr);
   // One endpoint for the UI's whole life, fed by every run it starts (see PrometheusExporter on resets).
   const prometheus = await prometheusExporterFor(options, true);
   const session = new RunSession({

@@ -5,7 +5,8 @@
  * Thresholds, the summary and the exit code are computed once, here, on the merged statistics.
  */
 import { runMeta } from '../engine/run-meta.ts';
-import type { RunLogger, RunPlan } from '../engine/run-plan.ts';
+import type { RunPlan } from '../engine/run-plan.ts';
+import { type RunLogger, streamLogger } from '../log.ts';
 import type { GeneratorCpu } from '../metrics/generator-cpu.ts';
 import { RunStats } from '../metrics/run-stats.ts';
 import type { SerializedRunStats } from '../metrics/serialized-stats.ts';
@@ -69,10 +70,6 @@ interface Worker {
   stopReason: string | null;
 }
 
-const defaultLog: RunLogger = (level, message) => {
-  process.stderr.write(`${level === 'info' ? '' : `${level}: `}${message}\n`);
-};
-
 /** Runs the whole multi-process run and returns its summary (reports are written like a single run's). */
 export function runCoordinator(options: CoordinatorOptions): Promise<RunSummary> {
   return new Coordinator(options).run();
@@ -101,7 +98,7 @@ class Coordinator {
   constructor(options: CoordinatorOptions) {
     this.#options = options;
     this.#plan = options.plan;
-    this.#log = options.plan.log ?? defaultLog;
+    this.#log = options.plan.log ?? streamLogger();
     this.#reporters = new ReporterFanout(options.plan.reporters, this.#log);
     this.#seed = options.plan.seed ?? Math.floor(Math.random() * 2 ** 32);
     this.#workers = options.links.map((link, index) => ({

@@ -1,13 +1,5 @@
 import { VolleyError } from '../errors.ts';
-
-/** What a shape asks for at a tick: users (closed model), an arrival rate (open model), or the end. */
-export type ShapeTick = { users: number; spawnRate?: number } | { rate: number } | null;
-
-/**
- * `options.shape`: called once a second with the seconds since the start (Locust's LoadTestShape.tick);
- * returns the load to apply now, or null to end the run.
- */
-export type LoadShape = (elapsedSec: number) => ShapeTick | undefined;
+import type { LoadShape, ShapeTick } from '../script/options.ts';
 
 /** Where a shape's decisions go, applied as of `atMs` (the tick's planned time, performance.now() ms). */
 export interface LoadControl {

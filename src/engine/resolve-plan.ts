@@ -1,3 +1,4 @@
+import type { RunLogger } from '../log.ts';
 import type { SampleSink } from '../metrics/sink.ts';
 import { parseThreshold } from '../metrics/thresholds.ts';
 import type { Reporter } from '../report/reporter.ts';
@@ -6,7 +7,7 @@ import { parseDuration } from './duration.ts';
 import { applyProfile } from './load-profiles.ts';
 import { parseRate, parseStages } from './load-stages.ts';
 import { OptionError } from './option-error.ts';
-import type { CapacitySearchPlan, RunLogger, RunPlan } from './run-plan.ts';
+import type { CapacitySearchPlan, RunPlan } from './run-plan.ts';
 import type { LoadedScenario } from './scenario-loader.ts';
 import { selectTasks } from './task-picker.ts';
 

@@ -1,5 +1,6 @@
 import { createHttpClient } from '../http/client.ts';
 import { HttpTransport } from '../http/transport.ts';
+import { type RunLogger, streamLogger } from '../log.ts';
 import { FanOutSink } from '../metrics/fan-out-sink.ts';
 import { GeneratorCpuMonitor, overloadWarning } from '../metrics/generator-cpu.ts';
 import { RunStats } from '../metrics/run-stats.ts';
@@ -14,7 +15,7 @@ import { driveShape } from './load-shape.ts';
 import { stagesDurationSec } from './load-stages.ts';
 import { createRandom, deriveSeed, type Random } from './rng.ts';
 import { runMeta } from './run-meta.ts';
-import type { RunLogger, RunPlan } from './run-plan.ts';
+import type { RunPlan } from './run-plan.ts';
 import { createTaskPicker, selectTasks, type TaskPicker } from './task-picker.ts';
 import { UserDistribution } from './user-distribution.ts';
 import { RunSinks, UserSink } from './user-sink.ts';
@@ -36,10 +37,6 @@ export interface LoadTestRun {
   /** Running users per user-class name, for "current user ratio". */
   usersByClass(): Record<string, number>;
 }
-
-const defaultLog: RunLogger = (level, message) => {
-  process.stderr.write(`${level === 'info' ? '' : `${level}: `}${message}\n`);
-};
 
 /** One running virtual user. */
 interface UserSlot {
@@ -132,7 +129,7 @@ class LoadTest implements LoadTestRun {
 
   constructor(plan: RunPlan) {
     this.#plan = plan;
-    this.#log = plan.log ?? defaultLog;
+    this.#log = plan.log ?? streamLogger();
     this.#stats = plan.stats ?? new RunStats();
     this.#sinks = new RunSinks(
       plan.sampleSinks?.length ? new FanOutSink(this.#stats, plan.sampleSinks) : this.#stats,

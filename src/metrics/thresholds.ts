@@ -10,8 +10,6 @@
 import { VolleyError } from '../errors.ts';
 import type { ThresholdResult } from './summary.ts';
 
-export { evaluateThresholds, type ThresholdSubject } from './threshold-evaluation.ts';
-
 export type ThresholdOp = ThresholdResult['op'];
 
 export interface Threshold {

@@ -1,5 +1,5 @@
+import type { Divergence, RecordedRequest } from '../metrics/recording-summary.ts';
 import type { HarEntry } from './har.ts';
-import type { Divergence, RecordedRequest } from './recording-summary.ts';
 import { anonymisePlaceholders, type Redactor } from './redaction.ts';
 
 const MAX_DIFF_LINES = 6;

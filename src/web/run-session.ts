@@ -1,5 +1,5 @@
-import type { LogLevel } from '../engine/run-plan.ts';
 import { VolleyError } from '../errors.ts';
+import type { LogLevel } from '../log.ts';
 import type { RunSummary, StatsSnapshot } from '../metrics/summary.ts';
 import { renderHistoryHeader, renderHistoryRows } from '../report/history-csv.ts';
 import type { LiveRun, RunLauncher, RunParams } from './live-run.ts';

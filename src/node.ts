@@ -52,19 +52,19 @@ export {
   type VerifyResult,
   verifyScenario,
 } from './record/verify.ts';
-export { ConsoleReporter } from './report/console.ts';
-export { CsvReporter } from './report/csv-reporter.ts';
-export { type GeneratorLoad, renderHtmlReport } from './report/html-report.ts';
-export { HtmlReporter, type HtmlReporterOptions } from './report/html-reporter.ts';
-export { JsonReporter } from './report/json.ts';
-export { JunitReporter, type JunitReporterOptions, renderJunitReport } from './report/junit.ts';
-export { type LiveDashboardOptions, renderLiveDashboard } from './report/live-dashboard.ts';
+export { type GeneratorLoad, renderHtmlReport } from './report/render/html-report.ts';
+export { type LiveDashboardOptions, renderLiveDashboard } from './report/render/live-dashboard.ts';
+export { RunTimeline, type TimelineData } from './report/render/timeline.ts';
+export type { Reporter, RunStartInfo } from './report/reporter.ts';
+export { ConsoleReporter } from './report/reporters/console.ts';
+export { CsvReporter } from './report/reporters/csv-reporter.ts';
+export { HtmlReporter, type HtmlReporterOptions } from './report/reporters/html-reporter.ts';
+export { JsonReporter } from './report/reporters/json.ts';
+export { JunitReporter, type JunitReporterOptions, renderJunitReport } from './report/reporters/junit.ts';
 export {
   DEFAULT_LATENCY_BUCKETS_SEC,
   PrometheusExporter,
   type PrometheusExporterOptions,
-} from './report/prometheus.ts';
-export { PrometheusListenError } from './report/prometheus-listen-error.ts';
-export type { Reporter, RunStartInfo } from './report/reporter.ts';
-export { RunTimeline, type TimelineData } from './report/timeline.ts';
+} from './report/reporters/prometheus.ts';
+export { PrometheusListenError } from './report/reporters/prometheus-listen-error.ts';
 export type { LoadShape, ShapeTick, StageOption } from './script/options.ts';

@@ -1,7 +1,7 @@
 import { VolleyError } from '../errors.ts';
 import type { LogLevel } from '../log.ts';
 import type { RunSummary, StatsSnapshot } from '../metrics/summary.ts';
-import { renderHistoryHeader, renderHistoryRows } from '../report/history-csv.ts';
+import { renderHistoryHeader, renderHistoryRows } from '../report/render/history-csv.ts';
 import type { LiveRun, RunLauncher, RunParams } from './live-run.ts';
 import { LogBuffer, type LogLine } from './log-buffer.ts';
 

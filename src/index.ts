@@ -1,7 +1,6 @@
 /** volley's scripting API: what scenario files import from 'volley'. */
 
-export type { LoadShape, ShapeTick } from './engine/load-shape.ts';
-export type { StageOption } from './engine/load-stages.ts';
+export { VolleyError } from './errors.ts';
 export { RequestFailedError, ResponseNotJsonError } from './http/errors.ts';
 export { loadProto, PROTOBUF, type ProtoRoot, type ProtoType } from './http/protobuf.ts';
 export type {
@@ -17,7 +16,7 @@ export type {
 export { basicAuth, bearer } from './script/auth.ts';
 export { EndTask, StopUser } from './script/control.ts';
 export { type Feeder, type FeederMode, type FeederOptions, feeder } from './script/feeder.ts';
-export type { VolleyOptions } from './script/options.ts';
+export type { LoadShape, ShapeTick, StageOption, VolleyOptions } from './script/options.ts';
 export { unique } from './script/unique.ts';
 export {
   ScenarioDefinitionError,

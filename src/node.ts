@@ -14,27 +14,21 @@ export { runWorker, type WorkerOptions } from './cluster/worker.ts';
 export { type DemoServer, type DemoServerOptions, startDemoServer } from './demo/server.ts';
 export { parseDuration } from './engine/duration.ts';
 export { PROFILE_NAMES, PROFILES } from './engine/load-profiles.ts';
-export type { LoadShape, ShapeTick } from './engine/load-shape.ts';
-export {
-  type ParsedStages,
-  parseRate,
-  parseStages,
-  type Stage,
-  type StageOption,
-} from './engine/load-stages.ts';
+export { type ParsedStages, parseRate, parseStages, type Stage } from './engine/load-stages.ts';
 export { OptionError } from './engine/option-error.ts';
 export { type PlanExtras, parseHost, resolveRunPlan } from './engine/resolve-plan.ts';
 export { type LoadTestRun, runLoadTest, startLoadTest } from './engine/run.ts';
 export type {
   CapacitySearchPlan,
-  LogLevel,
   PartitionUser,
-  RunLogger,
   RunPartition,
   RunPlan,
   RunRecorder,
 } from './engine/run-plan.ts';
 export { type LoadedScenario, loadScenario, ScenarioLoadError } from './engine/scenario-loader.ts';
+export { VolleyError } from './errors.ts';
+export type { LogLevel, RunLogger } from './log.ts';
+export type { Divergence, RecordingSummary, RecordMode } from './metrics/recording-summary.ts';
 export { RunStats } from './metrics/run-stats.ts';
 export type { SampleSink } from './metrics/sink.ts';
 export type * from './metrics/summary.ts';
@@ -44,7 +38,6 @@ export type { CapturedValue, Har, HarEntry, HarLog, VolleySection } from './reco
 export { type Har2TsOptions, harToScenario } from './record/har2ts.ts';
 export { anonymisePlaceholders, isPlaceholder } from './record/placeholders.ts';
 export { RecordingError } from './record/recording-error.ts';
-export type { Divergence, RecordingSummary, RecordMode } from './record/recording-summary.ts';
 export { defaultRedactionRules, type RedactionRules, Redactor } from './record/redaction.ts';
 export { createRecorder, prepareRecording, type RecordingSetup } from './record/run-options.ts';
 export {
@@ -60,18 +53,19 @@ export {
   type VerifyResult,
   verifyScenario,
 } from './record/verify.ts';
-export { ConsoleReporter } from './report/console.ts';
-export { CsvReporter } from './report/csv-reporter.ts';
-export { type GeneratorLoad, renderHtmlReport } from './report/html-report.ts';
-export { HtmlReporter, type HtmlReporterOptions } from './report/html-reporter.ts';
-export { JsonReporter } from './report/json.ts';
-export { JunitReporter, type JunitReporterOptions, renderJunitReport } from './report/junit.ts';
-export { type LiveDashboardOptions, renderLiveDashboard } from './report/live-dashboard.ts';
+export { type GeneratorLoad, renderHtmlReport } from './report/render/html-report.ts';
+export { type LiveDashboardOptions, renderLiveDashboard } from './report/render/live-dashboard.ts';
+export { RunTimeline, type TimelineData } from './report/render/timeline.ts';
+export type { Reporter, RunStartInfo } from './report/reporter.ts';
+export { ConsoleReporter } from './report/reporters/console.ts';
+export { CsvReporter } from './report/reporters/csv-reporter.ts';
+export { HtmlReporter, type HtmlReporterOptions } from './report/reporters/html-reporter.ts';
+export { JsonReporter } from './report/reporters/json.ts';
+export { JunitReporter, type JunitReporterOptions, renderJunitReport } from './report/reporters/junit.ts';
 export {
   DEFAULT_LATENCY_BUCKETS_SEC,
   PrometheusExporter,
   type PrometheusExporterOptions,
-} from './report/prometheus.ts';
-export { PrometheusListenError } from './report/prometheus-listen-error.ts';
-export type { Reporter, RunStartInfo } from './report/reporter.ts';
-export { RunTimeline, type TimelineData } from './report/timeline.ts';
+} from './report/reporters/prometheus.ts';
+export { PrometheusListenError } from './report/reporters/prometheus-listen-error.ts';
+export type { LoadShape, ShapeTick, StageOption } from './script/options.ts';

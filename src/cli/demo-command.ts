@@ -1,8 +1,8 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { startDemoServer } from '../demo/server.ts';
-import { visibleLines } from '../report/terminal-text.ts';
-import type { CliIo } from './main.ts';
-import { parseCliArgs } from './main.ts';
+import { visibleLines } from '../terminal-text.ts';
+import type { CliIo } from './io.ts';
+import { parseCliArgs } from './parse-args.ts';
 import { waitForSignal } from './signals.ts';
 import { UsageError } from './usage-error.ts';
 

@@ -1,8 +1,8 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { readHar } from '../record/cassette.ts';
 import { harToScenario } from '../record/har2ts.ts';
-import type { CliIo } from './main.ts';
-import { parseCliArgs } from './main.ts';
+import type { CliIo } from './io.ts';
+import { parseCliArgs } from './parse-args.ts';
 import { UsageError } from './usage-error.ts';
 
 const OPTIONS: ParseArgsOptionsConfig = {

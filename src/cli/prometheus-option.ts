@@ -1,5 +1,5 @@
 import { OptionError } from '../engine/option-error.ts';
-import type { PrometheusExporter } from '../report/prometheus.ts';
+import type { PrometheusExporter } from '../report/reporters/prometheus.ts';
 import type { VolleyOptions } from '../script/options.ts';
 
 /**
@@ -15,6 +15,6 @@ export async function prometheusExporterFor(
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new OptionError(`--prometheus-port: expected a port 0..65535, got ${port}`);
   }
-  const { PrometheusExporter } = await import('../report/prometheus.ts');
+  const { PrometheusExporter } = await import('../report/reporters/prometheus.ts');
   return new PrometheusExporter({ port, host: options.prometheusHost ?? '127.0.0.1', serveAcrossRuns });
 }

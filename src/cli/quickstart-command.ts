@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { startDemoServer } from '../demo/server.ts';
-import type { CliIo } from './main.ts';
+import type { CliIo } from './io.ts';
 import { runCommand } from './run-command.ts';
 
 const SCENARIO = fileURLToPath(new URL('../../examples/quickstart.ts', import.meta.url));

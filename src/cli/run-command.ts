@@ -3,30 +3,23 @@ import { parseProcessCount } from '../cluster/processes-option.ts';
 import { parseDuration } from '../engine/duration.ts';
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
 import { runLoadTest } from '../engine/run.ts';
-import type { RunLogger, RunPlan } from '../engine/run-plan.ts';
-import { loadScenario } from '../engine/scenario-loader.ts';
+import type { RunPlan } from '../engine/run-plan.ts';
+import { streamLogger } from '../log.ts';
 import type { RunSummary } from '../metrics/summary.ts';
-import { ConsoleReporter } from '../report/console.ts';
-import { CsvReporter } from '../report/csv-reporter.ts';
-import { HtmlReporter } from '../report/html-reporter.ts';
-import { JsonReporter } from '../report/json.ts';
-import { JunitReporter } from '../report/junit.ts';
 import { expandReportPath } from '../report/path-template.ts';
 import type { Reporter } from '../report/reporter.ts';
-import { logLine } from '../report/terminal-text.ts';
+import { ConsoleReporter } from '../report/reporters/console.ts';
+import { CsvReporter } from '../report/reporters/csv-reporter.ts';
+import { HtmlReporter } from '../report/reporters/html-reporter.ts';
+import { JsonReporter } from '../report/reporters/json.ts';
+import { JunitReporter } from '../report/reporters/junit.ts';
 import type { VolleyOptions } from '../script/options.ts';
-import {
-  coerceOption,
-  loadConfigFile,
-  mergeOptions,
-  readEnvOptions,
-  validateOptionsObject,
-} from './config.ts';
 import { runHelp } from './help.ts';
-import type { CliIo } from './main.ts';
-import { parseCliArgs } from './main.ts';
+import type { CliIo } from './io.ts';
 import { FLAG_OPTIONS_SPECS } from './option-spec.ts';
+import { parseCliArgs } from './parse-args.ts';
 import { prometheusExporterFor } from './prometheus-option.ts';
+import { checkCombinations, flagOptions, resolveSettings } from './settings.ts';
 import { onSignal } from './signals.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -46,20 +39,6 @@ const FLAG_OPTIONS: ParseArgsOptionsConfig = {
   'only-summary': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
-
-/** Flag values as typed settings. */
-function flagOptions(values: Record<string, unknown>): VolleyOptions {
-  const out: Record<string, unknown> = {};
-  for (const spec of FLAG_OPTIONS_SPECS) {
-    const v = values[spec.flag];
-    if (v === undefined) continue;
-    if (spec.kind === 'bool') out[spec.key] = v;
-    else if (spec.kind === 'list')
-      out[spec.key] = (v as string[]).flatMap((x) => coerceOption(spec, x, `--${spec.flag}`) as string[]);
-    else out[spec.key] = coerceOption(spec, v as string, `--${spec.flag}`);
-  }
-  return out as VolleyOptions;
-}
 
 /**
  * Console and the report files asked for. `every`: print every Nth live table (0: final report only);
@@ -104,20 +83,16 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   }
   if (positionals.length > 1)
     throw new UsageError(`expected one scenario file, got ${positionals.join(' ')}`);
-  const flags = flagOptions(values);
-  const env = readEnvOptions(io.env);
-  const { scenario: configScenario, ...config } = await loadConfigFile(
-    values.config as string | undefined,
-    io.cwd,
+  const { scenario, options: merged } = await resolveSettings(
+    {
+      file: positionals[0] ?? (values.scenario as string | undefined),
+      scenarioFromConfig: true,
+      noFileMessage: 'no scenario file: volley run FILE (or -f FILE, or "scenario" in volley.config.json)',
+      configFile: values.config as string | undefined,
+      flags: flagOptions(values, FLAG_OPTIONS_SPECS),
+    },
+    io,
   );
-  const file = positionals[0] ?? (values.scenario as string | undefined) ?? configScenario;
-  if (!file)
-    throw new UsageError(
-      'no scenario file: volley run FILE (or -f FILE, or "scenario" in volley.config.json)',
-    );
-  const scenario = await loadScenario(file, io.cwd);
-  const scenarioOptions = validateOptionsObject(scenario.options, `${scenario.path}: options`, false);
-  const merged = mergeOptions<VolleyOptions>(config, scenarioOptions, env, flags);
   // Record/replay is loaded only when asked for: plain runs start as fast as before.
   const wantsRecording =
     merged.record !== undefined || merged.replay !== undefined || merged.recordMode !== undefined;
@@ -126,27 +101,12 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     ? await record.prepareRecording(merged)
     : { options: merged, setup: null };
   const processes = parseProcessCount(options.processes);
-  if (options.master && processes > 1) {
-    throw new UsageError(
-      '--master runs the users in connected workers: it cannot be combined with --processes',
-    );
-  }
-  if (options.expectWorkers !== undefined && !options.master) {
-    throw new UsageError('--expect-workers: only with --master HOST:PORT (workers connecting over TCP)');
-  }
-  if (recording && (options.master || processes > 1)) {
-    throw new UsageError('--record/--replay run in one process: drop --processes/--master');
-  }
+  checkCombinations(options, { processes, recording: recording !== null });
 
   const command = ['volley', 'run', ...redactSecrets(args)].join(' ');
   const onlySummary = values['only-summary'] === true;
   // Recording and replaying are CI flows: they run at once, without the web UI.
   if (!options.headless && !recording) {
-    if (options.master || processes > 1) {
-      throw new UsageError(
-        'the web UI runs tests in this process: add --headless to use --processes/--master',
-      );
-    }
     const { serveWebUi } = await import('./web-mode.ts');
     return serveWebUi({
       options,
@@ -174,7 +134,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     }
   });
   try {
-    const log: RunLogger = (level, message) => io.stderr.write(logLine(level, message));
+    const log = streamLogger(io.stderr);
     const plan = resolveRunPlan(options, scenario, {
       reporters,
       ...(prometheus ? { sampleSinks: [prometheus] } : {}),
@@ -182,11 +142,6 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
       signal: stop.signal,
       log,
     });
-    if ((options.master || processes > 1) && (plan.shape || plan.capacity)) {
-      throw new UsageError(
-        'a load shape or capacity search steers one process: drop --processes/--master for it',
-      );
-    }
     if (record && recording) plan.recorder = record.createRecorder(recording, plan, log);
     if (prometheus) io.stderr.write(`volley: Prometheus metrics on ${await prometheus.listen()}\n`);
     if (plan.runTimeSec === null && plan.iterations === null) {

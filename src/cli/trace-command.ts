@@ -6,8 +6,8 @@ import { formatReport } from '../trace/replay-report.ts';
 import { recordTrace } from '../trace/trace-record.ts';
 import { traceRedactionRules } from '../trace/trace-redaction.ts';
 import { hostFor, replayTrace } from '../trace/trace-replay.ts';
-import type { CliIo } from './main.ts';
-import { parseCliArgs } from './main.ts';
+import type { CliIo } from './io.ts';
+import { parseCliArgs } from './parse-args.ts';
 import { onSignal } from './signals.ts';
 import { UsageError } from './usage-error.ts';
 

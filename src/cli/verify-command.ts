@@ -1,17 +1,9 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
-import { loadScenario } from '../engine/scenario-loader.ts';
 import { formatVerifyTable, verifyScenario } from '../record/verify.ts';
-import type { VolleyOptions } from '../script/options.ts';
-import {
-  coerceOption,
-  loadConfigFile,
-  mergeOptions,
-  readEnvOptions,
-  validateOptionsObject,
-} from './config.ts';
-import type { CliIo } from './main.ts';
-import { parseCliArgs } from './main.ts';
+import type { CliIo } from './io.ts';
 import { RUN_OPTIONS } from './option-spec.ts';
+import { parseCliArgs } from './parse-args.ts';
+import { flagOptions, resolveSettings } from './settings.ts';
 import { UsageError } from './usage-error.ts';
 
 const OPTIONS: ParseArgsOptionsConfig = {
@@ -55,24 +47,16 @@ export async function verifyCommand(args: readonly string[], io: CliIo): Promise
     return 0;
   }
   const [file, ...extra] = positionals;
-  if (file === undefined) throw new UsageError('no scenario file: volley verify FILE [--host URL]');
   if (extra.length > 0) throw new UsageError(`expected one scenario file, got ${positionals.join(' ')}`);
-  const flags: Record<string, unknown> = {};
-  for (const spec of RUN_OPTIONS) {
-    const v = values[spec.flag];
-    if (v === undefined) continue;
-    flags[spec.key] = Array.isArray(v)
-      ? v.flatMap((x) => coerceOption(spec, String(x), `--${spec.flag}`) as string[])
-      : coerceOption(spec, String(v), `--${spec.flag}`);
-  }
-  const { scenario: _ignored, ...config } = await loadConfigFile(values.config as string | undefined, io.cwd);
-  const scenario = await loadScenario(file, io.cwd);
-  const scenarioOptions = validateOptionsObject(scenario.options, `${scenario.path}: options`, false);
-  const options = mergeOptions<VolleyOptions>(
-    config,
-    scenarioOptions,
-    readEnvOptions(io.env),
-    flags as VolleyOptions,
+  const { scenario, options } = await resolveSettings(
+    {
+      file,
+      scenarioFromConfig: false,
+      noFileMessage: 'no scenario file: volley verify FILE [--host URL]',
+      configFile: values.config as string | undefined,
+      flags: flagOptions(values, RUN_OPTIONS),
+    },
+    io,
   );
   const result = await verifyScenario(scenario, {
     options,

@@ -3,19 +3,19 @@ import { parseDuration } from '../engine/duration.ts';
 import { OptionError } from '../engine/option-error.ts';
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
 import type { LoadedScenario } from '../engine/scenario-loader.ts';
-import { renderHtmlReport } from '../report/html-report.ts';
+import { streamLogger } from '../log.ts';
 import { isLoopbackHost } from '../report/loopback-host.ts';
+import { renderHtmlReport } from '../report/render/html-report.ts';
+import { RunTimeline } from '../report/render/timeline.ts';
+import { loadChartAssets } from '../report/render/uplot-assets.ts';
 import type { Reporter } from '../report/reporter.ts';
-import { logLine } from '../report/terminal-text.ts';
-import { RunTimeline } from '../report/timeline.ts';
-import { loadChartAssets } from '../report/uplot-assets.ts';
 import type { VolleyOptions } from '../script/options.ts';
 import { generateToken } from '../web/access.ts';
 import type { HtmlReportBuilder } from '../web/downloads.ts';
 import { createEngineLauncher, defaultRunParams, optionsForRun } from '../web/engine-launcher.ts';
 import { RunSession } from '../web/run-session.ts';
 import { startWebServer } from '../web/web-server.ts';
-import type { CliIo } from './main.ts';
+import type { CliIo } from './io.ts';
 import { prometheusExporterFor } from './prometheus-option.ts';
 import { onSignal } from './signals.ts';
 
@@ -49,7 +49,7 @@ export async function serveWebUi(ctx: WebModeContext): Promise<number> {
 
   const generated = !options.webAuth && !isLoopbackHost(webHost);
   const token = options.webAuth ?? (generated ? generateToken() : null);
-  const log = (level: string, message: string) => io.stderr.write(logLine(level, message));
+  const log = streamLogger(io.stderr);
   // One endpoint for the UI's whole life, fed by every run it starts (see PrometheusExporter on resets).
   const prometheus = await prometheusExporterFor(options, true);
   const session = new RunSession({

@@ -2,9 +2,9 @@ import type { ParseArgsOptionsConfig } from 'node:util';
 import { parseHostPort } from '../cluster/socket-link.ts';
 import { connectToCoordinator } from '../cluster/tcp-workers.ts';
 import { runWorker } from '../cluster/worker.ts';
-import { visibleLines } from '../report/terminal-text.ts';
-import type { CliIo } from './main.ts';
-import { parseCliArgs } from './main.ts';
+import { visibleLines } from '../terminal-text.ts';
+import type { CliIo } from './io.ts';
+import { parseCliArgs } from './parse-args.ts';
 import { onSignal } from './signals.ts';
 import { UsageError } from './usage-error.ts';
 

@@ -4,27 +4,23 @@
  * output look exactly like a single process's (reporters never learn that there were processes).
  * Thresholds, the summary and the exit code are computed once, here, on the merged statistics.
  */
-import { runMeta } from '../engine/run-meta.ts';
-import type { RunLogger, RunPlan } from '../engine/run-plan.ts';
-import type { GeneratorCpu } from '../metrics/generator-cpu.ts';
+import { ArrivalTotals, addArrivalSnapshots } from '../engine/arrival-summary.ts';
+import { plannedDurationSec, runMeta, runStartInfo } from '../engine/run-meta.ts';
+import type { RunPlan } from '../engine/run-plan.ts';
+import { type RunLogger, streamLogger } from '../log.ts';
+import { busiestGenerator, type GeneratorCpu } from '../metrics/generator-cpu.ts';
 import { RunStats } from '../metrics/run-stats.ts';
 import type { SerializedRunStats } from '../metrics/serialized-stats.ts';
-import type { ArrivalSnapshot, ArrivalSummary, RunSummary } from '../metrics/summary.ts';
+import type { RunSummary } from '../metrics/summary.ts';
 import { ReporterFanout } from '../report/reporter-fanout.ts';
-import { logLine } from '../report/terminal-text.ts';
 import type { VolleyOptions } from '../script/options.ts';
 import { VOLLEY_VERSION } from '../version.ts';
 import { ClusterError } from './cluster-error.ts';
-import type { Link } from './link.ts';
-import {
-  CLUSTER_PROTOCOL_VERSION,
-  type CoordinatorMessage,
-  type OpenModelShare,
-  type WorkerMessage,
-} from './protocol.ts';
+import { Conditions } from './conditions.ts';
+import { CLUSTER_PROTOCOL_VERSION, type WorkerMessage } from './protocol.ts';
+import { newWorker, type Worker, type WorkerLink, type WorkerState } from './worker-state.ts';
 
-export type WorkerLink = Link<CoordinatorMessage, WorkerMessage>;
-
+export type { WorkerLink };
 export { ClusterError };
 
 /** Exit code of a run during which a worker was lost: its numbers are incomplete, whatever they say. */
@@ -54,26 +50,6 @@ export interface CoordinatorOptions {
   startTimeoutMs?: number;
 }
 
-type WorkerState = 'connecting' | 'assigned' | 'ready' | 'running' | 'done' | 'lost';
-
-interface Worker {
-  index: number;
-  link: WorkerLink;
-  state: WorkerState;
-  /** Users running at its last report. */
-  users: number;
-  peakUsers: number;
-  /** Stats messages received: one per second of its run. */
-  reports: number;
-  /** Open model: its arrivals at its last report. */
-  arrivals: ArrivalSnapshot | null;
-  stopReason: string | null;
-}
-
-const defaultLog: RunLogger = (level, message) => {
-  process.stderr.write(logLine(level, message));
-};
-
 /** Runs the whole multi-process run and returns its summary (reports are written like a single run's). */
 export function runCoordinator(options: CoordinatorOptions): Promise<RunSummary> {
   return new Coordinator(options).run();
@@ -92,29 +68,20 @@ class Coordinator {
   /** Each worker process's own CPU, reported at its end. */
   readonly #generators: GeneratorCpu[] = [];
   /** Open model: the workers' arrivals, added up at their end. */
-  #open: { counts: OpenModelShare; uncorrected: RunStats; iterations: RunStats } | null = null;
+  readonly #arrivals = new ArrivalTotals();
   #stopReason: string | null = null;
   #startupError: string | null = null;
   #snapshotsTaken = 0;
   #lastSnapshotAt = 0;
-  #wake: () => void = () => {};
+  readonly #conditions = new Conditions();
 
   constructor(options: CoordinatorOptions) {
     this.#options = options;
     this.#plan = options.plan;
-    this.#log = options.plan.log ?? defaultLog;
+    this.#log = options.plan.log ?? streamLogger();
     this.#reporters = new ReporterFanout(options.plan.reporters, this.#log);
     this.#seed = options.plan.seed ?? Math.floor(Math.random() * 2 ** 32);
-    this.#workers = options.links.map((link, index) => ({
-      index,
-      link,
-      state: 'connecting',
-      users: 0,
-      peakUsers: 0,
-      reports: 0,
-      arrivals: null,
-      stopReason: null,
-    }));
+    this.#workers = options.links.map((link, index) => newWorker(index, link));
   }
 
   async run(): Promise<RunSummary> {
@@ -127,7 +94,7 @@ class Coordinator {
     const onAbort = () => this.#stopAll('signal');
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      await this.#until(
+      await this.#conditions.until(
         () => this.#startupError !== null || this.#stopReason !== null || this.#all('ready'),
         this.#options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
         'workers did not report ready in time',
@@ -137,7 +104,7 @@ class Coordinator {
       const startedAt = new Date();
       if (this.#stopReason === null) await this.#start(startedAt);
       else for (const worker of this.#workers) this.#finish(worker, 'done');
-      await this.#until(() => this.#workers.every((w) => w.state === 'done' || w.state === 'lost'));
+      await this.#conditions.until(() => this.#allEnded());
       return await this.#end(startedAt);
     } catch (error) {
       for (const worker of this.#workers) worker.link.close();
@@ -149,13 +116,7 @@ class Coordinator {
 
   async #start(startedAt: Date): Promise<void> {
     const plan = this.#plan;
-    await this.#reporters.notify('onStart', {
-      scenario: plan.scenario,
-      host: plan.host,
-      plannedDurationSec: plan.runTimeSec,
-      users: plan.users,
-      startedAt,
-    });
+    await this.#reporters.notify('onStart', runStartInfo(plan, startedAt));
     this.#stats.start();
     this.#started = true;
     this.#lastSnapshotAt = performance.now();
@@ -166,10 +127,12 @@ class Coordinator {
       void worker.link.send({ type: 'start' });
     }
     const timers: NodeJS.Timeout[] = [];
-    if (plan.runTimeSec !== null) {
+    const plannedSec = plannedDurationSec(plan);
+    if (plannedSec !== null) {
       // Each worker ends by its own run time, so none loses the end of its share to a stop sent on the
       // coordinator's clock; this stops one that does not.
-      timers.push(setTimeout(() => this.#stopAll('run-time'), plan.runTimeSec * 1000 + RUN_TIME_GRACE_MS));
+      const reason = plan.runTimeSec === null ? 'stages' : 'run-time';
+      timers.push(setTimeout(() => this.#stopAll(reason), plannedSec * 1000 + RUN_TIME_GRACE_MS));
     }
     // A worker that lags (or a run where nothing reports) still gets a live table about once a second.
     timers.push(
@@ -177,9 +140,11 @@ class Coordinator {
         if (performance.now() - this.#lastSnapshotAt >= SNAPSHOT_MAX_GAP_MS) this.#snapshot();
       }, 200),
     );
-    void this.#until(() => this.#workers.every((w) => w.state === 'done' || w.state === 'lost')).then(() => {
-      for (const timer of timers) clearTimeout(timer);
-    });
+    void this.#conditions
+      .until(() => this.#allEnded())
+      .then(() => {
+        for (const timer of timers) clearTimeout(timer);
+      });
   }
 
   async #end(startedAt: Date): Promise<RunSummary> {
@@ -192,12 +157,12 @@ class Coordinator {
         // Each worker's peak, added: exact when the workers peak together, as a ramp-up makes them do.
         peakUsers: this.#workers.reduce((sum, w) => sum + w.peakUsers, 0),
         stopReason: this.#finalStopReason(),
-        ...(this.#generators.length > 0 ? { generator: busiest(this.#generators) } : {}),
+        ...(this.#generators.length > 0 ? { generator: busiestGenerator(this.#generators) } : {}),
       }),
       plan.thresholds,
       { exitCodeOnError: plan.exitCodeOnError },
     );
-    const arrivals = this.#arrivalSummary();
+    const arrivals = this.#arrivals.summary();
     const withArrivals = arrivals ? { ...summary, arrivals } : summary;
     const result =
       lost.length > 0 ? { ...withArrivals, passed: false, exitCode: WORKER_LOST_EXIT_CODE } : withArrivals;
@@ -251,7 +216,10 @@ class Coordinator {
         this.#merge(worker, message.stats);
         worker.peakUsers = Math.max(worker.peakUsers, message.peakUsers);
         worker.stopReason = message.stopReason;
-        if (message.open) this.#mergeOpen(worker, message.open);
+        if (message.open) {
+          const open = message.open;
+          this.#tryMerge(worker, () => this.#arrivals.add(open));
+        }
         if (message.generator) this.#generators.push(message.generator);
         this.#finish(worker, 'done');
         break;
@@ -262,13 +230,13 @@ class Coordinator {
         this.#fail(worker, message.message);
         break;
     }
-    this.#wake();
+    this.#conditions.changed();
   }
 
   #onClose(worker: Worker, reason: string): void {
     if (worker.state === 'done' || worker.state === 'lost') return;
     this.#fail(worker, reason);
-    this.#wake();
+    this.#conditions.changed();
   }
 
   /** Before the start, any worker failing fails the run; after it, the run goes on without that worker. */
@@ -292,54 +260,8 @@ class Coordinator {
     if (state === 'lost') worker.link.close();
   }
 
-  /** Open model: arrival counts add up; the uncorrected and iteration histograms merge exactly. */
-  #mergeOpen(worker: Worker, share: OpenModelShare): void {
-    if (!this.#open) {
-      this.#open = { counts: { ...share }, uncorrected: new RunStats(), iterations: new RunStats() };
-    } else {
-      const c = this.#open.counts;
-      c.durationSec = Math.max(c.durationSec, share.durationSec);
-      c.scheduled += share.scheduled;
-      c.launched += share.launched;
-      c.dropped += share.dropped;
-      c.maxUsers += share.maxUsers;
-    }
-    try {
-      this.#open.uncorrected.merge(share.uncorrected);
-      this.#open.iterations.merge(share.iterations);
-    } catch (error) {
-      this.#fail(worker, `sent statistics that cannot be merged: ${(error as Error).message}`);
-    }
-  }
-
-  #arrivalSummary(): ArrivalSummary | null {
-    const open = this.#open;
-    if (!open) return null;
-    const { uncorrected: _u, iterations: _i, ...counts } = open.counts;
-    const uncorrected = open.uncorrected.snapshot(0);
-    // Rates over the run's span, not each worker's own rate added up: its phase offset would make that
-    // sum low. The target counts the arrivals that came due (launched + dropped) in every worker.
-    const perSec = (n: number) =>
-      counts.durationSec > 0 ? Math.round((n / counts.durationSec) * 1000) / 1000 : 0;
-    const summary: ArrivalSummary = {
-      ...counts,
-      targetRate: perSec(counts.scheduled),
-      achievedRate: perSec(counts.launched),
-      iteration: open.iterations.snapshot(0).aggregated,
-      uncorrected: { endpoints: uncorrected.endpoints, aggregated: uncorrected.aggregated },
-    };
-    open.uncorrected.dispose();
-    open.iterations.dispose();
-    return summary;
-  }
-
   #merge(worker: Worker, stats: SerializedRunStats): void {
-    try {
-      this.#stats.merge(stats);
-    } catch (error) {
-      this.#fail(worker, `sent statistics that cannot be merged: ${(error as Error).message}`);
-      return;
-    }
+    if (!this.#tryMerge(worker, () => this.#stats.merge(stats))) return;
     // The plan's extra sinks (the Prometheus exporter) see each delta as a process sees each sample.
     for (const sink of this.#plan.sampleSinks ?? []) {
       try {
@@ -350,27 +272,26 @@ class Coordinator {
     }
   }
 
+  /** Statistics a worker sent that cannot be merged cost the run that worker. */
+  #tryMerge(worker: Worker, merge: () => void): boolean {
+    try {
+      merge();
+      return true;
+    } catch (error) {
+      this.#fail(worker, `sent statistics that cannot be merged: ${(error as Error).message}`);
+      return false;
+    }
+  }
+
   #snapshot(): void {
-    if (!this.#started || this.#workers.every((w) => w.state === 'done' || w.state === 'lost')) return;
+    if (!this.#started || this.#allEnded()) return;
     this.#snapshotsTaken += 1;
     this.#lastSnapshotAt = performance.now();
     const users = this.#workers.reduce((sum, w) => sum + w.users, 0);
     const snapshot = this.#stats.snapshot(users);
-    const arrivals = this.#liveArrivals();
+    // Open model: the workers' last reported arrivals added up.
+    const arrivals = addArrivalSnapshots(this.#workers.flatMap((w) => (w.arrivals ? [w.arrivals] : [])));
     void this.#reporters.notify('onSnapshot', arrivals ? { ...snapshot, arrivals } : snapshot);
-  }
-
-  /** Open model: the workers' last reported arrivals added up (rates too: each worker has its share). */
-  #liveArrivals(): ArrivalSnapshot | null {
-    const reported = this.#workers.flatMap((w) => (w.arrivals ? [w.arrivals] : []));
-    if (reported.length === 0) return null;
-    const sum = (key: keyof ArrivalSnapshot) => reported.reduce((total, a) => total + a[key], 0);
-    return {
-      rate: Math.round(sum('rate') * 1000) / 1000,
-      scheduled: sum('scheduled'),
-      launched: sum('launched'),
-      dropped: sum('dropped'),
-    };
   }
 
   #stopAll(reason: string): void {
@@ -383,13 +304,11 @@ class Coordinator {
     const deadline = setTimeout(() => {
       for (const worker of this.#workers)
         this.#fail(worker, `did not stop within ${this.#stopDeadlineSec()} s`);
-      this.#wake();
+      this.#conditions.changed();
     }, this.#stopDeadlineSec() * 1000);
     deadline.unref();
-    void this.#until(() => this.#workers.every((w) => w.state === 'done' || w.state === 'lost')).then(() =>
-      clearTimeout(deadline),
-    );
-    this.#wake();
+    void this.#conditions.until(() => this.#allEnded()).then(() => clearTimeout(deadline));
+    this.#conditions.changed();
   }
 
   #stopDeadlineSec(): number {
@@ -400,33 +319,8 @@ class Coordinator {
     return this.#workers.every((w) => w.state === state);
   }
 
-  /** Resolves once `condition` holds, re-checked after every message; rejects after `timeoutMs` if given. */
-  #until(condition: () => boolean, timeoutMs?: number, timeoutMessage?: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const previous = this.#wake;
-      let timer: NodeJS.Timeout | undefined;
-      const check = () => {
-        if (!condition()) return;
-        if (timer) clearTimeout(timer);
-        resolve();
-      };
-      this.#wake = () => {
-        previous();
-        check();
-      };
-      if (timeoutMs !== undefined) {
-        timer = setTimeout(() => reject(new ClusterError(timeoutMessage ?? 'timed out')), timeoutMs);
-      }
-      check();
-    });
+  /** Every worker is done or lost. */
+  #allEnded(): boolean {
+    return this.#workers.every((w) => w.state === 'done' || w.state === 'lost');
   }
-}
-
-/** The busiest worker's CPU: the one whose numbers are least to be trusted. */
-function busiest(generators: readonly GeneratorCpu[]): GeneratorCpu {
-  return {
-    cpuPercentAvg: Math.max(...generators.map((g) => g.cpuPercentAvg)),
-    cpuPercentPeak: Math.max(...generators.map((g) => g.cpuPercentPeak)),
-    overloaded: generators.some((g) => g.overloaded),
-  };
 }

@@ -6,8 +6,8 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
-import type { WorkerLink } from './coordinator.ts';
 import { childLink } from './ipc-link.ts';
+import type { WorkerLink } from './worker-state.ts';
 
 const WORKER_ENTRY = new URL(
   import.meta.url.endsWith('.ts') ? './worker-process.ts' : './worker-process.js',

@@ -15,7 +15,7 @@
  * Statistics travel as deltas (RunStats.serialize then reset), merged exactly by RunStats.merge: counts
  * add, HDR histograms add losslessly, per-second window buckets add by epoch second.
  */
-import type { LogLevel } from '../engine/run-plan.ts';
+import type { LogLevel } from '../log.ts';
 import type { GeneratorCpu } from '../metrics/generator-cpu.ts';
 import type { SerializedRunStats } from '../metrics/serialized-stats.ts';
 import type { ArrivalSnapshot } from '../metrics/summary.ts';

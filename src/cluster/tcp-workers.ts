@@ -6,7 +6,6 @@
 import { connect, createServer, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ClusterError } from './cluster-error.ts';
-import type { WorkerLink } from './coordinator.ts';
 import type { Link } from './link.ts';
 import {
   type CoordinatorMessage,
@@ -15,6 +14,7 @@ import {
   type WorkerMessage,
 } from './protocol.ts';
 import { socketLink } from './socket-link.ts';
+import type { WorkerLink } from './worker-state.ts';
 
 export interface ListenOptions {
   host: string;

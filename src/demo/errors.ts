@@ -1,11 +1,15 @@
+import { VolleyError } from '../errors.ts';
+
 /** A `startDemoServer` option (or `volley demo` flag) that cannot be used; the message is one line. */
-export class DemoOptionError extends Error {
+export class DemoOptionError extends VolleyError {
   override name = 'DemoOptionError';
+  override readonly code: string = 'VOLLEY_DEMO_OPTION';
 }
 
 /** `host` is not a loopback address and `allowRemote` was not given. */
 export class RemoteBindRefusedError extends DemoOptionError {
   override name = 'RemoteBindRefusedError';
+  override readonly code: string = 'VOLLEY_DEMO_REMOTE_BIND';
 
   constructor(host: string) {
     super(
@@ -18,6 +22,7 @@ export class RemoteBindRefusedError extends DemoOptionError {
 /** The `db` option is not one of the accepted forms. */
 export class DbSpecError extends DemoOptionError {
   override name = 'DbSpecError';
+  override readonly code: string = 'VOLLEY_DEMO_DB_SPEC';
 
   constructor(spec: string) {
     super(
@@ -29,4 +34,5 @@ export class DbSpecError extends DemoOptionError {
 /** The database could not be opened or migrated (e.g. PostgreSQL unreachable). */
 export class DemoDatabaseError extends DemoOptionError {
   override name = 'DemoDatabaseError';
+  override readonly code: string = 'VOLLEY_DEMO_DATABASE';
 }

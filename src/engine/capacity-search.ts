@@ -4,6 +4,7 @@ import type {
   CapacitySummary,
   EndpointSummary,
   RunMeta,
+  RunSummary,
   ThresholdResult,
 } from '../metrics/summary.ts';
 import type { Threshold } from '../metrics/thresholds.ts';
@@ -122,6 +123,22 @@ export class CapacitySearch {
     const results = this.#steps.filter((s) => s.result !== null);
     const firstFail = results.findIndex((s) => !s.result?.passed);
     return (firstFail === -1 ? results : results.slice(0, firstFail)).at(-1) ?? null;
+  }
+
+  /**
+   * The run's summary with the search's result. The thresholds were the search's breaking criteria: their
+   * verdicts are those at the sustainable rate, and the run passes when a sustainable rate was found.
+   */
+  applyTo(summary: RunSummary, exitCodeOnError: number): RunSummary {
+    const capacity = this.summary();
+    const found = capacity.sustainableRate !== null;
+    return {
+      ...summary,
+      capacity,
+      thresholds: this.sustainableThresholds(),
+      passed: found,
+      exitCode: found ? 0 : Math.max(1, exitCodeOnError),
+    };
   }
 
   summary(): CapacitySummary {

@@ -1,11 +1,5 @@
-/** What a shape asks for at a tick: users (closed model), an arrival rate (open model), or the end. */
-export type ShapeTick = { users: number; spawnRate?: number } | { rate: number } | null;
-
-/**
- * `options.shape`: called once a second with the seconds since the start (Locust's LoadTestShape.tick);
- * returns the load to apply now, or null to end the run.
- */
-export type LoadShape = (elapsedSec: number) => ShapeTick | undefined;
+import { VolleyError } from '../errors.ts';
+import type { LoadShape, ShapeTick } from '../script/options.ts';
 
 /** Where a shape's decisions go, applied as of `atMs` (the tick's planned time, performance.now() ms). */
 export interface LoadControl {
@@ -17,8 +11,9 @@ export interface LoadControl {
 }
 
 /** Thrown for a tick that is neither { users, spawnRate? }, { rate } nor null. */
-export class ShapeError extends Error {
+export class ShapeError extends VolleyError {
   override name = 'ShapeError';
+  override readonly code: string = 'VOLLEY_SHAPE';
 }
 
 /** Checks one tick's value; null ends the run. */

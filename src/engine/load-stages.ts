@@ -13,17 +13,6 @@ export interface ParsedStages {
   stages: Stage[];
 }
 
-/** What `options.stages` may hold besides the flag's string: `{ duration, users }` or `{ duration, rate }`. */
-export interface StageOption {
-  duration: string | number;
-  /** Users at the end of the stage (closed model). */
-  users?: number;
-  /** Arrivals per second at the end of the stage (open model); a string may say "/s" or "/m". */
-  rate?: number | string;
-  /** k6's name: users, or a rate when the other stages give rates. */
-  target?: number;
-}
-
 /** Arrivals per second from "50", "50/s", "3000/m" (per minute) or "2/h". */
 export function parseRate(value: string | number, what: string): number {
   if (typeof value === 'number') {

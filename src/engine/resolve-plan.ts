@@ -1,3 +1,4 @@
+import type { RunLogger } from '../log.ts';
 import type { SampleSink } from '../metrics/sink.ts';
 import { parseThreshold } from '../metrics/thresholds.ts';
 import type { Reporter } from '../report/reporter.ts';
@@ -6,7 +7,7 @@ import { parseDuration } from './duration.ts';
 import { applyProfile } from './load-profiles.ts';
 import { parseRate, parseStages } from './load-stages.ts';
 import { OptionError } from './option-error.ts';
-import type { CapacitySearchPlan, RunLogger, RunPlan } from './run-plan.ts';
+import type { CapacitySearchPlan, RunPlan } from './run-plan.ts';
 import type { LoadedScenario } from './scenario-loader.ts';
 import { selectTasks } from './task-picker.ts';
 
@@ -39,16 +40,16 @@ function positiveInt(value: number | undefined, what: string, min: number): numb
   return value;
 }
 
-/**
- * Turns merged options and a loaded scenario into a validated RunPlan. Every error is an OptionError
- * (or ThresholdSyntaxError) with a one-line message naming the setting.
- */
 /** Default --max-users: generous, but a runaway target cannot make the client start users without end. */
 export const DEFAULT_MAX_USERS = 5000;
 
 /** Capacity search defaults when the breakpoint profile or --find-capacity gives no thresholds. */
 export const DEFAULT_CAPACITY_THRESHOLDS = ['p95<500', 'fail_ratio<0.01'];
 
+/**
+ * Turns merged options and a loaded scenario into a validated RunPlan. Every error is an OptionError
+ * (or ThresholdSyntaxError) with a one-line message naming the setting.
+ */
 export function resolveRunPlan(
   rawOptions: VolleyOptions,
   scenario: LoadedScenario,
@@ -87,7 +88,7 @@ export function resolveRunPlan(
   if (!Number.isInteger(exitCodeOnError) || exitCodeOnError < 0 || exitCodeOnError > 255) {
     throw new OptionError(`--exit-code-on-error: expected 0..255, got ${exitCodeOnError}`);
   }
-  const load = resolveLoadModel(options, users);
+  const load = resolveLoadModel(options);
   const timeoutSec = options.timeout !== undefined ? parseDuration(options.timeout, '--timeout') : 60;
   if (timeoutSec <= 0) throw new OptionError('--timeout: must be longer than 0s');
   return {
@@ -135,10 +136,43 @@ const CAPACITY_SETTINGS = [
   ['capacityMax', 'capacity-max'],
 ] as const satisfies readonly (readonly [keyof VolleyOptions, string])[];
 
+/**
+ * The load model's "cannot combine X with Y" rules. The CLI checks them with its own before it starts
+ * anything (src/cli/settings.ts); resolveRunPlan checks them for plans made without the CLI.
+ */
+export function checkLoadModelCombinations(options: VolleyOptions): LoadModelKind {
+  return loadModelKind(applyProfile(options));
+}
+
+interface LoadModelKind {
+  open: boolean;
+  shape: boolean;
+  capacity: boolean;
+}
+
+/** `options` with its profile applied. */
+function loadModelKind(options: VolleyOptions): LoadModelKind {
+  const stagesKind = options.stages !== undefined ? parseStages(options.stages).kind : null;
+  const capacity = Boolean(options.findCapacity);
+  if (!capacity) {
+    const stray = CAPACITY_SETTINGS.find(([key]) => options[key] !== undefined);
+    if (stray) throw new OptionError(`--${stray[1]}: only used by --find-capacity (or --profile breakpoint)`);
+  }
+  if (capacity && (stagesKind !== null || options.shape))
+    throw new OptionError('--find-capacity: cannot be combined with --stages or a shape');
+  const open = capacity || options.arrivalRate !== undefined || stagesKind === 'rate';
+  if (open && stagesKind === 'users')
+    throw new OptionError('--stages: with --arrival-rate, give stage targets as rates, e.g. 30s:100/s');
+  if (options.iterations !== undefined && open)
+    throw new OptionError(
+      '--iterations: only for the closed model (users); the open model runs one task per arrival',
+    );
+  return { open, shape: options.shape !== undefined, capacity };
+}
+
 /** The load model from --arrival-rate, --stages, --find-capacity and friends. */
 function resolveLoadModel(
   options: VolleyOptions,
-  users: number,
 ): Pick<RunPlan, 'loadModel' | 'arrivalRate' | 'maxUsers' | 'stages' | 'capacity'> {
   const stages = options.stages !== undefined ? parseStages(options.stages) : null;
   const arrivalRate =
@@ -146,14 +180,9 @@ function resolveLoadModel(
   const maxUsers = positiveInt(options.maxUsers, '--max-users', 1) ?? DEFAULT_MAX_USERS;
   if (options.shape !== undefined && typeof options.shape !== 'function')
     throw new OptionError('shape: expected a function (t) => ({ users, spawnRate } | { rate } | null)');
+  const { open } = loadModelKind(options);
   let capacity: CapacitySearchPlan | null = null;
-  if (!options.findCapacity) {
-    const stray = CAPACITY_SETTINGS.find(([key]) => options[key] !== undefined);
-    if (stray) throw new OptionError(`--${stray[1]}: only used by --find-capacity (or --profile breakpoint)`);
-  }
   if (options.findCapacity) {
-    if (stages || options.shape)
-      throw new OptionError('--find-capacity: cannot be combined with --stages or a shape');
     const startRate = parseRate(options.capacityStart ?? 10, '--capacity-start');
     const stepRate = parseRate(options.capacityStep ?? startRate, '--capacity-step');
     const stepDurationSec = parseDuration(options.capacityStepTime ?? '30s', '--capacity-step-time');
@@ -163,14 +192,6 @@ function resolveLoadModel(
     if (stepDurationSec <= 0) throw new OptionError('--capacity-step-time: must be longer than 0s');
     capacity = { startRate, stepRate, stepDurationSec, maxRate };
   }
-  const open = capacity !== null || arrivalRate !== null || stages?.kind === 'rate';
-  if (open && stages?.kind === 'users')
-    throw new OptionError('--stages: with --arrival-rate, give stage targets as rates, e.g. 30s:100/s');
-  if (options.iterations !== undefined && open)
-    throw new OptionError(
-      '--iterations: only for the closed model (users); the open model runs one task per arrival',
-    );
-  void users;
   return {
     loadModel: open ? 'open' : 'closed',
     arrivalRate: open ? (arrivalRate ?? 0) : null,

@@ -1,5 +1,7 @@
 import type { RunMeta } from '../metrics/summary.ts';
+import type { RunStartInfo } from '../report/reporter.ts';
 import { VOLLEY_VERSION } from '../version.ts';
+import { stagesDurationSec } from './load-stages.ts';
 import type { RunPlan } from './run-plan.ts';
 
 /** What only the run itself knows; the rest of the metadata comes from the plan and the two times. */
@@ -22,4 +24,20 @@ export function runMeta(plan: RunPlan, startedAt: Date, endedAt: Date, outcome: 
     profile: plan.profile,
     ...(outcome.generator !== undefined ? { generator: outcome.generator } : {}),
   };
+}
+
+/** What the reporters learn when a run starts, the same for one process and for a multi-process coordinator. */
+export function runStartInfo(plan: RunPlan, startedAt: Date): RunStartInfo {
+  return {
+    scenario: plan.scenario,
+    host: plan.host,
+    plannedDurationSec: plannedDurationSec(plan),
+    users: plan.users,
+    startedAt,
+  };
+}
+
+/** How long the run is planned to take: --run-time, else the stages' total; null when open-ended. */
+export function plannedDurationSec(plan: RunPlan): number | null {
+  return plan.runTimeSec ?? (plan.stages ? stagesDurationSec(plan.stages) : null);
 }

@@ -1,12 +1,13 @@
 import type { Dispatcher } from 'undici';
 import type { HttpClient } from '../http/types.ts';
+import type { RunLogger } from '../log.ts';
 import type { RunStats } from '../metrics/run-stats.ts';
 import type { SampleSink } from '../metrics/sink.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import type { Threshold } from '../metrics/thresholds.ts';
 import type { Reporter } from '../report/reporter.ts';
+import type { LoadShape } from '../script/options.ts';
 import type { AnyUserClass } from '../script/user.ts';
-import type { LoadShape } from './load-shape.ts';
 import type { Stage } from './load-stages.ts';
 
 /** --find-capacity: raise the arrival rate step by step until a threshold breaks. */
@@ -19,9 +20,6 @@ export interface CapacitySearchPlan {
   /** The search ends after the step at this rate even if nothing broke. */
   maxRate: number;
 }
-
-export type LogLevel = 'info' | 'warn' | 'error';
-export type RunLogger = (level: LogLevel, message: string) => void;
 
 /** Everything a run needs, resolved and validated (see `resolveRunPlan`). */
 export interface RunPlan {

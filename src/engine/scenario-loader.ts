@@ -2,13 +2,15 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import { extname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { VolleyError } from '../errors.ts';
 import type { VolleyOptions } from '../script/options.ts';
 import { type AnyUserClass, isUserClass, ScenarioDefinitionError } from '../script/user.ts';
 import { compileTypeScript, parseJavaScript, stopCompiler } from './scenario-compiler.ts';
 
 /** A scenario that cannot be loaded: missing, broken, or exporting no user. Exit code 2. */
-export class ScenarioLoadError extends Error {
+export class ScenarioLoadError extends VolleyError {
   override name = 'ScenarioLoadError';
+  override readonly code: string = 'VOLLEY_SCENARIO_LOAD';
 }
 
 export interface LoadedScenario {

@@ -123,3 +123,12 @@ export function overloadWarning(cpuPercent: number): string {
     'may include its own delays (use fewer users, or more processes)'
   );
 }
+
+/** Several processes' CPU as one: the busiest's, whose numbers are least to be trusted. */
+export function busiestGenerator(generators: readonly GeneratorCpu[]): GeneratorCpu {
+  return {
+    cpuPercentAvg: Math.max(...generators.map((g) => g.cpuPercentAvg)),
+    cpuPercentPeak: Math.max(...generators.map((g) => g.cpuPercentPeak)),
+    overloaded: generators.some((g) => g.overloaded),
+  };
+}

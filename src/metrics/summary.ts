@@ -4,8 +4,8 @@
  * Serialised as-is by `--json-file`; see docs/json-schema.md. Bump `schemaVersion` on breaking changes.
  */
 
-import type { RecordingSummary } from '../record/recording-summary.ts';
 import type { GeneratorCpu } from './generator-cpu.ts';
+import type { RecordingSummary } from './recording-summary.ts';
 
 /** Percentiles reported everywhere, in Locust's order. Keys of `EndpointSummary.percentiles`. */
 export const REPORTED_PERCENTILES = [50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99, 100] as const;

@@ -6,9 +6,9 @@
  * and counts merged exactly, as if one endpoint); without a scope the aggregated row is checked. Names
  * may contain ':': the scope ends at the last ':' followed by a valid metric expression.
  */
-import type { ThresholdResult } from './summary.ts';
 
-export { evaluateThresholds, type ThresholdSubject } from './threshold-evaluation.ts';
+import { VolleyError } from '../errors.ts';
+import type { ThresholdResult } from './summary.ts';
 
 export type ThresholdOp = ThresholdResult['op'];
 
@@ -27,8 +27,9 @@ export interface Threshold {
 }
 
 /** A threshold expression the user wrote wrong; the message says what and shows valid forms. */
-export class ThresholdSyntaxError extends Error {
+export class ThresholdSyntaxError extends VolleyError {
   override readonly name = 'ThresholdSyntaxError';
+  override readonly code: string = 'VOLLEY_THRESHOLD_SYNTAX';
   readonly expression: string;
 
   constructor(expression: string, problem: string) {

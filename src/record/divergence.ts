@@ -1,6 +1,6 @@
+import type { Divergence, RecordedRequest } from '../metrics/recording-summary.ts';
 import type { HarEntry } from './har.ts';
 import { anonymisePlaceholders } from './placeholders.ts';
-import type { Divergence, RecordedRequest } from './recording-summary.ts';
 import type { Redactor } from './redaction.ts';
 
 const MAX_DIFF_LINES = 6;

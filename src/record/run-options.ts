@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import type { RunLogger, RunPlan } from '../engine/run-plan.ts';
+import type { RunPlan } from '../engine/run-plan.ts';
+import type { RunLogger } from '../log.ts';
+import type { RecordMode } from '../metrics/recording-summary.ts';
 import type { VolleyOptions } from '../script/options.ts';
 import { readCassette } from './cassette.ts';
 import type { Har } from './har.ts';
 import { RecordingError } from './recording-error.ts';
-import type { RecordMode } from './recording-summary.ts';
 import { defaultRedactionRules, type RedactionRules } from './redaction.ts';
 import { RecordingSession } from './session.ts';
 

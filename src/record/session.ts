@@ -1,6 +1,8 @@
 import type { Dispatcher } from 'undici';
-import type { RunLogger, RunRecorder } from '../engine/run-plan.ts';
+import type { RunRecorder } from '../engine/run-plan.ts';
 import type { Check, HttpClient, RequestOptions } from '../http/types.ts';
+import type { RunLogger } from '../log.ts';
+import type { Divergence, RecordedRequest, RecordMode } from '../metrics/recording-summary.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import { StopUser } from '../script/control.ts';
 import { resetUniqueValues } from '../script/unique.ts';
@@ -17,7 +19,6 @@ import {
 import type { CapturedValue, Har, HarEntry, VolleySection } from './har.ts';
 import { findValue, headerList } from './headers.ts';
 import { RecordingHandler, requestHeaders, urlOfDispatch } from './recorder.ts';
-import type { Divergence, RecordedRequest, RecordMode } from './recording-summary.ts';
 import { redactEntries } from './redact-entries.ts';
 import { type RedactionRules, Redactor } from './redaction.ts';
 import { failReplay, serveRecorded } from './replayer.ts';

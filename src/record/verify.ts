@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
 import { runLoadTest } from '../engine/run.ts';
-import type { LogLevel, RunLogger } from '../engine/run-plan.ts';
 import type { LoadedScenario } from '../engine/scenario-loader.ts';
+import type { LogLevel, RunLogger } from '../log.ts';
 import type { RunSummary } from '../metrics/summary.ts';
-import { visibleControls } from '../report/terminal-text.ts';
 import type { VolleyOptions } from '../script/options.ts';
+import { visibleControls } from '../terminal-text.ts';
 import { readCassette } from './cassette.ts';
 import { createRecorder, prepareRecording } from './run-options.ts';
 

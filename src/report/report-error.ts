@@ -1,6 +1,9 @@
+import { VolleyError } from '../errors.ts';
+
 /** A report file could not be written. The message names the file and the operating system's reason. */
-export class ReportWriteError extends Error {
+export class ReportWriteError extends VolleyError {
   override name = 'ReportWriteError';
+  override readonly code: string = 'VOLLEY_REPORT_WRITE';
   /** The report file the user asked for (not the temporary file). */
   readonly path: string;
 

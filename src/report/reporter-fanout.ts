@@ -1,4 +1,4 @@
-import type { RunLogger } from '../engine/run-plan.ts';
+import type { RunLogger } from '../log.ts';
 import type { Reporter } from './reporter.ts';
 
 type Hook = 'onStart' | 'onSnapshot' | 'onEnd';

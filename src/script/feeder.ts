@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { parse as ParseCsv } from 'csv-parse/sync';
+import { VolleyError } from '../errors.ts';
 import { StopUser } from './control.ts';
 
 /**
@@ -33,8 +34,9 @@ export interface Feeder<Row> {
   next(vu?: FeederUser): Row;
 }
 
-export class FeederError extends Error {
+export class FeederError extends VolleyError {
   override name = 'FeederError';
+  override readonly code: string = 'VOLLEY_FEEDER';
 }
 
 function loadRows(source: string | URL, format: 'csv' | 'json' | undefined): unknown[] {

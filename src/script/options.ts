@@ -1,5 +1,22 @@
-import type { LoadShape } from '../engine/load-shape.ts';
-import type { StageOption } from '../engine/load-stages.ts';
+/** What a shape asks for at a tick: users (closed model), an arrival rate (open model), or the end. */
+export type ShapeTick = { users: number; spawnRate?: number } | { rate: number } | null;
+
+/**
+ * `options.shape`: called once a second with the seconds since the start (Locust's LoadTestShape.tick);
+ * returns the load to apply now, or null to end the run.
+ */
+export type LoadShape = (elapsedSec: number) => ShapeTick | undefined;
+
+/** What `options.stages` may hold besides the flag's string: `{ duration, users }` or `{ duration, rate }`. */
+export interface StageOption {
+  duration: string | number;
+  /** Users at the end of the stage (closed model). */
+  users?: number;
+  /** Arrivals per second at the end of the stage (open model); a string may say "/s" or "/m". */
+  rate?: number | string;
+  /** k6's name: users, or a rate when the other stages give rates. */
+  target?: number;
+}
 
 /**
  * Run settings. The same keys are read from a config file (volley.config.json / .ts), from a scenario's

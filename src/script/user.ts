@@ -1,3 +1,4 @@
+import { VolleyError } from '../errors.ts';
 import type { VirtualUser } from './vu.ts';
 import type { WaitTime } from './wait.ts';
 
@@ -64,8 +65,9 @@ export interface UserClass<S = Record<string, unknown>> {
 }
 
 /** Thrown when a scenario's user or task definition is invalid; reported as a scenario error (exit 2). */
-export class ScenarioDefinitionError extends Error {
+export class ScenarioDefinitionError extends VolleyError {
   override name = 'ScenarioDefinitionError';
+  override readonly code: string = 'VOLLEY_SCENARIO_DEFINITION';
 }
 
 function checkWeight(what: string, weight: number, allowZero: boolean): number {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { restoreSecrets } from './secrets-file.ts';
 import { TraceError } from './trace-error.ts';
-import { restoreSecrets } from './trace-redaction.ts';
 import type { Encoded, EncodedError } from './typed-json.ts';
 
 /**

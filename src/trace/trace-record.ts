@@ -2,8 +2,8 @@ import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { VOLLEY_VERSION } from '../version.ts';
 import { TRACE_ENV } from './child-env.ts';
+import { secretsFileOf } from './secrets-file.ts';
 import { type EndLine, TRACE_FORMAT, type TraceHeader } from './trace-format.ts';
-import { secretsFileOf } from './trace-redaction.ts';
 import { type CommandExit, exitCodeOf, type ListenAddress, TracedCommand } from './traced-command.ts';
 
 export interface RecordTraceOptions {

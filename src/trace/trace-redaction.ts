@@ -1,7 +1,8 @@
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { placeholder } from '../record/placeholders.ts';
 import { defaultRedactionRules, type RedactionRules, Redactor } from '../record/redaction.ts';
-import { TraceError } from './trace-error.ts';
+
+import { secretsFileOf } from './secrets-file.ts';
 import type { BodyRecord, CallLine, InboundLine, TraceLine } from './trace-format.ts';
 import type { Encoded } from './typed-json.ts';
 
@@ -12,10 +13,6 @@ import type { Encoded } from './typed-json.ts';
  * placeholders' values go to a file of their own beside the recording, `FILE.secrets` (mode 0600, not to
  * be shared): a replay that has it restores every value and is exact; without it the placeholders stand.
  */
-
-export function secretsFileOf(recording: string): string {
-  return `${recording}.secrets`;
-}
 
 /** The rules `--redact` and `--no-redact` make, as the recorder hands them to the traced process. */
 export function traceRedactionRules(redact: readonly string[], keep: readonly string[]): RedactionRules {
@@ -124,31 +121,4 @@ export class LineRedactor {
     this.#written = learned.size;
     appendFileSync(this.#secretsFile, `${lines.join('\n')}\n`, { mode: 0o600 });
   }
-}
-
-/**
- * A recording's text with its placeholders restored from its secrets file, when there is one; the
- * text as it is otherwise.
- */
-export function restoreSecrets(text: string, recording: string): { text: string; restored: boolean } {
-  const file = secretsFileOf(recording);
-  if (!existsSync(file)) return { text, restored: false };
-  const values = new Map<string, string>();
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (line === '') continue;
-    try {
-      const { placeholder: mark, value } = JSON.parse(line) as { placeholder: string; value: string };
-      values.set(mark, value);
-    } catch {
-      throw new TraceError(`${file}: not a volley secrets file; remove it or record again`);
-    }
-  }
-  // JSON-escaped, since they go back into JSON text.
-  return {
-    text: text.replace(/__REDACTED_\d+__/g, (mark) => {
-      const value = values.get(mark);
-      return value === undefined ? mark : JSON.stringify(value).slice(1, -1);
-    }),
-    restored: true,
-  };
 }

@@ -10,8 +10,9 @@ import { installNodeSqlite } from './interceptors/node-sqlite.ts';
 import { installOutbound } from './interceptors/outbound.ts';
 import { installValues } from './interceptors/values.ts';
 import { RecordingWriter } from './recording-writer.ts';
+import { secretsFileOf } from './secrets-file.ts';
 import { readTrace } from './trace-format.ts';
-import { LineRedactor, secretsFileOf, traceRedactionRules } from './trace-redaction.ts';
+import { LineRedactor, traceRedactionRules } from './trace-redaction.ts';
 import { Tracer } from './tracer.ts';
 
 /** npm, npx, yarn, pnpm and corepack start the traced program; they are not traced themselves. */

@@ -1,9 +1,9 @@
 import type { RunSummary, StatsSnapshot } from '../metrics/summary.ts';
-import { renderChecksCsv } from '../report/checks-csv.ts';
-import { renderExceptionsCsv } from '../report/exceptions-csv.ts';
-import { renderFailuresCsv } from '../report/failures-csv.ts';
-import { renderJsonSummary } from '../report/json.ts';
-import { renderStatsCsv } from '../report/stats-csv.ts';
+import { renderChecksCsv } from '../report/render/checks-csv.ts';
+import { renderExceptionsCsv } from '../report/render/exceptions-csv.ts';
+import { renderFailuresCsv } from '../report/render/failures-csv.ts';
+import { renderStatsCsv } from '../report/render/stats-csv.ts';
+import { renderJsonSummary } from '../report/reporters/json.ts';
 import { VOLLEY_VERSION } from '../version.ts';
 import type { RunParams } from './live-run.ts';
 import type { RunSession } from './run-session.ts';

@@ -1,4 +1,4 @@
-import type { LogLevel } from '../engine/run-plan.ts';
+import type { LogLevel } from '../log.ts';
 import type { RunSummary, StatsSnapshot } from '../metrics/summary.ts';
 
 /** What the Start form asks for. Everything else comes from the command line, config and scenario. */

@@ -1,4 +1,4 @@
-import type { LogLevel } from '../engine/run-plan.ts';
+import type { LogLevel } from '../log.ts';
 
 export interface LogLine {
   /** Epoch milliseconds. */

@@ -1,8 +1,10 @@
+import { VolleyError } from '../errors.ts';
 import type { RunParams } from './live-run.ts';
 
 /** A request body the UI cannot act on; its message is shown to the user. */
-export class BadRequestError extends Error {
+export class BadRequestError extends VolleyError {
   override name = 'BadRequestError';
+  override readonly code: string = 'VOLLEY_BAD_REQUEST';
 }
 
 function object(body: unknown): Record<string, unknown> {

@@ -1,6 +1,7 @@
-import type { LogLevel } from '../engine/run-plan.ts';
+import { VolleyError } from '../errors.ts';
+import type { LogLevel } from '../log.ts';
 import type { RunSummary, StatsSnapshot } from '../metrics/summary.ts';
-import { renderHistoryHeader, renderHistoryRows } from '../report/history-csv.ts';
+import { renderHistoryHeader, renderHistoryRows } from '../report/render/history-csv.ts';
 import type { LiveRun, RunLauncher, RunParams } from './live-run.ts';
 import { LogBuffer, type LogLine } from './log-buffer.ts';
 
@@ -47,8 +48,9 @@ export interface SessionView {
 }
 
 /** A request that the session's state does not allow (start while running, stop while stopped…). */
-export class SessionStateError extends Error {
+export class SessionStateError extends VolleyError {
   override name = 'SessionStateError';
+  override readonly code: string = 'VOLLEY_SESSION_STATE';
 }
 
 export type SessionListener = (event: 'state' | 'stats' | 'log', data: unknown) => void;

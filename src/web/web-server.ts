@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { OptionError } from '../engine/option-error.ts';
-import { ThresholdSyntaxError } from '../metrics/thresholds.ts';
+import { VolleyError } from '../errors.ts';
 import { isLoopbackHost, isLoopbackHostHeader } from '../report/loopback-host.ts';
 import { crossSiteRefusal, hasValidToken, tokenCookieName } from './access.ts';
 import {
@@ -43,8 +42,9 @@ export interface WebServer {
 }
 
 /** Binding beyond loopback without a token: refused, anyone on the network could drive the load. */
-export class WebAuthRequiredError extends Error {
+export class WebAuthRequiredError extends VolleyError {
   override name = 'WebAuthRequiredError';
+  override readonly code: string = 'VOLLEY_WEB_AUTH_REQUIRED';
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -55,7 +55,6 @@ const OWN_ASSETS: Readonly<Record<string, { contentType: string; body: string }>
   '/assets/app.js': { contentType: 'text/javascript; charset=utf-8', body: PAGE_SCRIPT },
   '/assets/app.css': { contentType: 'text/css; charset=utf-8', body: PAGE_STYLE },
 };
-const USER_ERRORS = [BadRequestError, OptionError, ThresholdSyntaxError];
 
 /** Starts the live web UI on `host:port`: the page, its live event stream, control endpoints, downloads. */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
@@ -179,7 +178,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
           sendJson(res, 409, { error: error.message });
           return;
         }
-        if (USER_ERRORS.some((E) => error instanceof E)) {
+        if (error instanceof VolleyError) {
           sendJson(res, 400, { error: (error as Error).message });
           return;
         }

@@ -309,3 +309,17 @@ test('a worker whose start message comes late still runs its whole run time: no 
   assert.equal(summary.arrivals?.scheduled, 20);
   assert.deepEqual(got.summary, summary);
 });
+
+test('with stages, the reporters learn the planned duration from the coordinator as from one process', async () => {
+  const settings: VolleyOptions = { host: server.url, stages: '1s:2,500ms:0', seed: 5 };
+  const planned: (number | null)[] = [];
+  const reporter: Reporter = { name: 'start', onStart: (info) => void planned.push(info.plannedDurationSec) };
+  const scenario = await loadScenario(SCENARIO);
+  await runLoadTest(resolveRunPlan(settings, scenario, { reporters: [reporter], log: () => {} }));
+  const plan = resolveRunPlan(settings, scenario, { reporters: [reporter], log: () => {} });
+  const pairs = [1, 2].map((i) => linkPair<CoordinatorMessage, WorkerMessage>(`worker ${i}`));
+  const workers = pairs.map((p) => runWorker(p.far));
+  await runCoordinator({ plan, settings, links: pairs.map((p) => p.near) });
+  await Promise.all(workers);
+  assert.deepEqual(planned, [1.5, 1.5]);
+});

@@ -1,14 +1,18 @@
 import assert from 'node:assert/strict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { test } from 'node:test';
+import { OpenModel } from '../../src/engine/open-model.ts';
 import { resolveRunPlan } from '../../src/engine/resolve-plan.ts';
 import { runLoadTest, startLoadTest } from '../../src/engine/run.ts';
 import type { LoadedScenario } from '../../src/engine/scenario-loader.ts';
 import { constant, type UserClass, user } from '../../src/index.ts';
+import { RunStats } from '../../src/metrics/run-stats.ts';
 import type { RunSummary } from '../../src/metrics/summary.ts';
 import type { VolleyOptions } from '../../src/script/options.ts';
+import type { AnyUserClass } from '../../src/script/user.ts';
 import { type LatencyMode, startLatencyServer } from '../helpers/latency-server.ts';
 import { until } from '../helpers/until.ts';
+import { testPool } from '../helpers/user-pool.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: test scenarios of any state type
 function scenario(...users: UserClass<any>[]): LoadedScenario {
@@ -316,3 +320,84 @@ test('the correction: time an arrival waits before its first request counts, the
     );
     if (overheadMs < 150) assert.ok(uncorrected.maxMs < 300, `uncorrected max ${uncorrected.maxMs}`);
   }));
+
+/** An OpenModel on a test pool; its users run `task` once per arrival. */
+function openModel(options: { rate: number; maxUsers: number; task: () => Promise<void> }) {
+  const cls = user({ name: 'arrival', tasks: [async () => options.task()] });
+  const t = testPool([cls as AnyUserClass]);
+  const model = new OpenModel({
+    pool: t.pool,
+    sinks: t.sinks,
+    seed: 3,
+    maxUsers: options.maxUsers,
+    ramps: [{ durationSec: 0, rate: options.rate }],
+    delaySec: 0,
+  });
+  return { model, t };
+}
+
+test('the open model runs one task per arrival on users made as needed and kept idle between arrivals', async () => {
+  let tasks = 0;
+  const { model, t } = openModel({ rate: 100, maxUsers: 50, task: async () => void tasks++ });
+  const startMs = performance.now();
+  model.start(startMs);
+  await until(() => (model.snapshotPart().arrivals?.launched ?? 0) >= 20, '20 arrivals');
+  model.stop();
+  const stopMs = performance.now();
+  await until(() => t.pool.size === 0, 'idle users to leave at the stop');
+  const { arrivals } = model.summaryPart(stopMs);
+  assert.ok(arrivals);
+  assert.equal(arrivals.launched, tasks, 'each launched arrival ran one task');
+  assert.equal(arrivals.dropped, 0);
+  assert.equal(arrivals.scheduled, arrivals.launched);
+  assert.ok(
+    t.pool.peak < arrivals.launched,
+    `users are reused: ${t.pool.peak} users for ${arrivals.launched} arrivals`,
+  );
+  assert.equal(arrivals.iteration.requests, arrivals.launched, 'one iteration sample per arrival');
+  await t.close();
+});
+
+test('under maxUsers, an arrival that finds no free user is dropped and counted', async () => {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const { model, t } = openModel({ rate: 200, maxUsers: 2, task: () => held });
+  model.start(performance.now());
+  await until(() => (model.snapshotPart().arrivals?.dropped ?? 0) >= 5, 'arrivals to be dropped');
+  assert.equal(model.activeUsers, 2, 'never more users than the cap');
+  const live = model.snapshotPart().arrivals;
+  assert.ok(live);
+  assert.equal(live.scheduled, live.launched + live.dropped);
+  assert.equal(live.launched, 2);
+  model.stop();
+  release();
+  await until(() => t.pool.size === 0, 'users to leave');
+  await t.close();
+});
+
+test('retarget changes the rate from the given moment; an observer sees every arrival launch and finish', async () => {
+  const seen = { launched: 0, done: 0, dropped: 0 };
+  const stats = new RunStats();
+  const { model, t } = openModel({ rate: 0, maxUsers: 10, task: async () => {} });
+  model.observe({
+    stepFor: () => ({ stats }),
+    launched: () => void seen.launched++,
+    arrivalDone: () => void seen.done++,
+    dropped: () => void seen.dropped++,
+  });
+  const startMs = performance.now();
+  model.start(startMs);
+  assert.equal(model.snapshotPart().arrivals?.rate, 0);
+  model.retarget(50, { atMs: startMs });
+  assert.equal(model.snapshotPart().arrivals?.rate, 50);
+  await until(() => seen.done >= 5, 'five arrivals to finish');
+  model.retarget(0);
+  model.stop();
+  await until(() => t.pool.size === 0, 'users to leave');
+  assert.equal(seen.launched, seen.done);
+  assert.equal(seen.launched, model.summaryPart(performance.now()).arrivals?.launched);
+  stats.dispose();
+  await t.close();
+});

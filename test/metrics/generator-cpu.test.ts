@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GeneratorCpuMonitor } from '../../src/metrics/generator-cpu.ts';
-import { renderFinalReport } from '../../src/report/final-report.ts';
+import { renderFinalReport } from '../../src/report/render/final-report.ts';
 import { smallSummary } from '../report/fixtures.ts';
 
 /** A monitor over a fake clock: each step advances wall time 1000 ms and CPU by `percent` of it. */

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EndpointStats } from '../../src/metrics/endpoint-stats.ts';
 import { toMicros } from '../../src/metrics/histogram.ts';
-import { evaluateThresholds, parseThreshold } from '../../src/metrics/thresholds.ts';
+import { evaluateThresholds } from '../../src/metrics/threshold-evaluation.ts';
+import { parseThreshold } from '../../src/metrics/thresholds.ts';
 import { META, startedStats, T0 } from './fixtures.ts';
 
 function summarize(record: (stats: ReturnType<typeof startedStats>['stats']) => void, expressions: string[]) {

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { renderChecksCsv, writeChecksCsv } from '../../src/report/checks-csv.ts';
-import { csvField, csvRow } from '../../src/report/csv-row.ts';
-import { renderExceptionsCsv, writeExceptionsCsv } from '../../src/report/exceptions-csv.ts';
-import { renderFailuresCsv, writeFailuresCsv } from '../../src/report/failures-csv.ts';
-import { renderStatsCsv, writeStatsCsv } from '../../src/report/stats-csv.ts';
+import { renderChecksCsv, writeChecksCsv } from '../../src/report/render/checks-csv.ts';
+import { csvField, csvRow } from '../../src/report/render/csv-row.ts';
+import { renderExceptionsCsv, writeExceptionsCsv } from '../../src/report/render/exceptions-csv.ts';
+import { renderFailuresCsv, writeFailuresCsv } from '../../src/report/render/failures-csv.ts';
+import { renderStatsCsv, writeStatsCsv } from '../../src/report/render/stats-csv.ts';
 import { endpoint, smallSummary } from './fixtures.ts';
 import { tempDir } from './temp-dir.ts';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { RunSummary } from '../../src/metrics/summary.ts';
-import { CHART_COLORS } from '../../src/report/html-charts.ts';
+import { CHART_COLORS } from '../../src/report/render/html-charts.ts';
 import { chromiumMissing, launchChromium } from '../helpers/chromium.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startServer, type TestServer } from '../helpers/servers.ts';

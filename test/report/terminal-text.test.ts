@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConsoleReporter } from '../../src/report/console.ts';
-import { renderFinalReport } from '../../src/report/final-report.ts';
-import { renderLiveDashboard } from '../../src/report/live-dashboard.ts';
-import { renderLiveReport } from '../../src/report/live-report.ts';
-import { logLine, visibleControls, visibleLines } from '../../src/report/terminal-text.ts';
-import { textWidth } from '../../src/report/text-cells.ts';
+import { streamLogger } from '../../src/log.ts';
+import { renderFinalReport } from '../../src/report/render/final-report.ts';
+import { renderLiveDashboard } from '../../src/report/render/live-dashboard.ts';
+import { renderLiveReport } from '../../src/report/render/live-report.ts';
+import { textWidth } from '../../src/report/render/text-cells.ts';
+import { ConsoleReporter } from '../../src/report/reporters/console.ts';
+import { visibleControls, visibleLines } from '../../src/terminal-text.ts';
 import { endpoint, smallSnapshot, smallSummary } from './fixtures.ts';
 
 /** Any character a terminal would act on, but the line breaks between lines. */
@@ -20,8 +21,13 @@ test('control characters are shown as escapes, everything else as it is', () => 
     'a\\x1b[31mb\\rc\\nd\\te\\x00f\\x7fg\\x9bh\\u202ei — é ✓ 😀',
   );
   assert.equal(visibleLines('one\x1b\ntwo\r'), 'one\\x1b\ntwo\\r');
-  assert.equal(logLine('warn', 'bad\x1b[2J\nsecond'), 'warn: bad\\x1b[2J\nsecond\n');
-  assert.equal(logLine('info', 'ok'), 'ok\n');
+  const lines: string[] = [];
+  const log = streamLogger({
+    write: (line: string) => lines.push(line) > 0,
+  } as unknown as NodeJS.WritableStream);
+  log('warn', 'bad\x1b[2J\nsecond');
+  log('info', 'ok');
+  assert.deepEqual(lines, ['warn: bad\\x1b[2J\nsecond\n', 'ok\n']);
   assert.equal(textWidth('a\x1bb'), 'a\\x1bb'.length, 'columns are counted as printed');
 });
 

@@ -1,0 +1,259 @@
+import { round3 } from '../metrics/latency.ts';
+import { RunStats } from '../metrics/run-stats.ts';
+import type { RunSummary, StatsSnapshot } from '../metrics/summary.ts';
+import type { AnyUserClass } from '../script/user.ts';
+import type { RateRamp } from './arrival-schedule.ts';
+import { ArrivalScheduler } from './arrival-scheduler.ts';
+import { arrivalSummary } from './arrival-summary.ts';
+import type { LoadModel, RetargetOptions } from './load-model.ts';
+import { createRandom, deriveSeed, type Random } from './rng.ts';
+import type { OpenModelStats } from './run-plan.ts';
+import type { UserPool, UserSlot } from './user-pool.ts';
+import type { RunSinks } from './user-sink.ts';
+
+/** Follows each arrival through its life: the capacity search charges it to the step it was scheduled in. */
+export interface ArrivalObserver<Step extends { stats: RunStats }> {
+  /** The step an arrival intended at `intendedMs` counts in; null: none. */
+  stepFor(intendedMs: number): Step | null;
+  launched(step: Step): void;
+  arrivalDone(step: Step): void;
+  dropped(intendedMs: number): void;
+}
+
+export interface OpenModelOptions {
+  pool: UserPool;
+  sinks: RunSinks;
+  seed: number;
+  maxUsers: number;
+  /** The model's own schedule from the start (the arrival rate, then its stages); null: steered only. */
+  ramps: readonly RateRamp[] | null;
+  /** A worker of a multi-process run takes its arrivals this long after the start, between the others'. */
+  delaySec: number;
+  /** Where the uncorrected and iteration samples go (a worker passes its own to send them); default new ones. */
+  stats?: OpenModelStats | undefined;
+}
+
+/** Arrival counts at the last stats reset, so rates cover the same span as the statistics. */
+interface ArrivalBaseline {
+  atMs: number;
+  scheduled: number;
+  launched: number;
+  dropped: number;
+  due: number;
+}
+
+/**
+ * The open model: arrivals on a schedule (k6's constant- and ramping-arrival-rate), each running one task
+ * on a free user of a class chosen by weight. Users are made as needed up to maxUsers and kept idle between
+ * arrivals; an arrival finding none free under the cap is dropped and counted. Latency is measured from
+ * each arrival's intended time, so a slow system cannot hide by slowing the load (coordinated omission).
+ */
+export class OpenModel implements LoadModel {
+  readonly #pool: UserPool;
+  readonly #options: OpenModelOptions;
+  readonly #arrivals: ArrivalScheduler;
+  readonly #uncorrected: RunStats;
+  readonly #iterations: RunStats;
+  readonly #classRandom: Random;
+  readonly #classWeights: { cls: AnyUserClass; cumulative: number }[] = [];
+  /** Idle users per class, and how many open users exist. */
+  readonly #idle = new Map<AnyUserClass, UserSlot[]>();
+  #users = 0;
+  #launched = 0;
+  #dropped = 0;
+  #baseline: ArrivalBaseline = { atMs: 0, scheduled: 0, launched: 0, dropped: 0, due: 0 };
+  // biome-ignore lint/suspicious/noExplicitAny: the observer's step type is its own
+  #observer: ArrivalObserver<any> | null = null;
+  #stopped = false;
+
+  constructor(options: OpenModelOptions) {
+    this.#options = options;
+    this.#pool = options.pool;
+    this.#arrivals = new ArrivalScheduler((intendedMs) => this.#launch(intendedMs));
+    this.#uncorrected = options.stats?.uncorrected ?? new RunStats();
+    this.#uncorrected.start();
+    this.#iterations = options.stats?.iterations ?? new RunStats();
+    this.#iterations.start();
+    options.sinks.uncorrected = this.#uncorrected;
+    this.#classRandom = createRandom(deriveSeed(options.seed, 0));
+    const classes = options.pool.classes();
+    const weightOf = (cls: AnyUserClass) => (classes.some((c) => c.weight > 0) ? cls.weight : 1);
+    let cumulative = 0;
+    for (const cls of classes) {
+      cumulative += weightOf(cls);
+      this.#classWeights.push({ cls, cumulative });
+    }
+  }
+
+  get activeUsers(): number {
+    return this.#users;
+  }
+
+  /** Arrivals are charged to `observer` (the capacity search) as they launch, finish or are dropped. */
+  observe<Step extends { stats: RunStats }>(observer: ArrivalObserver<Step>): void {
+    this.#observer = observer;
+  }
+
+  /** `countFromMs`: the statistics' origin, when the model joins a run after a stats reset. */
+  start(startMs: number, countFromMs = startMs): void {
+    this.#baseline.atMs = countFromMs;
+    this.#arrivals.start(startMs);
+    if (this.#options.ramps)
+      this.#arrivals.plan(this.#options.ramps, startMs + this.#options.delaySec * 1000);
+  }
+
+  /** A constant `rate` of arrivals per second from `options.atMs` (default now) on. */
+  retarget(rate: number, options: RetargetOptions = {}): void {
+    if (options.atMs === undefined) this.#arrivals.setRate(rate);
+    else this.#arrivals.plan([{ durationSec: 0, rate }], options.atMs);
+  }
+
+  endAt(atMs: number): void {
+    this.#arrivals.endAt(atMs);
+  }
+
+  advanceTo(atMs: number): void {
+    this.#arrivals.launchBefore(atMs);
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#arrivals.stop();
+    for (const list of this.#idle.values()) for (const slot of list.splice(0)) slot.wake?.(null);
+  }
+
+  resetStats(): void {
+    this.#uncorrected.reset();
+    this.#iterations.reset();
+    this.#baseline = {
+      atMs: performance.now(),
+      scheduled: this.#arrivals.scheduled,
+      launched: this.#launched,
+      dropped: this.#dropped,
+      due: this.#arrivals.dueBy(),
+    };
+  }
+
+  snapshotPart(): Pick<StatsSnapshot, 'arrivals'> {
+    const b = this.#baseline;
+    return {
+      arrivals: {
+        rate: round3(this.#arrivals.rate),
+        scheduled: this.#arrivals.scheduled - b.scheduled,
+        launched: this.#launched - b.launched,
+        dropped: this.#dropped - b.dropped,
+      },
+    };
+  }
+
+  /** Stops the model's own statistics' clocks; call when the run's statistics stop. */
+  stopStats(): void {
+    this.#uncorrected.stop();
+    this.#iterations.stop();
+  }
+
+  summaryPart(stopMs: number): Pick<RunSummary, 'arrivals'> {
+    const b = this.#baseline;
+    const summary = arrivalSummary(
+      {
+        durationSec: Math.max(0, stopMs - b.atMs) / 1000,
+        due: this.#arrivals.dueBy(stopMs) - b.due,
+        scheduled: this.#arrivals.scheduled - b.scheduled,
+        launched: this.#launched - b.launched,
+        dropped: this.#dropped - b.dropped,
+        maxUsers: this.#options.maxUsers,
+      },
+      this.#uncorrected,
+      this.#iterations,
+    );
+    if (!this.#options.stats) {
+      this.#uncorrected.dispose();
+      this.#iterations.dispose();
+    }
+    return { arrivals: summary };
+  }
+
+  #pickClass(): AnyUserClass {
+    const total = this.#classWeights.at(-1)?.cumulative ?? 0;
+    const r = this.#classRandom() * total;
+    for (const w of this.#classWeights) if (r < w.cumulative) return w.cls;
+    return this.#classWeights.at(-1)!.cls;
+  }
+
+  /** One arrival: a free user of a class chosen by weight runs one task; none free under the cap: dropped. */
+  #launch(intendedMs: number): void {
+    if (this.#stopped) return;
+    const cls = this.#pickClass();
+    const idle = this.#idle.get(cls)?.pop();
+    if (idle) {
+      this.#launched += 1;
+      const wake = idle.wake;
+      idle.wake = null;
+      wake?.(intendedMs);
+      return;
+    }
+    if (this.#users >= this.#options.maxUsers && !this.#evictIdleUser()) {
+      this.#dropped += 1;
+      this.#observer?.dropped(intendedMs);
+      return;
+    }
+    this.#launched += 1;
+    this.#users += 1;
+    const slot = this.#pool.create(cls);
+    this.#pool.run(
+      slot,
+      () => this.#live(slot, intendedMs),
+      () => {
+        if (!slot.evicted) this.#users -= 1;
+      },
+    );
+  }
+
+  /** At the cap, an idle user of another class leaves to make room. */
+  #evictIdleUser(): boolean {
+    for (const list of this.#idle.values()) {
+      const slot = list.pop();
+      if (slot) {
+        const wake = slot.wake;
+        slot.wake = null;
+        wake?.(null);
+        slot.evicted = true;
+        this.#users -= 1; // its place is taken now; its life's end must not count it again
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A user's life: onStart once, then one task per arrival handed to it, onStop at the end. */
+  async #live(slot: UserSlot, firstIntendedMs: number): Promise<void> {
+    const observer = this.#observer;
+    const sinks = this.#options.sinks;
+    let intendedMs: number | null = firstIntendedMs;
+    const step = observer?.stepFor(firstIntendedMs) ?? null;
+    if (step) observer?.launched(step);
+    const ok = await slot.vu.begin();
+    if (!ok && step) observer?.arrivalDone(step);
+    let first = true;
+    while (ok && intendedMs !== null) {
+      const arrivalStep = first ? step : (observer?.stepFor(intendedMs) ?? null);
+      if (!first && arrivalStep) observer?.launched(arrivalStep);
+      first = false;
+      slot.sink.beginArrival(intendedMs, arrivalStep?.stats ?? null);
+      const outcome = await slot.vu.runOnce();
+      slot.sink.endArrival();
+      if (sinks.open && slot.sink.open) {
+        this.#iterations.request('', 'iteration', performance.now() - intendedMs, 0, null);
+      }
+      if (arrivalStep) observer?.arrivalDone(arrivalStep);
+      if (outcome === 'stop-user' || this.#stopped || slot.vu.retired) break;
+      intendedMs = await new Promise<number | null>((resolve) => {
+        slot.wake = resolve;
+        const list = this.#idle.get(slot.cls) ?? [];
+        list.push(slot);
+        this.#idle.set(slot.cls, list);
+      });
+    }
+    await slot.vu.end();
+  }
+}

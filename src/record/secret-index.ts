@@ -2,19 +2,35 @@
  * Known secrets, found in text by their first characters: learning one more costs nothing, and replacing
  * them all in a text is one pass over it (a pattern of every secret would be rebuilt at each new one).
  * At each position the longest secret starting there wins, as with a regex of them longest first.
+ *
+ * The pass keeps a rolling hash of the last `keyLength` characters, so it looks at each character once
+ * and makes no string per position: recordings run it on every line they write.
  */
+const BASE = 0x01000193;
+
+function hashOf(text: string, from: number, length: number): number {
+  let h = 0;
+  for (let i = from; i < from + length; i++) h = (Math.imul(h, BASE) + text.charCodeAt(i)) | 0;
+  return h;
+}
+
 export class SecretIndex {
   /** Secrets shorter than this are not indexed (they would match by chance). */
   readonly keyLength: number;
-  readonly #byPrefix = new Map<string, { spelling: string; replacement: string }[]>();
+  readonly #byPrefix = new Map<number, { spelling: string; replacement: string }[]>();
+  /** BASE^(keyLength-1): what the character leaving the window weighs in the hash. */
+  readonly #outgoing: number;
 
   constructor(keyLength: number) {
     this.keyLength = keyLength;
+    let weight = 1;
+    for (let i = 1; i < keyLength; i++) weight = Math.imul(weight, BASE);
+    this.#outgoing = weight;
   }
 
   add(spelling: string, replacement: string): void {
     if (spelling.length < this.keyLength) return;
-    const key = spelling.slice(0, this.keyLength);
+    const key = hashOf(spelling, 0, this.keyLength);
     let list = this.#byPrefix.get(key);
     if (list === undefined) {
       list = [];
@@ -32,15 +48,21 @@ export class SecretIndex {
     let out = '';
     let copied = 0;
     let i = 0;
-    while (i <= text.length - key) {
-      const hit = this.#byPrefix.get(text.slice(i, i + key))?.find((e) => text.startsWith(e.spelling, i));
-      if (hit === undefined) {
-        i += 1;
+    let h = hashOf(text, 0, key);
+    for (;;) {
+      const hit = this.#byPrefix.get(h)?.find((e) => text.startsWith(e.spelling, i));
+      if (hit !== undefined) {
+        out += text.slice(copied, i) + hit.replacement;
+        i += hit.spelling.length;
+        copied = i;
+        if (i > text.length - key) break;
+        h = hashOf(text, i, key);
         continue;
       }
-      out += text.slice(copied, i) + hit.replacement;
-      i += hit.spelling.length;
-      copied = i;
+      if (i + key >= text.length) break;
+      // Slide the window one character: drop text[i], add text[i + key].
+      h = (Math.imul(h - Math.imul(text.charCodeAt(i), this.#outgoing), BASE) + text.charCodeAt(i + key)) | 0;
+      i += 1;
     }
     return copied === 0 ? text : out + text.slice(copied);
   }

@@ -57,16 +57,18 @@ export class LineRedactor {
 
   /** The line as it is written: JSON text with no secret in it. */
   serialize(line: TraceLine): string {
-    let redacted: TraceLine = line;
-    if (line.t === 'in') redacted = this.#inbound(line);
+    let text: string;
+    if (line.t === 'in') text = JSON.stringify(this.#inbound(line));
     else if (line.t === 'call' && line.k === 'random.bytes' && typeof line.r === 'string') {
       // Random bytes make tokens, keys and salts: they are kept with the secrets.
-      redacted = { ...line, r: this.#redactor.secret(line.r) };
-    } else if (line.t === 'call') {
-      const text = JSON.stringify(line);
-      if (this.#hint.test(text) || QUERY_PARAMETER.test(text)) redacted = this.#call(line);
+      text = JSON.stringify({ ...line, r: this.#redactor.secret(line.r) });
+    } else {
+      text = JSON.stringify(line);
+      if (line.t === 'call' && (this.#hint.test(text) || QUERY_PARAMETER.test(text))) {
+        text = JSON.stringify(this.#call(line));
+      }
     }
-    const out = this.#redactor.text(JSON.stringify(redacted));
+    const out = this.#redactor.text(text);
     this.#saveLearned();
     return out;
   }

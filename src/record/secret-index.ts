@@ -7,6 +7,8 @@
  * and makes no string per position: recordings run it on every line they write.
  */
 const BASE = 0x01000193;
+/** Up to this many spellings, each is searched for natively instead. */
+const FEW = 32;
 
 function hashOf(text: string, from: number, length: number): number {
   let h = 0;
@@ -20,6 +22,10 @@ export class SecretIndex {
   readonly #byPrefix = new Map<number, { spelling: string; replacement: string }[]>();
   /** BASE^(keyLength-1): what the character leaving the window weighs in the hash. */
   readonly #outgoing: number;
+  /** One bit per low 16 bits of a known hash: most positions are passed over without a map look-up. */
+  readonly #seen = new Uint8Array(1 << 16);
+  /** Every spelling, longest first: while there are few, a native search for each beats the rolling hash. */
+  readonly #all: { spelling: string; replacement: string }[] = [];
 
   constructor(keyLength: number) {
     this.keyLength = keyLength;
@@ -31,6 +37,7 @@ export class SecretIndex {
   add(spelling: string, replacement: string): void {
     if (spelling.length < this.keyLength) return;
     const key = hashOf(spelling, 0, this.keyLength);
+    this.#seen[key & 0xffff] = 1;
     let list = this.#byPrefix.get(key);
     if (list === undefined) {
       list = [];
@@ -39,18 +46,24 @@ export class SecretIndex {
     if (list.some((entry) => entry.spelling === spelling)) return;
     list.push({ spelling, replacement });
     list.sort((a, b) => b.spelling.length - a.spelling.length);
+    this.#all.push({ spelling, replacement });
+    this.#all.sort((a, b) => b.spelling.length - a.spelling.length);
   }
 
   /** `text` with every indexed secret replaced, left to right. */
   replaceIn(text: string): string {
     const key = this.keyLength;
     if (this.#byPrefix.size === 0 || text.length < key) return text;
+    if (this.#all.length <= FEW) return this.#replaceFew(text);
     let out = '';
     let copied = 0;
     let i = 0;
     let h = hashOf(text, 0, key);
     for (;;) {
-      const hit = this.#byPrefix.get(h)?.find((e) => text.startsWith(e.spelling, i));
+      const hit =
+        this.#seen[h & 0xffff] === 1
+          ? this.#byPrefix.get(h)?.find((e) => text.startsWith(e.spelling, i))
+          : undefined;
       if (hit !== undefined) {
         out += text.slice(copied, i) + hit.replacement;
         i += hit.spelling.length;
@@ -63,6 +76,31 @@ export class SecretIndex {
       // Slide the window one character: drop text[i], add text[i + key].
       h = (Math.imul(h - Math.imul(text.charCodeAt(i), this.#outgoing), BASE) + text.charCodeAt(i + key)) | 0;
       i += 1;
+    }
+    return copied === 0 ? text : out + text.slice(copied);
+  }
+
+  /** The same replacement with one native search per spelling: the earliest match wins, the longest on a tie. */
+  #replaceFew(text: string): string {
+    const all = this.#all;
+    const next = all.map((e) => text.indexOf(e.spelling));
+    let out = '';
+    let copied = 0;
+    for (;;) {
+      let best = -1;
+      for (let k = 0; k < all.length; k++) {
+        const at = next[k] as number;
+        if (at >= 0 && (best < 0 || at < (next[best] as number))) best = k;
+      }
+      if (best < 0) break;
+      const { spelling, replacement } = all[best] as { spelling: string; replacement: string };
+      const at = next[best] as number;
+      out += text.slice(copied, at) + replacement;
+      copied = at + spelling.length;
+      for (let k = 0; k < all.length; k++) {
+        if ((next[k] as number) >= 0 && (next[k] as number) < copied)
+          next[k] = text.indexOf((all[k] as { spelling: string }).spelling, copied);
+      }
     }
     return copied === 0 ? text : out + text.slice(copied);
   }

@@ -13,6 +13,28 @@ export class RequestFailedError extends Error {
   }
 }
 
+/** The server closed the connection before the response was complete (undici's SocketError, same code). */
+export class SocketClosedError extends Error {
+  override readonly name = 'SocketError';
+  readonly code = 'UND_ERR_SOCKET';
+  readonly socket: { remoteAddress: string | undefined; remotePort: number | undefined };
+
+  constructor(remoteAddress: string | undefined, remotePort: number | undefined) {
+    super('other side closed');
+    this.socket = { remoteAddress, remotePort };
+  }
+}
+
+/** No connection within the connect timeout (undici's ConnectTimeoutError, same code and message). */
+export class ConnectTimeoutError extends Error {
+  override readonly name = 'ConnectTimeoutError';
+  readonly code = 'UND_ERR_CONNECT_TIMEOUT';
+
+  constructor(address: string, timeoutMs: number) {
+    super(`Connect Timeout Error (attempted address: ${address}, timeout: ${timeoutMs}ms)`);
+  }
+}
+
 /** text()/json()/bytes() on a response read with `discardBody`. */
 export class BodyDiscardedError extends Error {
   override readonly name = 'BodyDiscardedError';

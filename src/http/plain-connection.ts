@@ -102,7 +102,12 @@ export class PlainConnection implements Dispatcher.DispatchController, ResponseE
     });
   }
 
-  send(request: PlainRequest, handler: Dispatcher.DispatchHandler): void {
+  /**
+   * Sends the request; false when its handler gave up while it waited for a connection (our timeout):
+   * nothing was sent and the connection is free again. The pool then serves the next one itself, in a
+   * loop: calling back into the pool from here would recurse once per request given up.
+   */
+  send(request: PlainRequest, handler: Dispatcher.DispatchHandler): boolean {
     const socket = this.#socket as Socket;
     this.#handler = handler;
     this.#aborted = false;
@@ -110,10 +115,8 @@ export class PlainConnection implements Dispatcher.DispatchController, ResponseE
     this.#ended = false;
     handler.onRequestStart?.(this, null);
     if (this.#aborted) {
-      // Given up while waiting for a connection (our timeout): nothing was sent, the connection is fine.
       this.#handler = null;
-      this.#pool.released(this);
-      return;
+      return false;
     }
     const { method, path, headers, body } = request;
     let head = `${method} ${path} HTTP/1.1\r\n${this.#hostLine}`;
@@ -136,6 +139,7 @@ export class PlainConnection implements Dispatcher.DispatchController, ResponseE
       socket.write(body);
       socket.uncork();
     }
+    return true;
   }
 
   /** Aborts the request being served: the connection is closed and the handler told. */

@@ -102,7 +102,7 @@ export class PlainPool implements ConnectionOwner {
     const connection = this.#idle.pop();
     if (connection !== undefined) {
       this.#busy++;
-      connection.send(request, handler);
+      if (!connection.send(request, handler)) this.released(connection);
       return;
     }
     this.#queue.push({ request, handler });
@@ -165,18 +165,22 @@ export class PlainPool implements ConnectionOwner {
       return;
     }
     this.#busy++;
-    startingOnNewConnection(opened, () => connection.send(next.request, next.handler));
+    let sent = false;
+    startingOnNewConnection(opened, () => {
+      sent = connection.send(next.request, next.handler);
+    });
+    if (!sent) this.released(connection);
   }
 
   /** A request is done with `connection`; it serves the next waiting request, or goes idle. */
   released(connection: PlainConnection, wasBusy = true): void {
     if (wasBusy) this.#busy--;
-    // Requests already queued are served even while closing: close() waits for them.
-    const next = this.#queue.shift();
-    if (next !== undefined) {
+    // Requests already queued are served even while closing: close() waits for them. Those given up
+    // while queued (timed out) are skipped here, in a loop.
+    for (let next = this.#queue.shift(); next !== undefined; next = this.#queue.shift()) {
       this.#busy++;
-      connection.send(next.request, next.handler);
-      return;
+      if (connection.send(next.request, next.handler)) return;
+      this.#busy--;
     }
     if (this.#closed) connection.destroy();
     else {

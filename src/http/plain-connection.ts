@@ -24,7 +24,12 @@ export interface ConnectionOwner {
   released(connection: PlainConnection): void;
   removed(connection: PlainConnection, wasBusy: boolean): void;
   failedToConnect(connection: PlainConnection, error: Error): void;
+  /** `request` failed on a reused connection before any response byte: send it once more. */
+  retry(request: PlainRequest, handler: Dispatcher.DispatchHandler): void;
 }
+
+/** Methods that may be sent again after a failure (RFC 9110 §9.2.2). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
 const NO_TRAILERS: IncomingHttpHeaders = Object.freeze({});
 
@@ -38,6 +43,15 @@ export class PlainConnection implements Dispatcher.DispatchController, ResponseE
   readonly #parser = new ResponseParser();
   #socket: Socket | null = null;
   #handler: Dispatcher.DispatchHandler | null = null;
+  #request: PlainRequest | null = null;
+  /** The request may be sent again should the connection fail before it hears anything. */
+  #retriable = false;
+  /** Bytes were read since the request was sent. */
+  #heard = false;
+  /** Responses completed on this connection: more than none, and a failure may be a stale connection. */
+  #responses = 0;
+  /** The server has ended its side (FIN): the connection takes no more requests. */
+  #peerEnded = false;
   #aborted = false;
   #reason: Error | null = null;
   /** Set by the parser's onEnd, acted on once the read that ended the response is parsed. */
@@ -96,6 +110,10 @@ export class PlainConnection implements Dispatcher.DispatchController, ResponseE
     socket.on('error', (error: Error) => {
       this.#error ??= error;
     });
+    socket.on('end', () => {
+      this.#peerEnded = true;
+      if (this.#handler === null && this.#connected) this.#goneWith(false);
+    });
     socket.on('close', () => {
       clearTimeout(timer);
       this.#onClose(!this.#connected);
@@ -107,9 +125,13 @@ export class PlainConnection implements Dispatcher.DispatchController, ResponseE
    * nothing was sent and the connection is free again. The pool then serves the next one itself, in a
    * loop: calling back into the pool from here would recurse once per request given up.
    */
-  send(request: PlainRequest, handler: Dispatcher.DispatchHandler): boolean {
+  send(request: PlainRequest, handler: Dispatcher.DispatchHandler, retried = false): boolean {
     const socket = this.#socket as Socket;
     this.#handler = handler;
+    this.#request = request;
+    this.#heard = false;
+    // A server may close a kept-alive connection just as we send on it (RFC 9112 §9.3.1).
+    this.#retriable = !retried && this.#responses > 0 && IDEMPOTENT.has(request.method);
     this.#aborted = false;
     this.#reason = null;
     this.#ended = false;
@@ -188,6 +210,7 @@ export class PlainConnection implements Dispatcher.DispatchController, ResponseE
 
   onEnd(reusable: boolean): void {
     this.#ended = true;
+    this.#responses++;
     this.#reusable = reusable;
     const handler = this.#handler;
     this.#handler = null;
@@ -196,6 +219,7 @@ export class PlainConnection implements Dispatcher.DispatchController, ResponseE
 
   #onRead(length: number): boolean {
     const data = this.#readBuffer.subarray(0, length);
+    this.#heard = true;
     if (this.#handler === null) {
       // Bytes nobody asked for on an idle connection: it can no longer be trusted.
       this.#goneWith(false);
@@ -210,7 +234,7 @@ export class PlainConnection implements Dispatcher.DispatchController, ResponseE
     }
     if (this.#ended) {
       this.#ended = false;
-      if (consumed === length && this.#reusable && !this.#gone) this.#pool.released(this);
+      if (consumed === length && this.#reusable && !this.#gone && !this.#peerEnded) this.#pool.released(this);
       else this.#goneWith(true);
     }
     return true;
@@ -237,6 +261,14 @@ export class PlainConnection implements Dispatcher.DispatchController, ResponseE
     }
     if (this.#parser.endsWithClose) {
       this.#parser.finishAtClose();
+      this.#goneWith(true);
+      return;
+    }
+    if (this.#retriable && !this.#heard) {
+      const request = this.#request as PlainRequest;
+      this.#handler = null;
+      // Queued before this connection is gone, so that the pool is not seen as drained in between.
+      this.#pool.retry(request, handler);
       this.#goneWith(true);
       return;
     }

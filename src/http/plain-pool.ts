@@ -60,6 +60,8 @@ const READ_BUFFER_BYTES = 64 * 1024;
 interface Queued {
   request: PlainRequest;
   handler: Dispatcher.DispatchHandler;
+  /** Sent once already, on a connection that failed: not to be retried again. */
+  retried: boolean;
 }
 
 /** The connections to one `http://host:port` origin. */
@@ -105,7 +107,7 @@ export class PlainPool implements ConnectionOwner {
       if (!connection.send(request, handler)) this.released(connection);
       return;
     }
-    this.#queue.push({ request, handler });
+    this.#queue.push({ request, handler, retried: false });
     if (this.#open < this.#options.connections) this.#openConnection();
   }
 
@@ -167,7 +169,7 @@ export class PlainPool implements ConnectionOwner {
     this.#busy++;
     let sent = false;
     startingOnNewConnection(opened, () => {
-      sent = connection.send(next.request, next.handler);
+      sent = connection.send(next.request, next.handler, next.retried);
     });
     if (!sent) this.released(connection);
   }
@@ -179,7 +181,7 @@ export class PlainPool implements ConnectionOwner {
     // while queued (timed out) are skipped here, in a loop.
     for (let next = this.#queue.shift(); next !== undefined; next = this.#queue.shift()) {
       this.#busy++;
-      if (connection.send(next.request, next.handler)) return;
+      if (connection.send(next.request, next.handler, next.retried)) return;
       this.#busy--;
     }
     if (this.#closed) connection.destroy();
@@ -189,6 +191,18 @@ export class PlainPool implements ConnectionOwner {
       this.#idle.push(connection);
     }
     this.#drained();
+  }
+
+  retry(request: PlainRequest, handler: Dispatcher.DispatchHandler): void {
+    // Until a connection takes it, aborting the request (our timeout) fails it from here.
+    handler.onRequestStart?.(new WaitingController(handler), null);
+    const connection = this.#idle.pop();
+    if (connection === undefined) {
+      this.#queue.unshift({ request, handler, retried: true });
+      return;
+    }
+    this.#busy++;
+    if (!connection.send(request, handler, true)) this.released(connection);
   }
 
   /** `connection` is gone (closed, failed, destroyed). */
@@ -227,6 +241,38 @@ export class PlainPool implements ConnectionOwner {
 }
 
 /** A controller for failures reported before a request had a connection. */
+/** The controller of a request waiting to be sent again: aborting it fails the request at once. */
+class WaitingController implements Dispatcher.DispatchController {
+  readonly #handler: Dispatcher.DispatchHandler;
+  #reason: Error | null = null;
+
+  constructor(handler: Dispatcher.DispatchHandler) {
+    this.#handler = handler;
+  }
+
+  get aborted(): boolean {
+    return this.#reason !== null;
+  }
+
+  get paused(): boolean {
+    return false;
+  }
+
+  get reason(): Error | null {
+    return this.#reason;
+  }
+
+  abort(reason: Error): void {
+    if (this.#reason !== null) return;
+    this.#reason = reason;
+    this.#handler.onResponseError?.(this, reason);
+  }
+
+  pause(): void {}
+
+  resume(): void {}
+}
+
 const IDLE_CONTROLLER: Dispatcher.DispatchController = {
   aborted: false,
   paused: false,

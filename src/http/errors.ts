@@ -126,6 +126,13 @@ export function describeNetworkError(error: unknown): string {
     case 'UND_ERR_BODY_TIMEOUT':
       return 'timeout: response body stalled (UND_ERR_BODY_TIMEOUT)';
   }
+  if (code.startsWith('HPE_')) {
+    // The parsers' errors, ours (HttpParseError) and undici's llhttp ones, read alike.
+    const message = messageOf(e);
+    return message.startsWith('invalid HTTP response')
+      ? message
+      : `invalid HTTP response: ${message} (${code})`;
+  }
   if (DNS_CODES.has(code)) {
     const host = typeof e.hostname === 'string' ? ` ${e.hostname}` : '';
     return `DNS lookup failed (${code}${host})`;

@@ -98,7 +98,10 @@ describe('plain HTTP/1.1 client (fast path)', () => {
       const res = await t.client.get('/garbage');
       assert.equal(res.ok, false);
       assert.equal(res.status, 0);
-      assert.match(res.error ?? '', /invalid HTTP response: bad status line/);
+      assert.match(
+        res.error ?? '',
+        /^invalid HTTP response: not an HTTP\/1.x response \(starts with "SPDY\/3 200 OK"\)$/,
+      );
       assert.equal((await t.client.get('/')).text(), 'ok');
     } finally {
       await t.transport.destroy();

@@ -37,6 +37,8 @@ const NO_TRAILERS: IncomingHttpHeaders = Object.freeze({});
 export class PlainConnection implements Dispatcher.DispatchController, ResponseEvents {
   idleSince = 0;
   keepAliveMs: number;
+  /** The server said how long it keeps the connection (Keep-Alive: timeout=N): checked before each reuse. */
+  timedByServer = false;
   readonly #pool: ConnectionOwner;
   readonly #hostLine: string;
   readonly #readBuffer: Buffer;
@@ -234,8 +236,9 @@ export class PlainConnection implements Dispatcher.DispatchController, ResponseE
     }
     if (this.#ended) {
       this.#ended = false;
-      if (consumed === length && this.#reusable && !this.#gone && !this.#peerEnded) this.#pool.released(this);
-      else this.#goneWith(true);
+      if (consumed === length && this.#reusable && !this.#gone && !this.#peerEnded && this.keepAliveMs > 0) {
+        this.#pool.released(this);
+      } else this.#goneWith(true);
     }
     return true;
   }
@@ -259,7 +262,8 @@ export class PlainConnection implements Dispatcher.DispatchController, ResponseE
       this.#goneWith(false);
       return;
     }
-    if (this.#parser.endsWithClose) {
+    // A reset is not the end of a body delimited by the end of the connection: it was cut short.
+    if (this.#parser.endsWithClose && this.#error === null) {
       this.#parser.finishAtClose();
       this.#goneWith(true);
       return;
@@ -281,5 +285,6 @@ export class PlainConnection implements Dispatcher.DispatchController, ResponseE
     // As undici: a second less than the server says, so that we never send on a closing connection.
     const serverMs = Number(match[1]) * 1000 - 1000;
     this.keepAliveMs = Math.max(0, Math.min(this.#pool.keepAliveTimeoutMs, serverMs));
+    this.timedByServer = true;
   }
 }

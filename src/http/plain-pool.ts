@@ -101,7 +101,7 @@ export class PlainPool implements ConnectionOwner {
       handler.onResponseError?.(IDLE_CONTROLLER, new Error('the HTTP transport is closed'));
       return;
     }
-    const connection = this.#idle.pop();
+    const connection = this.#takeIdle();
     if (connection !== undefined) {
       this.#busy++;
       if (!connection.send(request, handler)) this.released(connection);
@@ -109,6 +109,19 @@ export class PlainPool implements ConnectionOwner {
     }
     this.#queue.push({ request, handler, retried: false });
     if (this.#open < this.#options.connections) this.#openConnection();
+  }
+
+  /** The idle connection used last, skipping those past the keep-alive timeout their server stated. */
+  #takeIdle(): PlainConnection | undefined {
+    let connection = this.#idle.pop();
+    while (
+      connection?.timedByServer === true &&
+      performance.now() - connection.idleSince > connection.keepAliveMs
+    ) {
+      connection.destroy();
+      connection = this.#idle.pop();
+    }
+    return connection;
   }
 
   /** Closes idle connections unused for longer than the keep-alive timeout (called about once a second). */
@@ -186,8 +199,9 @@ export class PlainPool implements ConnectionOwner {
     }
     if (this.#closed) connection.destroy();
     else {
-      // The sweep's clock (a second's precision) rather than a clock read per request.
-      connection.idleSince = this.#clockMs;
+      // The sweep's clock (a second's precision) rather than a clock read per request, unless the
+      // server said when it closes the connection.
+      connection.idleSince = connection.timedByServer ? performance.now() : this.#clockMs;
       this.#idle.push(connection);
     }
     this.#drained();
@@ -196,7 +210,7 @@ export class PlainPool implements ConnectionOwner {
   retry(request: PlainRequest, handler: Dispatcher.DispatchHandler): void {
     // Until a connection takes it, aborting the request (our timeout) fails it from here.
     handler.onRequestStart?.(new WaitingController(handler), null);
-    const connection = this.#idle.pop();
+    const connection = this.#takeIdle();
     if (connection === undefined) {
       this.#queue.unshift({ request, handler, retried: true });
       return;

@@ -11,7 +11,12 @@ describeEachTransport('a server that closes a keep-alive connection', (transport
   before(async () => {
     server = await startTortureServer((socket, request) => {
       if (request.path === '/close-after') socket.end(response('ok'));
-      else if (request.path === '/reset-second' && request.onConnection > 0) socket.resetAndDestroy();
+      else if (request.path === '/until-reset') {
+        socket.write('HTTP/1.1 200 OK\r\n\r\npart of the body', () => socket.resetAndDestroy());
+      } else if (request.path === '/until-close') socket.end('HTTP/1.1 200 OK\r\n\r\nall of the body');
+      else if (request.path.startsWith('/keep-alive-')) {
+        socket.write(response('ok', [`Keep-Alive: timeout=${request.path.slice('/keep-alive-'.length)}`]));
+      } else if (request.path === '/reset-second' && request.onConnection > 0) socket.resetAndDestroy();
       else if (request.path === '/reset-after-first' && resetAfterFirst++ > 0) socket.resetAndDestroy();
       else socket.write(response('ok'));
     });
@@ -87,6 +92,43 @@ describeEachTransport('a server that closes a keep-alive connection', (transport
       await t.client.post('/reset-second');
       assert.equal(server.requests() - before, 2);
       assert.equal(t.sink.samples.length, 2);
+    } finally {
+      await t.transport.destroy();
+    }
+  });
+
+  it('fails a body delimited by the end of the connection when a reset ends it (fast path only)', async () => {
+    const t = transport.client(server.url);
+    try {
+      const truncated = await t.client.get('/until-reset');
+      if (transport.fastPath) assert.match(truncated.error ?? '', /^connection reset/);
+      // undici takes any end of the connection for the end of such a body (docs/http.md).
+      else assert.equal(truncated.text(), 'part of the body');
+      const whole = await t.client.get('/until-close');
+      assert.equal(whole.error, null);
+      assert.equal(whole.text(), 'all of the body');
+    } finally {
+      await t.transport.destroy();
+    }
+  });
+
+  it("does not reuse a connection past the server's Keep-Alive timeout, less a second", async () => {
+    const t = transport.client(server.url, {}, { connections: 1 });
+    try {
+      let before = server.connections();
+      await t.client.get('/keep-alive-1');
+      await t.client.get('/keep-alive-1');
+      assert.equal(server.connections() - before, 2, 'timeout=1: no reuse at all');
+      before = server.connections();
+      await t.client.get('/keep-alive-2');
+      await sleep(1200);
+      await t.client.get('/keep-alive-2');
+      assert.equal(server.connections() - before, 2, 'timeout=2: not reused after 1.2 s');
+      await t.client.get('/keep-alive-5');
+      before = server.connections();
+      await t.client.get('/keep-alive-5');
+      assert.equal(server.connections() - before, 0, 'timeout=5: reused at once');
+      assert.ok(t.sink.samples.every((s) => s.error === null));
     } finally {
       await t.transport.destroy();
     }

@@ -110,8 +110,17 @@ export function describeNetworkError(error: unknown): string {
     case 'ECONNRESET':
     case 'EPIPE':
       return `connection reset (${code}${at})`;
-    case 'UND_ERR_SOCKET':
-      return `connection reset (${messageOf(e)}${at})`;
+    case 'UND_ERR_SOCKET': {
+      // undici closes the connection on these, but the server sent them: say what it sent.
+      const message = messageOf(e);
+      if (message === 'bad upgrade') return 'invalid HTTP response: unexpected protocol upgrade (101)';
+      if (message === 'bad response') return 'invalid HTTP response: unexpected 100 Continue';
+      return `connection reset (${message}${at})`;
+    }
+    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+      return `invalid HTTP response: body length does not match Content-Length (${code})`;
+    case 'UND_ERR_HEADERS_OVERFLOW':
+      return `invalid HTTP response: head larger than 64 KiB (${code})`;
     case 'ETIMEDOUT':
       return `connect timeout (ETIMEDOUT${at})`;
     case 'UND_ERR_CONNECT_TIMEOUT': {
@@ -126,12 +135,10 @@ export function describeNetworkError(error: unknown): string {
     case 'UND_ERR_BODY_TIMEOUT':
       return 'timeout: response body stalled (UND_ERR_BODY_TIMEOUT)';
   }
-  if (code.startsWith('HPE_')) {
+  if (code === 'HPE_INVALID_RESPONSE' || e.name === 'HTTPParserError') {
     // The parsers' errors, ours (HttpParseError) and undici's llhttp ones, read alike.
-    const message = messageOf(e);
-    return message.startsWith('invalid HTTP response')
-      ? message
-      : `invalid HTTP response: ${message} (${code})`;
+    const message = messageOf(e).replace(/^Response does not match the HTTP\/1.1 protocol \((.*)\)$/, '$1');
+    return message.startsWith('invalid HTTP response') ? message : `invalid HTTP response: ${message}`;
   }
   if (DNS_CODES.has(code)) {
     const host = typeof e.hostname === 'string' ? ` ${e.hostname}` : '';

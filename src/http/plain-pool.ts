@@ -207,6 +207,7 @@ export class PlainPool implements ConnectionOwner {
     this.#drained();
   }
 
+  /** Sends a request that failed on a stale connection once more: first in line, on another connection. */
   retry(request: PlainRequest, handler: Dispatcher.DispatchHandler): void {
     // Until a connection takes it, aborting the request (our timeout) fails it from here.
     handler.onRequestStart?.(new WaitingController(handler), null);
@@ -254,7 +255,6 @@ export class PlainPool implements ConnectionOwner {
   }
 }
 
-/** A controller for failures reported before a request had a connection. */
 /** The controller of a request waiting to be sent again: aborting it fails the request at once. */
 class WaitingController implements Dispatcher.DispatchController {
   readonly #handler: Dispatcher.DispatchHandler;
@@ -287,6 +287,7 @@ class WaitingController implements Dispatcher.DispatchController {
   resume(): void {}
 }
 
+/** A controller for failures reported before a request had a connection. */
 const IDLE_CONTROLLER: Dispatcher.DispatchController = {
   aborted: false,
   paused: false,

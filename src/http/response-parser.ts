@@ -29,6 +29,7 @@ export const MAX_HEAD_BYTES = 64 * 1024;
 /** The most bytes of a chunk-size line (extensions included) and of the trailers. */
 const MAX_CHUNK_LINE = 64 * 1024;
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
+const EMPTY = Buffer.alloc(0);
 const STATUS_LINE = /^HTTP\/1\.[01] [1-9]\d\d(?: |\r|$)/;
 const HTTP_VERSION_PREFIX = 'HTTP/1.';
 /**
@@ -63,8 +64,11 @@ export class ResponseParser {
   #state: State = STATE.idle;
   #noBody = false;
   #reusable = false;
-  /** Head bytes received so far when the head spans several reads. */
-  #partialHead: Buffer | null = null;
+  /** Head bytes received so far when the head spans several reads, as read (joined once complete). */
+  #headChunks: Buffer[] = [];
+  #headBytes = 0;
+  /** The last three of those bytes: a blank line split across reads is found with them. */
+  #headTail: Buffer = EMPTY;
   /** Body bytes left: of the Content-Length, or of the current chunk. */
   #remaining = 0;
   /** The chunk-size or trailer line read so far. */
@@ -77,7 +81,8 @@ export class ResponseParser {
     this.#events = events;
     this.#noBody = noBody;
     this.#state = STATE.head;
-    this.#partialHead = null;
+    this.#headChunks = [];
+    this.#headBytes = 0;
     this.#line = '';
     this.#trailerBytes = 0;
   }
@@ -157,8 +162,8 @@ export class ResponseParser {
 
   /** Consumes head bytes from `at`; returns where the data not consumed starts. */
   #readHead(data: Buffer, at: number): number {
-    const partial = this.#partialHead;
-    if (partial === null) {
+    const before = this.#headBytes;
+    if (before === 0) {
       // The common case: the whole head in one read.
       const headEnd = data.indexOf(CRLFCRLF, at);
       if (headEnd !== -1 && headEnd + 4 - at <= MAX_HEAD_BYTES) {
@@ -166,23 +171,37 @@ export class ResponseParser {
         return headEnd + 4;
       }
     }
-    const buffer = partial === null ? data.subarray(at) : Buffer.concat([partial, data.subarray(at)]);
-    const before = partial === null ? 0 : partial.length;
-    // A "\r\n\r\n" split across reads is found again in the joined buffer (search from 3 back).
-    const headEnd = buffer.indexOf(CRLFCRLF, Math.max(0, before - 3));
+    const fresh = data.subarray(at);
+    const tail = this.#headTail;
+    const window = before === 0 ? fresh : Buffer.concat([tail, fresh]);
+    const found = window.indexOf(CRLFCRLF);
+    const headEnd = found === -1 ? -1 : before - (before === 0 ? 0 : tail.length) + found;
     // The same limit however the head is split into reads.
-    if ((headEnd === -1 ? buffer.length : headEnd + 4) > MAX_HEAD_BYTES) {
-      throw new HttpParseError('head larger than 64 KiB', buffer.toString('latin1', 0, 40));
+    if ((headEnd === -1 ? before + fresh.length : headEnd + 4) > MAX_HEAD_BYTES) {
+      throw new HttpParseError('head larger than 64 KiB', this.#headStart(fresh));
     }
     if (headEnd === -1) {
       // Fail now on what can never become a head, rather than wait for a blank line.
-      checkPartialHead(buffer, before);
-      this.#partialHead = Buffer.from(buffer);
+      if (before < HTTP_VERSION_PREFIX.length) checkStatusLineStart(this.#headStart(fresh));
+      if (hasBadLineBytes(window, before === 0 ? 0 : tail.length)) {
+        throw new HttpParseError('bad line ending or control character in head', this.#headStart(fresh));
+      }
+      // Copies: the read buffer is reused for the next read.
+      this.#headChunks.push(Buffer.from(fresh));
+      this.#headBytes = before + fresh.length;
+      this.#headTail = Buffer.from(window.subarray(Math.max(0, window.length - 3)));
       return data.length;
     }
-    this.#partialHead = null;
-    this.#parseHead(buffer.toString('latin1', 0, headEnd));
-    return headEnd + 4 - before + at;
+    const head = before === 0 ? fresh : Buffer.concat([...this.#headChunks, fresh]);
+    this.#headChunks = [];
+    this.#headBytes = 0;
+    this.#parseHead(head.toString('latin1', 0, headEnd));
+    return at + headEnd + 4 - before;
+  }
+
+  /** The first bytes of the head received so far, for error messages. */
+  #headStart(fresh: Buffer): string {
+    return Buffer.concat([...this.#headChunks, fresh]).toString('latin1', 0, 40);
   }
 
   #parseHead(head: string): void {
@@ -296,24 +315,22 @@ interface ParsedHead {
 /** The last final response head parsed in this process, and what it parsed to. */
 const lastHead: { text: string; parsed: ParsedHead | null } = { text: '', parsed: null };
 
-/** Fails on the start of a head that can never become a valid one; `from`: where the new bytes start. */
-function checkPartialHead(buffer: Buffer, from: number): void {
-  const prefixLength = Math.min(buffer.length, HTTP_VERSION_PREFIX.length);
-  if (
-    from < prefixLength &&
-    buffer.toString('latin1', 0, prefixLength) !== HTTP_VERSION_PREFIX.slice(0, prefixLength)
-  ) {
-    throw new HttpParseError('not an HTTP/1.x response', buffer.toString('latin1', 0, 40));
+/** Fails on the first bytes of a head unless they can start `HTTP/1.`. */
+function checkStatusLineStart(start: string): void {
+  const length = Math.min(start.length, HTTP_VERSION_PREFIX.length);
+  if (start.slice(0, length) !== HTTP_VERSION_PREFIX.slice(0, length)) {
+    throw new HttpParseError('not an HTTP/1.x response', start);
   }
-  // A CR ending a read is checked with the next read, together with the byte after it.
-  const start = from > 0 && buffer[from - 1] === 13 ? from - 1 : from;
-  const end = buffer[buffer.length - 1] === 13 ? buffer.length - 1 : buffer.length;
-  if (BAD_LINE_BYTES.test(buffer.toString('latin1', start, end))) {
-    throw new HttpParseError(
-      'bad line ending or control character in head',
-      buffer.toString('latin1', 0, 40),
-    );
-  }
+}
+
+/**
+ * Whether `window` holds, from `from`, bytes a head may not (the bytes before were checked with an
+ * earlier read). A CR ending a read is checked with the next read, together with the byte after it.
+ */
+function hasBadLineBytes(window: Buffer, from: number): boolean {
+  const start = from > 0 && window[from - 1] === 13 ? from - 1 : from;
+  const end = window[window.length - 1] === 13 ? window.length - 1 : window.length;
+  return BAD_LINE_BYTES.test(window.toString('latin1', start, end));
 }
 
 function parseHead(head: string): ParsedHead {

@@ -74,6 +74,8 @@ export class PlainPool implements ConnectionOwner {
   readonly #readBuffer: Buffer;
   readonly #idle: PlainConnection[] = [];
   readonly #queue: Queued[] = [];
+  /** Requests to send again (see retry): each waits for a new connection, not one already open. */
+  readonly #retries: Queued[] = [];
   /** Every connection open or opening. */
   readonly #all = new Set<PlainConnection>();
   #open = 0;
@@ -140,7 +142,7 @@ export class PlainPool implements ConnectionOwner {
   /** Waits for requests in flight or queued, then closes every connection. */
   close(): Promise<void> {
     this.#closed = true;
-    if (this.#busy === 0 && this.#queue.length === 0) {
+    if (this.#busy === 0 && this.#queue.length === 0 && this.#retries.length === 0) {
       this.#closeIdle();
       return Promise.resolve();
     }
@@ -156,7 +158,9 @@ export class PlainPool implements ConnectionOwner {
   destroy(): void {
     this.#closed = true;
     const error = new Error('the HTTP transport was destroyed');
-    for (const { handler } of this.#queue.splice(0)) handler.onResponseError?.(IDLE_CONTROLLER, error);
+    for (const { handler } of [...this.#retries.splice(0), ...this.#queue.splice(0)]) {
+      handler.onResponseError?.(IDLE_CONTROLLER, error);
+    }
     this.#closeIdle();
     for (const connection of [...this.#all]) connection.terminate(error);
   }
@@ -174,7 +178,7 @@ export class PlainPool implements ConnectionOwner {
 
   /** A new connection is ready: it takes the oldest waiting request, or waits itself. */
   connected(connection: PlainConnection, opened: OpenedConnection): void {
-    const next = this.#queue.shift();
+    const next = this.#retries.shift() ?? this.#queue.shift();
     if (next === undefined) {
       this.released(connection, false);
       return;
@@ -207,17 +211,15 @@ export class PlainPool implements ConnectionOwner {
     this.#drained();
   }
 
-  /** Sends a request that failed on a stale connection once more: first in line, on another connection. */
+  /**
+   * Sends a request that failed on a stale connection once more, on a new connection: the others open
+   * may be as stale (a server closing all its idle connections, or each after one response). The
+   * failed connection's removal, which follows, opens it.
+   */
   retry(request: PlainRequest, handler: Dispatcher.DispatchHandler): void {
     // Until a connection takes it, aborting the request (our timeout) fails it from here.
     handler.onRequestStart?.(new WaitingController(handler), null);
-    const connection = this.#takeIdle();
-    if (connection === undefined) {
-      this.#queue.unshift({ request, handler, retried: true });
-      return;
-    }
-    this.#busy++;
-    if (!connection.send(request, handler, true)) this.released(connection);
+    this.#retries.push({ request, handler, retried: true });
   }
 
   /** `connection` is gone (closed, failed, destroyed). */
@@ -228,7 +230,7 @@ export class PlainPool implements ConnectionOwner {
     const idleAt = this.#idle.indexOf(connection);
     if (idleAt !== -1) this.#idle.splice(idleAt, 1);
     // Waiting requests need a connection of their own now.
-    if (this.#queue.length > 0 && this.#open < this.#options.connections) this.#openConnection();
+    if (this.#waiting() && this.#open < this.#options.connections) this.#openConnection();
     this.#drained();
   }
 
@@ -236,18 +238,22 @@ export class PlainPool implements ConnectionOwner {
   failedToConnect(connection: PlainConnection, error: Error): void {
     this.#all.delete(connection);
     this.#open--;
-    const next = this.#queue.shift();
+    const next = this.#retries.shift() ?? this.#queue.shift();
     next?.handler.onResponseError?.(IDLE_CONTROLLER, error);
-    if (this.#queue.length > 0 && this.#open < this.#options.connections) this.#openConnection();
+    if (this.#waiting() && this.#open < this.#options.connections) this.#openConnection();
     this.#drained();
   }
 
   #drained(): void {
-    if (this.#whenDrained !== null && this.#busy === 0 && this.#queue.length === 0) {
+    if (this.#whenDrained !== null && this.#busy === 0 && !this.#waiting()) {
       const done = this.#whenDrained;
       this.#whenDrained = null;
       done();
     }
+  }
+
+  #waiting(): boolean {
+    return this.#queue.length > 0 || this.#retries.length > 0;
   }
 
   get keepAliveTimeoutMs(): number {

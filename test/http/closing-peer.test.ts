@@ -50,6 +50,24 @@ describeEachTransport('a server that closes a keep-alive connection', (transport
     }
   });
 
+  it('counts each request once when concurrent users race the server closing every connection', async () => {
+    const t = transport.client(server.url, {}, { connections: 4 });
+    try {
+      const user = async () => {
+        for (let i = 0; i < 50; i++) await t.client.get('/close-after');
+      };
+      await Promise.all([user(), user(), user(), user()]);
+      assert.equal(t.sink.samples.length, 200);
+      const failed = t.sink.samples.filter((s) => s.error !== null).length;
+      // The fast path retries on a new connection (a retry on another open one may meet the same fate);
+      // undici does not retry, and fails the few it sends before it sees the server's FIN.
+      if (transport.fastPath) assert.equal(failed, 0);
+      else assert.ok(failed < 200);
+    } finally {
+      await t.transport.destroy();
+    }
+  });
+
   it('retries an idempotent request once when a reused connection fails before any response byte (fast path only)', async () => {
     const t = transport.client(server.url);
     try {

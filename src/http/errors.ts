@@ -13,6 +13,28 @@ export class RequestFailedError extends Error {
   }
 }
 
+/** The server closed the connection before the response was complete (undici's SocketError, same code). */
+export class SocketClosedError extends Error {
+  override readonly name = 'SocketError';
+  readonly code = 'UND_ERR_SOCKET';
+  readonly socket: { remoteAddress: string | undefined; remotePort: number | undefined };
+
+  constructor(remoteAddress: string | undefined, remotePort: number | undefined) {
+    super('other side closed');
+    this.socket = { remoteAddress, remotePort };
+  }
+}
+
+/** No connection within the connect timeout (undici's ConnectTimeoutError, same code and message). */
+export class ConnectTimeoutError extends Error {
+  override readonly name = 'ConnectTimeoutError';
+  readonly code = 'UND_ERR_CONNECT_TIMEOUT';
+
+  constructor(address: string, timeoutMs: number) {
+    super(`Connect Timeout Error (attempted address: ${address}, timeout: ${timeoutMs}ms)`);
+  }
+}
+
 /** text()/json()/bytes() on a response read with `discardBody`. */
 export class BodyDiscardedError extends Error {
   override readonly name = 'BodyDiscardedError';
@@ -88,8 +110,17 @@ export function describeNetworkError(error: unknown): string {
     case 'ECONNRESET':
     case 'EPIPE':
       return `connection reset (${code}${at})`;
-    case 'UND_ERR_SOCKET':
-      return `connection reset (${messageOf(e)}${at})`;
+    case 'UND_ERR_SOCKET': {
+      // undici closes the connection on these, but the server sent them: say what it sent.
+      const message = messageOf(e);
+      if (message === 'bad upgrade') return 'invalid HTTP response: unexpected protocol upgrade (101)';
+      if (message === 'bad response') return 'invalid HTTP response: unexpected 100 Continue';
+      return `connection reset (${message}${at})`;
+    }
+    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+      return `invalid HTTP response: body length does not match Content-Length (${code})`;
+    case 'UND_ERR_HEADERS_OVERFLOW':
+      return `invalid HTTP response: head larger than 64 KiB (${code})`;
     case 'ETIMEDOUT':
       return `connect timeout (ETIMEDOUT${at})`;
     case 'UND_ERR_CONNECT_TIMEOUT': {
@@ -103,6 +134,11 @@ export function describeNetworkError(error: unknown): string {
       return 'timeout: no response headers in time (UND_ERR_HEADERS_TIMEOUT)';
     case 'UND_ERR_BODY_TIMEOUT':
       return 'timeout: response body stalled (UND_ERR_BODY_TIMEOUT)';
+  }
+  if (code === 'HPE_INVALID_RESPONSE' || e.name === 'HTTPParserError') {
+    // The parsers' errors, ours (HttpParseError) and undici's llhttp ones, read alike.
+    const message = messageOf(e).replace(/^Response does not match the HTTP\/1.1 protocol \((.*)\)$/, '$1');
+    return message.startsWith('invalid HTTP response') ? message : `invalid HTTP response: ${message}`;
   }
   if (DNS_CODES.has(code)) {
     const host = typeof e.hostname === 'string' ? ` ${e.hostname}` : '';

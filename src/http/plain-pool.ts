@@ -9,47 +9,15 @@
  * interface), so Exchange works unchanged over either. HttpTransport sends everything this does not
  * cover (TLS, FormData bodies, unusual headers) through undici.
  */
-import type { IncomingHttpHeaders } from 'node:http';
-import { connect, type Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { type OpenedConnection, startingOnNewConnection } from './connection-timing.ts';
-import { type ResponseEvents, ResponseParser } from './response-parser.ts';
-
-/** What the plain pool sends; ExchangeRequest satisfies it. */
-export interface PlainRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly headers: Record<string, string>;
-  readonly body: string | Uint8Array | null;
-}
+import { type ConnectionOwner, PlainConnection, type PlainRequest } from './plain-connection.ts';
 
 export interface PlainPoolOptions {
   /** Most connections open at once; requests beyond wait for a free one. */
   connections: number;
   connectTimeoutMs: number;
   keepAliveTimeoutMs: number;
-}
-
-/** The server closed the connection before the response was complete (undici's SocketError, same code). */
-export class SocketClosedError extends Error {
-  override readonly name = 'SocketError';
-  readonly code = 'UND_ERR_SOCKET';
-  readonly socket: { remoteAddress: string | undefined; remotePort: number | undefined };
-
-  constructor(remoteAddress: string | undefined, remotePort: number | undefined) {
-    super('other side closed');
-    this.socket = { remoteAddress, remotePort };
-  }
-}
-
-/** No connection within the connect timeout (undici's ConnectTimeoutError, same code and message). */
-export class ConnectTimeoutError extends Error {
-  override readonly name = 'ConnectTimeoutError';
-  readonly code = 'UND_ERR_CONNECT_TIMEOUT';
-
-  constructor(address: string, timeoutMs: number) {
-    super(`Connect Timeout Error (attempted address: ${address}, timeout: ${timeoutMs}ms)`);
-  }
 }
 
 /** Whether a request can go through the plain pool; anything else goes to undici (which also rejects what is invalid). */
@@ -92,10 +60,12 @@ const READ_BUFFER_BYTES = 64 * 1024;
 interface Queued {
   request: PlainRequest;
   handler: Dispatcher.DispatchHandler;
+  /** Sent once already, on a connection that failed: not to be retried again. */
+  retried: boolean;
 }
 
 /** The connections to one `http://host:port` origin. */
-export class PlainPool {
+export class PlainPool implements ConnectionOwner {
   readonly #host: string;
   readonly #port: number;
   /** `Host:` header line and the fixed tail of every request head. */
@@ -104,6 +74,8 @@ export class PlainPool {
   readonly #readBuffer: Buffer;
   readonly #idle: PlainConnection[] = [];
   readonly #queue: Queued[] = [];
+  /** Requests to send again (see retry): each waits for a new connection, not one already open. */
+  readonly #retries: Queued[] = [];
   /** Every connection open or opening. */
   readonly #all = new Set<PlainConnection>();
   #open = 0;
@@ -131,14 +103,27 @@ export class PlainPool {
       handler.onResponseError?.(IDLE_CONTROLLER, new Error('the HTTP transport is closed'));
       return;
     }
-    const connection = this.#idle.pop();
+    const connection = this.#takeIdle();
     if (connection !== undefined) {
       this.#busy++;
-      connection.send(request, handler);
+      if (!connection.send(request, handler)) this.released(connection);
       return;
     }
-    this.#queue.push({ request, handler });
+    this.#queue.push({ request, handler, retried: false });
     if (this.#open < this.#options.connections) this.#openConnection();
+  }
+
+  /** The idle connection used last, skipping those past the keep-alive timeout their server stated. */
+  #takeIdle(): PlainConnection | undefined {
+    let connection = this.#idle.pop();
+    while (
+      connection?.timedByServer === true &&
+      performance.now() - connection.idleSince > connection.keepAliveMs
+    ) {
+      connection.destroy();
+      connection = this.#idle.pop();
+    }
+    return connection;
   }
 
   /** Closes idle connections unused for longer than the keep-alive timeout (called about once a second). */
@@ -157,7 +142,7 @@ export class PlainPool {
   /** Waits for requests in flight or queued, then closes every connection. */
   close(): Promise<void> {
     this.#closed = true;
-    if (this.#busy === 0 && this.#queue.length === 0) {
+    if (this.#busy === 0 && this.#queue.length === 0 && this.#retries.length === 0) {
       this.#closeIdle();
       return Promise.resolve();
     }
@@ -173,7 +158,9 @@ export class PlainPool {
   destroy(): void {
     this.#closed = true;
     const error = new Error('the HTTP transport was destroyed');
-    for (const { handler } of this.#queue.splice(0)) handler.onResponseError?.(IDLE_CONTROLLER, error);
+    for (const { handler } of [...this.#retries.splice(0), ...this.#queue.splice(0)]) {
+      handler.onResponseError?.(IDLE_CONTROLLER, error);
+    }
     this.#closeIdle();
     for (const connection of [...this.#all]) connection.terminate(error);
   }
@@ -191,32 +178,48 @@ export class PlainPool {
 
   /** A new connection is ready: it takes the oldest waiting request, or waits itself. */
   connected(connection: PlainConnection, opened: OpenedConnection): void {
-    const next = this.#queue.shift();
+    const next = this.#retries.shift() ?? this.#queue.shift();
     if (next === undefined) {
       this.released(connection, false);
       return;
     }
     this.#busy++;
-    startingOnNewConnection(opened, () => connection.send(next.request, next.handler));
+    let sent = false;
+    startingOnNewConnection(opened, () => {
+      sent = connection.send(next.request, next.handler, next.retried);
+    });
+    if (!sent) this.released(connection);
   }
 
   /** A request is done with `connection`; it serves the next waiting request, or goes idle. */
   released(connection: PlainConnection, wasBusy = true): void {
     if (wasBusy) this.#busy--;
-    // Requests already queued are served even while closing: close() waits for them.
-    const next = this.#queue.shift();
-    if (next !== undefined) {
+    // Requests already queued are served even while closing: close() waits for them. Those given up
+    // while queued (timed out) are skipped here, in a loop.
+    for (let next = this.#queue.shift(); next !== undefined; next = this.#queue.shift()) {
       this.#busy++;
-      connection.send(next.request, next.handler);
-      return;
+      if (connection.send(next.request, next.handler, next.retried)) return;
+      this.#busy--;
     }
     if (this.#closed) connection.destroy();
     else {
-      // The sweep's clock (a second's precision) rather than a clock read per request.
-      connection.idleSince = this.#clockMs;
+      // The sweep's clock (a second's precision) rather than a clock read per request, unless the
+      // server said when it closes the connection.
+      connection.idleSince = connection.timedByServer ? performance.now() : this.#clockMs;
       this.#idle.push(connection);
     }
     this.#drained();
+  }
+
+  /**
+   * Sends a request that failed on a stale connection once more, on a new connection: the others open
+   * may be as stale (a server closing all its idle connections, or each after one response). The
+   * failed connection's removal, which follows, opens it.
+   */
+  retry(request: PlainRequest, handler: Dispatcher.DispatchHandler): void {
+    // Until a connection takes it, aborting the request (our timeout) fails it from here.
+    handler.onRequestStart?.(new WaitingController(handler), null);
+    this.#retries.push({ request, handler, retried: true });
   }
 
   /** `connection` is gone (closed, failed, destroyed). */
@@ -227,7 +230,7 @@ export class PlainPool {
     const idleAt = this.#idle.indexOf(connection);
     if (idleAt !== -1) this.#idle.splice(idleAt, 1);
     // Waiting requests need a connection of their own now.
-    if (this.#queue.length > 0 && this.#open < this.#options.connections) this.#openConnection();
+    if (this.#waiting() && this.#open < this.#options.connections) this.#openConnection();
     this.#drained();
   }
 
@@ -235,23 +238,59 @@ export class PlainPool {
   failedToConnect(connection: PlainConnection, error: Error): void {
     this.#all.delete(connection);
     this.#open--;
-    const next = this.#queue.shift();
+    const next = this.#retries.shift() ?? this.#queue.shift();
     next?.handler.onResponseError?.(IDLE_CONTROLLER, error);
-    if (this.#queue.length > 0 && this.#open < this.#options.connections) this.#openConnection();
+    if (this.#waiting() && this.#open < this.#options.connections) this.#openConnection();
     this.#drained();
   }
 
   #drained(): void {
-    if (this.#whenDrained !== null && this.#busy === 0 && this.#queue.length === 0) {
+    if (this.#whenDrained !== null && this.#busy === 0 && !this.#waiting()) {
       const done = this.#whenDrained;
       this.#whenDrained = null;
       done();
     }
   }
 
+  #waiting(): boolean {
+    return this.#queue.length > 0 || this.#retries.length > 0;
+  }
+
   get keepAliveTimeoutMs(): number {
     return this.#options.keepAliveTimeoutMs;
   }
+}
+
+/** The controller of a request waiting to be sent again: aborting it fails the request at once. */
+class WaitingController implements Dispatcher.DispatchController {
+  readonly #handler: Dispatcher.DispatchHandler;
+  #reason: Error | null = null;
+
+  constructor(handler: Dispatcher.DispatchHandler) {
+    this.#handler = handler;
+  }
+
+  get aborted(): boolean {
+    return this.#reason !== null;
+  }
+
+  get paused(): boolean {
+    return false;
+  }
+
+  get reason(): Error | null {
+    return this.#reason;
+  }
+
+  abort(reason: Error): void {
+    if (this.#reason !== null) return;
+    this.#reason = reason;
+    this.#handler.onResponseError?.(this, reason);
+  }
+
+  pause(): void {}
+
+  resume(): void {}
 }
 
 /** A controller for failures reported before a request had a connection. */
@@ -263,225 +302,3 @@ const IDLE_CONTROLLER: Dispatcher.DispatchController = {
   pause() {},
   resume() {},
 };
-
-const NO_TRAILERS: IncomingHttpHeaders = Object.freeze({});
-
-/** One keep-alive connection: one request at a time. Is the handlers' controller while it serves them. */
-class PlainConnection implements Dispatcher.DispatchController, ResponseEvents {
-  idleSince = 0;
-  keepAliveMs: number;
-  readonly #pool: PlainPool;
-  readonly #hostLine: string;
-  readonly #readBuffer: Buffer;
-  readonly #parser = new ResponseParser();
-  #socket: Socket | null = null;
-  #handler: Dispatcher.DispatchHandler | null = null;
-  #aborted = false;
-  #reason: Error | null = null;
-  /** Set by the parser's onEnd, acted on once the read that ended the response is parsed. */
-  #ended = false;
-  #reusable = false;
-  #error: Error | null = null;
-  #gone = false;
-  #connected = false;
-  #remoteAddress: string | undefined = undefined;
-  #remotePort: number | undefined = undefined;
-
-  constructor(pool: PlainPool, hostLine: string, readBuffer: Buffer) {
-    this.#pool = pool;
-    this.#hostLine = hostLine;
-    this.#readBuffer = readBuffer;
-    this.keepAliveMs = pool.keepAliveTimeoutMs;
-  }
-
-  get aborted(): boolean {
-    return this.#aborted;
-  }
-
-  get paused(): boolean {
-    return false;
-  }
-
-  get reason(): Error | null {
-    return this.#reason;
-  }
-
-  pause(): void {}
-
-  resume(): void {}
-
-  connect(host: string, port: number, timeoutMs: number): void {
-    const startedAt = performance.now();
-    const socket = connect({
-      host,
-      port,
-      noDelay: true,
-      onread: { buffer: this.#readBuffer, callback: (length: number) => this.#onRead(length) },
-    });
-    this.#socket = socket;
-    const timer = setTimeout(() => {
-      socket.destroy(new ConnectTimeoutError(`${host}:${port}`, timeoutMs));
-    }, timeoutMs);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      this.#connected = true;
-      // Kept now: a closed socket no longer knows its peer, and errors name it.
-      this.#remoteAddress = socket.remoteAddress;
-      this.#remotePort = socket.remotePort;
-      const readyAt = performance.now();
-      this.#pool.connected(this, { startedAt, tcpAt: readyAt, readyAt });
-    });
-    socket.on('error', (error: Error) => {
-      this.#error ??= error;
-    });
-    socket.on('close', () => {
-      clearTimeout(timer);
-      this.#onClose(!this.#connected);
-    });
-  }
-
-  send(request: PlainRequest, handler: Dispatcher.DispatchHandler): void {
-    const socket = this.#socket as Socket;
-    this.#handler = handler;
-    this.#aborted = false;
-    this.#reason = null;
-    this.#ended = false;
-    handler.onRequestStart?.(this, null);
-    if (this.#aborted) {
-      // Given up while waiting for a connection (our timeout): nothing was sent, the connection is fine.
-      this.#handler = null;
-      this.#pool.released(this);
-      return;
-    }
-    const { method, path, headers, body } = request;
-    let head = `${method} ${path} HTTP/1.1\r\n${this.#hostLine}`;
-    for (const name in headers) head += `${name}: ${headers[name]}\r\n`;
-    this.#parser.expect(this, method === 'HEAD');
-    if (body === null || body === undefined) {
-      head +=
-        method === 'POST' || method === 'PUT' || method === 'PATCH' ? 'content-length: 0\r\n\r\n' : '\r\n';
-      socket.write(head, 'latin1');
-    } else if (typeof body === 'string') {
-      head += `content-length: ${Buffer.byteLength(body)}\r\n\r\n`;
-      socket.cork();
-      socket.write(head, 'latin1');
-      socket.write(body, 'utf8');
-      socket.uncork();
-    } else {
-      head += `content-length: ${body.byteLength}\r\n\r\n`;
-      socket.cork();
-      socket.write(head, 'latin1');
-      socket.write(body);
-      socket.uncork();
-    }
-  }
-
-  /** Aborts the request being served: the connection is closed and the handler told. */
-  abort(reason: Error): void {
-    const handler = this.#handler;
-    if (handler === null || this.#aborted) return;
-    this.#aborted = true;
-    this.#reason = reason;
-    // Still inside onRequestStart: `send` sees the flag and sends nothing.
-    if (!this.#parser.idle) {
-      this.#handler = null;
-      this.#goneWith(true);
-      handler.onResponseError?.(this, reason);
-    }
-  }
-
-  /** Closes the connection now; a request it serves fails with `reason`. */
-  terminate(reason: Error): void {
-    if (this.#handler !== null) this.abort(reason);
-    else this.destroy();
-  }
-
-  /** Closes the connection (idle, or abandoning its request without telling the handler). */
-  destroy(): void {
-    this.#handler = null;
-    this.#goneWith(false);
-  }
-
-  #goneWith(wasBusy: boolean): void {
-    if (this.#gone) return;
-    this.#gone = true;
-    this.#socket?.destroy();
-    this.#pool.removed(this, wasBusy);
-  }
-
-  onHead(status: number, headers: IncomingHttpHeaders): void {
-    const hint = headers['keep-alive'];
-    if (typeof hint === 'string') this.#applyKeepAliveHint(hint);
-    this.#handler?.onResponseStart?.(this, status, headers);
-  }
-
-  onBody(chunk: Buffer): void {
-    // The read buffer is reused for the next read: keep a copy.
-    this.#handler?.onResponseData?.(this, Buffer.from(chunk));
-  }
-
-  onEnd(reusable: boolean): void {
-    this.#ended = true;
-    this.#reusable = reusable;
-    const handler = this.#handler;
-    this.#handler = null;
-    handler?.onResponseEnd?.(this, NO_TRAILERS);
-  }
-
-  #onRead(length: number): boolean {
-    const data = this.#readBuffer.subarray(0, length);
-    if (this.#handler === null) {
-      // Bytes nobody asked for on an idle connection: it can no longer be trusted.
-      this.#goneWith(false);
-      return false;
-    }
-    let consumed: number;
-    try {
-      consumed = this.#parser.execute(data);
-    } catch (error) {
-      this.#fail(error as Error);
-      return false;
-    }
-    if (this.#ended) {
-      this.#ended = false;
-      if (consumed === length && this.#reusable && !this.#gone) this.#pool.released(this);
-      else this.#goneWith(true);
-    }
-    return true;
-  }
-
-  #fail(error: Error): void {
-    const handler = this.#handler;
-    this.#handler = null;
-    this.#goneWith(handler !== null);
-    handler?.onResponseError?.(this, error);
-  }
-
-  #onClose(beforeConnect: boolean): void {
-    if (this.#gone) return;
-    if (beforeConnect) {
-      this.#gone = true;
-      this.#pool.failedToConnect(this, this.#error ?? new Error('connection failed'));
-      return;
-    }
-    const handler = this.#handler;
-    if (handler === null) {
-      this.#goneWith(false);
-      return;
-    }
-    if (this.#parser.endsWithClose) {
-      this.#parser.finishAtClose();
-      this.#goneWith(true);
-      return;
-    }
-    this.#fail(this.#error ?? new SocketClosedError(this.#remoteAddress, this.#remotePort));
-  }
-
-  #applyKeepAliveHint(hint: string): void {
-    const match = /timeout=(\d+)/i.exec(hint);
-    if (match === null) return;
-    // As undici: a second less than the server says, so that we never send on a closing connection.
-    const serverMs = Number(match[1]) * 1000 - 1000;
-    this.keepAliveMs = Math.max(0, Math.min(this.#pool.keepAliveTimeoutMs, serverMs));
-  }
-}

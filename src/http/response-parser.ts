@@ -5,9 +5,14 @@ export class HttpParseError extends Error {
   override readonly name = 'HttpParseError';
   readonly code = 'HPE_INVALID_RESPONSE';
 
-  constructor(reason: string) {
-    super(`invalid HTTP response: ${reason}`);
+  constructor(reason: string, start?: string) {
+    super(`invalid HTTP response: ${reason}${start === undefined ? '' : ` (starts with ${quoted(start)})`}`);
   }
+}
+
+/** The first bytes of what was received, quoted with control characters escaped. */
+function quoted(start: string): string {
+  return JSON.stringify(start.length > 40 ? `${start.slice(0, 40)}…` : start);
 }
 
 /** What the parser reports, in order: one head, body chunks, then the end. */
@@ -19,10 +24,22 @@ export interface ResponseEvents {
   onEnd(reusable: boolean): void;
 }
 
-const MAX_HEAD_BYTES = 64 * 1024;
-const MAX_CHUNK_LINE = 1024;
+/** The most bytes of a response head (status line, headers, blank line), however they arrive. */
+export const MAX_HEAD_BYTES = 64 * 1024;
+/** The most bytes of a chunk-size line (extensions included) and of the trailers. */
+const MAX_CHUNK_LINE = 64 * 1024;
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
+const EMPTY = Buffer.alloc(0);
 const STATUS_LINE = /^HTTP\/1\.[01] [1-9]\d\d(?: |\r|$)/;
+const HTTP_VERSION_PREFIX = 'HTTP/1.';
+/**
+ * What a head or chunk line may not contain: control characters other than HTAB, a CR not followed by
+ * LF, an LF not after a CR. Lines end with CRLF only: a bare LF fails at once (as undici's llhttp does)
+ * rather than leaving the client waiting for a CRLF that never comes.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const BAD_LINE_BYTES = /[\x00-\x08\x0b\x0c\x0e-\x1f]|\r(?!\n)|(?<!\r)\n/;
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 const STATE = {
   idle: 0,
@@ -47,20 +64,27 @@ export class ResponseParser {
   #state: State = STATE.idle;
   #noBody = false;
   #reusable = false;
-  /** Head bytes received so far when the head spans several reads. */
-  #partialHead: Buffer | null = null;
+  /** Head bytes received so far when the head spans several reads, as read (joined once complete). */
+  #headChunks: Buffer[] = [];
+  #headBytes = 0;
+  /** The last three of those bytes: a blank line split across reads is found with them. */
+  #headTail: Buffer = EMPTY;
   /** Body bytes left: of the Content-Length, or of the current chunk. */
   #remaining = 0;
   /** The chunk-size or trailer line read so far. */
   #line = '';
+  /** Trailer bytes read so far. */
+  #trailerBytes = 0;
 
   /** Expects the response to a request just sent; `noBody` for HEAD requests. */
   expect(events: ResponseEvents, noBody: boolean): void {
     this.#events = events;
     this.#noBody = noBody;
     this.#state = STATE.head;
-    this.#partialHead = null;
+    this.#headChunks = [];
+    this.#headBytes = 0;
     this.#line = '';
+    this.#trailerBytes = 0;
   }
 
   get idle(): boolean {
@@ -138,25 +162,46 @@ export class ResponseParser {
 
   /** Consumes head bytes from `at`; returns where the data not consumed starts. */
   #readHead(data: Buffer, at: number): number {
-    let buffer = data;
-    let start = at;
-    if (this.#partialHead !== null) {
-      buffer = Buffer.concat([this.#partialHead, data.subarray(at)]);
-      start = 0;
+    const before = this.#headBytes;
+    if (before === 0) {
+      // The common case: the whole head in one read.
+      const headEnd = data.indexOf(CRLFCRLF, at);
+      if (headEnd !== -1 && headEnd + 4 - at <= MAX_HEAD_BYTES) {
+        this.#parseHead(data.toString('latin1', at, headEnd));
+        return headEnd + 4;
+      }
     }
-    // A "\r\n\r\n" split across reads is found again in the joined buffer (search from 3 back).
-    const searchFrom = this.#partialHead === null ? start : Math.max(0, this.#partialHead.length - 3);
-    const headEnd = buffer.indexOf(CRLFCRLF, searchFrom);
+    const fresh = data.subarray(at);
+    const tail = this.#headTail;
+    const window = before === 0 ? fresh : Buffer.concat([tail, fresh]);
+    const found = window.indexOf(CRLFCRLF);
+    const headEnd = found === -1 ? -1 : before - (before === 0 ? 0 : tail.length) + found;
+    // The same limit however the head is split into reads.
+    if ((headEnd === -1 ? before + fresh.length : headEnd + 4) > MAX_HEAD_BYTES) {
+      throw new HttpParseError('head larger than 64 KiB', this.#headStart(fresh));
+    }
     if (headEnd === -1) {
-      if (buffer.length - start > MAX_HEAD_BYTES) throw new HttpParseError('headers too large');
-      this.#partialHead = Buffer.from(buffer.subarray(start));
+      // Fail now on what can never become a head, rather than wait for a blank line.
+      if (before < HTTP_VERSION_PREFIX.length) checkStatusLineStart(this.#headStart(fresh));
+      if (hasBadLineBytes(window, before === 0 ? 0 : tail.length)) {
+        throw new HttpParseError('bad line ending or control character in head', this.#headStart(fresh));
+      }
+      // Copies: the read buffer is reused for the next read.
+      this.#headChunks.push(Buffer.from(fresh));
+      this.#headBytes = before + fresh.length;
+      this.#headTail = Buffer.from(window.subarray(Math.max(0, window.length - 3)));
       return data.length;
     }
-    const consumedOfData =
-      this.#partialHead === null ? headEnd + 4 : headEnd + 4 - this.#partialHead.length + at;
-    this.#partialHead = null;
-    this.#parseHead(buffer.toString('latin1', start, headEnd));
-    return consumedOfData;
+    const head = before === 0 ? fresh : Buffer.concat([...this.#headChunks, fresh]);
+    this.#headChunks = [];
+    this.#headBytes = 0;
+    this.#parseHead(head.toString('latin1', 0, headEnd));
+    return at + headEnd + 4 - before;
+  }
+
+  /** The first bytes of the head received so far, for error messages. */
+  #headStart(fresh: Buffer): string {
+    return Buffer.concat([...this.#headChunks, fresh]).toString('latin1', 0, 40);
   }
 
   #parseHead(head: string): void {
@@ -190,6 +235,10 @@ export class ResponseParser {
     if (this.#noBody || status === 204 || status === 304) {
       this.#finish();
     } else if (transferEncoding !== undefined) {
+      // A message with both is a smuggling attempt or a broken proxy: no length can be trusted.
+      if (contentLength !== undefined) {
+        throw new HttpParseError('both Content-Length and Transfer-Encoding (RFC 9112 §6.3)');
+      }
       if (lastCodingIsChunked(transferEncoding)) {
         this.#state = STATE.chunkSize;
         this.#line = '';
@@ -198,7 +247,7 @@ export class ResponseParser {
         this.#state = STATE.untilClose;
       }
     } else if (contentLength !== undefined) {
-      if (!/^\d+$/.test(contentLength)) throw new HttpParseError('bad content-length');
+      if (!/^\d{1,15}$/.test(contentLength)) throw new HttpParseError('bad content-length');
       this.#remaining = Number(contentLength);
       if (this.#remaining === 0) this.#finish();
       else this.#state = STATE.length;
@@ -213,20 +262,27 @@ export class ResponseParser {
     const newline = data.indexOf(10 /* \n */, at);
     const stop = newline === -1 ? data.length : newline;
     this.#line += data.toString('latin1', at, stop);
-    if (this.#line.length > MAX_CHUNK_LINE) throw new HttpParseError('chunk line too long');
+    if (this.#line.length > MAX_CHUNK_LINE) throw new HttpParseError('chunk line longer than 64 KiB');
     if (newline === -1) return data.length;
-    const line = this.#line.endsWith('\r') ? this.#line.slice(0, -1) : this.#line;
+    // The same rule as for the head: lines end with CRLF, no other control characters.
+    const raw = this.#line;
+    if (!raw.endsWith('\r') || BAD_LINE_BYTES.test(raw.slice(0, -1))) {
+      throw new HttpParseError('bad line in chunked body', raw.slice(0, 40));
+    }
+    const line = raw.slice(0, -1);
     this.#line = '';
     if (this.#state === STATE.chunkDataEnd) {
       if (line !== '') throw new HttpParseError('missing CRLF after chunk');
       this.#state = STATE.chunkSize;
     } else if (this.#state === STATE.chunkSize) {
+      // Extensions (after ';') are allowed and ignored, whatever their length up to the line limit.
       const semicolon = line.indexOf(';');
       const hex = (semicolon === -1 ? line : line.slice(0, semicolon)).trim();
-      if (!/^[0-9a-fA-F]{1,12}$/.test(hex)) throw new HttpParseError('bad chunk size');
+      if (!/^[0-9a-fA-F]{1,12}$/.test(hex)) throw new HttpParseError('bad chunk size', line.slice(0, 40));
       const size = Number.parseInt(hex, 16);
       if (size === 0) {
         this.#state = STATE.trailers;
+        this.#trailerBytes = 0;
       } else {
         this.#remaining = size;
         this.#state = STATE.chunkData;
@@ -234,6 +290,11 @@ export class ResponseParser {
     } else if (line === '') {
       // The empty line after the (usually absent) trailers ends the message.
       this.#finish();
+    } else {
+      // A trailer field: read past, as undici does not report trailers to volley's handlers either.
+      this.#trailerBytes += raw.length + 1;
+      if (this.#trailerBytes > MAX_HEAD_BYTES) throw new HttpParseError('trailers larger than 64 KiB');
+      if (line.indexOf(':') <= 0) throw new HttpParseError('bad trailer line', line.slice(0, 40));
     }
     return newline + 1;
   }
@@ -254,9 +315,33 @@ interface ParsedHead {
 /** The last final response head parsed in this process, and what it parsed to. */
 const lastHead: { text: string; parsed: ParsedHead | null } = { text: '', parsed: null };
 
+/** Fails on the first bytes of a head unless they can start `HTTP/1.`. */
+function checkStatusLineStart(start: string): void {
+  const length = Math.min(start.length, HTTP_VERSION_PREFIX.length);
+  if (start.slice(0, length) !== HTTP_VERSION_PREFIX.slice(0, length)) {
+    throw new HttpParseError('not an HTTP/1.x response', start);
+  }
+}
+
+/**
+ * Whether `window` holds, from `from`, bytes a head may not (the bytes before were checked with an
+ * earlier read). A CR ending a read is checked with the next read, together with the byte after it.
+ */
+function hasBadLineBytes(window: Buffer, from: number): boolean {
+  const start = from > 0 && window[from - 1] === 13 ? from - 1 : from;
+  const end = window[window.length - 1] === 13 ? window.length - 1 : window.length;
+  return BAD_LINE_BYTES.test(window.toString('latin1', start, end));
+}
+
 function parseHead(head: string): ParsedHead {
   // "HTTP/1.1 200 OK"
-  if (!STATUS_LINE.test(head)) throw new HttpParseError('bad status line');
+  if (!STATUS_LINE.test(head)) {
+    const reason = head.startsWith(HTTP_VERSION_PREFIX) ? 'bad status line' : 'not an HTTP/1.x response';
+    throw new HttpParseError(reason, head.slice(0, 40));
+  }
+  if (BAD_LINE_BYTES.test(head)) {
+    throw new HttpParseError('bad line ending or control character in head', head.slice(0, 40));
+  }
   const minor = head.charCodeAt(7) - 48;
   const status = Number(head.slice(9, 12));
   const headers: IncomingHttpHeaders = {};
@@ -276,15 +361,20 @@ function parseHead(head: string): ParsedHead {
     if (lineStart >= lineEnd) continue;
     const first = head.charCodeAt(lineStart);
     if (first === 32 || first === 9) {
-      // Obsolete line folding: the line continues the previous header's value.
+      // Obsolete line folding: the line continues the previous header's value (RFC 9112 §5.2); not
+      // for framing headers, where a folded value would frame differently from what is shown.
+      if (previous === 'content-length' || previous === 'transfer-encoding') {
+        throw new HttpParseError(`folded ${previous} header`);
+      }
       if (previous !== null) appendFolded(headers, previous, head.slice(lineStart, lineEnd).trim());
       continue;
     }
     const colon = head.indexOf(':', lineStart);
     if (colon <= lineStart || colon > lineEnd) throw new HttpParseError('bad header line');
-    let nameEnd = colon;
-    while (nameEnd > lineStart && isBlank(head.charCodeAt(nameEnd - 1))) nameEnd--;
-    const name = head.slice(lineStart, nameEnd).toLowerCase();
+    // A field name is a token, with no space before the colon (RFC 9112 §5.1).
+    const rawName = head.slice(lineStart, colon);
+    if (!TOKEN.test(rawName)) throw new HttpParseError(`bad header name ${quoted(rawName)}`);
+    const name = rawName.toLowerCase();
     let valueStart = colon + 1;
     while (valueStart < lineEnd && isBlank(head.charCodeAt(valueStart))) valueStart++;
     let valueEnd = lineEnd;
@@ -299,7 +389,7 @@ function parseHead(head: string): ParsedHead {
       else headers[name] = [existing, value];
     }
     if (name === 'content-length') {
-      if (contentLength !== undefined && contentLength !== value) {
+      if (value === '' || (contentLength !== undefined && contentLength !== value)) {
         throw new HttpParseError('conflicting content-length');
       }
       contentLength = value;

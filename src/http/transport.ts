@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Agent, Dispatcher } from 'undici';
 import { timedConnector } from './connection-timing.ts';
 import { isPlainRequest, isPlainRequestLine, PlainPool, type PlainPoolOptions } from './plain-pool.ts';
+import { MAX_HEAD_BYTES } from './response-parser.ts';
 
 export interface HttpTransportOptions {
   /**
@@ -95,6 +96,8 @@ export class HttpTransport {
       connections: options.connections ?? null,
       pipelining: 1,
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+      // The fast path's limit too, rather than Node's 16 KiB: one limit whichever transport.
+      maxHeaderSize: MAX_HEAD_BYTES,
       connect: timedConnector(connect),
     });
     this.#dispatcher = options.interceptor ? this.#undici.compose(options.interceptor) : this.#undici;

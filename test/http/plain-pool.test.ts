@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { startHttpServer, testClient } from './helpers.ts';
+import { startHttpServer } from './helpers.ts';
+import { describeEachTransport } from './transports.ts';
 
 /** A raw TCP server answering each request head with whatever `answer` returns for its path. */
 async function rawServer(answer: (path: string, socket: Socket) => string | null): Promise<{
@@ -41,145 +42,150 @@ async function rawServer(answer: (path: string, socket: Socket) => string | null
   };
 }
 
-describe('plain HTTP/1.1 client (fast path)', () => {
-  let raw: Awaited<ReturnType<typeof rawServer>>;
+describeEachTransport('plain HTTP/1.1 client', (transport) => {
+  describe('plain HTTP/1.1 client (fast path)', () => {
+    let raw: Awaited<ReturnType<typeof rawServer>>;
 
-  before(async () => {
-    raw = await rawServer((path, socket) => {
-      switch (path) {
-        case '/chunked':
-          return 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n';
-        case '/close':
-          return 'HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 5\r\n\r\nclose';
-        case '/until-close':
-          socket.end('HTTP/1.1 200 OK\r\n\r\nall of it');
-          return null;
-        case '/garbage':
-          return 'SPDY/3 200 OK\r\n\r\n';
-        case '/extra':
-          return 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA';
-        case '/cookies':
-          return 'HTTP/1.1 200 OK\r\nSet-Cookie: a=1; Path=/\r\nSet-Cookie: b=2; Path=/\r\nContent-Length: 0\r\n\r\n';
-        default:
-          return 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
+    before(async () => {
+      raw = await rawServer((path, socket) => {
+        switch (path) {
+          case '/chunked':
+            return 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n';
+          case '/close':
+            return 'HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 5\r\n\r\nclose';
+          case '/until-close':
+            socket.end('HTTP/1.1 200 OK\r\n\r\nall of it');
+            return null;
+          case '/garbage':
+            return 'SPDY/3 200 OK\r\n\r\n';
+          case '/extra':
+            return 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA';
+          case '/cookies':
+            return 'HTTP/1.1 200 OK\r\nSet-Cookie: a=1; Path=/\r\nSet-Cookie: b=2; Path=/\r\nContent-Length: 0\r\n\r\n';
+          default:
+            return 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
+        }
+      });
+    });
+
+    after(() => raw.close());
+
+    it('keeps one connection alive across requests', async () => {
+      const t = transport.client(raw.url, {}, { connections: 1 });
+      try {
+        const before = raw.connections();
+        for (let i = 0; i < 5; i++) assert.equal((await t.client.get('/')).text(), 'ok');
+        assert.equal(raw.connections() - before, 1);
+      } finally {
+        await t.transport.destroy();
       }
     });
-  });
 
-  after(() => raw.close());
-
-  it('keeps one connection alive across requests', async () => {
-    const t = testClient(raw.url);
-    try {
-      const before = raw.connections();
-      for (let i = 0; i < 5; i++) assert.equal((await t.client.get('/')).text(), 'ok');
-      assert.equal(raw.connections() - before, 1);
-    } finally {
-      await t.transport.destroy();
-    }
-  });
-
-  it('reads chunked bodies, bodies until close, and reconnects after Connection: close', async () => {
-    const t = testClient(raw.url);
-    try {
-      assert.equal((await t.client.get('/chunked')).text(), 'abcdef');
-      assert.equal((await t.client.get('/close')).text(), 'close');
-      assert.equal((await t.client.get('/until-close')).text(), 'all of it');
-      assert.equal((await t.client.get('/')).text(), 'ok');
-      assert.ok(t.sink.samples.every((s) => s.error === null));
-    } finally {
-      await t.transport.destroy();
-    }
-  });
-
-  it('fails a request whose response is not HTTP/1.x, and recovers', async () => {
-    const t = testClient(raw.url);
-    try {
-      const res = await t.client.get('/garbage');
-      assert.equal(res.ok, false);
-      assert.equal(res.status, 0);
-      assert.match(res.error ?? '', /invalid HTTP response: bad status line/);
-      assert.equal((await t.client.get('/')).text(), 'ok');
-    } finally {
-      await t.transport.destroy();
-    }
-  });
-
-  it('closes a connection that sent more than the response, without failing the response', async () => {
-    const t = testClient(raw.url);
-    try {
-      const before = raw.connections();
-      assert.equal((await t.client.get('/extra')).text(), 'ok');
-      assert.equal((await t.client.get('/')).text(), 'ok');
-      assert.equal(raw.connections() - before, 2);
-    } finally {
-      await t.transport.destroy();
-    }
-  });
-
-  it('keeps every Set-Cookie of a response', async () => {
-    const t = testClient(raw.url);
-    try {
-      await t.client.get('/cookies');
-      assert.deepEqual(t.client.cookies(), { a: '1', b: '2' });
-    } finally {
-      await t.transport.destroy();
-    }
-  });
-
-  it('queues requests beyond the connection limit', async () => {
-    const t = testClient(raw.url, {}, { connections: 2 });
-    try {
-      const before = raw.connections();
-      const responses = await Promise.all(Array.from({ length: 10 }, () => t.client.get('/')));
-      assert.ok(responses.every((r) => r.text() === 'ok'));
-      assert.ok(raw.connections() - before <= 2);
-    } finally {
-      await t.transport.destroy();
-    }
-  });
-
-  it('sends bodies with their length, and an empty POST with content-length: 0', async () => {
-    const seen: { method: string; length: string | undefined; body: string }[] = [];
-    const server = await startHttpServer((req, res) => {
-      let body = '';
-      req.setEncoding('utf8');
-      req.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      req.on('end', () => {
-        seen.push({ method: req.method ?? '', length: req.headers['content-length'], body });
-        res.end('done');
-      });
+    it('reads chunked bodies, bodies until close, and reconnects after Connection: close', async () => {
+      const t = transport.client(raw.url);
+      try {
+        assert.equal((await t.client.get('/chunked')).text(), 'abcdef');
+        assert.equal((await t.client.get('/close')).text(), 'close');
+        assert.equal((await t.client.get('/until-close')).text(), 'all of it');
+        assert.equal((await t.client.get('/')).text(), 'ok');
+        assert.ok(t.sink.samples.every((s) => s.error === null));
+      } finally {
+        await t.transport.destroy();
+      }
     });
-    const t = testClient(server.url);
-    try {
-      await t.client.post('/a', { json: { name: 'Zoë' } });
-      await t.client.put('/b', { body: new Uint8Array([104, 105]) });
-      await t.client.post('/c');
-      assert.deepEqual(seen, [
-        { method: 'POST', length: '15', body: '{"name":"Zoë"}' },
-        { method: 'PUT', length: '2', body: 'hi' },
-        { method: 'POST', length: '0', body: '' },
-      ]);
-    } finally {
-      await t.transport.destroy();
-      await server.close();
-    }
-  });
 
-  it('close() waits for requests in flight and queued', async () => {
-    const server = await startHttpServer((_req, res) => {
-      setTimeout(() => res.end('late'), 30);
+    it('fails a request whose response is not HTTP/1.x, and recovers', async () => {
+      const t = transport.client(raw.url);
+      try {
+        const res = await t.client.get('/garbage');
+        assert.equal(res.ok, false);
+        assert.equal(res.status, 0);
+        const wanted = transport.fastPath
+          ? /^invalid HTTP response: not an HTTP\/1.x response \(starts with "SPDY\/3 200 OK"\)$/
+          : /^invalid HTTP response: /;
+        assert.match(res.error ?? '', wanted);
+        assert.equal((await t.client.get('/')).text(), 'ok');
+      } finally {
+        await t.transport.destroy();
+      }
     });
-    const t = testClient(server.url, {}, { connections: 1 });
-    try {
-      const pending = [t.client.get('/'), t.client.get('/'), t.client.get('/')];
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      await t.transport.close();
-      for (const response of await Promise.all(pending)) assert.equal(response.text(), 'late');
-    } finally {
-      await server.close();
-    }
+
+    it('closes a connection that sent more than the response, without failing the response', async () => {
+      const t = transport.client(raw.url);
+      try {
+        const before = raw.connections();
+        assert.equal((await t.client.get('/extra')).text(), 'ok');
+        assert.equal((await t.client.get('/')).text(), 'ok');
+        assert.equal(raw.connections() - before, 2);
+      } finally {
+        await t.transport.destroy();
+      }
+    });
+
+    it('keeps every Set-Cookie of a response', async () => {
+      const t = transport.client(raw.url);
+      try {
+        await t.client.get('/cookies');
+        assert.deepEqual(t.client.cookies(), { a: '1', b: '2' });
+      } finally {
+        await t.transport.destroy();
+      }
+    });
+
+    it('queues requests beyond the connection limit', async () => {
+      const t = transport.client(raw.url, {}, { connections: 2 });
+      try {
+        const before = raw.connections();
+        const responses = await Promise.all(Array.from({ length: 10 }, () => t.client.get('/')));
+        assert.ok(responses.every((r) => r.text() === 'ok'));
+        assert.ok(raw.connections() - before <= 2);
+      } finally {
+        await t.transport.destroy();
+      }
+    });
+
+    it('sends bodies with their length, and an empty POST with content-length: 0', async () => {
+      const seen: { method: string; length: string | undefined; body: string }[] = [];
+      const server = await startHttpServer((req, res) => {
+        let body = '';
+        req.setEncoding('utf8');
+        req.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        req.on('end', () => {
+          seen.push({ method: req.method ?? '', length: req.headers['content-length'], body });
+          res.end('done');
+        });
+      });
+      const t = transport.client(server.url);
+      try {
+        await t.client.post('/a', { json: { name: 'Zoë' } });
+        await t.client.put('/b', { body: new Uint8Array([104, 105]) });
+        await t.client.post('/c');
+        assert.deepEqual(seen, [
+          { method: 'POST', length: '15', body: '{"name":"Zoë"}' },
+          { method: 'PUT', length: '2', body: 'hi' },
+          { method: 'POST', length: '0', body: '' },
+        ]);
+      } finally {
+        await t.transport.destroy();
+        await server.close();
+      }
+    });
+
+    it('close() waits for requests in flight and queued', async () => {
+      const server = await startHttpServer((_req, res) => {
+        setTimeout(() => res.end('late'), 30);
+      });
+      const t = transport.client(server.url, {}, { connections: 1 });
+      try {
+        const pending = [t.client.get('/'), t.client.get('/'), t.client.get('/')];
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        await t.transport.close();
+        for (const response of await Promise.all(pending)) assert.equal(response.text(), 'late');
+      } finally {
+        await server.close();
+      }
+    });
   });
 });

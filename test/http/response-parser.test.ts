@@ -195,3 +195,96 @@ describe('ResponseParser head reuse', () => {
     assert.deepEqual(parse(repeated).headers['set-cookie'], ['a=1', 'b=2']);
   });
 });
+
+/** Feeds `wire` in pieces of `size` bytes; returns the error thrown, or null once all is consumed. */
+function parseError(wire: string, size = 0): Error | null {
+  try {
+    parse(wire, size);
+    return null;
+  } catch (error) {
+    return error as Error;
+  }
+}
+
+describe('ResponseParser against malformed responses (RFC 9112)', () => {
+  it('fails at once on bytes that cannot start an HTTP/1.x response, showing them', () => {
+    const error = parseError('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n');
+    assert.ok(error instanceof HttpParseError);
+    assert.equal(
+      error.message,
+      'invalid HTTP response: not an HTTP/1.x response (starts with "SSH-2.0-OpenSSH_9.2p1 Debian-2\\r\\n")',
+    );
+    for (const size of [1, 3]) assert.ok(parseError('HTTP/2 200\r\n', size) instanceof HttpParseError);
+  });
+
+  it('fails at once on a bare LF in the head or in a chunk line, however split', () => {
+    for (const size of [0, 1, 4]) {
+      assert.match(
+        parseError('HTTP/1.1 200 OK\nContent-Length: 2\n', size)?.message ?? '',
+        /bad line ending/,
+      );
+      assert.match(parseError('HTTP/1.1 200 OK\r\nX: 1\n', size)?.message ?? '', /bad line ending/);
+      const chunked = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
+      assert.match(
+        parseError(`${chunked}2\nok\r\n0\r\n\r\n`, size)?.message ?? '',
+        /bad line in chunked body/,
+      );
+      assert.match(
+        parseError(`${chunked}2\r\nok\n0\r\n\r\n`, size)?.message ?? '',
+        /bad line in chunked body/,
+      );
+      assert.match(parseError(`${chunked}0\r\n\n`, size)?.message ?? '', /bad line in chunked body/);
+    }
+  });
+
+  it('limits the head to 64 KiB however it is split into reads', () => {
+    const head = (bytes: number) =>
+      `HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(bytes)}\r\nContent-Length: 2\r\n\r\nok`;
+    for (const size of [0, 4096, 65_536]) {
+      assert.match(
+        parseError(head(70 * 1024), size)?.message ?? '',
+        /head larger than 64 KiB/,
+        `pieces ${size}`,
+      );
+      assert.match(
+        parseError(head(120 * 1024), size)?.message ?? '',
+        /head larger than 64 KiB/,
+        `pieces ${size}`,
+      );
+      assert.equal(parse(head(60 * 1024), size).body, 'ok');
+    }
+  });
+
+  it('rejects header names that are not tokens, and CR or NUL in values', () => {
+    const bad = [
+      'HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nok',
+      'HTTP/1.1 200 OK\r\nBad Name: x\r\nContent-Length: 2\r\n\r\nok',
+      'HTTP/1.1 200 OK\r\nX-A\x00: x\r\nContent-Length: 2\r\n\r\nok',
+      'HTTP/1.1 200 OK\r\nX-A: x\x00y\r\nContent-Length: 2\r\n\r\nok',
+      'HTTP/1.1 200 OK\r\nX-A: x\ry\r\nContent-Length: 2\r\n\r\nok',
+      'HTTP/1.1 200 OK\r\n: x\r\nContent-Length: 2\r\n\r\nok',
+    ];
+    for (const wire of bad) {
+      for (const size of [0, 1])
+        assert.ok(parseError(wire, size) instanceof HttpParseError, JSON.stringify(wire));
+    }
+  });
+
+  it('rejects obs-fold in framing headers and Content-Length with Transfer-Encoding', () => {
+    const bad = [
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip,\r\n chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nContent-Length:\r\n 2\r\n\r\nok',
+      'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n2\r\nok\r\n0\r\n\r\n',
+    ];
+    for (const wire of bad) assert.ok(parseError(wire) instanceof HttpParseError, JSON.stringify(wire));
+  });
+
+  it('accepts chunk extensions of several kilobytes', () => {
+    const wire = `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2;ext="${'x'.repeat(2048)}"\r\nok\r\n0\r\n\r\n`;
+    everySplit(wire, (r) => {
+      assert.equal(r.body, 'ok');
+      assert.ok(r.ended);
+    });
+  });
+});

@@ -63,7 +63,10 @@ function checkout(ref: string): string {
 async function measure(root: string, url: string, statsPort: number): Promise<Round> {
   const args = [join(root, 'bin', 'volley.js'), 'run', join(root, 'bench', 'scenarios', 'minimal.ts')];
   args.push('-H', url, '-u', String(users), '-t', `${warmupSec + durationSec + 30}s`, '--headless');
-  const child = spawnPinned(0, process.execPath, [...args, '--only-summary'], { cwd: root });
+  const child = spawnPinned(0, process.execPath, [...args, '--only-summary'], {
+    cwd: root,
+    env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' },
+  });
   const stderr = collectStderr(child);
   try {
     const start = await requestsServed(statsPort);

@@ -33,12 +33,3 @@ export function appLocation(): string | undefined {
   }
   return undefined;
 }
-
-/**
- * Whether the code that called `caller` is the application's own (not Node's internals nor a library
- * volley intercepts): only the application's reads of time and randomness are recorded.
- */
-export function calledByApplication(caller: (...args: never) => unknown): boolean {
-  const [frame] = frames(caller, 1);
-  return frame !== undefined && isApplicationFrame(frame);
-}

@@ -76,6 +76,13 @@ export class RecordingWriter implements LineWriter {
     });
   }
 
+  /** Writes every finished line now, synchronously: a signal may end the process before the next turn. */
+  flushSync(): void {
+    if (this.#closed) return;
+    const bytes = this.#take();
+    if (bytes !== null) writeSync(this.#fd, bytes);
+  }
+
   /** Writes what is left synchronously: for the process's exit. */
   close(): void {
     if (this.#closed) return;

@@ -77,7 +77,7 @@ export interface InboundResponse {
   body: BodyRecord;
 }
 
-/** An inbound HTTP exchange, written when the response finished. */
+/** An inbound HTTP exchange, written when the program ended the response. */
 export interface InboundLine {
   t: 'in';
   p: string;

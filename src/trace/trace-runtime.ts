@@ -46,6 +46,24 @@ function watchParent(pid: number): void {
   }, 1000).unref();
 }
 
+/**
+ * Ctrl-C or SIGTERM is how a recording normally ends, and a program without a handler for it dies at once,
+ * with no 'exit' event: the finished lines are written first. A program that handles the signal itself goes
+ * on as it would; one that does not is then ended by the same signal, as it would have been.
+ */
+function flushOnSignals(writer: RecordingWriter): void {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const flush = (): void => {
+      writer.flushSync();
+      if (process.listenerCount(signal) === 1) {
+        process.off(signal, flush);
+        process.kill(process.pid, signal);
+      }
+    };
+    process.on(signal, flush);
+  }
+}
+
 /** The rules `volley trace record --redact/--no-redact` handed down, or the defaults. */
 function redactionFrom(env: NodeJS.ProcessEnv): RedactionRules {
   const given = env[TRACE_ENV.redact];
@@ -92,6 +110,7 @@ export function startTracing(env: NodeJS.ProcessEnv): Tracer | null {
     });
     tracer = new Tracer({ mode, process: id, writer, events });
     process.on('exit', () => writer.close());
+    flushOnSignals(writer);
   } else {
     const recording = readTrace(file, { restore: true });
     // A recording of one process replays in one process even if its script moved.

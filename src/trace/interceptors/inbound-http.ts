@@ -39,9 +39,15 @@ function toBuffer(chunk: unknown, encoding: unknown): Buffer {
   return Buffer.from(chunk as Uint8Array);
 }
 
-function tapResponseBody(res: http.ServerResponse, chunks: Buffer[]): void {
+/**
+ * Keeps the response body's chunks as the application writes them, and calls `ended` once it has ended
+ * the response — before any byte of it can reach the client, so a recording stopped right after a client
+ * saw its answer still has that exchange.
+ */
+function tapResponseBody(res: http.ServerResponse, chunks: Buffer[], ended: () => void): void {
   const write = res.write;
   const end = res.end;
+  let done = false;
   res.write = function tappedWrite(this: http.ServerResponse, chunk: unknown, ...rest: unknown[]) {
     if (chunk !== undefined && chunk !== null) chunks.push(toBuffer(chunk, rest[0]));
     return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
@@ -49,7 +55,12 @@ function tapResponseBody(res: http.ServerResponse, chunks: Buffer[]): void {
   res.end = function tappedEnd(this: http.ServerResponse, chunk?: unknown, ...rest: unknown[]) {
     if (chunk !== undefined && chunk !== null && typeof chunk !== 'function')
       chunks.push(toBuffer(chunk, rest[0]));
-    return (end as (...a: unknown[]) => http.ServerResponse).call(this, chunk, ...rest);
+    const result = (end as (...a: unknown[]) => http.ServerResponse).call(this, chunk, ...rest);
+    if (!done) {
+      done = true;
+      ended();
+    }
+    return result;
   } as typeof res.end;
 }
 
@@ -134,11 +145,12 @@ export function installInboundHttp(tracer: Tracer, events: TraceEventSink, hooks
     const requestBody: Buffer[] = [];
     const responseBody: Buffer[] = [];
     tapRequestBody(req, requestBody);
-    tapResponseBody(res, responseBody);
+    let answered = false;
     res.once('close', () => {
-      if (!res.writableFinished) tracer.endStream(stream);
+      if (!answered) tracer.endStream(stream);
     });
-    res.once('finish', () => {
+    tapResponseBody(res, responseBody, () => {
+      answered = true;
       const head = sentHead(res);
       const bodiless = req.method === 'HEAD' || head.status === 204 || head.status === 304;
       tracer.inbound({

@@ -1,14 +1,13 @@
 import nodeCrypto from 'node:crypto';
 import { syncBuiltinESMExports } from 'node:module';
-import { calledByApplication } from '../location.ts';
 import type { ResultCodec, Tracer } from '../tracer.ts';
 
 /**
  * Time and randomness the application reads: `Date.now()`, `new Date()`, `Date()`, `Math.random()`,
  * `crypto.randomUUID()`, `crypto.getRandomValues()` and `crypto.randomBytes()`. Recorded per stream in
- * the order read and given back in that order on replay. Reads by Node's internals and by the libraries
- * volley intercepts are left alone (they do not happen the same way in replay), found from the caller's
- * stack frame.
+ * the order read and given back in that order on replay. Reads inside an intercepted call (pg's or
+ * undici's own clocks, which do not run in a replay) are left alone, and Node's internals use their own
+ * copies of these functions, so only the application's reads are recorded.
  */
 
 const bytesCodec: ResultCodec<Buffer> = {
@@ -34,20 +33,18 @@ export function installValues(tracer: Tracer): void {
   const realGetRandomValues = webCrypto.getRandomValues.bind(webCrypto);
   const realRandomBytes = nodeCrypto.randomBytes;
 
-  const now = (): number =>
-    calledByApplication(now) ? tracer.value('time.now', () => realNow(), numberCodec) : realNow();
+  const now = (): number => tracer.value('time.now', () => realNow(), numberCodec);
 
   function construct(
     target: DateConstructor,
     args: unknown[],
     newTarget: (...args: never) => unknown,
   ): object {
-    if (args.length > 0 || !calledByApplication(construct)) return Reflect.construct(target, args, newTarget);
+    if (args.length > 0) return Reflect.construct(target, args, newTarget);
     return Reflect.construct(target, [tracer.value('time.date', () => realNow(), numberCodec)], newTarget);
   }
   function apply(target: DateConstructor, thisArg: unknown, args: unknown[]): string {
     // Date() called as a function returns the current time as a string.
-    if (!calledByApplication(apply)) return Reflect.apply(target, thisArg, args) as string;
     return new RealDate(tracer.value('time.date', () => realNow(), numberCodec)).toString();
   }
   const TracedDate = new Proxy(RealDate, {
@@ -56,22 +53,15 @@ export function installValues(tracer: Tracer): void {
     get: (target, key, receiver) => (key === 'now' ? now : (Reflect.get(target, key, receiver) as unknown)),
   });
 
-  const random = (): number =>
-    calledByApplication(random) ? tracer.value('random.math', () => realRandom(), numberCodec) : realRandom();
+  const random = (): number => tracer.value('random.math', () => realRandom(), numberCodec);
 
   const randomUUID = (options?: nodeCrypto.RandomUUIDOptions): string =>
-    calledByApplication(randomUUID)
-      ? tracer.value('random.uuid', () => realRandomUUID(options), stringCodec)
-      : realRandomUUID(options);
+    tracer.value('random.uuid', () => realRandomUUID(options), stringCodec);
 
-  const webRandomUUID = (): string =>
-    calledByApplication(webRandomUUID)
-      ? tracer.value('random.uuid', () => realWebRandomUUID(), stringCodec)
-      : realWebRandomUUID();
+  const webRandomUUID = (): string => tracer.value('random.uuid', () => realWebRandomUUID(), stringCodec);
 
   const getRandomValues = <T extends ArrayBufferView | null>(array: T): T => {
-    if (array === null || !calledByApplication(getRandomValues))
-      return realGetRandomValues(array as never) as T;
+    if (array === null) return realGetRandomValues(array as never) as T;
     const view = array as ArrayBufferView;
     const target = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
     const bytes = tracer.value(
@@ -92,11 +82,6 @@ export function installValues(tracer: Tracer): void {
     size: number,
     callback?: (error: Error | null, bytes: Buffer) => void,
   ): Buffer | undefined {
-    if (!calledByApplication(randomBytes)) {
-      if (callback === undefined) return realRandomBytes(size);
-      realRandomBytes(size, callback);
-      return undefined;
-    }
     const bytes = tracer.value('random.bytes', () => realRandomBytes(size), bytesCodec);
     if (callback === undefined) return bytes;
     process.nextTick(callback, null, bytes);

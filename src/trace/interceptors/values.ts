@@ -43,7 +43,7 @@ export function installValues(tracer: Tracer): void {
     if (args.length > 0) return Reflect.construct(target, args, newTarget);
     return Reflect.construct(target, [tracer.value('time.date', () => realNow(), numberCodec)], newTarget);
   }
-  function apply(target: DateConstructor, thisArg: unknown, args: unknown[]): string {
+  function apply(): string {
     // Date() called as a function returns the current time as a string.
     return new RealDate(tracer.value('time.date', () => realNow(), numberCodec)).toString();
   }

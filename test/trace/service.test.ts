@@ -183,6 +183,46 @@ describe('volley trace on a node:sqlite service', { timeout: 240_000 }, () => {
     assert.match(stdout, /GET \/api\/stats\n\s+✗ response differs:[\s\S]*\$\.total_posts: (\d+) → (\d+)/);
   });
 
+  it('verify records under the load, replays offline with the data folder hidden, and passes', async () => {
+    const data = join(dir, 'verify-data');
+    const json = join(dir, 'verify.json');
+    const result = await runCli(
+      [
+        'trace',
+        'verify',
+        '--load',
+        LOAD,
+        '-u',
+        '10',
+        '-r',
+        '100',
+        '-i',
+        '5',
+        '--seed',
+        '3',
+        '--hide',
+        data,
+        '--json',
+        json,
+        '--',
+        'node',
+        SERVICE,
+      ],
+      {
+        cwd: dir,
+        env: env({ DATA_DIR: data }),
+        timeoutMs: 120_000,
+        onOutput: () => mkdirSync(data, { recursive: true }),
+      },
+    );
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as Replay['report'];
+    assert.ok(report.requests >= 50, `${report.requests} requests`);
+    assert.equal(report.identical, report.requests);
+    if (offline) assert.doesNotMatch(result.stderr, /without a network namespace/);
+    else assert.match(result.stderr, /replayed without a network namespace: /);
+  });
+
   it('fails the control run with nothing intercepted', async () => {
     const { code, report } = await replay(SERVICE, [], { VOLLEY_TRACE_INTERCEPT: 'none' });
     assert.equal(code, 1);

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TraceEventSink } from '../event-sink.ts';
-import { bodyRecord } from '../trace-format.ts';
+import { type BodyRecord, bodyRecord } from '../trace-format.ts';
 import { markListening, type TraceScope, traceScope } from '../trace-scope.ts';
 import type { Tracer } from '../tracer.ts';
 
@@ -33,10 +33,24 @@ function tapRequestBody(req: http.IncomingMessage, chunks: Buffer[]): void {
   };
 }
 
-function toBuffer(chunk: unknown, encoding: unknown): Buffer {
-  if (typeof chunk === 'string')
-    return Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+/** A chunk as kept: UTF-8 text stays text (most responses are a string the application wrote). */
+function kept(chunk: unknown, encoding: unknown): string | Buffer {
+  if (typeof chunk === 'string') {
+    const utf8 = typeof encoding !== 'string' || /^utf-?8$/i.test(encoding);
+    return utf8 ? chunk : Buffer.from(chunk, encoding as BufferEncoding);
+  }
   return Buffer.from(chunk as Uint8Array);
+}
+
+/** The body of the chunks kept: text without a round trip through bytes when every chunk was text. */
+function keptBody(chunks: readonly (string | Buffer)[]): BodyRecord {
+  if (chunks.every((chunk) => typeof chunk === 'string')) {
+    const text = chunks.join('');
+    return text === '' ? null : { text };
+  }
+  return bodyRecord(
+    Buffer.concat(chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk))),
+  );
 }
 
 /**
@@ -44,17 +58,17 @@ function toBuffer(chunk: unknown, encoding: unknown): Buffer {
  * the response — before any byte of it can reach the client, so a recording stopped right after a client
  * saw its answer still has that exchange.
  */
-function tapResponseBody(res: http.ServerResponse, chunks: Buffer[], ended: () => void): void {
+function tapResponseBody(res: http.ServerResponse, chunks: (string | Buffer)[], ended: () => void): void {
   const write = res.write;
   const end = res.end;
   let done = false;
   res.write = function tappedWrite(this: http.ServerResponse, chunk: unknown, ...rest: unknown[]) {
-    if (chunk !== undefined && chunk !== null) chunks.push(toBuffer(chunk, rest[0]));
+    if (chunk !== undefined && chunk !== null) chunks.push(kept(chunk, rest[0]));
     return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
   } as typeof res.write;
   res.end = function tappedEnd(this: http.ServerResponse, chunk?: unknown, ...rest: unknown[]) {
     if (chunk !== undefined && chunk !== null && typeof chunk !== 'function')
-      chunks.push(toBuffer(chunk, rest[0]));
+      chunks.push(kept(chunk, rest[0]));
     const result = (end as (...a: unknown[]) => http.ServerResponse).call(this, chunk, ...rest);
     if (!done) {
       done = true;
@@ -143,7 +157,7 @@ export function installInboundHttp(tracer: Tracer, events: TraceEventSink, hooks
   function record(stream: string, req: http.IncomingMessage, res: http.ServerResponse): void {
     const started = performance.now();
     const requestBody: Buffer[] = [];
-    const responseBody: Buffer[] = [];
+    const responseBody: (string | Buffer)[] = [];
     tapRequestBody(req, requestBody);
     let answered = false;
     res.once('close', () => {
@@ -163,7 +177,7 @@ export function installInboundHttp(tracer: Tracer, events: TraceEventSink, hooks
           headers: pairs(req.rawHeaders),
           body: bodyRecord(Buffer.concat(requestBody)),
         },
-        res: { ...head, body: bodiless ? null : bodyRecord(Buffer.concat(responseBody)) },
+        res: { ...head, body: bodiless ? null : keptBody(responseBody) },
       });
     });
   }

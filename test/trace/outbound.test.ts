@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { runCli } from '../helpers/cli.ts';
+import { closedPort, startServer, type TestServer } from '../helpers/servers.ts';
+
+const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+describe('volley trace: outbound HTTP through fetch, undici and node:http', () => {
+  let dir: string;
+  let recording: string;
+  let env: NodeJS.ProcessEnv;
+  const replay = (mutant = '') =>
+    runCli(['trace', 'replay', recording, '--', 'node', 'outbound-client.mjs'], {
+      cwd: FIXTURES,
+      env: { ...env, MUTANT: mutant },
+      timeoutMs: 60_000,
+    });
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'volley-trace-outbound-'));
+    recording = join(dir, 'client.vtrace');
+    let served = 0;
+    const upstream: TestServer = await startServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        res.setHeader('x-upstream', String(++served));
+        res.end(JSON.stringify({ method: req.method, url: req.url, body }));
+      });
+    });
+    env = { UPSTREAM_URL: upstream.url, CLOSED_URL: `http://127.0.0.1:${await closedPort()}` };
+    const recorded = await runCli(
+      ['trace', 'record', '--out', recording, '--', 'node', 'outbound-client.mjs'],
+      {
+        cwd: FIXTURES,
+        env,
+        timeoutMs: 60_000,
+      },
+    );
+    await upstream.close();
+    assert.equal(recorded.code, 0, recorded.stderr);
+    assert.match(recorded.stdout, /fetch 200 .*\/fetch\?page=1/);
+    assert.match(recorded.stdout, /undici\.request 200 .*put-body/);
+    assert.match(recorded.stdout, /undici Pool 200 .*\/pool\/a.* \| 200 .*\/pool\/b.* \| 200 .*\/pool\/c/);
+    assert.match(recorded.stdout, /http\.request 200 \d+ .*\/http/);
+    assert.match(recorded.stdout, /refused ECONNREFUSED TypeError ECONNREFUSED/);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('replays every call from the recording with the upstream gone, output identical', async () => {
+    const result = await replay();
+    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stdout, /0 divergences · 0 response diffs · 0 unused · 0 escaped/);
+  });
+
+  it('fails a replay whose fetch URL changed, showing both URLs', async () => {
+    const result = await replay('url');
+    assert.equal(result.code, 1, result.stdout);
+    assert.match(result.stdout, /call differs from the recording: fetch at outbound-client\.mjs:\d+/);
+    assert.match(result.stdout, /recorded: GET http:\/\/127\.0\.0\.1:\d+\/fetch\?page=1/);
+    assert.match(result.stdout, /replayed: GET http:\/\/127\.0\.0\.1:\d+\/fetch\?page=2/);
+  });
+
+  it('fails a replay that makes a call the recording does not have', async () => {
+    const result = await replay('extra');
+    assert.equal(result.code, 1, result.stdout);
+    assert.match(result.stdout, /call not in the recording: http\.request at outbound-client\.mjs:\d+/);
+    assert.match(result.stdout, /replayed: POST http:\/\/127\.0\.0\.1:\d+\/http-extra/);
+  });
+
+  it('fails a replay that leaves a recorded call unmade', async () => {
+    const result = await replay('drop');
+    assert.equal(result.code, 1, result.stdout);
+    assert.match(result.stdout, /recorded call never made: http\.request/);
+    assert.match(result.stdout, /recorded: POST http:\/\/127\.0\.0\.1:\d+\/http\b/);
+  });
+});

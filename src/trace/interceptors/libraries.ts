@@ -1,9 +1,10 @@
 import type { LibraryPatch } from './library-patch.ts';
+import { pgPatch } from './pg.ts';
 import { undiciPatch } from './undici.ts';
 
 export type { LibraryPatch } from './library-patch.ts';
 
-export const LIBRARY_PATCHES: LibraryPatch[] = [undiciPatch];
+export const LIBRARY_PATCHES: LibraryPatch[] = [undiciPatch, pgPatch];
 
 /** Libraries that do I/O volley does not intercept: named in a warning when the application loads them. */
 export const UNINTERCEPTED_LIBRARIES = [

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { runCli, VOLLEY_BIN } from '../helpers/cli.ts';
+import { closedPort } from '../helpers/servers.ts';
+
+const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const PG_URL = process.env.VOLLEY_TEST_PG;
+const REQUESTS = 20;
+
+/** Records the pg fixture server while REQUESTS concurrent requests hit it, then stops it with Ctrl-C. */
+async function recordUnderLoad(recording: string): Promise<Record<number, unknown>> {
+  const child = spawn(
+    process.execPath,
+    [VOLLEY_BIN, 'trace', 'record', '--out', recording, '--', 'node', 'pg-server.mjs'],
+    { cwd: FIXTURES, env: { ...process.env, DATABASE_URL: PG_URL }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stderr.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stdout.on('data', (chunk) => {
+        output += chunk;
+        const match = /listening on (\d+)/.exec(output);
+        if (match) resolve(Number(match[1]));
+      });
+      void exited.then(() => reject(new Error(`the recorder exited before the server listened:\n${output}`)));
+    });
+    const bodies: Record<number, unknown> = {};
+    await Promise.all(
+      Array.from({ length: REQUESTS }, async (_, i) => {
+        const res = await fetch(`http://127.0.0.1:${port}/item?id=${i + 1}`);
+        assert.equal(res.status, 200, await res.clone().text());
+        bodies[i + 1] = await res.json();
+      }),
+    );
+    child.kill('SIGINT');
+    assert.equal(await exited, 0, output);
+    return bodies;
+  } finally {
+    clearTimeout(timer);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}
+
+describe('volley trace: pg through a pool of 3 under 20 concurrent requests', {
+  skip: PG_URL ? false : 'VOLLEY_TEST_PG is not set (bash .ci/pg-setup.sh prints it; CI sets it)',
+}, () => {
+  let dir: string;
+  let recording: string;
+  let bodies: Record<number, unknown>;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'volley-trace-pg-'));
+    recording = join(dir, 'pg.vtrace');
+    bodies = await recordUnderLoad(recording);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps the types of pg results while recording', () => {
+    assert.deepEqual(bodies[3], {
+      id: 3,
+      label: 'item-3',
+      at: '2024-05-09T07:08:09.000Z',
+      bytes: '03',
+      big: 'string 9007199254740996',
+      ratio: 'string 1.0000',
+      fields: 'id,label,at,bytes,big,ratio,slept',
+      command: 'SELECT 1',
+      arrays: [[6, 'again-3']],
+      failure: 'DatabaseError 22012 division by zero',
+    });
+  });
+
+  it('attributes every query to the request that made it, pool waiters included', () => {
+    const lines = readFileSync(recording, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const idOf = new Map<string, number>();
+    for (const line of lines)
+      if (line.t === 'in') {
+        const url = (line.req as { url: string }).url;
+        idOf.set(line.s as string, Number(new URL(url, 'http://x').searchParams.get('id')));
+      }
+    assert.equal(idOf.size, REQUESTS);
+    const queries = lines.filter((line) => line.t === 'call' && line.k === 'pg.query');
+    assert.equal(queries.length, REQUESTS * 3);
+    for (const query of queries) {
+      const values = (query.a as { values: unknown[] }).values;
+      assert.equal(values[0], idOf.get(query.s as string), `${query.s}: ${JSON.stringify(query.a)}`);
+    }
+  });
+
+  it('replays every request identically with the database unreachable', async () => {
+    const result = await runCli(
+      ['trace', 'replay', recording, '--concurrency', 'all', '--', 'node', 'pg-server.mjs'],
+      {
+        cwd: FIXTURES,
+        env: { DATABASE_URL: `postgres://nobody:nothing@127.0.0.1:${await closedPort()}/gone` },
+        timeoutMs: 60_000,
+      },
+    );
+    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+    assert.match(
+      result.stdout,
+      /replay: 20\/20 identical · 0 divergences · 0 response diffs · 0 unused · 0 escaped/,
+    );
+  });
+});

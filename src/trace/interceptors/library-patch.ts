@@ -5,5 +5,6 @@ export interface LibraryPatch {
   name: string;
   /** The end of the entry file's path, as a URL (`/node_modules/pg/lib/index.js`). */
   entry: string;
-  install(tracer: Tracer, exports: object): void;
+  /** Patches the library's exports in place, or returns what replaces them (a traced class). */
+  install(tracer: Tracer, exports: object): object | undefined;
 }

@@ -158,7 +158,7 @@ function tracedQuery(tracer: Tracer, pg: PgModule, real: Fn, level: 'client' | '
 export const pgPatch: LibraryPatch = {
   name: 'pg',
   entry: '/node_modules/pg/lib/index.js',
-  install(tracer: Tracer, exports: object): void {
+  install(tracer: Tracer, exports: object): undefined {
     const pg = exports as PgModule;
     tracer.setErrorFactory('pg.', errorFactory(pg));
     const client = pg.Client.prototype;
@@ -213,5 +213,6 @@ export const pgPatch: LibraryPatch = {
       if (typeof callback !== 'function') return realPoolConnect.call(this);
       return realPoolConnect.call(this, AsyncResource.bind(callback as Callback));
     };
+    return undefined;
   },
 };

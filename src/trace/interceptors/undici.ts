@@ -391,7 +391,7 @@ function patchDispatcherOf(tracer: Tracer, dispatcher: unknown): void {
 export const undiciPatch: LibraryPatch = {
   name: 'undici',
   entry: '/node_modules/undici/index.js',
-  install(tracer: Tracer, exports: object): void {
+  install(tracer: Tracer, exports: object): undefined {
     const lib = exports as Record<string, unknown>;
     for (const name of ['Client', 'Pool', 'Agent', 'BalancedPool', 'RoundRobinPool']) {
       const ctor = lib[name];
@@ -407,5 +407,6 @@ export const undiciPatch: LibraryPatch = {
         return (setGlobal as (a: unknown) => unknown)(agent);
       };
     }
+    return undefined;
   },
 };

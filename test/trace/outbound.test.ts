@@ -6,8 +6,26 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/cli.ts';
 import { closedPort, startServer, type TestServer } from '../helpers/servers.ts';
+import { recordServerUnderLoad } from '../helpers/trace-record.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+/** Answers with what it was asked (method, URL, body); /redirect/X redirects to /target/X. */
+function startUpstream(): Promise<TestServer> {
+  let served = 0;
+  return startServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      res.setHeader('x-upstream', String(++served));
+      const redirect = /^\/redirect\/(\d+)$/.exec(req.url ?? '');
+      if (redirect) res.writeHead(302, { location: `/target/${redirect[1]}` }).end();
+      else res.end(JSON.stringify({ method: req.method, url: req.url, body }));
+    });
+  });
+}
 
 describe('volley trace: outbound HTTP through fetch, undici and node:http', () => {
   let dir: string;
@@ -23,17 +41,7 @@ describe('volley trace: outbound HTTP through fetch, undici and node:http', () =
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'volley-trace-outbound-'));
     recording = join(dir, 'client.vtrace');
-    let served = 0;
-    const upstream: TestServer = await startServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => {
-        body += chunk;
-      });
-      req.on('end', () => {
-        res.setHeader('x-upstream', String(++served));
-        res.end(JSON.stringify({ method: req.method, url: req.url, body }));
-      });
-    });
+    const upstream = await startUpstream();
     env = { UPSTREAM_URL: upstream.url, CLOSED_URL: `http://127.0.0.1:${await closedPort()}` };
     const recorded = await runCli(
       ['trace', 'record', '--out', recording, '--', 'node', 'outbound-client.mjs'],
@@ -79,5 +87,62 @@ describe('volley trace: outbound HTTP through fetch, undici and node:http', () =
     assert.equal(result.code, 1, result.stdout);
     assert.match(result.stdout, /recorded call never made: http\.request/);
     assert.match(result.stdout, /recorded: POST http:\/\/127\.0\.0\.1:\d+\/http\b/);
+  });
+});
+
+describe('volley trace: outbound HTTP from a service under 20 concurrent requests', () => {
+  let dir: string;
+  let recording: string;
+  let bodies: Record<number, unknown>;
+  let upstreamUrl: string;
+  const REQUESTS = 20;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'volley-trace-outbound-server-'));
+    recording = join(dir, 'service.vtrace');
+    const upstream = await startUpstream();
+    upstreamUrl = upstream.url;
+    try {
+      bodies = await recordServerUnderLoad({
+        recording,
+        script: 'outbound-server.mjs',
+        cwd: FIXTURES,
+        env: { UPSTREAM_URL: upstream.url },
+        requests: REQUESTS,
+        path: (i) => `/?id=${i}`,
+      });
+    } finally {
+      await upstream.close();
+    }
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("records every client's answers, a redirect followed by a composed undici dispatcher included", () => {
+    assert.deepEqual(bodies[7], {
+      id: 7,
+      first: '/first/7',
+      second: '/second/7',
+      viaPool: '/pool/7',
+      viaUndiciFetch: { method: 'POST', url: '/undici-fetch/7', body: 'body-7' },
+      viaRedirect: '/target/7',
+      viaFetch: '/fetch/7',
+    });
+  });
+
+  it('replays every request identically with the upstream gone, calls made from callbacks included', async () => {
+    const result = await runCli(
+      ['trace', 'replay', recording, '--concurrency', 'all', '--', 'node', 'outbound-server.mjs'],
+      {
+        cwd: FIXTURES,
+        // The same address, where nothing answers any more.
+        env: { UPSTREAM_URL: upstreamUrl },
+        timeoutMs: 60_000,
+      },
+    );
+    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+    assert.match(
+      result.stdout,
+      /replay: 20\/20 identical · 0 divergences · 0 response diffs · 0 unused · 0 escaped/,
+    );
   });
 });

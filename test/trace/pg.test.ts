@@ -1,55 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runCli, VOLLEY_BIN } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 import { closedPort } from '../helpers/servers.ts';
+import { recordServerUnderLoad } from '../helpers/trace-record.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const PG_URL = process.env.VOLLEY_TEST_PG;
 const REQUESTS = 20;
-
-/** Records the pg fixture server while REQUESTS concurrent requests hit it, then stops it with Ctrl-C. */
-async function recordUnderLoad(recording: string): Promise<Record<number, unknown>> {
-  const child = spawn(
-    process.execPath,
-    [VOLLEY_BIN, 'trace', 'record', '--out', recording, '--', 'node', 'pg-server.mjs'],
-    { cwd: FIXTURES, env: { ...process.env, DATABASE_URL: PG_URL }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stderr.on('data', (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  try {
-    const port = await new Promise<number>((resolve, reject) => {
-      child.stdout.on('data', (chunk) => {
-        output += chunk;
-        const match = /listening on (\d+)/.exec(output);
-        if (match) resolve(Number(match[1]));
-      });
-      void exited.then(() => reject(new Error(`the recorder exited before the server listened:\n${output}`)));
-    });
-    const bodies: Record<number, unknown> = {};
-    await Promise.all(
-      Array.from({ length: REQUESTS }, async (_, i) => {
-        const res = await fetch(`http://127.0.0.1:${port}/item?id=${i + 1}`);
-        assert.equal(res.status, 200, await res.clone().text());
-        bodies[i + 1] = await res.json();
-      }),
-    );
-    child.kill('SIGINT');
-    assert.equal(await exited, 0, output);
-    return bodies;
-  } finally {
-    clearTimeout(timer);
-    if (child.exitCode === null) child.kill('SIGKILL');
-  }
-}
 
 describe('volley trace: pg through a pool of 3 under 20 concurrent requests', {
   skip: PG_URL ? false : 'VOLLEY_TEST_PG is not set (bash .ci/pg-setup.sh prints it; CI sets it)',
@@ -61,7 +22,14 @@ describe('volley trace: pg through a pool of 3 under 20 concurrent requests', {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'volley-trace-pg-'));
     recording = join(dir, 'pg.vtrace');
-    bodies = await recordUnderLoad(recording);
+    bodies = await recordServerUnderLoad({
+      recording,
+      script: 'pg-server.mjs',
+      cwd: FIXTURES,
+      env: { DATABASE_URL: PG_URL },
+      requests: REQUESTS,
+      path: (i) => `/item?id=${i}`,
+    });
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -13,7 +13,11 @@ import type { LibraryPatch } from './library-patch.ts';
 
 type Fn = (...args: unknown[]) => unknown;
 /** A real Database or Statement: methods, and a few flags read as values. */
-type Real = { [key: string]: Fn | undefined } & { reader?: unknown; readonly?: unknown; inTransaction?: unknown };
+type Real = { [key: string]: Fn | undefined } & {
+  reader?: unknown;
+  readonly?: unknown;
+  inTransaction?: unknown;
+};
 type RealDatabaseClass = (new (
   ...args: unknown[]
 ) => Real) & {

@@ -4,13 +4,8 @@ import { insideInterceptedCall, runInside } from '../trace-scope.ts';
 import type { Tracer } from '../tracer.ts';
 import { type Encoded, encode } from '../typed-json.ts';
 import type { LibraryPatch } from './library-patch.ts';
-import {
-  asOutboundResponse,
-  type OutboundResponse,
-  outboundRequest,
-  responseBody,
-  toBuffer,
-} from './outbound-exchange.ts';
+import { type OutboundResponse, outboundRequest, toBuffer } from './outbound-exchange.ts';
+import { answerHandler, type Handler } from './undici-replay.ts';
 
 /**
  * npm `undici` (6–8): `request`, `fetch`, `stream`, `Client`, `Pool`, `Agent` and composed dispatchers all
@@ -23,7 +18,6 @@ import {
 
 const KIND = 'undici.dispatch';
 type Snapshot = <R>(fn: () => R) => R;
-type Handler = Record<string | symbol, unknown>;
 type Dispatch = (this: object, opts: DispatchOptions, handler: Handler) => boolean;
 
 interface DispatchOptions {
@@ -157,153 +151,6 @@ function tappedHandler(handler: Handler, snapshot: Snapshot, settle: (outcome: O
   });
 }
 
-/** The controller a handler of the newer protocol is given during replay. */
-class ReplayController {
-  rawHeaders: Buffer[] | null = null;
-  rawTrailers: Buffer[] | null = null;
-  #aborted = false;
-  #reason: unknown = null;
-  #paused = false;
-  #onResume: (() => void) | null = null;
-  abort(reason: unknown): void {
-    if (this.#aborted) return;
-    this.#aborted = true;
-    this.#reason = reason;
-  }
-  pause(): void {
-    this.#paused = true;
-  }
-  resume(): void {
-    if (!this.#paused) return;
-    this.#paused = false;
-    const next = this.#onResume;
-    this.#onResume = null;
-    next?.();
-  }
-  get aborted(): boolean {
-    return this.#aborted;
-  }
-  get reason(): unknown {
-    return this.#reason;
-  }
-  get paused(): boolean {
-    return this.#paused;
-  }
-  /** Runs `next` now, or once the handler resumes. */
-  whenFlowing(next: () => void): void {
-    if (this.#paused) this.#onResume = next;
-    else next();
-  }
-}
-
-function call(handler: Handler, name: string, ...args: unknown[]): unknown {
-  const method = handler[name];
-  return typeof method === 'function'
-    ? (method as (...a: unknown[]) => unknown).apply(handler, args)
-    : undefined;
-}
-
-/** Answers a handler of the newer protocol (undici 7–8) with a recorded outcome. */
-function answerController(handler: Handler, outcome: { result: Encoded } | { error: Error }): void {
-  const controller = new ReplayController();
-  const fail = (error: unknown): void => {
-    call(handler, 'onResponseError', controller, error);
-  };
-  call(handler, 'onRequestStart', controller, {});
-  if (controller.aborted) {
-    fail(controller.reason);
-    return;
-  }
-  if ('error' in outcome) {
-    fail(outcome.error);
-    return;
-  }
-  const response = asOutboundResponse(outcome.result);
-  const raw: Buffer[] = [];
-  const parsed: Record<string, string | string[]> = {};
-  for (const [name, value] of response.headers) {
-    raw.push(Buffer.from(name, 'latin1'), Buffer.from(value, 'latin1'));
-    const key = name.toLowerCase();
-    const existing = parsed[key];
-    parsed[key] =
-      existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
-  }
-  controller.rawHeaders = raw;
-  controller.rawTrailers = [];
-  call(handler, 'onResponseStart', controller, response.status, parsed, response.statusText);
-  if (controller.aborted) {
-    fail(controller.reason);
-    return;
-  }
-  const body = responseBody(response);
-  controller.whenFlowing(() => {
-    if (body.length > 0) call(handler, 'onResponseData', controller, body);
-    controller.whenFlowing(() => {
-      if (controller.aborted) {
-        fail(controller.reason);
-        return;
-      }
-      call(handler, 'onResponseEnd', controller, {});
-    });
-  });
-}
-
-/** Answers a handler of the older protocol (undici 6) with a recorded outcome. */
-function answerLegacy(handler: Handler, outcome: { result: Encoded } | { error: Error }): void {
-  let aborted: unknown = null;
-  call(
-    handler,
-    'onConnect',
-    (reason: unknown) => {
-      aborted ??= reason ?? new Error('aborted');
-    },
-    {},
-  );
-  if (aborted !== null) return void call(handler, 'onError', aborted);
-  if ('error' in outcome) return void call(handler, 'onError', outcome.error);
-  const response = asOutboundResponse(outcome.result);
-  const raw: Buffer[] = [];
-  for (const [name, value] of response.headers)
-    raw.push(Buffer.from(name, 'latin1'), Buffer.from(value, 'latin1'));
-  let resume: (() => void) | null = null;
-  const whenFlowing = (paused: unknown, next: () => void): void => {
-    if (paused === false) resume = next;
-    else next();
-  };
-  const body = responseBody(response);
-  const paused = call(
-    handler,
-    'onHeaders',
-    response.status,
-    raw,
-    () => {
-      const next = resume;
-      resume = null;
-      next?.();
-    },
-    response.statusText,
-  );
-  whenFlowing(paused, () => {
-    const more = body.length > 0 ? call(handler, 'onData', body) : true;
-    whenFlowing(more, () => {
-      if (aborted !== null) call(handler, 'onError', aborted);
-      else call(handler, 'onComplete', []);
-    });
-  });
-}
-
-function answer(handler: Handler, outcome: { result: Encoded } | { error: Error }): void {
-  const modern =
-    typeof handler.onRequestStart === 'function' || typeof handler.onResponseStart === 'function';
-  try {
-    if (modern) answerController(handler, outcome);
-    else answerLegacy(handler, outcome);
-  } catch (error) {
-    if (modern) call(handler, 'onResponseError', null, error);
-    else call(handler, 'onError', error);
-  }
-}
-
 function traceDispatch(tracer: Tracer, real: Dispatch, ours: WeakSet<object>): Dispatch {
   return function dispatch(this: object, opts: DispatchOptions, handler: Handler): boolean {
     if (insideInterceptedCall() || ours.has(handler) || opts === null || typeof opts !== 'object')
@@ -313,7 +160,7 @@ function traceDispatch(tracer: Tracer, real: Dispatch, ours: WeakSet<object>): D
       // CONNECT and upgrades (WebSocket) hand over a raw socket: not recorded, and refused on replay.
       if (!tracer.replaying) return real.call(this, opts, handler);
       const error = tracer.escaped('undici.upgrade', { url: targetUrl(this, opts) });
-      queueMicrotask(() => answer(handler, { error }));
+      queueMicrotask(() => answerHandler(handler, { error }));
       return true;
     }
     const url = targetUrl(this, opts);
@@ -334,7 +181,7 @@ function traceDispatch(tracer: Tracer, real: Dispatch, ours: WeakSet<object>): D
         } catch (divergence) {
           outcome = { error: divergence as Error };
         }
-        process.nextTick(() => snapshot(() => answer(handler, outcome)));
+        process.nextTick(() => snapshot(() => answerHandler(handler, outcome)));
         return true;
       }
       const finish = snapshot(() => tracer.begin(KIND, args(body)));
@@ -358,7 +205,7 @@ function traceDispatch(tracer: Tracer, real: Dispatch, ours: WeakSet<object>): D
     if (body !== null) return run(body, false);
     readBody(opts.body).then(
       (read) => run(read, true),
-      (error: unknown) => answer(handler, { error: error as Error }),
+      (error: unknown) => answerHandler(handler, { error: error as Error }),
     );
     return true;
   };

@@ -48,7 +48,7 @@ describe('volley trace: pg through a pool of 3 under 20 concurrent requests', {
     });
   });
 
-  it('attributes every query to the request that made it, pool waiters included', () => {
+  it('attributes every query to the request that made it, pool waiters included; a client of its own to start-up', () => {
     const lines = readFileSync(recording, 'utf8')
       .split('\n')
       .filter(Boolean)
@@ -61,8 +61,14 @@ describe('volley trace: pg through a pool of 3 under 20 concurrent requests', {
       }
     assert.equal(idOf.size, REQUESTS);
     const queries = lines.filter((line) => line.t === 'call' && line.k === 'pg.query');
-    assert.equal(queries.length, REQUESTS * 3);
-    for (const query of queries) {
+    const startup = queries.filter((query) => query.s === 'startup');
+    assert.deepEqual(
+      startup.map((query) => (query.a as { name: string }).name),
+      ['server-version'],
+    );
+    const perRequest = queries.filter((query) => query.s !== 'startup');
+    assert.equal(perRequest.length, REQUESTS * 3);
+    for (const query of perRequest) {
       const values = (query.a as { values: unknown[] }).values;
       assert.equal(values[0], idOf.get(query.s as string), `${query.s}: ${JSON.stringify(query.a)}`);
     }
@@ -82,5 +88,17 @@ describe('volley trace: pg through a pool of 3 under 20 concurrent requests', {
       result.stdout,
       /replay: 20\/20 identical · 0 divergences · 0 response diffs · 0 unused · 0 escaped/,
     );
+  });
+
+  it('fails a replay whose SQL changed, showing both statements', async () => {
+    const result = await runCli(['trace', 'replay', recording, '--', 'node', 'pg-server.mjs'], {
+      cwd: FIXTURES,
+      env: { DATABASE_URL: `postgres://nobody:nothing@127.0.0.1:${await closedPort()}/gone`, MUTANT: 'sql' },
+      timeoutMs: 60_000,
+    });
+    assert.equal(result.code, 1, result.stdout);
+    assert.match(result.stdout, /call differs from the recording: pg\.query at pg-server\.mjs:\d+/);
+    assert.match(result.stdout, /recorded: SELECT 1 \/ \(\$1::int - \$1::int\) AS boom/);
+    assert.match(result.stdout, /replayed: SELECT 1 \/ \(\$1::int - \$1::int\) AS kaboom/);
   });
 });

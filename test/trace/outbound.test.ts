@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/cli.ts';
-import { closedPort, startServer, type TestServer } from '../helpers/servers.ts';
+import { closedPort, listenOnLoopback, startServer, type TestServer } from '../helpers/servers.ts';
+import { selfSignedCertificate } from '../helpers/tls.ts';
 import { recordServerUnderLoad } from '../helpers/trace-record.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -43,6 +45,15 @@ describe('volley trace: outbound HTTP through fetch, undici and node:http', () =
     recording = join(dir, 'client.vtrace');
     const upstream = await startUpstream();
     env = { UPSTREAM_URL: upstream.url, CLOSED_URL: `http://127.0.0.1:${await closedPort()}` };
+    const certificate = selfSignedCertificate();
+    const secure =
+      certificate === null
+        ? null
+        : await listenOnLoopback(
+            createServer(certificate, (req, res) => res.end(`secure ${req.url}`)),
+            'https',
+          );
+    if (secure !== null) env.TLS_URL = secure.url;
     const recorded = await runCli(
       ['trace', 'record', '--out', recording, '--', 'node', 'outbound-client.mjs'],
       {
@@ -52,7 +63,9 @@ describe('volley trace: outbound HTTP through fetch, undici and node:http', () =
       },
     );
     await upstream.close();
+    await secure?.close();
     assert.equal(recorded.code, 0, recorded.stderr);
+    if (secure !== null) assert.match(recorded.stdout, /https\.get 200 secure \/secure\?q=1/);
     assert.match(recorded.stdout, /fetch 200 .*\/fetch\?page=1/);
     assert.match(recorded.stdout, /undici\.request 200 .*put-body/);
     assert.match(recorded.stdout, /undici Pool 200 .*\/pool\/a.* \| 200 .*\/pool\/b.* \| 200 .*\/pool\/c/);

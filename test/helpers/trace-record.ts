@@ -1,10 +1,23 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { VOLLEY_BIN } from './cli.ts';
+import { until } from './until.ts';
+
+function inboundLines(recording: string): number {
+  try {
+    return readFileSync(recording, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('{"t":"in"')).length;
+  } catch {
+    return 0;
+  }
+}
 
 /**
  * Runs `volley trace record` on a fixture server that prints `listening on PORT`, sends it `requests`
- * concurrent GETs of `path(i)` (i from 1), then stops it with Ctrl-C. Returns each response's JSON by i.
+ * concurrent GETs of `path(i)` (i from 1), then stops it with Ctrl-C once they are all in the recording.
+ * Returns each response's JSON by i.
  */
 export async function recordServerUnderLoad(options: {
   recording: string;
@@ -44,6 +57,8 @@ export async function recordServerUnderLoad(options: {
         bodies[i] = await res.json();
       }),
     );
+    // Ctrl-C once every exchange is written: a kill loses the lines of the traced process's last turn.
+    await until(() => inboundLines(options.recording) >= options.requests, 'every request in the recording');
     child.kill('SIGINT');
     assert.equal(await exited, 0, output);
     return bodies;

@@ -66,7 +66,10 @@ describe('volley trace: outbound HTTP through fetch, undici and node:http', () =
     await secure?.close();
     assert.equal(recorded.code, 0, recorded.stderr);
     if (secure !== null) assert.match(recorded.stdout, /https\.get 200 secure \/secure\?q=1/);
-    assert.match(recorded.stdout, /fetch 200 .*\/fetch\?page=1/);
+    assert.match(
+      recorded.stdout,
+      /fetch 200 OK basic http:\/\/127\.0\.0\.1:\d+\/fetch\?page=1 false 1 .*\/fetch\?page=1/,
+    );
     assert.match(recorded.stdout, /undici\.request 200 .*put-body/);
     assert.match(recorded.stdout, /undici Pool 200 .*\/pool\/a.* \| 200 .*\/pool\/b.* \| 200 .*\/pool\/c/);
     assert.match(recorded.stdout, /http\.request 200 \d+ .*\/http/);

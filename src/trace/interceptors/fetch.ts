@@ -48,7 +48,7 @@ function withCause(error: unknown): unknown {
   if (!(error instanceof Error) || error.cause === undefined) return error;
   const copy = Object.assign(Object.create(Object.getPrototypeOf(error) as object) as Error, error);
   Object.defineProperty(copy, 'name', { value: error.name, enumerable: false, configurable: true });
-  copy.message = error.message;
+  Object.defineProperty(copy, 'message', { value: error.message, enumerable: false, configurable: true });
   (copy as { cause?: unknown }).cause = error.cause;
   return copy;
 }
@@ -69,6 +69,8 @@ function recordedResponse(recorded: OutboundResponse): Response {
     statusText: recorded.statusText,
     headers: recorded.headers,
   });
+  // As from the network: a constructed Response would say 'default' and have no URL.
+  Object.defineProperty(response, 'type', { value: 'basic' });
   const extra = recorded as OutboundResponse & { url?: string; redirected?: boolean };
   if (typeof extra.url === 'string') Object.defineProperty(response, 'url', { value: extra.url });
   if (extra.redirected === true) Object.defineProperty(response, 'redirected', { value: true });

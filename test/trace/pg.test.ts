@@ -63,8 +63,10 @@ describe('volley trace: pg through a pool of 3 under 20 concurrent requests', {
     const queries = lines.filter((line) => line.t === 'call' && line.k === 'pg.query');
     const startup = queries.filter((query) => query.s === 'startup');
     assert.deepEqual(
-      startup.map((query) => (query.a as { name: string }).name),
-      ['server-version'],
+      startup.map(
+        (query) => (query.a as { name?: string; text: string }).name ?? (query.a as { text: string }).text,
+      ),
+      ['server-version', 'SELECT $1::text AS via'],
     );
     const perRequest = queries.filter((query) => query.s !== 'startup');
     assert.equal(perRequest.length, REQUESTS * 3);

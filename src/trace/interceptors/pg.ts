@@ -60,7 +60,12 @@ function queryCall(config: unknown, values: unknown, callback: unknown): QueryCa
   if (effective !== undefined && effective !== null) args.values = effective;
   if (object.rowMode !== undefined) args.rowMode = object.rowMode;
   if (object.name !== undefined) args.name = object.name;
-  return { args, config: { ...object, callback: undefined }, values: vals, callback: cb };
+  // The callback is taken out without copying the config: its text and values may be getters (sql-template-strings).
+  const real =
+    typeof object.callback === 'function'
+      ? Object.create(object, { callback: { value: undefined } })
+      : object;
+  return { args, config: real, values: vals, callback: cb };
 }
 
 function isSubmittable(config: unknown): boolean {

@@ -21,6 +21,8 @@ function startUpstream(): Promise<TestServer> {
       body += chunk;
     });
     req.on('end', () => {
+      // A connection closed with no answer: undici fails with its SocketError.
+      if (req.url === '/hangup') return req.socket.destroy();
       res.setHeader('x-upstream', String(++served));
       const redirect = /^\/redirect\/(\d+)$/.exec(req.url ?? '');
       if (redirect) res.writeHead(302, { location: `/target/${redirect[1]}` }).end();
@@ -73,7 +75,7 @@ describe('volley trace: outbound HTTP through fetch, undici and node:http', () =
     assert.match(recorded.stdout, /undici\.request 200 .*put-body/);
     assert.match(recorded.stdout, /undici Pool 200 .*\/pool\/a.* \| 200 .*\/pool\/b.* \| 200 .*\/pool\/c/);
     assert.match(recorded.stdout, /http\.request 200 \d+ .*\/http/);
-    assert.match(recorded.stdout, /refused ECONNREFUSED TypeError ECONNREFUSED/);
+    assert.match(recorded.stdout, /refused ECONNREFUSED TypeError ECONNREFUSED SocketError UND_ERR_SOCKET/);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { bodyRecord } from '../trace-format.ts';
 import { insideInterceptedCall, runInside } from '../trace-scope.ts';
 import type { Tracer } from '../tracer.ts';
-import { type Encoded, encode } from '../typed-json.ts';
+import { type Encoded, type EncodedError, encode } from '../typed-json.ts';
 import type { LibraryPatch } from './library-patch.ts';
 import { type OutboundResponse, outboundRequest, toBuffer } from './outbound-exchange.ts';
 import { answerHandler, type Handler } from './undici-replay.ts';
@@ -235,11 +235,28 @@ function patchDispatcherOf(tracer: Tracer, dispatcher: unknown): void {
   (owner as { dispatch: Dispatch }).dispatch = traceDispatch(tracer, real, tracedHandlers);
 }
 
+/** Recorded undici errors come back as undici's own classes (SocketError, HeadersTimeoutError…), by name. */
+function errorFactory(errors: unknown): (record: EncodedError) => Error {
+  const classes = (errors ?? {}) as Record<string, unknown>;
+  return ({ name, message, props }) => {
+    const Class = classes[name];
+    let error: Error;
+    if (typeof Class === 'function' && Class.prototype instanceof Error)
+      error = new (Class as new (message: string) => Error)(message);
+    else {
+      error = new Error(message);
+      Object.defineProperty(error, 'name', { value: name, writable: true, configurable: true });
+    }
+    return Object.assign(error, props);
+  };
+}
+
 export const undiciPatch: LibraryPatch = {
   name: 'undici',
   entry: '/node_modules/undici/index.js',
   install(tracer: Tracer, exports: object): undefined {
     const lib = exports as Record<string, unknown>;
+    tracer.setErrorFactory(KIND, errorFactory(lib.errors));
     for (const name of ['Client', 'Pool', 'Agent', 'BalancedPool', 'RoundRobinPool']) {
       const ctor = lib[name];
       if (typeof ctor === 'function') patchDispatcherOf(tracer, (ctor as { prototype: object }).prototype);

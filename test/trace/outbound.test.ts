@@ -93,6 +93,13 @@ describe('volley trace: outbound HTTP through fetch, undici and node:http', () =
     assert.match(result.stdout, /replayed: GET http:\/\/127\.0\.0\.1:\d+\/fetch\?page=2/);
   });
 
+  it('fails a replay whose request body changed, showing both bodies', async () => {
+    const result = await replay('body');
+    assert.equal(result.code, 1, result.stdout);
+    assert.match(result.stdout, /call differs from the recording: http\.request at outbound-client\.mjs:\d+/);
+    assert.match(result.stdout, /body: \{"text":"\{\\"n\\":1\}"\} → \{"text":"\{\\"n\\":3\}"\}/);
+  });
+
   it('fails a replay that makes a call the recording does not have', async () => {
     const result = await replay('extra');
     assert.equal(result.code, 1, result.stdout);

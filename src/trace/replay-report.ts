@@ -1,7 +1,7 @@
 import type { ResponseDifference } from './response-diff.ts';
 import { type InboundLine, streamNumber, type TraceRecording } from './trace-format.ts';
 import type { DivergenceEvent } from './tracer.ts';
-import type { Encoded } from './typed-json.ts';
+import { canonical, type Encoded } from './typed-json.ts';
 
 export interface RequestOutcome {
   exchange: InboundLine;
@@ -164,6 +164,25 @@ export function describeCall(args: Encoded | undefined): string {
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
+function fieldDifferences(recorded: Encoded | undefined, live: Encoded | undefined): string[] {
+  const fields = (value: Encoded | undefined): Record<string, Encoded> =>
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
+  const before = fields(recorded);
+  const after = fields(live);
+  const shown = (value: Encoded | undefined): string => {
+    const text = value === undefined ? '(none)' : JSON.stringify(value);
+    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  };
+  const out: string[] = [];
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const a = before[key];
+    const b = after[key];
+    if ((a === undefined ? '' : canonical(a)) !== (b === undefined ? '' : canonical(b)))
+      out.push(`      ${key}: ${shown(a)} → ${shown(b)}`);
+  }
+  return out;
+}
+
 const TITLES: Record<DivergenceEvent['type'], string> = {
   'not-recorded': 'call not in the recording',
   'args-differ': 'call differs from the recording',
@@ -175,10 +194,11 @@ function formatDivergence(event: DivergenceEvent): string[] {
   const at = event.at ? ` at ${event.at}` : '';
   const lines = [`  ✗ ${TITLES[event.type]}: ${event.kind}${at}`];
   if (event.type === 'args-differ') {
-    lines.push(
-      `      recorded: ${describeCall(event.recorded)}`,
-      `      replayed: ${describeCall(event.live)}`,
-    );
+    const recorded = describeCall(event.recorded);
+    const replayed = describeCall(event.live);
+    lines.push(`      recorded: ${recorded}`, `      replayed: ${replayed}`);
+    // Same statement or URL: what differs is elsewhere (a body, a header, a setting).
+    if (recorded === replayed) lines.push(...fieldDifferences(event.recorded, event.live));
   } else if (event.type === 'unused') {
     lines.push(`      recorded: ${describeCall(event.recorded)}`);
   } else {

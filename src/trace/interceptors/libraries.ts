@@ -1,14 +1,11 @@
-import type { Tracer } from '../tracer.ts';
+import { betterSqlite3Patch } from './better-sqlite3.ts';
+import type { LibraryPatch } from './library-patch.ts';
+import { pgPatch } from './pg.ts';
+import { undiciPatch } from './undici.ts';
 
-/** An npm library volley patches as it loads: its CommonJS entry file and the patch for its exports. */
-export interface LibraryPatch {
-  name: string;
-  /** The end of the entry file's path, as a URL (`/node_modules/pg/lib/index.js`). */
-  entry: string;
-  install(tracer: Tracer, exports: object): void;
-}
+export type { LibraryPatch } from './library-patch.ts';
 
-export const LIBRARY_PATCHES: LibraryPatch[] = [];
+export const LIBRARY_PATCHES: LibraryPatch[] = [undiciPatch, pgPatch, betterSqlite3Patch];
 
 /** Libraries that do I/O volley does not intercept: named in a warning when the application loads them. */
 export const UNINTERCEPTED_LIBRARIES = [

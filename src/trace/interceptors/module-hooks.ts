@@ -27,18 +27,29 @@ function packageVersion(entryFile: string, name: string): string {
 /**
  * npm libraries (pg, undici, better-sqlite3) are patched as they load, however the application loads
  * them (require or import, from any folder): a line appended to the library's CommonJS entry file hands
- * its exports to the patch before the application sees them.
+ * its exports to the patch before the application sees them (and takes the patch's replacement, if any).
  */
 export function installModuleHooks(tracer: Tracer): void {
   if (typeof module.registerHooks !== 'function') return;
   const patched = new WeakSet<object>();
-  (globalThis as Record<symbol, unknown>)[PATCH_KEY] = (name: string, file: string, exports: object) => {
+  (globalThis as Record<symbol, unknown>)[PATCH_KEY] = (
+    name: string,
+    file: string,
+    exports: object,
+  ): object | undefined => {
     const patch = LIBRARY_PATCHES.find((p) => p.name === name);
-    if (patch === undefined || exports === null || typeof exports !== 'object' || patched.has(exports))
-      return;
+    if (
+      patch === undefined ||
+      exports === null ||
+      (typeof exports !== 'object' && typeof exports !== 'function') ||
+      patched.has(exports)
+    )
+      return undefined;
     patched.add(exports);
     tracer.write({ t: 'lib', p: tracer.process, name, version: packageVersion(file, name) });
-    patch.install(tracer, exports);
+    const replacement = patch.install(tracer, exports);
+    if (replacement !== undefined) patched.add(replacement);
+    return replacement;
   };
   const warned = new Set<string>();
   module.registerHooks({
@@ -56,7 +67,8 @@ export function installModuleHooks(tracer: Tracer): void {
       if (patch === undefined) return result;
       const file = fileURLToPath(url);
       const source = result.source ?? readFileSync(file);
-      const hook = `\n;globalThis[Symbol.for('volley.trace.patchLibrary')]?.(${JSON.stringify(patch.name)}, ${JSON.stringify(file)}, module.exports);\n`;
+      // The patch may hand back a replacement for the exports (a library whose export is its class).
+      const hook = `\n;module.exports = globalThis[Symbol.for('volley.trace.patchLibrary')]?.(${JSON.stringify(patch.name)}, ${JSON.stringify(file)}, module.exports) ?? module.exports;\n`;
       return { ...result, format: 'commonjs', source: `${source.toString()}${hook}` };
     },
   });

@@ -1,4 +1,9 @@
 import type { Tracer } from '../tracer.ts';
+import { installFetch } from './fetch.ts';
+import { installHttpClient } from './http-client.ts';
 
 /** Outbound HTTP from node:http/node:https and the global fetch. */
-export function installOutbound(_tracer: Tracer): void {}
+export function installOutbound(tracer: Tracer): void {
+  installHttpClient(tracer);
+  installFetch(tracer);
+}

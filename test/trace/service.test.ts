@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -37,10 +39,12 @@ describe('volley trace on a node:sqlite service', { timeout: 240_000 }, () => {
   let dir: string;
   let dataDir: string;
   let recording: string;
+  /** The outside service the example calls for each new user; it is gone before any replay. */
+  let welcomeUrl = '';
   const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
     PORT: '0',
     DATA_DIR: dataDir,
-    WELCOME_URL: '',
+    WELCOME_URL: welcomeUrl,
     ...extra,
   });
 
@@ -70,6 +74,11 @@ describe('volley trace on a node:sqlite service', { timeout: 240_000 }, () => {
   }
 
   before(async () => {
+    const upstream = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('Hello from upstream!'),
+    );
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    welcomeUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/`;
     dir = mkdtempSync(join(tmpdir(), 'volley-trace-service-'));
     dataDir = join(dir, 'data');
     recording = join(dir, 'service.vtrace');
@@ -100,6 +109,12 @@ describe('volley trace on a node:sqlite service', { timeout: 240_000 }, () => {
     const loaded = (await load) as { code: number; stdout: string };
     assert.equal(loaded.code, 0, loaded.stdout);
     assert.equal(recorded.code, 0, recorded.stderr);
+    assert.match(
+      readFileSync(recording, 'utf8'),
+      /"k":"fetch"[^\n]*Hello from upstream!/,
+      'the outbound call was recorded',
+    );
+    upstream.close();
     rmSync(dataDir, { recursive: true });
     mkdirSync(dataDir);
   });

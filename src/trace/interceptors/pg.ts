@@ -1,5 +1,5 @@
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
-import { insideInterceptedCall } from '../trace-scope.ts';
+import { insideInterceptedCall, runInside } from '../trace-scope.ts';
 import type { ResultCodec, Tracer } from '../tracer.ts';
 import { decode, type Encoded, type EncodedError, encode } from '../typed-json.ts';
 import type { LibraryPatch } from './library-patch.ts';
@@ -172,11 +172,12 @@ export const pgPatch: LibraryPatch = {
     const realConnect = client.connect as Fn;
     const realEnd = client.end as Fn;
     client.connect = function connect(this: Record<string, unknown> & { emit: Fn }, callback?: unknown) {
-      if (!tracer.replaying)
-        return realConnect.call(
-          this,
-          typeof callback === 'function' ? AsyncResource.bind(callback as Callback) : callback,
-        );
+      if (!tracer.replaying) {
+        // The connection's own work (SCRAM's random nonce, its socket's handlers) is pg's, not the
+        // application's: it runs inside, so none of it is recorded.
+        const bound = typeof callback === 'function' ? AsyncResource.bind(callback as Callback) : callback;
+        return runInside(() => realConnect.call(this, bound));
+      }
       // No socket: the connection is as good as made.
       this._connected = true;
       this._queryable = true;
@@ -188,7 +189,10 @@ export const pgPatch: LibraryPatch = {
       return Promise.resolve(this);
     };
     client.end = function end(this: Record<string, unknown> & { emit: Fn }, callback?: unknown) {
-      if (!tracer.replaying) return realEnd.call(this, callback);
+      if (!tracer.replaying) {
+        const bound = typeof callback === 'function' ? AsyncResource.bind(callback as Callback) : callback;
+        return runInside(() => realEnd.call(this, bound));
+      }
       const first = this._ending !== true;
       this._ending = true;
       this._queryable = false;

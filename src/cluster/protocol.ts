@@ -15,6 +15,7 @@
  * Statistics travel as deltas (RunStats.serialize then reset), merged exactly by RunStats.merge: counts
  * add, HDR histograms add losslessly, per-second window buckets add by epoch second.
  */
+import type { ArrivalShare } from '../engine/arrival-summary.ts';
 import type { LogLevel } from '../log.ts';
 import type { GeneratorCpu } from '../metrics/generator-cpu.ts';
 import type { SerializedRunStats } from '../metrics/serialized-stats.ts';
@@ -79,16 +80,9 @@ export interface DoneMessage {
   generator?: GeneratorCpu;
 }
 
-export interface OpenModelShare {
+export interface OpenModelShare extends ArrivalShare {
   targetRate: number;
   achievedRate: number;
-  durationSec: number;
-  scheduled: number;
-  launched: number;
-  dropped: number;
-  maxUsers: number;
-  uncorrected: SerializedRunStats;
-  iterations: SerializedRunStats;
 }
 
 export interface LogMessage {

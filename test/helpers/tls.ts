@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A self-signed certificate for 127.0.0.1, made with openssl; null when openssl is missing (as test/http/https.test.ts makes it). */
+/** A self-signed certificate for 127.0.0.1, made with openssl; null when openssl is missing. */
 export function selfSignedCertificate(): { key: string; cert: string } | null {
   const dir = mkdtempSync(join(tmpdir(), 'volley-tls-'));
   try {

@@ -4,8 +4,8 @@
  *
  *   node bench/trace.ts [--rounds 5] [--duration 10] [--users 16] [--replay-requests 10000]
  *
- * 1. Recording overhead. The demo API (users and posts on SQLite) is loaded by `volley run` with the
- *    users/posts journey and no think time, untraced and under `volley trace record`, interleaved round by
+ * 1. Recording overhead. The demo API (on SQLite) is loaded by `volley run` with an example's journey
+ *    (`--journey`, default users-posts) and no think time, untraced and under `volley trace record`, interleaved round by
  *    round (the order alternates), the server pinned to core 1 and the load to core 0 where `taskset`
  *    exists. Each round's ratio traced ÷ untraced of requests/s and of the server's CPU per request is
  *    taken in that same round; the table gives medians.
@@ -23,7 +23,6 @@ import { cpuSeconds, spawnPinned, stop } from './lib/procs.ts';
 import { spread } from './lib/stats.ts';
 
 const VOLLEY = fileURLToPath(new URL('../bin/volley.js', import.meta.url));
-const JOURNEY = fileURLToPath(new URL('../examples/users-posts/scenario.ts', import.meta.url));
 
 const { values: flags } = parseArgs({
   options: {
@@ -32,15 +31,18 @@ const { values: flags } = parseArgs({
     users: { type: 'string', default: '16' },
     'replay-requests': { type: 'string', default: '10000' },
     only: { type: 'string' },
+    journey: { type: 'string', default: 'users-posts' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (flags.help) {
   process.stdout.write(
-    'Usage: node bench/trace.ts [--rounds N] [--duration SECONDS] [--users N] [--replay-requests N] [--only overhead|replay]\n',
+    'Usage: node bench/trace.ts [--rounds N] [--duration SECONDS] [--users N] [--replay-requests N] [--only overhead|replay] [--journey users-posts|registration-login|students]\n',
   );
   process.exit(0);
 }
+/** The example whose scenario loads the demo: users-posts (cheap handlers, lists), registration-login (password hashing). */
+const JOURNEY = fileURLToPath(new URL(`../examples/${flags.journey}/scenario.ts`, import.meta.url));
 const rounds = Number(flags.rounds);
 const durationSec = Number(flags.duration);
 const users = Number(flags.users);
@@ -173,7 +175,7 @@ async function overhead(): Promise<void> {
   process.stdout.write(
     [
       '',
-      `Recording overhead: the demo API under the users/posts journey, ${users} users, no think time, ${rounds} rounds × ${durationSec} s`,
+      `Recording overhead: the demo API under the ${flags.journey} journey, ${users} users, no think time, ${rounds} rounds × ${durationSec} s`,
       '| server | req/s (median) | server CPU µs/req (median) |',
       '| --- | --- | --- |',
       row('untraced', plain),

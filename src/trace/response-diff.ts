@@ -3,8 +3,8 @@ import { type PathStep, parseJsonPath } from '../record/json-path.ts';
 import { TraceError } from './trace-error.ts';
 import { bodyBytes, type InboundResponse } from './trace-format.ts';
 
-/** Headers that say how a response travelled, not what it is: never compared. */
-const TRANSPORT_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
+/** Headers that say how a response travelled, not what it is: never compared (nor recorded). */
+export const TRANSPORT_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
 
 /** Fields declared free to differ (`--noise header:x-request-id`, `--noise json:$.at`). */
 export interface Noise {

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TraceEventSink } from '../event-sink.ts';
+import { TRANSPORT_HEADERS } from '../response-diff.ts';
 import { type BodyRecord, bodyRecord } from '../trace-format.ts';
 import { markListening, type TraceScope, traceScope } from '../trace-scope.ts';
 import type { Tracer } from '../tracer.ts';
@@ -98,7 +99,10 @@ function sentHead(res: http.ServerResponse): { status: number; headers: [string,
   const headers: [string, string][] = [];
   for (const line of lines) {
     const colon = line.indexOf(':');
-    if (colon > 0) headers.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon);
+    // How it travelled (date, keep-alive…) is never compared: not worth recording on every line.
+    if (!TRANSPORT_HEADERS.has(name.toLowerCase())) headers.push([name, line.slice(colon + 1).trim()]);
   }
   return { status: res.statusCode, headers };
 }

@@ -79,7 +79,8 @@ Options:
 const VERIFY_HELP = `Usage: volley trace verify --load SCENARIO [run options] [options] -- COMMAND [ARGS…]
 
 Record → replay → compare in one go: runs COMMAND under the recorder, sends it the load of SCENARIO
-(volley run SCENARIO -H <the port it listens on> --headless, with the run options given: -u, -i, -t, -r…),
+(volley run SCENARIO -H <the port it listens on> --headless --only-summary, with the run options given:
+-u, -i, -t, -r…),
 stops it, replays the recording in a fresh network namespace with only loopback (as root or where user
 namespaces are allowed; it says so when it cannot) with the --hide folders behind empty ones, and reports.
 Exit code 0: the load passed and the replay is identical; 1: otherwise.
@@ -261,7 +262,14 @@ async function verifyCommand(args: readonly string[], io: CliIo): Promise<number
     log: (line) => io.stderr.write(`volley: ${line}\n`),
     load: (address) =>
       runCommand(
-        [load, '-H', `http://${hostFor(address.address)}:${address.port}`, '--headless', ...runArgs],
+        [
+          load,
+          '-H',
+          `http://${hostFor(address.address)}:${address.port}`,
+          '--headless',
+          '--only-summary',
+          ...runArgs,
+        ],
         {
           ...io,
           stdout: io.stdout,

@@ -148,6 +148,8 @@ describeEachTransport('HTTP client', (transport) => {
       assert.equal(lastSample().error, 'HTTP 404 Not Found');
       assert.equal((await t.client.get('/status/503')).error, 'HTTP 503 Service Unavailable');
       assert.equal((await t.client.get('/status/399')).error, null);
+      // The boundary itself: 400 is the first failing status.
+      assert.equal((await t.client.get('/status/400')).error, 'HTTP 400 Bad Request');
     });
 
     it('expect allows exactly the statuses it names', async () => {

@@ -188,3 +188,29 @@ test('evaluateThresholds works on any subject: arbitrary percentiles come from t
   );
   subject.dispose();
 });
+
+test('strict operators fail at equality, inclusive ones pass, each on both sides of the target', () => {
+  // failures is exactly 10: every operator is judged right at its boundary and one step away.
+  const cases: [string, boolean][] = [
+    ['failures<10', false],
+    ['failures<11', true],
+    ['failures<=10', true],
+    ['failures<=9', false],
+    ['failures>10', false],
+    ['failures>9', true],
+    ['failures>=10', true],
+    ['failures>=11', false],
+    ['failures==10', true],
+    ['failures==9', false],
+    ['failures!=10', false],
+    ['failures!=9', true],
+  ];
+  const summary = summarize(
+    recordMix,
+    cases.map(([expression]) => expression),
+  );
+  assert.deepEqual(
+    summary.thresholds.map((t) => [t.expression, t.passed]),
+    cases,
+  );
+});

@@ -15,6 +15,13 @@ describeEachTransport('cookies', (transport) => {
       } else if (url.pathname === '/login-and-redirect') {
         res.writeHead(302, { 'set-cookie': 'session=from-redirect; Path=/', location: '/whoami' });
         res.end();
+      } else if (url.pathname === '/first-hop') {
+        // No cookie on the first hop: the next one sets it, the last one must receive it.
+        res.writeHead(302, { location: '/second-hop' });
+        res.end();
+      } else if (url.pathname === '/second-hop') {
+        res.writeHead(302, { 'set-cookie': 'late=yes; Path=/', location: '/whoami' });
+        res.end();
       } else if (url.pathname === '/scoped') {
         res.writeHead(200, { 'set-cookie': 'scoped=1; Path=/private' });
         res.end();
@@ -53,6 +60,14 @@ describeEachTransport('cookies', (transport) => {
         const res = await client.get('/login-and-redirect');
         assert.equal(res.url, `${server.url}/whoami`);
         assert.equal(res.text(), 'session=from-redirect');
+      }));
+
+    it('keeps a cookie set on a later hop of a redirect chain, for the rest of the chain and after', () =>
+      withClient(async ({ client }) => {
+        const res = await client.get('/first-hop');
+        assert.equal(res.url, `${server.url}/whoami`);
+        assert.equal(res.text(), 'late=yes');
+        assert.deepEqual(client.cookies(), { late: 'yes' });
       }));
 
     it('sends cookies only to matching paths', () =>

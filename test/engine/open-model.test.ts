@@ -318,7 +318,11 @@ test('the correction: time an arrival waits before its first request counts, the
       extraMs >= 0.95 * 300 * summary.meta.peakUsers,
       `extra ${extraMs} ms, ${summary.meta.peakUsers} users`,
     );
-    if (overheadMs < 150) assert.ok(uncorrected.maxMs < 300, `uncorrected max ${uncorrected.maxMs}`);
+    // Never skipped: on a busy machine the bound grows by the event-loop delay measured during the run.
+    assert.ok(
+      uncorrected.maxMs < 300 + overheadMs,
+      `uncorrected max ${uncorrected.maxMs} ms (bound 300 ms + ${overheadMs.toFixed(1)} ms measured overhead)`,
+    );
   }));
 
 /** An OpenModel on a test pool; its users run `task` once per arrival. */

@@ -28,22 +28,18 @@ export function parseJsonPath(path: string): PathStep[] {
   return steps;
 }
 
-/** Replaces, in place, every string the path points at; returns how many it replaced. */
-export function replaceAtPath(
+/**
+ * Calls `leaf` with every value the path points at and a setter that replaces it in place (the root
+ * itself is never a match).
+ */
+function visitPath(
   root: unknown,
   steps: readonly PathStep[],
-  replace: (value: string) => string,
-): number {
-  let count = 0;
-  const visit = (node: unknown, at: number, setter: ((v: string) => void) | null): void => {
+  leaf: (value: unknown, set: (value: unknown) => void) => void,
+): void {
+  const visit = (node: unknown, at: number, setter: ((v: unknown) => void) | null): void => {
     if (at === steps.length) {
-      if (typeof node === 'string' && setter !== null) {
-        const replaced = replace(node);
-        if (replaced !== node) {
-          setter(replaced);
-          count += 1;
-        }
-      }
+      if (setter !== null) leaf(node, setter);
       return;
     }
     if (typeof node !== 'object' || node === null) return;
@@ -70,7 +66,29 @@ export function replaceAtPath(
     }
   };
   visit(root, 0, null);
+}
+
+/** Replaces, in place, every string the path points at; returns how many it replaced. */
+export function replaceAtPath(
+  root: unknown,
+  steps: readonly PathStep[],
+  replace: (value: string) => string,
+): number {
+  let count = 0;
+  visitPath(root, steps, (value, set) => {
+    if (typeof value !== 'string') return;
+    const replaced = replace(value);
+    if (replaced !== value) {
+      set(replaced);
+      count += 1;
+    }
+  });
   return count;
+}
+
+/** Sets, in place, every value the path points at (whatever its type) to `value`. */
+export function setAtPath(root: unknown, steps: readonly PathStep[], value: unknown): void {
+  visitPath(root, steps, (_old, set) => set(value));
 }
 
 /** The field names a path can match in a flat form body (`$.password`, `$..password`). */

@@ -1,5 +1,5 @@
 import { bodyDiff } from '../record/divergence.ts';
-import { type PathStep, parseJsonPath } from '../record/json-path.ts';
+import { type PathStep, parseJsonPath, setAtPath } from '../record/json-path.ts';
 import { TraceError } from './trace-error.ts';
 import { bodyBytes, type InboundResponse } from './trace-format.ts';
 
@@ -51,26 +51,6 @@ function headerMap(headers: readonly [string, string][], noise: Noise): Map<stri
   return map;
 }
 
-/** Removes, in place, whatever the path points at. */
-function removeAtPath(node: unknown, steps: readonly PathStep[], at = 0): void {
-  if (typeof node !== 'object' || node === null || at >= steps.length) return;
-  const step = steps[at] as PathStep;
-  const record = node as Record<string, unknown>;
-  const last = at === steps.length - 1;
-  const keys = Array.isArray(node) ? node.map((_, i) => String(i)) : Object.keys(record);
-  for (const key of keys) {
-    const matches =
-      step.kind === 'index'
-        ? Array.isArray(node) && (step.index === '*' || Number(key) === step.index)
-        : !Array.isArray(node) && (step.key === '*' || step.key === key);
-    if (matches) {
-      if (last) record[key] = '<noise>';
-      else removeAtPath(record[key], steps, at + 1);
-    }
-    if (step.kind === 'descendant') removeAtPath(record[key], steps, at);
-  }
-}
-
 function withoutNoise(text: string, noise: Noise): string {
   if (noise.jsonPaths.length === 0) return text;
   let value: unknown;
@@ -79,7 +59,7 @@ function withoutNoise(text: string, noise: Noise): string {
   } catch {
     return text;
   }
-  for (const steps of noise.jsonPaths) removeAtPath(value, steps);
+  for (const steps of noise.jsonPaths) setAtPath(value, steps, '<noise>');
   return JSON.stringify(value);
 }
 

@@ -10,9 +10,9 @@ export function secretsFileOf(recording: string): string {
  * A recording's text with its placeholders restored from its secrets file, when there is one; the
  * text as it is otherwise.
  */
-export function restoreSecrets(text: string, recording: string): { text: string; restored: boolean } {
+export function restoreSecrets(text: string, recording: string): string {
   const file = secretsFileOf(recording);
-  if (!existsSync(file)) return { text, restored: false };
+  if (!existsSync(file)) return text;
   const values = new Map<string, string>();
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (line === '') continue;
@@ -24,11 +24,8 @@ export function restoreSecrets(text: string, recording: string): { text: string;
     }
   }
   // JSON-escaped, since they go back into JSON text.
-  return {
-    text: text.replace(/__REDACTED_\d+__/g, (mark) => {
-      const value = values.get(mark);
-      return value === undefined ? mark : JSON.stringify(value).slice(1, -1);
-    }),
-    restored: true,
-  };
+  return text.replace(/__REDACTED_\d+__/g, (mark) => {
+    const value = values.get(mark);
+    return value === undefined ? mark : JSON.stringify(value).slice(1, -1);
+  });
 }

@@ -208,7 +208,7 @@ export function readTrace(path: string, options: { restore?: boolean } = {}): Tr
         : `${path}: cannot read the recording (${code ?? error})`,
     );
   }
-  return parseTrace(options.restore ? restoreSecrets(text, path).text : text, path);
+  return parseTrace(options.restore ? restoreSecrets(text, path) : text, path);
 }
 
 /** Inbound exchanges in the order they were recorded: by request number. */

@@ -4,7 +4,7 @@ import { VOLLEY_VERSION } from '../version.ts';
 import { TRACE_ENV } from './child-env.ts';
 import { secretsFileOf } from './secrets-file.ts';
 import { type EndLine, TRACE_FORMAT, type TraceHeader } from './trace-format.ts';
-import { type CommandExit, exitCodeOf, type ListenAddress, TracedCommand } from './traced-command.ts';
+import { type CommandExit, exitCodeOf, TracedCommand } from './traced-command.ts';
 
 export interface RecordTraceOptions {
   command: readonly string[];
@@ -14,8 +14,6 @@ export interface RecordTraceOptions {
   env: NodeJS.ProcessEnv;
   /** Where the command's output is passed through. */
   stdout: NodeJS.WritableStream | null;
-  /** Called with the address once the program listens (the load can start). */
-  onListen?: (address: ListenAddress) => void;
   /** Names added to the redaction rules (`--redact`) and kept from them (`--no-redact`). */
   redact?: readonly string[];
   keep?: readonly string[];
@@ -66,12 +64,6 @@ export function recordTrace(options: RecordTraceOptions): TraceRecordingSession 
     stdout: options.stdout,
   });
   let stopped = false;
-  if (options.onListen) {
-    const onListen = options.onListen;
-    void command.waitForListen(Number.POSITIVE_INFINITY).then((address) => {
-      if (address !== null) onListen(address);
-    });
-  }
   const finished = command.exited
     .then((exit) => {
       const end: EndLine = {

@@ -138,8 +138,7 @@ export function startTracing(env: NodeJS.ProcessEnv): Tracer | null {
       },
     });
   }
-  if (mode === 'record')
-    installInboundHttp(tracer, events, { control: (_command, res) => res.writeHead(400).end() });
+  if (mode === 'record') installInboundHttp(tracer, events);
   // VOLLEY_TRACE_INTERCEPT=none: the control run — requests are still named and re-sent, but the
   // program's I/O, time and randomness are its own; a replay that still passes proves nothing.
   if (env[TRACE_ENV.intercept] === 'none') return tracer;

@@ -124,24 +124,17 @@ export class TracedCommand {
 
   /** The first address the program listens on; null when it exits first or `timeoutMs` passes. */
   async waitForListen(timeoutMs: number): Promise<ListenAddress | null> {
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const listen = this.events().find((event) => event.t === 'listen');
-      if (listen !== undefined) return { port: listen.port as number, address: listen.address as string };
-      if (!this.running || performance.now() > deadline) return null;
-      await Promise.race([
-        new Promise((resolve) => setTimeout(resolve, POLL_MS)),
-        this.exited.catch(() => {}),
-      ]);
-    }
+    const listen = await this.waitForEvent('listen', timeoutMs);
+    return listen === null ? null : { port: listen.port as number, address: listen.address as string };
   }
 
-  /** Waits until an event of type `type` arrives, the program exits or `timeoutMs` passes. */
-  async waitForEvent(type: string, timeoutMs: number): Promise<boolean> {
+  /** The first event of type `type`; null when the program exits first or `timeoutMs` passes. */
+  async waitForEvent(type: string, timeoutMs: number): Promise<TraceEvent | null> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
-      if (this.events().some((event) => event.t === type)) return true;
-      if (!this.running || performance.now() > deadline) return false;
+      const event = this.events().find((e) => e.t === type);
+      if (event !== undefined) return event;
+      if (!this.running || performance.now() > deadline) return null;
       await Promise.race([
         new Promise((resolve) => setTimeout(resolve, POLL_MS)),
         this.exited.catch(() => {}),

@@ -130,7 +130,7 @@ export interface InboundHooks {
  * all sit on them): every request runs in its own stream, and while recording its request and response
  * are written when the response finishes. Also reports the port the process listens on.
  */
-export function installInboundHttp(tracer: Tracer, events: TraceEventSink, hooks: InboundHooks): void {
+export function installInboundHttp(tracer: Tracer, events: TraceEventSink, hooks?: InboundHooks): void {
   let requests = 0;
   for (const proto of [http.Server.prototype, https.Server.prototype] as unknown as { emit: Emit }[]) {
     const emit = proto.emit;
@@ -143,7 +143,8 @@ export function installInboundHttp(tracer: Tracer, events: TraceEventSink, hooks
       if (tracer.replaying) {
         const command = removeHeader(req, TRACE_CONTROL_HEADER);
         if (command !== undefined) {
-          hooks.control(command, res);
+          if (hooks) hooks.control(command, res);
+          else res.writeHead(400).end();
           return true;
         }
         stream = removeHeader(req, TRACE_ID_HEADER) ?? `unrecorded-${++requests}`;

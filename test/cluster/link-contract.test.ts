@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
-import { connect, createServer, type Socket } from 'node:net';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { childLink } from '../../src/cluster/ipc-link.ts';
@@ -15,6 +14,7 @@ import { socketLink } from '../../src/cluster/socket-link.ts';
 import { until } from '../helpers/until.ts';
 import { LARGE, PEER_MESSAGES, runLinkPeer } from './link-peer.ts';
 import { linkPair } from './memory-links.ts';
+import { socketPair } from './socket-pair.ts';
 
 type CoordinatorEnd = Link<CoordinatorMessage, WorkerMessage>;
 
@@ -32,21 +32,13 @@ const IMPLEMENTATIONS: Record<string, () => Promise<{ link: CoordinatorEnd; clea
     return { link: childLink(child, `worker 1 (pid ${child.pid})`), cleanup: () => child.kill('SIGKILL') };
   },
   socket: async () => {
-    let accepted: (s: Socket) => void = () => {};
-    const serverSide = new Promise<Socket>((resolve) => {
-      accepted = resolve;
-    });
-    const listener = createServer((s) => accepted(s));
-    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-    const { port } = listener.address() as { port: number };
-    const client = connect({ host: '127.0.0.1', port });
+    const { server, client, close } = await socketPair();
     runLinkPeer(socketLink<WorkerMessage, CoordinatorMessage>(client, 'coordinator', isCoordinatorMessage));
-    const server = await serverSide;
     return {
       link: socketLink<CoordinatorMessage, WorkerMessage>(server, 'worker 1', isWorkerMessage),
       cleanup: () => {
         client.destroy();
-        listener.close();
+        close();
       },
     };
   },

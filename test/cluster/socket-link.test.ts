@@ -1,23 +1,10 @@
 import assert from 'node:assert/strict';
-import { connect, createServer, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { parseHostPort, socketLink } from '../../src/cluster/socket-link.ts';
+import { socketPair } from './socket-pair.ts';
 
 const anyMessage = (value: unknown): value is { type: string; n?: number } =>
   typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
-
-async function socketPair(): Promise<{ server: Socket; client: Socket; close: () => void }> {
-  let accepted: (s: Socket) => void = () => {};
-  const serverSide = new Promise<Socket>((resolve) => {
-    accepted = resolve;
-  });
-  const listener = createServer((s) => accepted(s));
-  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-  const { port } = listener.address() as { port: number };
-  const client = connect({ host: '127.0.0.1', port });
-  const server = await serverSide;
-  return { server, client, close: () => listener.close() };
-}
 
 test('messages split across chunks or sharing one arrive whole, in order; early ones wait for a listener', async () => {
   const { server, client, close } = await socketPair();

@@ -110,6 +110,14 @@ export class Redactor {
     return (this.#headers.matches(name) || this.#names.matches(name)) && !this.#kept.matches(name);
   }
 
+  /** Whether a header's value is kept as it is but for learned secrets: not secret, a cookie or a URL. */
+  keepsHeaderValue(name: string): boolean {
+    const lower = name.toLowerCase();
+    return (
+      lower !== 'cookie' && lower !== 'set-cookie' && !URL_HEADERS.has(lower) && !this.isSecretHeader(name)
+    );
+  }
+
   /** The placeholder of a secret value, learning it. Empty values and placeholders stay as they are. */
   secret(value: string): string {
     if (value === '' || isPlaceholder(value)) return value;

@@ -2,7 +2,6 @@ import { appendFileSync } from 'node:fs';
 import { placeholder } from '../record/placeholders.ts';
 import { defaultRedactionRules, type RedactionRules, Redactor } from '../record/redaction.ts';
 
-import { secretsFileOf } from './secrets-file.ts';
 import type { BodyRecord, CallLine, InboundLine, TraceLine } from './trace-format.ts';
 import type { Encoded } from './typed-json.ts';
 
@@ -46,6 +45,8 @@ export class LineRedactor {
   readonly #redactor: Redactor;
   readonly #secretsFile: string;
   readonly #hint: RegExp;
+  /** Header names by whether their values are kept as they are. */
+  readonly #plainHeaders = new Map<string, boolean>();
   #written = 0;
 
   constructor(rules: RedactionRules, secretsFile: string, numberFrom: number) {
@@ -55,22 +56,24 @@ export class LineRedactor {
     this.#hint = nameHint(rules);
   }
 
-  /** The line as it is written: JSON text with no secret in it. */
-  serialize(line: TraceLine): string {
-    let text: string;
-    if (line.t === 'in') text = JSON.stringify(this.#inbound(line));
-    else if (line.t === 'call' && line.k === 'random.bytes' && typeof line.r === 'string') {
+  /** The line as JSON text with every secret found by name replaced (and learned). */
+  text(line: TraceLine): string {
+    if (line.t === 'in') return JSON.stringify(this.#inbound(line));
+    if (line.t === 'call' && line.k === 'random.bytes' && typeof line.r === 'string') {
       // Random bytes make tokens, keys and salts: they are kept with the secrets.
-      text = JSON.stringify({ ...line, r: this.#redactor.secret(line.r) });
-    } else {
-      text = JSON.stringify(line);
-      if (line.t === 'call' && (this.#hint.test(text) || QUERY_PARAMETER.test(text))) {
-        text = JSON.stringify(this.#call(line));
-      }
+      return JSON.stringify({ ...line, r: this.#redactor.secret(line.r) });
     }
-    const out = this.#redactor.text(text);
+    const text = JSON.stringify(line);
+    if (line.t === 'call' && (this.#hint.test(text) || QUERY_PARAMETER.test(text))) {
+      return JSON.stringify(this.#call(line));
+    }
+    return text;
+  }
+
+  /** The text with every secret learned so far replaced; new secrets go to the secrets file first. */
+  scrub(text: string): string {
     this.#saveLearned();
-    return out;
+    return this.#redactor.text(text);
   }
 
   #inbound(line: InboundLine): InboundLine {
@@ -79,16 +82,35 @@ export class LineRedactor {
       ...line,
       req: {
         method: line.req.method,
-        url: r.url(line.req.url),
-        headers: headerPairs(r, line.req.headers),
+        url: /[?#@]/.test(line.req.url) ? r.url(line.req.url) : line.req.url,
+        headers: this.#headers(line.req.headers),
         body: this.#body(line.req.body, contentType(line.req.headers)),
       },
       res: {
         status: line.res.status,
-        headers: headerPairs(r, line.res.headers),
+        headers: this.#headers(line.res.headers),
         body: this.#body(line.res.body, contentType(line.res.headers)),
       },
     };
+  }
+
+  /**
+   * Headers with secret values replaced by name. Most headers are neither secret nor cookies nor URLs:
+   * they are kept as they are (learned secrets in them go when the whole line is scrubbed).
+   */
+  #headers(headers: readonly [string, string][]): [string, string][] {
+    if (headers.every(([name]) => this.#plainHeader(name))) return headers as [string, string][];
+    return headerPairs(this.#redactor, headers);
+  }
+
+  #plainHeader(name: string): boolean {
+    let plain = this.#plainHeaders.get(name);
+    if (plain === undefined) {
+      plain = this.#redactor.keepsHeaderValue(name);
+      if (this.#plainHeaders.size >= 1000) this.#plainHeaders.clear();
+      this.#plainHeaders.set(name, plain);
+    }
+    return plain;
   }
 
   /** Bodies are parsed only when a secret name may be in them; learned secrets go by the line's text. */

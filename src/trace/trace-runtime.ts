@@ -98,7 +98,7 @@ export function startTracing(env: NodeJS.ProcessEnv): Tracer | null {
   let tracer: Tracer;
   if (mode === 'record') {
     const redactor = new LineRedactor(redactionFrom(env), secretsFileOf(file), placeholderBase(file));
-    const writer = new RecordingWriter(file, (line) => redactor.serialize(line));
+    const writer = new RecordingWriter(file, redactor);
     const id = String(process.pid);
     writer.write({
       t: 'process',

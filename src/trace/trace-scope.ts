@@ -25,8 +25,24 @@ export function currentStream(): string {
   return traceScope.getStore()?.stream ?? (listening ? 'background' : 'startup');
 }
 
+/** How many synchronous intercepted calls are running (nested): cheaper than a new async context each. */
+let syncDepth = 0;
+
 export function insideInterceptedCall(): boolean {
-  return traceScope.getStore()?.inside === true;
+  return syncDepth > 0 || traceScope.getStore()?.inside === true;
+}
+
+/**
+ * Runs a synchronous `fn` as the inside of an intercepted call. Nothing it starts can outlive it (a sync
+ * database call), so a counter does what an async context would, at a fraction of the cost per call.
+ */
+export function runInsideSync<T>(fn: () => T): T {
+  syncDepth++;
+  try {
+    return fn();
+  } finally {
+    syncDepth--;
+  }
 }
 
 /** Runs `fn` as the inside of an intercepted call of the current stream. */

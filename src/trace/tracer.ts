@@ -2,7 +2,7 @@ import { ProcessCalls, type RecordedCall, SETUP_STREAM } from './call-matcher.ts
 import type { TraceEventSink } from './event-sink.ts';
 import { appLocation } from './location.ts';
 import type { CallLine, InboundLine, TraceLine } from './trace-format.ts';
-import { currentStream, insideInterceptedCall, runInside } from './trace-scope.ts';
+import { currentStream, insideInterceptedCall, runInside, runInsideSync } from './trace-scope.ts';
 import {
   decode,
   decodeError,
@@ -113,7 +113,7 @@ export class Tracer {
     const call = this.#start(kind, encode(args));
     let result: T;
     try {
-      result = runInside(perform);
+      result = runInsideSync(perform);
     } catch (error) {
       this.#finish(call, undefined, encodeError(error));
       throw error;
@@ -204,14 +204,13 @@ export class Tracer {
    */
   setup<T>(kind: string, args: unknown, perform: () => T): T | undefined {
     if (insideInterceptedCall()) return perform();
-    const encoded = encode(args);
     if (this.mode === 'replay') {
-      const failure = (this.#calls as ProcessCalls).setupFailure(kind, encoded);
+      const failure = (this.#calls as ProcessCalls).setupFailure(kind, encode(args));
       if (failure?.e !== undefined) throw decodeError(failure.e, this.#errorFactory(kind));
       return undefined;
     }
     try {
-      return runInside(perform);
+      return runInsideSync(perform);
     } catch (error) {
       const n = (this.#positions.get(SETUP_STREAM) ?? 0) + 1;
       this.#positions.set(SETUP_STREAM, n);
@@ -221,7 +220,7 @@ export class Tracer {
         s: SETUP_STREAM,
         n,
         k: kind,
-        a: encoded,
+        a: encode(args),
         e: encodeError(error),
       });
       throw error;

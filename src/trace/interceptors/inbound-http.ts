@@ -13,31 +13,93 @@ export const TRACE_ID_HEADER = 'x-volley-trace-id';
 export const TRACE_CONTROL_HEADER = 'x-volley-trace-control';
 
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
+type Method = (this: unknown, ...args: unknown[]) => unknown;
 
-/** Runs every event of an emitter inside a scope: body-parser's `end` handler then still serves its request. */
-function scopeEmitter(emitter: { emit: Emit }, scope: TraceScope): void {
-  const emit = emitter.emit;
-  emitter.emit = function scopedEmit(this: unknown, ...args: [string | symbol, ...unknown[]]) {
-    return traceScope.run(scope, () => emit.apply(this, args));
+/** What the hook keeps on a request and its response (one symbol-keyed field, the same on every one). */
+interface InboundState {
+  readonly scope: TraceScope;
+  /** Recording only: the request body's chunks, the response body's, and whether it was answered. */
+  readonly recording: { requestBody: Buffer[]; responseBody: (string | Buffer)[]; answered: boolean } | null;
+  /** Recording only: called once the application has ended the response. */
+  readonly ended: (() => void) | null;
+  /** Recording only: the connection closed before an answer. */
+  readonly closed: (() => void) | null;
+}
+
+const STATE = Symbol('volley.trace.inbound');
+
+function stateOf(target: unknown): InboundState | undefined {
+  return (target as { [STATE]?: InboundState })[STATE];
+}
+
+function applyMethod(method: Method, self: unknown, args: unknown[]): unknown {
+  return method.apply(self, args);
+}
+
+function scopeEvents(proto: { emit: Emit }, watchClose: boolean): void {
+  const emit = proto.emit as unknown as Method;
+  proto.emit = function scopedEmit(this: unknown, ...args: unknown[]) {
+    const state = stateOf(this);
+    if (state === undefined) return emit.apply(this, args);
+    if (watchClose && args[0] === 'close' && state.closed !== null) state.closed();
+    if (traceScope.getStore() === state.scope) return emit.apply(this, args);
+    return traceScope.run(state.scope, applyMethod, emit, this, args);
   } as Emit;
 }
 
-function tapRequestBody(req: http.IncomingMessage, chunks: Buffer[]): void {
-  const push = req.push;
-  req.push = function tappedPush(this: http.IncomingMessage, chunk: unknown, encoding?: BufferEncoding) {
-    if (chunk !== null && chunk !== undefined) {
-      chunks.push(
-        typeof chunk === 'string' ? Buffer.from(chunk, encoding) : Buffer.from(chunk as Uint8Array),
+/**
+ * Patches the prototypes of requests and responses once: each event of a traced request runs in its
+ * request's scope (body-parser's `end` handler then still serves its request), and while recording its
+ * body chunks are kept. Requests and responses that are not a traced server's (an http client's) pass
+ * straight through. Patching per request instead would cost a closure per method per request.
+ */
+function patchMessages(): void {
+  scopeEvents(http.IncomingMessage.prototype as unknown as { emit: Emit }, false);
+  // The response's 'close' before its end: the connection closed before the application answered.
+  scopeEvents(http.ServerResponse.prototype as unknown as { emit: Emit }, true);
+  const request = http.IncomingMessage.prototype as unknown as { push: Method };
+  const push = request.push;
+  request.push = function tappedPush(this: unknown, ...args: unknown[]) {
+    const kept = stateOf(this)?.recording?.requestBody;
+    const [chunk, encoding] = args;
+    if (kept !== undefined && chunk !== null && chunk !== undefined) {
+      kept.push(
+        typeof chunk === 'string'
+          ? Buffer.from(chunk, encoding as BufferEncoding)
+          : Buffer.from(chunk as Uint8Array),
       );
     }
-    return push.call(this, chunk, encoding);
+    return push.apply(this, args);
+  };
+  const response = http.ServerResponse.prototype as unknown as { write: Method; end: Method };
+  const write = response.write;
+  const end = response.end;
+  response.write = function tappedWrite(this: unknown, ...args: unknown[]) {
+    const kept = stateOf(this)?.recording?.responseBody;
+    const [chunk, encoding] = args;
+    if (kept !== undefined && chunk !== undefined && chunk !== null) kept.push(keptChunk(chunk, encoding));
+    return write.apply(this, args);
+  };
+  response.end = function tappedEnd(this: unknown, ...args: unknown[]) {
+    const state = stateOf(this);
+    const recording = state?.recording;
+    const [chunk, encoding] = args;
+    if (recording && chunk !== undefined && chunk !== null && typeof chunk !== 'function') {
+      recording.responseBody.push(keptChunk(chunk, encoding));
+    }
+    const result = end.apply(this, args);
+    if (recording && !recording.answered) {
+      recording.answered = true;
+      state?.ended?.();
+    }
+    return result;
   };
 }
 
 /** A chunk as kept: UTF-8 text stays text (most responses are a string the application wrote). */
-function kept(chunk: unknown, encoding: unknown): string | Buffer {
+function keptChunk(chunk: unknown, encoding: unknown): string | Buffer {
   if (typeof chunk === 'string') {
-    const utf8 = typeof encoding !== 'string' || /^utf-?8$/i.test(encoding);
+    const utf8 = typeof encoding !== 'string' || encoding === 'utf8' || /^utf-?8$/i.test(encoding);
     return utf8 ? chunk : Buffer.from(chunk, encoding as BufferEncoding);
   }
   return Buffer.from(chunk as Uint8Array);
@@ -46,37 +108,12 @@ function kept(chunk: unknown, encoding: unknown): string | Buffer {
 /** The body of the chunks kept: text without a round trip through bytes when every chunk was text. */
 function keptBody(chunks: readonly (string | Buffer)[]): BodyRecord {
   if (chunks.every((chunk) => typeof chunk === 'string')) {
-    const text = chunks.join('');
+    const text = chunks.length === 1 ? (chunks[0] as string) : chunks.join('');
     return text === '' ? null : { text };
   }
   return bodyRecord(
     Buffer.concat(chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk))),
   );
-}
-
-/**
- * Keeps the response body's chunks as the application writes them, and calls `ended` once it has ended
- * the response — before any byte of it can reach the client, so a recording stopped right after a client
- * saw its answer still has that exchange.
- */
-function tapResponseBody(res: http.ServerResponse, chunks: (string | Buffer)[], ended: () => void): void {
-  const write = res.write;
-  const end = res.end;
-  let done = false;
-  res.write = function tappedWrite(this: http.ServerResponse, chunk: unknown, ...rest: unknown[]) {
-    if (chunk !== undefined && chunk !== null) chunks.push(kept(chunk, rest[0]));
-    return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
-  } as typeof res.write;
-  res.end = function tappedEnd(this: http.ServerResponse, chunk?: unknown, ...rest: unknown[]) {
-    if (chunk !== undefined && chunk !== null && typeof chunk !== 'function')
-      chunks.push(kept(chunk, rest[0]));
-    const result = (end as (...a: unknown[]) => http.ServerResponse).call(this, chunk, ...rest);
-    if (!done) {
-      done = true;
-      ended();
-    }
-    return result;
-  } as typeof res.end;
 }
 
 function pairs(raw: readonly string[]): [string, string][] {
@@ -88,21 +125,25 @@ function pairs(raw: readonly string[]): [string, string][] {
 /** The response head as sent: status and header lines, from the head Node wrote. */
 function sentHead(res: http.ServerResponse): { status: number; headers: [string, string][] } {
   const head = (res as unknown as { _header?: unknown })._header;
+  const headers: [string, string][] = [];
   if (typeof head !== 'string') {
-    const headers: [string, string][] = [];
     for (const [name, value] of Object.entries(res.getHeaders())) {
       for (const item of Array.isArray(value) ? value : [value]) headers.push([name, String(item)]);
     }
     return { status: res.statusCode, headers };
   }
-  const lines = head.split('\r\n').slice(1);
-  const headers: [string, string][] = [];
-  for (const line of lines) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon);
-    // How it travelled (date, keep-alive…) is never compared: not worth recording on every line.
-    if (!TRANSPORT_HEADERS.has(name.toLowerCase())) headers.push([name, line.slice(colon + 1).trim()]);
+  let at = head.indexOf('\r\n') + 2;
+  while (at > 1 && at < head.length) {
+    let next = head.indexOf('\r\n', at);
+    if (next < 0) next = head.length;
+    const colon = head.indexOf(':', at);
+    if (colon > at && colon < next) {
+      const name = head.slice(at, colon);
+      // How it travelled (date, keep-alive…) is never compared: not worth recording on every line.
+      if (!TRANSPORT_HEADERS.has(name.toLowerCase()))
+        headers.push([name, head.slice(colon + 1, next).trim()]);
+    }
+    at = next + 2;
   }
   return { status: res.statusCode, headers };
 }
@@ -132,6 +173,7 @@ export interface InboundHooks {
  */
 export function installInboundHttp(tracer: Tracer, events: TraceEventSink, hooks?: InboundHooks): void {
   let requests = 0;
+  patchMessages();
   for (const proto of [http.Server.prototype, https.Server.prototype] as unknown as { emit: Emit }[]) {
     const emit = proto.emit;
     proto.emit = function tracedEmit(this: http.Server, event: string | symbol, ...args: unknown[]) {
@@ -139,7 +181,7 @@ export function installInboundHttp(tracer: Tracer, events: TraceEventSink, hooks
       if (event !== 'request') return emit.call(this, event, ...args);
       const req = args[0] as http.IncomingMessage;
       const res = args[1] as http.ServerResponse;
-      let stream: string;
+      let state: InboundState;
       if (tracer.replaying) {
         const command = removeHeader(req, TRACE_CONTROL_HEADER);
         if (command !== undefined) {
@@ -147,44 +189,48 @@ export function installInboundHttp(tracer: Tracer, events: TraceEventSink, hooks
           else res.writeHead(400).end();
           return true;
         }
-        stream = removeHeader(req, TRACE_ID_HEADER) ?? `unrecorded-${++requests}`;
+        const stream = removeHeader(req, TRACE_ID_HEADER) ?? `unrecorded-${++requests}`;
+        state = { scope: { stream, inside: false }, recording: null, ended: null, closed: null };
       } else {
-        stream = `r${++requests}`;
-        record(stream, req, res);
+        state = recordingState(`r${++requests}`, req, res);
       }
-      const scope: TraceScope = { stream, inside: false };
-      scopeEmitter(req as unknown as { emit: Emit }, scope);
-      scopeEmitter(res as unknown as { emit: Emit }, scope);
-      return traceScope.run(scope, () => emit.call(this, event, ...args));
+      (req as unknown as { [STATE]: InboundState })[STATE] = state;
+      (res as unknown as { [STATE]: InboundState })[STATE] = state;
+      return traceScope.run(state.scope, () => emit.call(this, event, ...args));
     } as Emit;
   }
 
-  function record(stream: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+  function recordingState(stream: string, req: http.IncomingMessage, res: http.ServerResponse): InboundState {
     const started = performance.now();
-    const requestBody: Buffer[] = [];
-    const responseBody: (string | Buffer)[] = [];
-    tapRequestBody(req, requestBody);
-    let answered = false;
-    res.once('close', () => {
-      if (!answered) tracer.endStream(stream);
-    });
-    tapResponseBody(res, responseBody, () => {
-      answered = true;
-      const head = sentHead(res);
-      const bodiless = req.method === 'HEAD' || head.status === 204 || head.status === 304;
-      tracer.inbound({
-        s: stream,
-        at: Math.round(performance.timeOrigin + started),
-        ms: Math.round((performance.now() - started) * 1000) / 1000,
-        req: {
-          method: req.method ?? 'GET',
-          url: req.url ?? '/',
-          headers: pairs(req.rawHeaders),
-          body: bodyRecord(Buffer.concat(requestBody)),
-        },
-        res: { ...head, body: bodiless ? null : keptBody(responseBody) },
-      });
-    });
+    const recording = {
+      requestBody: [] as Buffer[],
+      responseBody: [] as (string | Buffer)[],
+      answered: false,
+    };
+    return {
+      scope: { stream, inside: false },
+      recording,
+      closed: () => {
+        if (!recording.answered) tracer.endStream(stream);
+      },
+      ended: () => {
+        const head = sentHead(res);
+        const bodiless = req.method === 'HEAD' || head.status === 204 || head.status === 304;
+        tracer.inbound({
+          s: stream,
+          at: Math.round(performance.timeOrigin + started),
+          ms: Math.round((performance.now() - started) * 1000) / 1000,
+          req: {
+            method: req.method ?? 'GET',
+            url: req.url ?? '/',
+            headers: pairs(req.rawHeaders),
+            body:
+              recording.requestBody.length === 0 ? null : bodyRecord(Buffer.concat(recording.requestBody)),
+          },
+          res: { ...head, body: bodiless ? null : keptBody(recording.responseBody) },
+        });
+      },
+    };
   }
 
   function onListening(server: http.Server): void {

@@ -16,6 +16,7 @@ import { JunitReporter } from '../report/reporters/junit.ts';
 import type { VolleyOptions } from '../script/options.ts';
 import { runHelp } from './help.ts';
 import type { CliIo } from './io.ts';
+import { checkAbortThresholds, checkSendsLoad } from './load-checks.ts';
 import { FLAG_OPTIONS_SPECS } from './option-spec.ts';
 import { parseCliArgs } from './parse-args.ts';
 import { prometheusExporterFor } from './prometheus-option.ts';
@@ -102,6 +103,8 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     : { options: merged, setup: null };
   const processes = parseProcessCount(options.processes);
   checkCombinations(options, { processes, recording: recording !== null });
+  checkSendsLoad(options);
+  checkAbortThresholds(options, options.master !== undefined || processes > 1);
 
   const command = ['volley', 'run', ...redactSecrets(args)].join(' ');
   const onlySummary = values['only-summary'] === true;
@@ -148,11 +151,19 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
       io.stderr.write('volley: no --run-time or --iterations given: running until Ctrl-C\n');
     }
     const summary = await execute(plan, options, processes, io);
+    if (summary.aggregated.requests === 0) io.stderr.write(`volley: ${noRequestLine(summary)}\n`);
     return summary.exitCode;
   } finally {
     uninstall();
     await prometheus?.close();
   }
+}
+
+/** Why a run that measured nothing fails (decideOutcome gives it exit code 1). */
+function noRequestLine(summary: RunSummary): string {
+  const thrown = summary.exceptions.reduce((n, e) => n + e.count, 0);
+  const why = thrown > 0 ? `; tasks threw ${thrown} time(s), see the exceptions above` : '';
+  return `the run sent no request, so it measured nothing: exit code ${summary.exitCode}${why}`;
 }
 
 /** In this process, in N local worker processes, or in workers connected over TCP (cluster code loaded only then). */

@@ -1,6 +1,7 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { formatVerifyTable, verifyScenario } from '../record/verify.ts';
 import type { CliIo } from './io.ts';
+import { checkSendsLoad } from './load-checks.ts';
 import { RUN_OPTIONS } from './option-spec.ts';
 import { parseCliArgs } from './parse-args.ts';
 import { flagOptions, resolveSettings } from './settings.ts';
@@ -58,6 +59,7 @@ export async function verifyCommand(args: readonly string[], io: CliIo): Promise
     },
     io,
   );
+  checkSendsLoad(options);
   const result = await verifyScenario(scenario, {
     options,
     ...(values.har !== undefined ? { harFile: values.har as string } : {}),

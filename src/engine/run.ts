@@ -2,6 +2,7 @@ import { HttpTransport } from '../http/transport.ts';
 import { type RunLogger, streamLogger } from '../log.ts';
 import { FanOutSink } from '../metrics/fan-out-sink.ts';
 import { GeneratorCpuMonitor, overloadWarning } from '../metrics/generator-cpu.ts';
+import { THRESHOLD_ABORT_EXIT_CODE } from '../metrics/run-outcome.ts';
 import { RunStats } from '../metrics/run-stats.ts';
 import type { RunSummary, StatsSnapshot } from '../metrics/summary.ts';
 import { ReporterFanout } from '../report/reporter-fanout.ts';
@@ -15,6 +16,7 @@ import { driveShape, type LoadControl } from './load-shape.ts';
 import { OpenModel } from './open-model.ts';
 import { plannedDurationSec, runMeta, runStartInfo } from './run-meta.ts';
 import type { RunPlan } from './run-plan.ts';
+import { RunWatch } from './run-watch.ts';
 import { createTaskPicker, selectTasks, type TaskPicker } from './task-picker.ts';
 import { UserPool } from './user-pool.ts';
 import { RunSinks } from './user-sink.ts';
@@ -195,8 +197,15 @@ class LoadTest implements LoadTestRun {
     this.#startLoad();
     for (const action of this.#pending.splice(0)) action();
     this.#checkAllUsersGone();
+    const watch = new RunWatch({
+      stats: this.#stats,
+      thresholds: plan.thresholds,
+      log: this.#log,
+      end: (reason) => this.#end(reason),
+    });
     const snapshotTimer = setInterval(() => {
       void reporters.notify('onSnapshot', this.snapshot());
+      watch.tick((performance.now() - this.#startMs) / 1000);
     }, 1000);
 
     let runTimer: NodeJS.Timeout | undefined;
@@ -251,6 +260,7 @@ class LoadTest implements LoadTestRun {
     );
     for (const model of this.#models()) summary = { ...summary, ...model.summaryPart(stopMs) };
     if (this.#capacity) summary = this.#capacity.applyTo(summary, plan.exitCodeOnError);
+    if (watch.aborted) summary = { ...summary, passed: false, exitCode: THRESHOLD_ABORT_EXIT_CODE };
     await this.#transport.destroy();
     if (plan.recorder) await plan.recorder.end(summary);
     await reporters.notify('onEnd', summary);

@@ -23,6 +23,7 @@ import { prometheusExporterFor } from './prometheus-option.ts';
 import { checkCombinations, flagOptions, resolveSettings } from './settings.ts';
 import { onSignal } from './signals.ts';
 import { UsageError } from './usage-error.ts';
+import { expandBareWaitFor, waitTarget, waitUntilUp } from './wait-for.ts';
 
 const FLAG_OPTIONS: ParseArgsOptionsConfig = {
   ...Object.fromEntries(
@@ -77,7 +78,7 @@ function redactSecrets(args: readonly string[]): string[] {
 }
 
 export async function runCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCliArgs(args, FLAG_OPTIONS, 'volley run');
+  const { values, positionals } = parseCliArgs(expandBareWaitFor(args), FLAG_OPTIONS, 'volley run');
   if (values.help) {
     io.stdout.write(runHelp());
     return 0;
@@ -105,6 +106,8 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   checkCombinations(options, { processes, recording: recording !== null });
   checkSendsLoad(options);
   checkAbortThresholds(options, options.master !== undefined || processes > 1);
+  const waitFor = waitTarget(options);
+  if (waitFor) await waitUntilUp(waitFor, options.insecure ?? false, (line) => io.stderr.write(`${line}\n`));
 
   const command = ['volley', 'run', ...redactSecrets(args)].join(' ');
   const onlySummary = values['only-summary'] === true;

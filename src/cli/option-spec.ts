@@ -348,6 +348,13 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     arg: 'TIME',
     help: 'how long --wait-for polls before giving up with exit 2 (default 60s)',
   },
+  {
+    key: 'printEvery',
+    flag: 'print-every',
+    kind: 'duration',
+    arg: 'TIME',
+    help: 'stdout not a terminal: a progress line this often, full tables at the end (default 10s; 0: none)',
+  },
 ];
 
 /** Settings that can be flags and VOLLEY_* variables (all but functions). */

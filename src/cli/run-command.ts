@@ -20,6 +20,7 @@ import { checkAbortThresholds, checkSendsLoad } from './load-checks.ts';
 import { FLAG_OPTIONS_SPECS } from './option-spec.ts';
 import { parseCliArgs } from './parse-args.ts';
 import { prometheusExporterFor } from './prometheus-option.ts';
+import { reportFilesText, reportTemplate } from './report-files.ts';
 import { checkCombinations, flagOptions, resolveSettings } from './settings.ts';
 import { onSignal } from './signals.ts';
 import { UsageError } from './usage-error.ts';
@@ -42,18 +43,28 @@ const FLAG_OPTIONS: ParseArgsOptionsConfig = {
   help: { type: 'boolean', short: 'h' },
 };
 
+/** Without a terminal: a progress line this often (seconds), so a CI log stays readable. */
+const DEFAULT_PRINT_EVERY_SEC = 10;
+
 /**
  * Console and the report files asked for. `every`: print every Nth live table (0: final report only);
  * `dashboard`: on a terminal, the redrawn live view instead of periodic tables.
  */
 function runReporters(options: VolleyOptions, io: CliIo, every: number, dashboard: boolean): Reporter[] {
   const reporters: Reporter[] = [];
-  const template = {
-    users: options.users ?? 1,
-    rate: options.spawnRate ?? options.users ?? 1,
-    time: options.runTime !== undefined ? parseDuration(options.runTime, '--run-time') : null,
-  };
-  reporters.push(new ConsoleReporter({ out: io.stdout, every, dashboard }));
+  const template = reportTemplate(options);
+  const printEvery =
+    options.printEvery !== undefined
+      ? parseDuration(options.printEvery, '--print-every')
+      : DEFAULT_PRINT_EVERY_SEC;
+  reporters.push(
+    new ConsoleReporter({
+      out: io.stdout,
+      every: printEvery === 0 && io.stdout.isTTY !== true ? 0 : every,
+      dashboard,
+      progressEverySec: printEvery,
+    }),
+  );
   if (options.csv) {
     reporters.push(
       new CsvReporter({
@@ -154,6 +165,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
       io.stderr.write('volley: no --run-time or --iterations given: running until Ctrl-C\n');
     }
     const summary = await execute(plan, options, processes, io);
+    io.stdout.write(reportFilesText(options, io.cwd));
     if (summary.aggregated.requests === 0) io.stderr.write(`volley: ${noRequestLine(summary)}\n`);
     return summary.exitCode;
   } finally {

@@ -113,4 +113,6 @@ export interface VolleyOptions {
   waitFor?: string;
   /** How long --wait-for polls before giving up (default 60s). */
   waitTimeout?: string | number;
+  /** Without a terminal: a progress line this often (default 10s; 0: none). */
+  printEvery?: string | number;
 }

@@ -82,7 +82,8 @@ export default user({
 function readme(projectName: string): string {
   return `# ${projectName}
 
-Load tests with [volley](https://www.npmjs.com/package/volley). Needs Node.js 22.19 or newer.
+Load tests with volley. Needs Node.js 22.19 or newer. (Installing from a volley clone instead of a
+registry: \`npm pack\` there, then \`npm install /path/to/volley-VERSION.tgz\` here.)
 
     npm install
     npx volley demo &          # a demo API on http://127.0.0.1:5000 to try the scenario on

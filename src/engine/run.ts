@@ -87,6 +87,9 @@ class LoadTest implements LoadTestRun {
   #plannedEndMs = Number.POSITIVE_INFINITY;
   /** The run ended at its planned end (run time, stages, a shape's null), not by a stop or signal. */
   #endedAsPlanned = false;
+  /** Users per class when the most users ran (sampled once a second), for the reports' class ratio. */
+  #classesAtPeak: Record<string, number> = {};
+  #classesAtPeakTotal = 0;
 
   constructor(plan: RunPlan) {
     this.#plan = plan;
@@ -205,6 +208,7 @@ class LoadTest implements LoadTestRun {
     });
     const snapshotTimer = setInterval(() => {
       void reporters.notify('onSnapshot', this.snapshot());
+      this.#sampleClasses();
       watch.tick((performance.now() - this.#startMs) / 1000);
     }, 1000);
 
@@ -227,6 +231,7 @@ class LoadTest implements LoadTestRun {
       else external.addEventListener('abort', onExternalStop, { once: true });
     }
     await this.#ended;
+    this.#sampleClasses();
     clearTimeout(runTimer);
     external?.removeEventListener('abort', onExternalStop);
 
@@ -254,6 +259,7 @@ class LoadTest implements LoadTestRun {
         peakUsers: this.#pool.peak,
         stopReason: this.#endReason ?? 'error',
         generator,
+        usersByClass: this.#classesAtPeak,
       }),
       plan.thresholds,
       { exitCodeOnError: plan.exitCodeOnError },
@@ -265,6 +271,15 @@ class LoadTest implements LoadTestRun {
     if (plan.recorder) await plan.recorder.end(summary);
     await reporters.notify('onEnd', summary);
     return summary;
+  }
+
+  #sampleClasses(): void {
+    const byClass = this.#pool.usersByClass();
+    const total = Object.values(byClass).reduce((sum, n) => sum + n, 0);
+    if (total > this.#classesAtPeakTotal) {
+      this.#classesAtPeak = byClass;
+      this.#classesAtPeakTotal = total;
+    }
   }
 
   /** The plan's initial load: a model's own schedule (users, stages, arrival rate), a capacity search, a shape. */

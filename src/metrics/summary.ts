@@ -192,6 +192,8 @@ export interface RunMeta {
   profile?: string | null;
   /** The generator's own CPU; absent in summaries from older versions. */
   generator?: GeneratorCpu;
+  /** Users of each user class when the most users ran (one process only; absent otherwise). */
+  usersByClass?: Record<string, number>;
 }
 
 export interface RunSummary {

@@ -2,6 +2,14 @@
 // In a checkout, run the TypeScript sources (Node ≥ 22.18 strips types); a published package runs dist/.
 import { existsSync } from 'node:fs';
 import module from 'node:module';
+import { nodeVersionProblem } from './node-version.js';
+
+// Before loading any of volley: an older Node fails on it with a stack trace that says nothing useful.
+const tooOld = nodeVersionProblem(process.version);
+if (tooOld) {
+  process.stderr.write(`${tooOld}\n`);
+  process.exit(2);
+}
 
 // Reuse V8's compiled code (and, from the checkout, the stripped TypeScript) across runs: start-up
 // roughly halves. Kept in the OS temp dir, keyed by file contents; NODE_DISABLE_COMPILE_CACHE=1 turns it off.

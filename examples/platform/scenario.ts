@@ -12,6 +12,7 @@
  *
  *   npx volley run examples/platform/scenario.ts --headless -H http://127.0.0.1:5000 -u 10 -r 2 -t 5m -T full_flow
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
@@ -47,6 +48,8 @@ if (config.auth !== 'oauth' && config.auth !== 'password') {
 
 /** Read once, when the scenario loads: a missing photo stops the run before it starts. */
 const PHOTO = readFileSync(config.photoPath);
+/** What the server must report for the photo it received: the same bytes, not a truncated or re-encoded upload. */
+const PHOTO_SHA256 = createHash('sha256').update(PHOTO).digest('hex');
 
 // Field names are those of the .proto file (snake_case here), as the platform suite writes them.
 const api = loadProto(fileURLToPath(new URL('../../proto/platform.proto', import.meta.url)));
@@ -264,6 +267,20 @@ export default user<Platform>({
           (r: { total_drinks: number }) => r.total_drinks >= 0 || 'negative drinks',
         ),
       );
+    }),
+
+    task({ name: 'photo_upload', tags: ['photo_upload'] }, async (vu) => {
+      // The app's picture upload: multipart/form-data with the photo as a file part (content type from
+      // its extension) and a text field; the server checks it is the image it claims to be.
+      await vu.http.post('/upload_photo', {
+        fields: { photoType: config.photoType },
+        files: { photo: config.photoPath },
+        check: {
+          'same bytes received': (r) =>
+            r.json<{ sha256: string }>().sha256 === PHOTO_SHA256 || 'the server got other bytes',
+          'under 2 s': (r) => slowerThan2s(r) ?? true,
+        },
+      });
     }),
 
     task({ name: 'feedback', tags: ['feedback'] }, async (vu) => {

@@ -23,6 +23,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'verify', usage: 'FILE [options]', help: 'dry run, record, replay offline and compare (see volley verify --help)', load: async () => (await import('./verify-command.ts')).verifyCommand },
   { name: 'har2ts', usage: 'FILE.har', help: 'turn a browser or proxy HAR into a scenario (see volley har2ts --help)', load: async () => (await import('./har2ts-command.ts')).har2tsCommand },
   { name: 'trace', usage: 'record|replay|verify|inspect|export-har', help: 'record a Node service or program with its I/O, replay it offline, compare (see volley trace --help)', load: async () => (await import('./trace-command.ts')).traceCommand },
+  { name: 'init', usage: '[DIR]', help: 'write a scenario project to start from (see volley init --help)', load: async () => (await import('./init-command.ts')).initCommand },
   { name: 'worker', usage: '--master H:P', help: 'run users for a coordinator (see volley worker --help)', load: async () => (await import('./worker-command.ts')).workerCommand },
 ];
 

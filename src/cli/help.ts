@@ -18,7 +18,8 @@ ${rows.join('\n')}
       --only-summary             no live table, only the final report
 
 Exit codes: 0 all thresholds passed (and no request failed when no fail_ratio threshold is set),
-1 a threshold failed or requests failed (--exit-code-on-error), 2 bad usage, config or scenario,
-3 a worker process was lost during the run (--processes, --master; its numbers are incomplete).
+1 a threshold failed, requests failed (--exit-code-on-error) or no request was sent, 2 bad usage, config or scenario,
+3 a worker process was lost during the run (--processes, --master; its numbers are incomplete),
+4 a threshold marked :abort failed during the run and stopped it (e.g. --threshold "fail_ratio<0.5:abort").
 `;
 }

@@ -334,6 +334,27 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     arg: 'N',
     help: 'with --master: workers to wait for before starting (default 1)',
   },
+  {
+    key: 'waitFor',
+    flag: 'wait-for',
+    kind: 'string',
+    arg: '[URL]',
+    help: 'before starting, poll until the host answers (or URL / a /path on the host answers < 400)',
+  },
+  {
+    key: 'waitTimeout',
+    flag: 'wait-timeout',
+    kind: 'duration',
+    arg: 'TIME',
+    help: 'how long --wait-for polls before giving up with exit 2 (default 60s)',
+  },
+  {
+    key: 'printEvery',
+    flag: 'print-every',
+    kind: 'duration',
+    arg: 'TIME',
+    help: 'stdout not a terminal: a progress line this often, full tables at the end (default 10s; 0: none)',
+  },
 ];
 
 /** Settings that can be flags and VOLLEY_* variables (all but functions). */

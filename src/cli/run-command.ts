@@ -16,12 +16,15 @@ import { JunitReporter } from '../report/reporters/junit.ts';
 import type { VolleyOptions } from '../script/options.ts';
 import { runHelp } from './help.ts';
 import type { CliIo } from './io.ts';
+import { checkAbortThresholds, checkSendsLoad } from './load-checks.ts';
 import { FLAG_OPTIONS_SPECS } from './option-spec.ts';
 import { parseCliArgs } from './parse-args.ts';
 import { prometheusExporterFor } from './prometheus-option.ts';
+import { reportFilesText, reportTemplate } from './report-files.ts';
 import { checkCombinations, flagOptions, resolveSettings } from './settings.ts';
 import { onSignal } from './signals.ts';
 import { UsageError } from './usage-error.ts';
+import { expandBareWaitFor, waitTarget, waitUntilUp } from './wait-for.ts';
 
 const FLAG_OPTIONS: ParseArgsOptionsConfig = {
   ...Object.fromEntries(
@@ -40,18 +43,28 @@ const FLAG_OPTIONS: ParseArgsOptionsConfig = {
   help: { type: 'boolean', short: 'h' },
 };
 
+/** Without a terminal: a progress line this often (seconds), so a CI log stays readable. */
+const DEFAULT_PRINT_EVERY_SEC = 10;
+
 /**
  * Console and the report files asked for. `every`: print every Nth live table (0: final report only);
  * `dashboard`: on a terminal, the redrawn live view instead of periodic tables.
  */
 function runReporters(options: VolleyOptions, io: CliIo, every: number, dashboard: boolean): Reporter[] {
   const reporters: Reporter[] = [];
-  const template = {
-    users: options.users ?? 1,
-    rate: options.spawnRate ?? options.users ?? 1,
-    time: options.runTime !== undefined ? parseDuration(options.runTime, '--run-time') : null,
-  };
-  reporters.push(new ConsoleReporter({ out: io.stdout, every, dashboard }));
+  const template = reportTemplate(options);
+  const printEvery =
+    options.printEvery !== undefined
+      ? parseDuration(options.printEvery, '--print-every')
+      : DEFAULT_PRINT_EVERY_SEC;
+  reporters.push(
+    new ConsoleReporter({
+      out: io.stdout,
+      every: printEvery === 0 && io.stdout.isTTY !== true ? 0 : every,
+      dashboard,
+      progressEverySec: printEvery,
+    }),
+  );
   if (options.csv) {
     reporters.push(
       new CsvReporter({
@@ -76,7 +89,7 @@ function redactSecrets(args: readonly string[]): string[] {
 }
 
 export async function runCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCliArgs(args, FLAG_OPTIONS, 'volley run');
+  const { values, positionals } = parseCliArgs(expandBareWaitFor(args), FLAG_OPTIONS, 'volley run');
   if (values.help) {
     io.stdout.write(runHelp());
     return 0;
@@ -102,6 +115,10 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     : { options: merged, setup: null };
   const processes = parseProcessCount(options.processes);
   checkCombinations(options, { processes, recording: recording !== null });
+  checkSendsLoad(options);
+  checkAbortThresholds(options, options.master !== undefined || processes > 1);
+  const waitFor = waitTarget(options);
+  if (waitFor) await waitUntilUp(waitFor, options.insecure ?? false, (line) => io.stderr.write(`${line}\n`));
 
   const command = ['volley', 'run', ...redactSecrets(args)].join(' ');
   const onlySummary = values['only-summary'] === true;
@@ -148,11 +165,20 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
       io.stderr.write('volley: no --run-time or --iterations given: running until Ctrl-C\n');
     }
     const summary = await execute(plan, options, processes, io);
+    io.stdout.write(reportFilesText(options, io.cwd));
+    if (summary.aggregated.requests === 0) io.stderr.write(`volley: ${noRequestLine(summary)}\n`);
     return summary.exitCode;
   } finally {
     uninstall();
     await prometheus?.close();
   }
+}
+
+/** Why a run that measured nothing fails (decideOutcome gives it exit code 1). */
+function noRequestLine(summary: RunSummary): string {
+  const thrown = summary.exceptions.reduce((n, e) => n + e.count, 0);
+  const why = thrown > 0 ? `; tasks threw ${thrown} time(s), see the exceptions above` : '';
+  return `the run sent no request, so it measured nothing: exit code ${summary.exitCode}${why}`;
 }
 
 /** In this process, in N local worker processes, or in workers connected over TCP (cluster code loaded only then). */

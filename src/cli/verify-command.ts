@@ -1,10 +1,12 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { formatVerifyTable, verifyScenario } from '../record/verify.ts';
 import type { CliIo } from './io.ts';
+import { checkSendsLoad } from './load-checks.ts';
 import { RUN_OPTIONS } from './option-spec.ts';
 import { parseCliArgs } from './parse-args.ts';
 import { flagOptions, resolveSettings } from './settings.ts';
 import { UsageError } from './usage-error.ts';
+import { expandBareWaitFor, waitTarget, waitUntilUp } from './wait-for.ts';
 
 const OPTIONS: ParseArgsOptionsConfig = {
   host: { type: 'string', short: 'H' },
@@ -19,6 +21,9 @@ const OPTIONS: ParseArgsOptionsConfig = {
   'redact-json-path': { type: 'string', multiple: true },
   har: { type: 'string' },
   config: { type: 'string' },
+  'wait-for': { type: 'string' },
+  'wait-timeout': { type: 'string' },
+  insecure: { type: 'boolean', short: 'k' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -38,10 +43,13 @@ Options:
       --redact-header NAME    also redact this header;  --redact-json-path PATH  and this JSON field
       --har FILE              keep the recording here (default: a temporary file)
       --config FILE           read settings from this file
+      --wait-for [URL]        first poll until the host (or URL, or a /path on it) answers
+      --wait-timeout TIME     give up waiting after this long, exit 2 (default 60s)
+  -k, --insecure              do not verify TLS certificates
 `;
 
 export async function verifyCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCliArgs(args, OPTIONS, 'volley verify');
+  const { values, positionals } = parseCliArgs(expandBareWaitFor(args), OPTIONS, 'volley verify');
   if (values.help) {
     io.stdout.write(VERIFY_HELP);
     return 0;
@@ -58,6 +66,9 @@ export async function verifyCommand(args: readonly string[], io: CliIo): Promise
     },
     io,
   );
+  checkSendsLoad(options);
+  const waitFor = waitTarget(options);
+  if (waitFor) await waitUntilUp(waitFor, options.insecure ?? false, (line) => io.stderr.write(`${line}\n`));
   const result = await verifyScenario(scenario, {
     options,
     ...(values.har !== undefined ? { harFile: values.har as string } : {}),

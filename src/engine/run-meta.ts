@@ -5,7 +5,7 @@ import { stagesDurationSec } from './load-stages.ts';
 import type { RunPlan } from './run-plan.ts';
 
 /** What only the run itself knows; the rest of the metadata comes from the plan and the two times. */
-export type RunOutcomeMeta = Pick<RunMeta, 'peakUsers' | 'stopReason' | 'generator'>;
+export type RunOutcomeMeta = Pick<RunMeta, 'peakUsers' | 'stopReason' | 'generator' | 'usersByClass'>;
 
 /** A finished run's metadata, the same for one process and for a multi-process coordinator. */
 export function runMeta(plan: RunPlan, startedAt: Date, endedAt: Date, outcome: RunOutcomeMeta): RunMeta {
@@ -23,6 +23,9 @@ export function runMeta(plan: RunPlan, startedAt: Date, endedAt: Date, outcome: 
     loadModel: plan.loadModel,
     profile: plan.profile,
     ...(outcome.generator !== undefined ? { generator: outcome.generator } : {}),
+    ...(outcome.usersByClass !== undefined && Object.keys(outcome.usersByClass).length > 0
+      ? { usersByClass: outcome.usersByClass }
+      : {}),
   };
 }
 

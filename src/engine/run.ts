@@ -2,6 +2,7 @@ import { HttpTransport } from '../http/transport.ts';
 import { type RunLogger, streamLogger } from '../log.ts';
 import { FanOutSink } from '../metrics/fan-out-sink.ts';
 import { GeneratorCpuMonitor, overloadWarning } from '../metrics/generator-cpu.ts';
+import { THRESHOLD_ABORT_EXIT_CODE } from '../metrics/run-outcome.ts';
 import { RunStats } from '../metrics/run-stats.ts';
 import type { RunSummary, StatsSnapshot } from '../metrics/summary.ts';
 import { ReporterFanout } from '../report/reporter-fanout.ts';
@@ -15,6 +16,7 @@ import { driveShape, type LoadControl } from './load-shape.ts';
 import { OpenModel } from './open-model.ts';
 import { plannedDurationSec, runMeta, runStartInfo } from './run-meta.ts';
 import type { RunPlan } from './run-plan.ts';
+import { RunWatch } from './run-watch.ts';
 import { createTaskPicker, selectTasks, type TaskPicker } from './task-picker.ts';
 import { UserPool } from './user-pool.ts';
 import { RunSinks } from './user-sink.ts';
@@ -85,6 +87,9 @@ class LoadTest implements LoadTestRun {
   #plannedEndMs = Number.POSITIVE_INFINITY;
   /** The run ended at its planned end (run time, stages, a shape's null), not by a stop or signal. */
   #endedAsPlanned = false;
+  /** Users per class when the most users ran (sampled once a second), for the reports' class ratio. */
+  #classesAtPeak: Record<string, number> = {};
+  #classesAtPeakTotal = 0;
 
   constructor(plan: RunPlan) {
     this.#plan = plan;
@@ -195,8 +200,16 @@ class LoadTest implements LoadTestRun {
     this.#startLoad();
     for (const action of this.#pending.splice(0)) action();
     this.#checkAllUsersGone();
+    const watch = new RunWatch({
+      stats: this.#stats,
+      thresholds: plan.thresholds,
+      log: this.#log,
+      end: (reason) => this.#end(reason),
+    });
     const snapshotTimer = setInterval(() => {
       void reporters.notify('onSnapshot', this.snapshot());
+      this.#sampleClasses();
+      watch.tick((performance.now() - this.#startMs) / 1000);
     }, 1000);
 
     let runTimer: NodeJS.Timeout | undefined;
@@ -218,6 +231,7 @@ class LoadTest implements LoadTestRun {
       else external.addEventListener('abort', onExternalStop, { once: true });
     }
     await this.#ended;
+    this.#sampleClasses();
     clearTimeout(runTimer);
     external?.removeEventListener('abort', onExternalStop);
 
@@ -245,16 +259,27 @@ class LoadTest implements LoadTestRun {
         peakUsers: this.#pool.peak,
         stopReason: this.#endReason ?? 'error',
         generator,
+        usersByClass: this.#classesAtPeak,
       }),
       plan.thresholds,
       { exitCodeOnError: plan.exitCodeOnError },
     );
     for (const model of this.#models()) summary = { ...summary, ...model.summaryPart(stopMs) };
     if (this.#capacity) summary = this.#capacity.applyTo(summary, plan.exitCodeOnError);
+    if (watch.aborted) summary = { ...summary, passed: false, exitCode: THRESHOLD_ABORT_EXIT_CODE };
     await this.#transport.destroy();
     if (plan.recorder) await plan.recorder.end(summary);
     await reporters.notify('onEnd', summary);
     return summary;
+  }
+
+  #sampleClasses(): void {
+    const byClass = this.#pool.usersByClass();
+    const total = Object.values(byClass).reduce((sum, n) => sum + n, 0);
+    if (total > this.#classesAtPeakTotal) {
+      this.#classesAtPeak = byClass;
+      this.#classesAtPeakTotal = total;
+    }
   }
 
   /** The plan's initial load: a model's own schedule (users, stages, arrival rate), a capacity search, a shape. */

@@ -25,7 +25,14 @@ import { decideOutcome } from './run-outcome.ts';
 import type { SerializedRunStats } from './serialized-stats.ts';
 import { assertSerializedStats, SERIALIZED_STATS_FORMAT } from './serialized-stats.ts';
 import type { SampleSink } from './sink.ts';
-import type { EndpointSummary, FailureSummary, RunMeta, RunSummary, StatsSnapshot } from './summary.ts';
+import type {
+  EndpointSummary,
+  FailureSummary,
+  RunMeta,
+  RunSummary,
+  StatsSnapshot,
+  ThresholdResult,
+} from './summary.ts';
 import type { ThresholdSubject } from './threshold-evaluation.ts';
 import { evaluateThresholds } from './threshold-evaluation.ts';
 import type { Threshold } from './thresholds.ts';
@@ -133,6 +140,27 @@ export class RunStats implements SampleSink {
     };
   }
 
+  /** The thresholds judged on the numbers so far (the run's `:abort` thresholds, once a second). */
+  judge(thresholds: readonly Threshold[]): ThresholdResult[] {
+    const merged: EndpointStats[] = [];
+    try {
+      return evaluateThresholds(
+        thresholds,
+        (scope) => this.subjectFor(scope, merged),
+        statsElapsedSec(this.clock()),
+        (scope) => this.checkTotalsFor(scope),
+      );
+    } finally {
+      for (const stats of merged) stats.dispose();
+    }
+  }
+
+  /** Requests and failures so far, and the most frequent failure (null when none failed). */
+  failureRate(): { requests: number; failures: number; topError: string | null } {
+    const { requests, failures } = this.aggregated;
+    return { requests, failures, topError: failures > 0 ? (this.failures()[0]?.error ?? null) : null };
+  }
+
   summary(meta: RunMeta, thresholds: readonly Threshold[], options: SummaryOptions): RunSummary {
     const clock = this.clock();
     const { endpoints, aggregated } = this.summarizeEndpoints(clock);
@@ -144,7 +172,11 @@ export class RunStats implements SampleSink {
         statsElapsedSec(clock),
         (scope) => this.checkTotalsFor(scope),
       );
-      const { passed, exitCode } = decideOutcome(results, this.aggregated.failures, options.exitCodeOnError);
+      const { passed, exitCode } = decideOutcome(
+        results,
+        { sent: this.aggregated.requests, failed: this.aggregated.failures },
+        options.exitCodeOnError,
+      );
       return {
         schemaVersion: 1,
         meta,

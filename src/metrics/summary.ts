@@ -182,7 +182,8 @@ export interface RunMeta {
   seed: number | null;
   /**
    * Why the run ended: "run-time", "iterations", "signal", "all-users-stopped", "error", "stages" (the last
-   * stage ended), "shape" (the shape returned null), "capacity" (a capacity search ended), "stopped" (stop()).
+   * stage ended), "shape" (the shape returned null), "capacity" (a capacity search ended), "stopped" (stop()),
+   * "threshold-abort" (a `:abort` threshold failed during the run).
    */
   stopReason: string;
   /** "closed" (users) or "open" (arrival rate). */
@@ -191,6 +192,8 @@ export interface RunMeta {
   profile?: string | null;
   /** The generator's own CPU; absent in summaries from older versions. */
   generator?: GeneratorCpu;
+  /** Users of each user class when the most users ran (one process only; absent otherwise). */
+  usersByClass?: Record<string, number>;
 }
 
 export interface RunSummary {
@@ -208,7 +211,7 @@ export interface RunSummary {
   arrivals?: ArrivalSummary;
   /** --find-capacity: the search's steps and result. */
   capacity?: CapacitySummary;
-  /** true when every threshold passed (and, without a fail_ratio threshold, no request failed). */
+  /** true when requests were sent and every threshold passed (and, without a fail_ratio threshold, none failed). */
   passed: boolean;
   exitCode: number;
   /** Present for record/replay runs (--record, --replay): what was recorded or replayed, and divergences. */

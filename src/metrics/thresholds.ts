@@ -5,6 +5,9 @@
  * SCOPE is "METHOD name" (one endpoint) or a bare name (every method with that name, their histograms
  * and counts merged exactly, as if one endpoint); without a scope the aggregated row is checked. Names
  * may contain ':': the scope ends at the last ':' followed by a valid metric expression.
+ *
+ * A `:abort` suffix (k6's abortOnFail) also judges the threshold once a second during the run and stops
+ * the run as soon as it fails, e.g. `fail_ratio<0.5:abort`.
  */
 
 import { VolleyError } from '../errors.ts';
@@ -24,7 +27,11 @@ export interface Threshold {
   readonly op: ThresholdOp;
   /** Milliseconds for time metrics (a `s` suffix is converted), else the plain number. */
   readonly target: number;
+  /** `:abort`: judged during the run, which stops as soon as it fails. */
+  readonly abort: boolean;
 }
+
+const ABORT_SUFFIX = /\s*:\s*abort\s*$/i;
 
 /** A threshold expression the user wrote wrong; the message says what and shows valid forms. */
 export class ThresholdSyntaxError extends VolleyError {
@@ -76,8 +83,9 @@ interface Metric {
 /** Parses one expression; throws ThresholdSyntaxError. */
 export function parseThreshold(input: string): Threshold {
   const expression = input.trim();
+  const abort = ABORT_SUFFIX.test(expression);
   let problem: string | null = null;
-  for (const { scope, rest } of scopeSplits(expression)) {
+  for (const { scope, rest } of scopeSplits(expression.replace(ABORT_SUFFIX, ''))) {
     const match = EXPRESSION.exec(rest);
     if (match === null) continue;
     const [, token = '', op = '', number = '', unit] = match;
@@ -102,6 +110,7 @@ export function parseThreshold(input: string): Threshold {
       percentile: metric.percentile,
       op: op as ThresholdOp,
       target: unit?.toLowerCase() === 's' ? value * 1000 : value,
+      abort,
     };
   }
   throw new ThresholdSyntaxError(expression, problem ?? EXPECTED_FORM);

@@ -109,4 +109,10 @@ export interface VolleyOptions {
   master?: string;
   /** With `master`: how many workers to wait for before starting (default 1). */
   expectWorkers?: number;
+  /** Before starting, poll until this answers: "" the host (any response), a path on it or a URL (below 400). */
+  waitFor?: string;
+  /** How long --wait-for polls before giving up (default 60s). */
+  waitTimeout?: string | number;
+  /** Without a terminal: a progress line this often (default 10s; 0: none). */
+  printEvery?: string | number;
 }

@@ -1,6 +1,7 @@
 import { applyProfile } from '../engine/load-profiles.ts';
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
 import { startLoadTest } from '../engine/run.ts';
+import { plannedDurationSec } from '../engine/run-meta.ts';
 import type { LoadedScenario } from '../engine/scenario-loader.ts';
 import type { SampleSink } from '../metrics/sink.ts';
 import type { Reporter } from '../report/reporter.ts';
@@ -69,6 +70,7 @@ export function createEngineLauncher(launcher: EngineLauncherOptions): RunLaunch
       loadModel: plan.loadModel,
       // A rate that stages, a shape or a capacity search moves has no one value to show.
       arrivalRate: plan.stages || plan.shape || plan.capacity ? null : plan.arrivalRate,
+      plannedDurationSec: plannedDurationSec(plan),
       setUsers: (users, spawnRate) => run.setUsers(users, spawnRate),
       setArrivalRate: (rate) => run.setArrivalRate(rate),
       stop: () => run.stop(),

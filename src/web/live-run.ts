@@ -24,6 +24,8 @@ export interface LiveRun {
    * or a capacity search move it.
    */
   readonly arrivalRate: number | null;
+  /** The planned length in seconds (run time or stages); null or absent when open-ended. */
+  readonly plannedDurationSec?: number | null;
   /** Retargets the number of users (closed model). */
   setUsers(users: number, spawnRate?: number): void;
   /** Changes the arrivals per second (open model). */

@@ -25,6 +25,24 @@ export const PAGE_SCRIPT = String.raw`
     return fmt(n, n >= 100 ? 0 : n >= 10 ? 1 : 2);
   }
 
+  // 75 → "1:15", 3725 → "1:02:05": as the terminal's live view.
+  function clock(seconds) {
+    var total = Math.max(0, Math.floor(seconds));
+    var h = Math.floor(total / 3600);
+    var m = Math.floor((total % 3600) / 60);
+    var s = String(total % 60).padStart(2, '0');
+    return h > 0 ? h + ':' + String(m).padStart(2, '0') + ':' + s : m + ':' + s;
+  }
+
+  var lastElapsed = null;
+  function renderTimes() {
+    var planned = state ? state.plannedDurationSec : null;
+    var running = state && (state.state === 'running' || state.state === 'stopping');
+    $('stat-elapsed').textContent = lastElapsed === null ? '–' : clock(lastElapsed);
+    $('stat-remaining').textContent = running && planned && lastElapsed !== null
+      ? clock(Math.max(0, planned - lastElapsed)) : '–';
+  }
+
   function showMessage(text) {
     var m = $('message');
     m.textContent = text || '';
@@ -73,6 +91,10 @@ export const PAGE_SCRIPT = String.raw`
     if (s === 'ready' || s === 'stopped') {
       if (!view.runNumber) $('start-panel').hidden = false;
     }
+    // Nothing is sent once a run is over: no current rate, whatever the last snapshot said.
+    if (s !== 'running' && s !== 'stopping') $('stat-rps').textContent = '0';
+    if (!view.runNumber) lastElapsed = null;
+    renderTimes();
     if (view.error) showMessage(view.error);
     else if (s === 'running' && $('message').textContent.indexOf('cannot reach') === 0) showMessage('');
   }
@@ -144,6 +166,8 @@ export const PAGE_SCRIPT = String.raw`
       $('stat-fail').textContent = '0%';
       return;
     }
+    lastElapsed = live.snapshot.elapsedSec;
+    renderTimes();
     var snap = live.snapshot;
     var agg = snap.aggregated;
     var endpoints = snap.endpoints.slice().sort(function (a, b) {
@@ -160,10 +184,12 @@ export const PAGE_SCRIPT = String.raw`
     var over = state && state.state !== 'running' && state.state !== 'stopping';
     $('stat-rps').textContent = over ? '0' : fmt(agg.currentRps, 1);
     $('stat-fail').textContent = agg.requests ? fmt((100 * agg.failures) / agg.requests, 1) + '%' : '0%';
-    renderRatio(live.usersByClass, snap.users);
+    renderRatio(live.usersByClass, snap.users, live.ratioKept);
   }
 
-  function renderRatio(byClass, total) {
+  function renderRatio(byClass, total, kept) {
+    $('ratio-note').hidden = !kept;
+    $('ratio-note').textContent = kept ? 'The run\'s users have left: the ratio last seen while they ran.' : '';
     if (!byClass) {
       fillTable('ratio-table', [['(not reported by this engine)', fmt(total), '']], function (r) { return r; });
       return;
@@ -188,18 +214,27 @@ export const PAGE_SCRIPT = String.raw`
     var col = function (k) { return points.map(function (p) { return p[k]; }); };
     return {
       rps: [t, col('rps'), col('failuresPerSec')],
-      times: [t, col('p50'), col('p95')],
+      times: [t, positive(col('p50')), positive(col('p95'))],
       users: [t, col('users')],
     };
   }
+
+  // The times chart is log scale (a median 100 times below the p95 stays readable): 0 cannot be drawn.
+  function positive(column) { return column.map(function (v) { return v === null || v <= 0 ? null : v; }); }
 
   function makeCharts() {
     if (typeof uPlot === 'undefined') return null;
     var width = Math.max(300, $('tab-charts').clientWidth - 10);
     var d = chartData();
-    var opts = function (title, series) {
+    var fromZero = { range: function (_u, _min, max) { return [0, max > 0 ? max * 1.1 : 1]; } };
+    var opts = function (title, series, y) {
       return {
-        title: title, width: width, height: 200, series: [{}].concat(series), scales: { x: { time: true } },
+        title: title, width: width, height: 200, series: [{}].concat(series), scales: { x: { time: true }, y: y },
+        // The y range drawn, on the chart's element: the axis minimum can be checked (and read by a test).
+        hooks: { draw: [function (u) {
+          u.root.parentNode.setAttribute('data-y-min', String(u.scales.y.min));
+          u.root.parentNode.setAttribute('data-y-max', String(u.scales.y.max));
+        }] },
         // Whole seconds only: snapshots come once a second.
         axes: [{
           incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200],
@@ -212,11 +247,11 @@ export const PAGE_SCRIPT = String.raw`
     return {
       rps: new uPlot(opts('Total requests per second', [
         { label: 'RPS', stroke: '#1a7f37' }, { label: 'Failures/s', stroke: '#c4321f' },
-      ]), d.rps, $('chart-rps')),
-      times: new uPlot(opts('Response times (ms)', [
+      ], fromZero), d.rps, $('chart-rps')),
+      times: new uPlot(opts('Response times (ms, log scale)', [
         { label: 'Median', stroke: '#1f6feb' }, { label: '95th percentile', stroke: '#9a6700' },
-      ]), d.times, $('chart-times')),
-      users: new uPlot(opts('Number of users', [{ label: 'Users', stroke: '#6e40c9' }]), d.users, $('chart-users')),
+      ], { distr: 3, log: 10, range: function (_u, min, max) { return min > 0 && max > 0 ? uPlot.rangeLog(min, max, 10, true) : [1, 100]; } }), d.times, $('chart-times')),
+      users: new uPlot(opts('Number of users', [{ label: 'Users', stroke: '#6e40c9' }], fromZero), d.users, $('chart-users')),
     };
   }
 

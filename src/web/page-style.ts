@@ -33,7 +33,10 @@ th, td { padding: 5px 8px; border-bottom: 1px solid var(--line); text-align: rig
 th { font-size: 12px; color: var(--muted); font-weight: 600; }
 th:nth-child(-n+2), td:nth-child(-n+2) { text-align: left; }
 tr.total td { font-weight: 700; }
-#failures-table td:last-child, #exceptions-table td { text-align: left; white-space: pre-wrap; }
+#failures-table th, #failures-table td, #exceptions-table th, #exceptions-table td { text-align: left; }
+#failures-table th:first-child, #failures-table td:first-child,
+#exceptions-table th:first-child, #exceptions-table td:first-child { text-align: right; }
+#failures-table td:last-child, #exceptions-table td { white-space: pre-wrap; }
 #checks-table th:nth-child(3), #checks-table td:nth-child(3) { text-align: left; }
 #checks-table tr.failed td:nth-child(5) { color: var(--bad); font-weight: 600; }
 .empty { color: var(--muted); margin: 4px 0; }

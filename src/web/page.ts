@@ -7,6 +7,7 @@ export function renderPage(options: { title: string }): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>volley – ${title}</title>
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/uplot.css">
 <link rel="stylesheet" href="/assets/app.css">
 </head>
@@ -20,6 +21,8 @@ export function renderPage(options: { title: string }): string {
     <div><dt>Requests</dt><dd id="stat-requests">0</dd></div>
     <div><dt>RPS</dt><dd id="stat-rps">0</dd></div>
     <div><dt>Failures</dt><dd id="stat-fail">0%</dd></div>
+    <div><dt>Elapsed</dt><dd id="stat-elapsed">–</dd></div>
+    <div><dt>Remaining</dt><dd id="stat-remaining">–</dd></div>
   </dl>
   <div class="actions">
     <button id="show-start" type="button">New test</button>
@@ -83,6 +86,7 @@ export function renderPage(options: { title: string }): string {
     <table id="checks-table" hidden><thead><tr><th>Check</th><th>Method</th><th>Endpoint</th><th># Passes</th><th># Fails</th><th>Pass %</th></tr></thead><tbody></tbody></table>
   </section>
   <section id="tab-ratio" class="tab" hidden>
+    <p id="ratio-note" class="empty" hidden></p>
     <table id="ratio-table"><thead><tr><th>User class</th><th>Users</th><th>Share</th></tr></thead><tbody></tbody></table>
   </section>
   <section id="tab-logs" class="tab" hidden>

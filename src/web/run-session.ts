@@ -2,6 +2,7 @@ import { VolleyError } from '../errors.ts';
 import type { LogLevel } from '../log.ts';
 import type { RunSummary, StatsSnapshot } from '../metrics/summary.ts';
 import { renderHistoryHeader, renderHistoryRows } from '../report/render/history-csv.ts';
+import { formFieldMessage } from './form-fields.ts';
 import type { LiveRun, RunLauncher, RunParams } from './live-run.ts';
 import { LogBuffer, type LogLine } from './log-buffer.ts';
 
@@ -23,7 +24,10 @@ export interface ChartPoint {
 /** The live numbers the page renders, sent about once a second. */
 export interface LiveStats {
   snapshot: StatsSnapshot;
+  /** Users per class now; once the run ended (or its users left), the last ratio seen with users. */
   usersByClass: Record<string, number> | null;
+  /** true when `usersByClass` is the last ratio seen, not the current one. */
+  ratioKept: boolean;
   point: ChartPoint;
   /** The run's final numbers (from its summary), not a live snapshot: no chart point. */
   final: boolean;
@@ -41,6 +45,8 @@ export interface SessionView {
   targetUsers: number | null;
   /** Target arrivals per second, changed by "edit" (open model). */
   targetRate: number | null;
+  /** The running (or last) run's planned length in seconds; null when open-ended or before any run. */
+  plannedDurationSec: number | null;
   /** The last run's end: its stop reason and exit code. */
   ended: { stopReason: string; exitCode: number; passed: boolean } | null;
   /** Why the last start or the last run failed, if it did. */
@@ -86,6 +92,9 @@ export class RunSession {
   #targetUsers: number | null = null;
   #targetRate: number | null = null;
   #loadModel: 'closed' | 'open' | null = null;
+  #plannedDurationSec: number | null = null;
+  /** The last users-per-class with users in it, shown after the run ends (when every user left). */
+  #lastRatio: Record<string, number> | null = null;
   #snapshot: StatsSnapshot | null = null;
   #summary: RunSummary | null = null;
   #points: ChartPoint[] = [];
@@ -130,6 +139,7 @@ export class RunSession {
       loadModel: this.#loadModel,
       targetUsers: this.#targetUsers,
       targetRate: this.#targetRate,
+      plannedDurationSec: this.#plannedDurationSec,
       ended: summary
         ? { stopReason: summary.meta.stopReason, exitCode: summary.exitCode, passed: summary.passed }
         : null,
@@ -142,7 +152,10 @@ export class RunSession {
     if (!snapshot) return null;
     const point = this.#points.at(-1) ?? chartPoint(snapshot);
     const final = this.#state === 'stopped' && this.#summary !== null;
-    return { snapshot, usersByClass: this.#run?.usersByClass() ?? null, point, final };
+    const now = this.#run?.usersByClass() ?? null;
+    if (now && Object.values(now).some((n) => n > 0)) this.#lastRatio = now;
+    const kept = this.#lastRatio !== null && (now === null || Object.values(now).every((n) => n === 0));
+    return { snapshot, usersByClass: kept ? this.#lastRatio : now, ratioKept: kept, point, final };
   }
 
   chartPoints(): ChartPoint[] {
@@ -194,7 +207,7 @@ export class RunSession {
         log: (level, message) => this.log(level, message),
       });
     } catch (error) {
-      this.#error = (error as Error)?.message ?? String(error);
+      this.#error = formFieldMessage((error as Error)?.message ?? String(error));
       this.#emitState();
       throw error;
     }
@@ -202,6 +215,8 @@ export class RunSession {
     this.#runNumber += 1;
     this.#params = params;
     this.#loadModel = run.loadModel;
+    this.#plannedDurationSec = run.plannedDurationSec ?? null;
+    this.#lastRatio = null;
     this.#targetUsers = run.loadModel === 'closed' ? params.users : null;
     this.#targetRate = run.arrivalRate;
     this.#snapshot = null;

@@ -11,6 +11,8 @@ import {
   renderDownload,
 } from './downloads.ts';
 import { EventStream } from './event-stream.ts';
+import { FAVICON_SVG } from './favicon.ts';
+import { formFieldMessage } from './form-fields.ts';
 import { renderPage } from './page.ts';
 import { PAGE_SCRIPT } from './page-script.ts';
 import { PAGE_STYLE } from './page-style.ts';
@@ -54,6 +56,7 @@ const PAGE_CSP =
 const OWN_ASSETS: Readonly<Record<string, { contentType: string; body: string }>> = {
   '/assets/app.js': { contentType: 'text/javascript; charset=utf-8', body: PAGE_SCRIPT },
   '/assets/app.css': { contentType: 'text/css; charset=utf-8', body: PAGE_STYLE },
+  '/assets/favicon.svg': { contentType: 'image/svg+xml', body: FAVICON_SVG },
 };
 
 /** Starts the live web UI on `host:port`: the page, its live event stream, control endpoints, downloads. */
@@ -179,7 +182,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
           return;
         }
         if (error instanceof VolleyError) {
-          sendJson(res, 400, { error: (error as Error).message });
+          sendJson(res, 400, { error: formFieldMessage((error as Error).message) });
           return;
         }
         throw error;

@@ -71,8 +71,57 @@ test('no exported user', async () => {
   );
 });
 
-test('unknown flag', () =>
-  expectUsage(['run', ok, '--userz', '3'], /^volley: unknown option --userz; see volley run --help$/));
+test('an unknown flag close to a known one is named', () =>
+  expectUsage(
+    ['run', ok, '--user', '2'],
+    /^volley: unknown option --user \(did you mean --users\?\); see volley run --help$/,
+  ));
+
+test('a misspelt flag is named after its nearest known one', () =>
+  expectUsage(
+    ['run', ok, '--spwan-rate', '2'],
+    /^volley: unknown option --spwan-rate \(did you mean --spawn-rate\?\); see volley run --help$/,
+  ));
+
+test('an unknown flag like no known one gets no guess', () =>
+  expectUsage(
+    ['run', ok, '--frobnicate', '3'],
+    /^volley: unknown option --frobnicate; see volley run --help$/,
+  ));
+
+test('zero users is a usage error: the run would send nothing', () =>
+  expectUsage(
+    ['run', ok, '-H', server.url, '-u', '0', '-t', '1s'],
+    /^volley: --users: 0 users would send no request; give 1 or more, e\.g\. -u 10$/,
+  ));
+
+test('a zero arrival rate is a usage error', () =>
+  expectUsage(
+    ['run', ok, '-H', server.url, '--arrival-rate', '0/s', '-t', '1s'],
+    /^volley: --arrival-rate: 0 arrivals would send no request; give a rate above 0, e\.g\. 10\/s$/,
+  ));
+
+test('stages that all target zero are a usage error', () =>
+  expectUsage(
+    ['run', ok, '-H', server.url, '--stages', '1s:0,1s:0'],
+    /^volley: --stages: every stage targets 0, so the run would send no request$/,
+  ));
+
+test('zero users is a usage error for verify too', () =>
+  expectUsage(
+    ['verify', ok, '-H', server.url, '-u', '0'],
+    /^volley: --users: 0 users would send no request/,
+  ));
+
+test('a run that sent no request exits 1 and says so', async () => {
+  writeFileSync(
+    join(dir, 'idle.ts'),
+    "import { user } from 'volley';\nexport default user({ tasks: [async () => {}] });\n",
+  );
+  const r = await runCli(['run', 'idle.ts', '-H', server.url, '-i', '1', '--only-summary'], { cwd: dir });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /^volley: the run sent no request, so it measured nothing: exit code 1$/m);
+});
 
 test('unknown command', () =>
   expectUsage(['launch'], /^volley: unknown command "launch"; try volley --help$/));
@@ -125,5 +174,18 @@ test('bad Prometheus port', () =>
 test('a negative number after a flag is explained, not called ambiguous', () =>
   expectUsage(
     ['run', 'nope.ts', '-H', 'http://127.0.0.1:9', '--arrival-rate', '-5'],
-    /^volley: --arrival-rate needs a value, and a value starting with "-" is read as an option/,
+    /^volley: --arrival-rate -5: a negative value is not allowed here; did you mean --arrival-rate 5\?$/,
+  ));
+
+test('a negative duration after a short flag gets a hint that works', async () => {
+  await expectUsage(
+    ['run', ok, '-H', server.url, '-t', '-5s'],
+    /^volley: -t -5s: a negative value is not allowed here; did you mean -t 5s\?$/,
+  );
+});
+
+test('an option where a value was expected names the long form that passes it', () =>
+  expectUsage(
+    ['run', ok, '-H', '-u', '2'],
+    /^volley: -H needs a value, got the option -u next; to pass a value starting with "-", write --host=-u$/,
   ));

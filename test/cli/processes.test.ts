@@ -122,15 +122,17 @@ test('SIGINT on the coordinator stops every worker and still writes the reports'
 import { user, constant } from 'volley';
 export default user({ wait: constant(0.05), tasks: [async (vu) => { await vu.http.get('/'); }] });
 `);
-  // Ctrl-C once a live table shows the workers running.
+  // Ctrl-C once a progress line shows the workers running.
   const { code, stderr } = await runCli(
     ['run', 'scenario.ts', '-H', server.url, '-u', '4', '-t', '60s', '--processes', '2'].concat([
       '--json-file',
       'r.json',
       '--csv',
       'r',
+      '--print-every',
+      '1s',
     ]),
-    { cwd: dir, interruptOn: 'Aggregated' },
+    { cwd: dir, interruptOn: '   requests ' },
   );
   assert.equal(code, 0, stderr);
   const summary = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as RunSummary;

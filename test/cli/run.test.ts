@@ -176,10 +176,23 @@ test('SIGINT stops the run cleanly and still writes every report', async () => {
 import { user, constant } from 'volley';
 export default user({ wait: constant(0.05), tasks: [async (vu) => { await vu.http.get('/'); }] });
 `);
-  // Ctrl-C once a live table shows the run going (a fixed sleep raced start-up on a busy machine).
+  // Ctrl-C once a progress line shows the run going (a fixed sleep raced start-up on a busy machine).
   const { code, stderr } = await runCli(
-    ['run', 'scenario.ts', '-H', server.url, '-u', '3', '-t', '60s', '--csv', 'r', '--json-file', 'r.json'],
-    { cwd: dir, interruptOn: 'Aggregated' },
+    [
+      'run',
+      'scenario.ts',
+      '-H',
+      server.url,
+      '-u',
+      '3',
+      '-t',
+      '60s',
+      '--csv',
+      'r',
+      '--json-file',
+      'r.json',
+    ].concat(['--print-every', '1s']),
+    { cwd: dir, interruptOn: '   requests ' },
   );
   assert.equal(code, 0, stderr);
   assert.match(stderr, /SIGINT: stopping, writing reports/);

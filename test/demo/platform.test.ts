@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
@@ -44,6 +46,7 @@ function ddmmyyyy(offsetDays = 0): string {
 
 const PROTECTED: [string, string][] = [
   ['POST', '/eater_receive_photo'],
+  ['POST', '/upload_photo'],
   ['GET', '/eater_get_today'],
   ['POST', '/get_food_custom_date'],
   ['POST', '/modify_food_record'],
@@ -392,5 +395,58 @@ describeOnBackends('food platform (protobuf)', (server) => {
     });
     assert.equal(text.status, 415);
     assert.match(String(obj(text).error), /send application\/x-protobuf/);
+  });
+
+  test('POST /upload_photo takes the photo as a multipart file, checks it is the image it claims, answers its hash', async () => {
+    const { token } = await signIn();
+    const jpeg = readFileSync(fileURLToPath(new URL('../../examples/platform/photo.jpg', import.meta.url)));
+    const send = (form: FormData | string, contentType?: string) =>
+      fetch(`${url()}/upload_photo`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(contentType ? { 'content-type': contentType } : {}),
+        },
+        body: form,
+      });
+    const form = (file: Blob | null, name = 'meal.jpg') => {
+      const f = new FormData();
+      if (file) f.set('photo', file, name);
+      f.set('photoType', 'dinner');
+      return f;
+    };
+
+    const ok = await send(form(new Blob([jpeg], { type: 'image/jpeg' })));
+    assert.equal(ok.status, 200);
+    const reply = (await ok.json()) as Record<string, unknown>;
+    assert.equal(reply.sha256, createHash('sha256').update(jpeg).digest('hex'));
+    assert.equal(reply.bytes, jpeg.length);
+    assert.equal(reply.filename, 'meal.jpg');
+    assert.equal(reply.content_type, 'image/jpeg');
+    assert.equal(reply.photo_type, 'dinner');
+    assert.equal(reply.dish_name, analysePhoto(jpeg).dish_name);
+
+    const refusals: [Promise<Response>, number, RegExp][] = [
+      [send(form(null)), 400, /file field "photo" is required/],
+      [send(form(new Blob([], { type: 'image/jpeg' }))), 400, /is empty/],
+      [
+        send(form(new Blob(['not an image'], { type: 'text/plain' }))),
+        400,
+        /must be image\/jpeg or image\/png/,
+      ],
+      [
+        send(form(new Blob(['not a jpeg'], { type: 'image/jpeg' }))),
+        400,
+        /labelled image\/jpeg but its bytes are not one/,
+      ],
+      [send('{"photo":"x"}', 'application/json'), 415, /multipart\/form-data/],
+      [send('--x\r\nbroken', 'multipart/form-data; boundary=x'), 400, /invalid multipart/],
+    ];
+    for (const [response, status, message] of refusals) {
+      const res = await response;
+      const body = await res.text();
+      assert.equal(res.status, status, body);
+      assert.match(String((JSON.parse(body) as { error?: unknown }).error), message);
+    }
   });
 });

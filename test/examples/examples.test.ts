@@ -56,6 +56,7 @@ const PLATFORM_OTHERS = [
   'GET /alcohol_latest',
   'POST /alcohol_range',
   'POST /feedback',
+  'POST /upload_photo',
 ];
 const AUTH = 'POST /eater_auth';
 
@@ -65,6 +66,7 @@ const PLATFORM_TAGS: [string, string[]][] = [
   ['language', ['POST /set_language']],
   ['alcohol', ['GET /alcohol_latest', 'POST /alcohol_range']],
   ['feedback', ['POST /feedback']],
+  ['photo_upload', ['POST /upload_photo']],
   ['auth', []],
 ];
 

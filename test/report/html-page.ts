@@ -28,9 +28,11 @@ export function endpointCells(html: string, id: string, attribute: string): Map<
   for (const row of section(html, id).matchAll(/<tr[^>]*data-endpoint="([^"]*)"[^>]*>([\s\S]*?)<\/tr>/g)) {
     const cells = new Map<string, string>();
     for (const cell of (row[2] ?? '').matchAll(
-      new RegExp(`<td[^>]*${attribute}="([^"]*)"[^>]*>([^<]*)</td>`, 'g'),
+      new RegExp(`<td([^>]*)${attribute}="([^"]*)"([^>]*)>([^<]*)</td>`, 'g'),
     )) {
-      cells.set(cell[1] ?? '', cell[2] ?? '');
+      // Figures show 3 digits; the exact number is the cell's data-value.
+      const exact = /data-value="([^"]*)"/.exec(`${cell[1]} ${cell[3]}`)?.[1];
+      cells.set(cell[2] ?? '', exact ?? cell[4] ?? '');
     }
     rows.set(unescapeHtml(row[1] ?? ''), cells);
   }

@@ -151,7 +151,7 @@ test('html in Chromium: charts drawn, nothing fetched, no script injected; scree
     });
     const url = pathToFileURL(htmlFile).href;
     await page.goto(url, { waitUntil: 'load' });
-    await page.waitForSelector('html[data-charts="3"]', { timeout: 10_000 });
+    await page.waitForSelector('html[data-charts="4"]', { timeout: 10_000 });
     assert.deepEqual(requests, [url], 'the report fetched something besides itself');
     assert.deepEqual(errors, []);
     assert.equal(await page.evaluate('typeof window.__xss'), 'undefined');

@@ -3,9 +3,10 @@ import type { Fields } from '../body-fields.ts';
 import { checkEmail, checkNumber, optionalString, requiredEmail, requiredString } from '../fields.ts';
 import { analysePhoto, analysisLatencyMs } from '../food-analysis.ts';
 import { badRequest, HttpError, notFound } from '../http-error.ts';
+import { readPhotoUpload } from '../multipart-photo.ts';
 import { addDays, dayOf, daysBetween, nextRecordTime, parseDay } from '../platform-dates.ts';
 import { readMessage } from '../platform-proto.ts';
-import { message } from '../reply.ts';
+import { json, message } from '../reply.ts';
 import type { RequestContext, Route } from '../router.ts';
 import type { FoodRecord } from '../store.ts';
 import type { DemoDeps } from './deps.ts';
@@ -54,6 +55,26 @@ export function platformRoutes({ store, tokens, proto }: DemoDeps): Route[] {
         };
         await store.addFoodRecord(record);
         return message(proto.PhotoResponse, { success: true, dish: dishOf(record) });
+      },
+    },
+    {
+      // The app's picture upload as multipart/form-data: checked, analysed, not stored.
+      method: 'POST',
+      path: '/upload_photo',
+      handler: async (ctx) => {
+        await user(ctx);
+        const photo = await readPhotoUpload(ctx, MAX_PHOTO_BYTES);
+        const analysed = analysePhoto(photo.bytes);
+        return json({
+          success: true,
+          filename: photo.filename,
+          content_type: photo.contentType,
+          bytes: photo.bytes.length,
+          sha256: analysed.photo_sha256,
+          photo_type: photo.photoType ?? 'default_prompt',
+          dish_name: analysed.dish_name,
+          calories: analysed.calories,
+        });
       },
     },
     {

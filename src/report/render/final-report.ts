@@ -9,7 +9,7 @@ import { sortEndpoints } from './sort-endpoints.ts';
 import { statsTable } from './stats-table.ts';
 import { thresholdReport } from './threshold-report.ts';
 
-export const PERCENTILES_TITLE = 'Response time percentiles (approximated)';
+export const PERCENTILES_TITLE = 'Response time percentiles';
 
 /**
  * The end-of-run report, in the order `locust --headless` prints it: request statistics with whole-run

@@ -13,7 +13,7 @@ import { HTML_CHARTS_SCRIPT } from './html-charts.ts';
 import { escapeHtml, jsonForScript } from './html-escape.ts';
 import { humanize, renderGenericValue } from './html-generic.ts';
 import { HTML_REPORT_CSS } from './html-style.ts';
-import { formatDecimal } from './number-format.ts';
+import { formatDecimal, formatMsForConsole } from './number-format.ts';
 import { sortEndpoints } from './sort-endpoints.ts';
 import type { TimelineData } from './timeline.ts';
 import type { ChartAssets } from './uplot-assets.ts';
@@ -50,6 +50,7 @@ const KNOWN_META_KEYS = new Set([
   'seed',
   'stopReason',
   'generator',
+  'usersByClass',
 ]);
 
 /**
@@ -65,6 +66,8 @@ export function renderHtmlReport(summary: RunSummary, timeline: TimelineData, as
     generatorWarning(summary.meta),
     kpis(summary),
     charts(timeline),
+    endpointCharts(summary, timeline),
+    userClassesSection(summary.meta),
     thresholdsSection(summary.thresholds),
     checksSection(summary.checks),
     statisticsSection(summary),
@@ -103,13 +106,26 @@ export function formatNumber(value: number): string {
   return Number.isFinite(value) ? String(value) : 'N/A';
 }
 
+/**
+ * A measured figure for people: 3 significant digits (integers from 100, 12.3, 0.42), as the console
+ * prints it. The exact value stays in the cell's data-value and in the embedded JSON.
+ */
+export function formatFigure(value: number): string {
+  return formatMsForConsole(value);
+}
+
+/** A table cell with a figure shown to 3 digits and its exact value kept in data-value. */
+function figureCell(attributes: string, value: number): string {
+  return `<td class="num" ${attributes} data-value="${formatNumber(value)}">${formatFigure(value)}</td>`;
+}
+
 function header(summary: RunSummary): string {
   const m = summary.meta;
   return `<header class="report-header">
 <span class="brand">volley</span>
 <h1>Load test report</h1>
 ${verdictBadge(summary)}
-<p class="subtitle"><code>${escapeHtml(baseName(m.scenario))}</code> against <code>${escapeHtml(m.host || '(per-user hosts)')}</code> · ${escapeHtml(m.startedAt)} · ${formatNumber(m.durationSec)} s · stopped by ${escapeHtml(m.stopReason)}</p>
+<p class="subtitle"><code>${escapeHtml(baseName(m.scenario))}</code> against <code>${escapeHtml(m.host || '(per-user hosts)')}</code> · ${escapeHtml(isoDate(m.startedAt))} · ${formatFigure(m.durationSec)} s · stopped by ${escapeHtml(m.stopReason)}</p>
 </header>`;
 }
 
@@ -129,10 +145,10 @@ function kpis(summary: RunSummary): string {
   return `<div class="kpis">
 ${kpi('Requests', 'requests', formatNumber(a.requests), '')}
 ${kpi('Failures', 'failures', formatNumber(a.failures), ` (${ratio.toFixed(2)} %)`, a.failures > 0)}
-${kpi('Throughput', 'rps', formatNumber(a.rps), 'req/s')}
-${kpi('Median', 'medianMs', formatNumber(a.medianMs), 'ms')}
-${kpi('p95', 'p95', formatNumber(a.percentiles['95'] ?? 0), 'ms')}
-${kpi('p99', 'p99', formatNumber(a.percentiles['99'] ?? 0), 'ms')}
+${kpi('Throughput', 'rps', formatFigure(a.rps), 'req/s')}
+${kpi('Median', 'medianMs', formatFigure(a.medianMs), 'ms')}
+${kpi('p95', 'p95', formatFigure(a.percentiles['95'] ?? 0), 'ms')}
+${kpi('p99', 'p99', formatFigure(a.percentiles['99'] ?? 0), 'ms')}
 ${kpi('Peak users', 'peakUsers', formatNumber(summary.meta.peakUsers), '')}
 </div>`;
 }
@@ -148,7 +164,7 @@ function charts(timeline: TimelineData): string {
 ${title}
 <div class="charts">
 ${chart('chart-rps', 'Requests and failures per second')}
-${chart('chart-latency', 'Response time percentiles (ms)')}
+${chart('chart-latency', 'Response time percentiles (ms, log scale)')}
 ${chart('chart-users', 'Users')}
 </div>
 </section>`;
@@ -164,7 +180,7 @@ function thresholdsSection(thresholds: readonly ThresholdResult[]): string {
     (t) => `<tr data-passed="${t.passed}">
 <td>${t.passed ? '<span class="badge pass">Pass</span>' : '<span class="badge fail">Fail</span>'}</td>
 <td><code>${escapeHtml(t.expression)}</code></td>
-<td class="num" data-field="actual"${t.actual === null ? '' : ` data-value="${t.actual}"`}>${t.actual === null ? 'no data' : `${formatDecimal(t.actual, 6)}${unitOf(t.metric)}`}</td>
+<td class="num" data-field="actual"${t.actual === null ? '' : ` data-value="${t.actual}"`}>${t.actual === null ? 'no data' : `${unitOf(t.metric) ? formatFigure(t.actual) : formatDecimal(t.actual, 4)}${unitOf(t.metric)}`}</td>
 <td class="num" data-field="target">${escapeHtml(t.op)} ${formatNumber(t.target)}${unitOf(t.metric)}</td>
 </tr>`,
   );
@@ -238,8 +254,10 @@ export function endpointKey(e: Pick<EndpointSummary, 'method' | 'name'>): string
 function statisticsSection(summary: RunSummary): string {
   const head = STAT_COLUMNS.map(([, label]) => `<th class="num">${label}</th>`).join('');
   const cells = (e: EndpointSummary) =>
-    STAT_COLUMNS.map(
-      ([field]) => `<td class="num" data-field="${field}">${formatNumber(e[field] as number)}</td>`,
+    STAT_COLUMNS.map(([field]) =>
+      field === 'requests' || field === 'failures'
+        ? `<td class="num" data-field="${field}" data-value="${formatNumber(e[field] as number)}">${formatNumber(e[field] as number)}</td>`
+        : figureCell(`data-field="${field}"`, e[field] as number),
     ).join('');
   return `<section class="card long" id="statistics">
 <h2>Request statistics</h2>
@@ -254,9 +272,7 @@ function percentilesSection(summary: RunSummary): string {
   const keys = REPORTED_PERCENTILES.map(String);
   const head = keys.map((k) => `<th class="num">${k === '100' ? '100% (max)' : `${k}%`}</th>`).join('');
   const cells = (e: EndpointSummary) =>
-    keys
-      .map((k) => `<td class="num" data-percentile="${k}">${formatNumber(e.percentiles[k] ?? 0)}</td>`)
-      .join('');
+    keys.map((k) => figureCell(`data-percentile="${k}"`, e.percentiles[k] ?? 0)).join('');
   return `<section class="card long" id="percentiles">
 <h2>Response time percentiles (ms)</h2>
 <table><thead><tr><th>Type</th><th>Name</th>${head}</tr></thead>
@@ -324,7 +340,7 @@ function generatorOf(meta: RunMeta): GeneratorLoad | null {
 function generatorWarning(meta: RunMeta): string {
   const g = generatorOf(meta);
   if (!g?.overloaded) return '';
-  return `<section class="card" id="generator-warning"><span class="badge warn">Generator overloaded</span> The load generator's CPU peaked at ${formatNumber(g.cpuPercentPeak)} %: response times may include time spent waiting for volley itself, and throughput may be below what the system can serve.</section>`;
+  return `<section class="card" id="generator-warning"><span class="badge warn">Generator overloaded</span> The load generator's CPU peaked at ${formatFigure(g.cpuPercentPeak)} %: response times may include time spent waiting for volley itself, and throughput may be below what the system can serve.</section>`;
 }
 
 function metaSection(meta: RunMeta): string {
@@ -332,9 +348,9 @@ function metaSection(meta: RunMeta): string {
     ['Scenario', `<code>${escapeHtml(meta.scenario)}</code>`],
     ['Host', `<code>${escapeHtml(meta.host)}</code>`],
     ['Command', `<code>${escapeHtml(meta.command)}</code>`],
-    ['Started', escapeHtml(meta.startedAt)],
-    ['Ended', escapeHtml(meta.endedAt)],
-    ['Duration', `${formatNumber(meta.durationSec)} s`],
+    ['Started', escapeHtml(isoDate(meta.startedAt))],
+    ['Ended', escapeHtml(isoDate(meta.endedAt))],
+    ['Duration', `${formatFigure(meta.durationSec)} s`],
     ['Peak users', formatNumber(meta.peakUsers)],
     ['Seed', meta.seed === null ? 'random' : formatNumber(meta.seed)],
     ['Stop reason', escapeHtml(meta.stopReason)],
@@ -344,7 +360,7 @@ function metaSection(meta: RunMeta): string {
   if (g) {
     rows.push([
       'Generator CPU',
-      `average ${formatNumber(g.cpuPercentAvg)} %, peak ${formatNumber(g.cpuPercentPeak)} % ${g.overloaded ? '<span class="badge warn">overloaded</span>' : '<span class="badge pass">ok</span>'}`,
+      `average ${formatFigure(g.cpuPercentAvg)} %, peak ${formatFigure(g.cpuPercentPeak)} % ${g.overloaded ? '<span class="badge warn">overloaded</span>' : '<span class="badge pass">ok</span>'}`,
     ]);
   }
   for (const [key, value] of Object.entries(meta)) {
@@ -356,6 +372,55 @@ function metaSection(meta: RunMeta): string {
 <dl class="meta">
 ${items}
 </dl>
+</section>`;
+}
+
+/** "2026-12-07T05:40:02.123Z" → "2026-12-07 05:40:02 UTC": ISO 8601, readable, never a locale's format. */
+function isoDate(iso: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/.exec(iso);
+  return m ? `${m[1]} ${m[2]} UTC` : iso;
+}
+
+/** Response time (or rate) over time of the endpoints picked, the busiest 5 first. */
+function endpointCharts(summary: RunSummary, timeline: TimelineData): string {
+  const series = timeline.endpoints ?? [];
+  if (timeline.time.length === 0 || series.length === 0) return '';
+  const requests = new Map(summary.endpoints.map((e) => [endpointKey(e), e.requests]));
+  const ranked = series
+    .map((s, index) => ({ key: endpointKey(s), index, requests: requests.get(endpointKey(s)) ?? 0 }))
+    .sort((a, b) => b.requests - a.requests || a.index - b.index);
+  const picked = new Set(ranked.slice(0, 5).map((r) => r.index));
+  const boxes = ranked
+    .map(
+      (r) =>
+        `<label><input type="checkbox" name="endpoint" value="${r.index}"${picked.has(r.index) ? ' checked' : ''}> ${escapeHtml(r.key)}</label>`,
+    )
+    .join('\n');
+  return `<section class="card" id="endpoint-charts">
+<h2>Per endpoint <small class="empty">(pick endpoints; last-10-s figures)</small></h2>
+<form class="picker" id="endpoint-picker">
+<label>Show <select name="metric"><option value="p95Ms" selected>p95 (ms)</option><option value="p50Ms">median (ms)</option><option value="rps">requests/s</option></select></label>
+${boxes}
+</form>
+<div class="chart" id="chart-endpoints"><p class="empty">Charts need JavaScript.</p></div>
+</section>`;
+}
+
+/** How many users of each class ran at the peak, and their share. */
+function userClassesSection(meta: RunMeta): string {
+  const byClass = meta.usersByClass;
+  if (!byClass || Object.keys(byClass).length === 0) return '';
+  const total = Object.values(byClass).reduce((sum, n) => sum + n, 0);
+  const rows = Object.entries(byClass)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(
+      ([name, users]) =>
+        `<tr data-class="${escapeHtml(name)}"><td>${escapeHtml(name)}</td><td class="num">${users}</td><td class="num">${total > 0 ? ((100 * users) / total).toFixed(1) : '0.0'} %</td></tr>`,
+    );
+  return `<section class="card" id="user-classes">
+<h2>User classes <small class="empty">(at the peak of ${total} users)</small></h2>
+<table><thead><tr><th>User class</th><th class="num">Users</th><th class="num">Share</th></tr></thead>
+<tbody>${rows.join('')}</tbody></table>
 </section>`;
 }
 

@@ -6,7 +6,8 @@ import { PERCENTILE_HEADERS, percentileCells } from './percentile-columns.ts';
 import { columnWidth, padLeft, padRight } from './text-cells.ts';
 
 /**
- * Locust's "Response time percentiles (approximated)" table (stats.py get_percentile_stats_summary):
+ * Locust's response time percentiles table (stats.py get_percentile_stats_summary), without its
+ * "(approximated)": ours are HDR figures exact to 3 significant digits.
  * Type, Name, 50% (8 wide), 66% … 100% and # reqs (6 wide), "|"-separated dashes, endpoints sorted, then
  * Aggregated after a second separator. Like Locust, rows without requests are left out. `current` uses
  * the last-10-s percentiles (live output) instead of the whole run's.

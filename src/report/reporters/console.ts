@@ -2,6 +2,7 @@ import type { RunSummary, StatsSnapshot } from '../../metrics/summary.ts';
 import { renderFinalReport } from '../render/final-report.ts';
 import { renderLiveDashboard } from '../render/live-dashboard.ts';
 import { renderLiveReport } from '../render/live-report.ts';
+import { renderProgressLine } from '../render/progress-line.ts';
 import { textWidth } from '../render/text-cells.ts';
 import type { Reporter, RunStartInfo } from '../reporter.ts';
 
@@ -26,6 +27,11 @@ export interface ConsoleReporterOptions {
    * Elsewhere (CI logs) the periodic tables are printed as before.
    */
   dashboard?: boolean;
+  /**
+   * Not on a terminal: one compact progress line every this many seconds instead of the periodic tables
+   * (which fill a CI log); the full tables come once, at the end. 0 or absent: the tables every `every`.
+   */
+  progressEverySec?: number;
 }
 
 /** "Move up N lines, erase to the end of the screen": how the live table is redrawn on a terminal. */
@@ -40,6 +46,9 @@ export class ConsoleReporter implements Reporter {
   readonly #every: number;
   readonly #percentiles: boolean;
   readonly #dashboard: boolean;
+  readonly #progressEverySec: number;
+  /** The last progress period printed (elapsed seconds / progressEverySec, floored). */
+  #progressPeriod = 0;
   #plannedDurationSec: number | null = null;
   #snapshots = 0;
   /** Terminal rows taken by the last live table, to erase before redrawing it. */
@@ -54,6 +63,10 @@ export class ConsoleReporter implements Reporter {
     this.#every = every;
     this.#percentiles = options.percentiles ?? false;
     this.#dashboard = options.dashboard === true && options.out.isTTY === true;
+    const progress = options.progressEverySec ?? 0;
+    if (!(progress >= 0))
+      throw new RangeError(`console reporter: progressEverySec must be ≥ 0, got ${progress}`);
+    this.#progressEverySec = options.out.isTTY === true ? 0 : progress;
   }
 
   onStart(info: RunStartInfo): void {
@@ -70,7 +83,16 @@ export class ConsoleReporter implements Reporter {
       this.#liveRows = terminalRows(block, columns);
       return;
     }
-    if (this.#every === 0 || this.#snapshots % this.#every !== 0) return;
+    if (this.#every === 0) return;
+    if (this.#progressEverySec > 0) {
+      const period = Math.floor(snapshot.elapsedSec / this.#progressEverySec);
+      if (period > this.#progressPeriod) {
+        this.#progressPeriod = period;
+        this.#out.write(renderProgressLine(snapshot, this.#plannedDurationSec));
+      }
+      return;
+    }
+    if (this.#snapshots % this.#every !== 0) return;
     const columns = this.#out.columns;
     const text = renderLiveReport(snapshot, { percentiles: this.#percentiles, maxLineWidth: columns });
     // A blank line after each table, as Locust's print_stats does.

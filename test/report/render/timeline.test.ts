@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RunTimeline } from '../../../src/report/render/timeline.ts';
+import { MAX_TIMELINE_ENDPOINTS, RunTimeline } from '../../../src/report/render/timeline.ts';
 import { smallSnapshot } from '../fixtures.ts';
 
 test('timeline: one point per snapshot with the last-10-s figures', () => {
@@ -31,5 +31,29 @@ test('timeline: memory stays bounded on long runs, points stay evenly spaced', (
   assert.equal(steps.length, 1, `uneven steps ${steps}`);
   assert.equal(d.time[0], 0);
   assert.ok((d.time.at(-1) as number) > 86_400 - 2 * (steps[0] as number));
-  for (const column of Object.values(d)) assert.equal(column.length, d.time.length);
+  const { endpoints, ...columns } = d;
+  for (const column of Object.values(columns)) assert.equal(column.length, d.time.length);
+  assert.ok((endpoints?.length ?? 0) > 0);
+  for (const e of endpoints ?? []) {
+    for (const column of [e.rps, e.p50Ms, e.p95Ms]) assert.equal(column.length, d.time.length);
+  }
+});
+
+test('timeline: each endpoint gets its own columns, empty (null) before it was first seen, at most 30', () => {
+  const timeline = new RunTimeline();
+  const snapshot = smallSnapshot();
+  const [first, second] = snapshot.endpoints;
+  timeline.add({ ...snapshot, endpoints: [second!] });
+  timeline.add(snapshot);
+  const endpoints = timeline.data().endpoints ?? [];
+  const byKey = new Map(endpoints.map((e) => [`${e.method} ${e.name}`, e]));
+  const late = byKey.get(`${first!.method} ${first!.name}`);
+  const early = byKey.get(`${second!.method} ${second!.name}`);
+  assert.deepEqual(late?.p95Ms, [null, first!.currentPercentiles['95']]);
+  assert.deepEqual(early?.rps, [second!.currentRps, second!.currentRps]);
+
+  const many = new RunTimeline();
+  const names = Array.from({ length: 40 }, (_, i) => ({ ...first!, name: `/n${i}` }));
+  many.add({ ...snapshot, endpoints: names });
+  assert.equal(many.data().endpoints?.length, MAX_TIMELINE_ENDPOINTS);
 });

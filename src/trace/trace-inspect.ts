@@ -8,7 +8,7 @@ import {
   inboundInOrder,
   type TraceRecording,
 } from './trace-format.ts';
-import type { Encoded } from './typed-json.ts';
+import { type Encoded, isRowSet } from './typed-json.ts';
 
 const BODY_PREVIEW = 2000;
 
@@ -41,6 +41,7 @@ function outcome(call: CallLine): string {
   if (call.e !== undefined) return `error ${call.e.name}: ${call.e.message}`;
   const r = call.r as Encoded | undefined;
   if (Array.isArray(r)) return `${r.length} row${r.length === 1 ? '' : 's'}`;
+  if (isRowSet(r)) return `${(r.v as Encoded[]).length} rows`;
   if (r !== null && typeof r === 'object' && Array.isArray((r as Record<string, Encoded>).rows)) {
     const rows = (r as { rows: Encoded[] }).rows;
     return `${rows.length} row${rows.length === 1 ? '' : 's'}`;

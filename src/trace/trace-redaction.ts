@@ -3,7 +3,7 @@ import { placeholder } from '../record/placeholders.ts';
 import { defaultRedactionRules, type RedactionRules, Redactor } from '../record/redaction.ts';
 
 import type { BodyRecord, CallLine, InboundLine, TraceLine } from './trace-format.ts';
-import type { Encoded } from './typed-json.ts';
+import { type Encoded, isRowSet, rowSetObjects } from './typed-json.ts';
 
 /**
  * Secrets never reach a recording: by the same rules as HAR recordings (headers, query parameters and
@@ -121,6 +121,8 @@ export class LineRedactor {
 
   #value(value: Encoded | undefined): Encoded | undefined {
     if (value === undefined) return undefined;
+    // A row set's column names are its keys: redacted as objects, and written so.
+    if (isRowSet(value)) return this.#value(rowSetObjects(value));
     const out = this.#redactor.json(value) as Encoded;
     if (out !== null && typeof out === 'object' && !Array.isArray(out) && typeof out.url === 'string') {
       return { ...out, url: this.#redactor.url(out.url) };

@@ -113,6 +113,47 @@ export function encode(value: unknown, seen?: Set<object>): Encoded {
   return encodeObject(value as object, seen);
 }
 
+/** A cell of a row set: plain JSON as it is, anything else (bytes, bigint, NaN, -0) tagged. */
+function encodeCell(cell: unknown): Encoded {
+  if (cell === null || typeof cell === 'string' || typeof cell === 'boolean') return cell;
+  if (typeof cell === 'number' && Number.isFinite(cell) && !Object.is(cell, -0)) return cell;
+  return encode(cell);
+}
+
+/**
+ * Rows that all have the same columns (a SQL result), as `{"$t":"rows","c":[columns],"v":[[cells]]}`:
+ * each column's name once instead of once per row. Database drivers hand rows out as objects in
+ * dictionary mode, which JSON.stringify and key walks handle slowly; reading them by a known column list
+ * is several times cheaper, and the text is shorter.
+ */
+export function encodeRowSet(rows: readonly object[]): Encoded {
+  const first = rows[0];
+  if (first === undefined) return [];
+  const columns = Object.keys(first);
+  const values: Encoded[][] = [];
+  for (const row of rows) {
+    const cells: Encoded[] = [];
+    for (const column of columns) cells.push(encodeCell((row as Record<string, unknown>)[column]));
+    values.push(cells);
+  }
+  return { $t: 'rows', c: columns, v: values };
+}
+
+/** A row set back as objects, each cell still encoded (what `encode` would have made of the rows). */
+export function rowSetObjects(value: { c: Encoded; v: Encoded }): Record<string, Encoded>[] {
+  const columns = value.c as string[];
+  return (value.v as Encoded[][]).map((cells) => {
+    const row: Record<string, Encoded> = {};
+    for (let i = 0; i < columns.length; i++) row[columns[i] as string] = cells[i] as Encoded;
+    return row;
+  });
+}
+
+/** Whether an encoded value is a row set. */
+export function isRowSet(value: Encoded | undefined): value is { $t: 'rows'; c: Encoded; v: Encoded } {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && value.$t === 'rows';
+}
+
 function decodeTagged(tag: string, payload: Encoded | undefined, errors: ErrorFactory): unknown {
   switch (tag) {
     case 'undef':
@@ -148,6 +189,8 @@ export function decode(value: Encoded, errors: ErrorFactory = defaultErrorFactor
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item) => decode(item, errors));
   const tag = value.$t;
+  if (tag === 'rows')
+    return rowSetObjects(value as { c: Encoded; v: Encoded }).map((row) => decode(row, errors));
   if (typeof tag === 'string') return decodeTagged(tag, value.v, errors);
   return decodePlain(value, errors);
 }

@@ -49,6 +49,7 @@ describe('secrets in a trace recording', { timeout: 120_000 }, () => {
           });
           assert.equal(items.status, 200);
         }
+        assert.equal((await fetch(`${base}/keys`)).status, 200);
       }),
     });
     assert.equal(recorded.code, 0, recorded.stderr);
@@ -70,6 +71,17 @@ describe('secrets in a trace recording', { timeout: 120_000 }, () => {
     );
   });
 
+  it('redacts the cells of secret columns in rows a query returns', () => {
+    const lines = readFileSync(recording, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { k?: string; a?: { sql?: string }; r?: unknown });
+    const select = lines.find((line) => line.k === 'sqlite.all' && line.a?.sql?.includes('FROM keys'));
+    const rows = JSON.stringify(select?.r);
+    assert.equal(rows.match(/"secret":"__REDACTED_\d+__"/g)?.length, 2, rows);
+    assert.doesNotMatch(rows, /[0-9A-F]{24}/);
+  });
+
   it('writes the recording and its secrets file readable by their owner only', () => {
     assert.equal(statSync(recording).mode & 0o777, 0o600);
     assert.equal(statSync(`${recording}.secrets`).mode & 0o777, 0o600);
@@ -84,7 +96,7 @@ describe('secrets in a trace recording', { timeout: 120_000 }, () => {
       timeoutMs: 60_000,
     });
     assert.equal(withSecrets.code, 0, withSecrets.stdout + withSecrets.stderr);
-    assert.match(withSecrets.stdout, /^replay: 4\/4 identical/);
+    assert.match(withSecrets.stdout, /^replay: 5\/5 identical/);
 
     renameSync(`${recording}.secrets`, join(dir, 'kept-aside'));
     const without = await runCli(['trace', 'replay', recording, '--', 'node', SERVICE], {
@@ -93,7 +105,7 @@ describe('secrets in a trace recording', { timeout: 120_000 }, () => {
       timeoutMs: 60_000,
     });
     assert.equal(without.code, 1);
-    assert.match(without.stdout, /^replay: \d\/4 identical/);
+    assert.match(without.stdout, /^replay: \d\/5 identical/);
     assert.ok(!existsSync(`${recording}.secrets`));
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canonical, decode, encode, encodeError } from '../../src/trace/typed-json.ts';
+import { canonical, decode, encode, encodeError, encodeRowSet } from '../../src/trace/typed-json.ts';
 
 const roundTrip = (value: unknown): unknown => decode(JSON.parse(JSON.stringify(encode(value))));
 
@@ -32,6 +32,25 @@ describe('typed JSON of a recording', () => {
     assert.equal(back.ninf, Number.NEGATIVE_INFINITY);
     assert.ok(Object.is(back.nzero, -0));
     assert.deepEqual(back.list, [1, 'two', null, true]);
+  });
+
+  it('writes rows with the same columns once per column and gives back every cell with its type', () => {
+    const row = (id: number, blob: Uint8Array | null, big: bigint, score: number) =>
+      Object.assign(Object.create(null), { id, name: `n${id}`, blob, big, score });
+    const rows = [row(1, new Uint8Array([1, 2]), 10n, -0), row(2, null, 20n, Number.NaN)];
+    const text = JSON.stringify(encodeRowSet(rows));
+    assert.equal(text.match(/"name"/g)?.length, 1, text);
+    const back = decode(JSON.parse(text)) as Record<string, unknown>[];
+    assert.equal(back.length, 2);
+    assert.deepEqual(Object.keys(back[0] as object), ['id', 'name', 'blob', 'big', 'score']);
+    assert.equal(back[1]?.name, 'n2');
+    const blob = back[0]?.blob;
+    assert.ok(blob instanceof Uint8Array);
+    assert.deepEqual([...blob], [1, 2]);
+    assert.equal(back[1]?.blob, null);
+    assert.equal(back[1]?.big, 20n);
+    assert.ok(Object.is(back[0]?.score, -0));
+    assert.ok(Number.isNaN(back[1]?.score));
   });
 
   it('never mistakes an object with a $t key for a tagged value', () => {

@@ -1,7 +1,7 @@
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import type { DatabaseSync as RealDatabaseSync, StatementSync as RealStatementSync } from 'node:sqlite';
 import type { ResultCodec, Tracer } from '../tracer.ts';
-import { decode, type Encoded, encode } from '../typed-json.ts';
+import { decode, type Encoded, encode, encodeRowSet } from '../typed-json.ts';
 
 /**
  * `node:sqlite`: `DatabaseSync` is replaced by a traced class. Recording, it wraps a real database and
@@ -21,8 +21,15 @@ function nullProtoRows(value: unknown): unknown {
   return value;
 }
 
+/** Several rows of a statement (all with its columns) as a row set; anything else as it is. */
+function isRowList(value: unknown): value is object[] {
+  if (!Array.isArray(value) || value.length < 2) return false;
+  const first = value[0] as unknown;
+  return first !== null && typeof first === 'object' && Object.getPrototypeOf(first) === null;
+}
+
 const rowsCodec: ResultCodec<unknown> = {
-  encode: (value) => encode(value),
+  encode: (value) => (isRowList(value) ? encodeRowSet(value) : encode(value)),
   decode: (recorded: Encoded) => nullProtoRows(decode(recorded)),
 };
 

@@ -66,16 +66,17 @@ export class RecordingWriter implements LineWriter {
   }
 
   #append(text: string): void {
-    const line = `${this.#serializer.scrub(text)}\n`;
-    const bytes = Buffer.byteLength(line);
-    if (this.#used + bytes > BATCH_BYTES) {
+    const line = this.#serializer.scrub(text);
+    // A UTF-16 code unit is at most 3 bytes of UTF-8: room is checked without measuring the line.
+    if (this.#used + line.length * 3 + 1 > BATCH_BYTES) {
       this.flushSync();
-      if (bytes > BATCH_BYTES) {
-        writeSync(this.#fd, line);
+      if (line.length * 3 + 1 > BATCH_BYTES) {
+        writeSync(this.#fd, `${line}\n`);
         return;
       }
     }
     this.#used += this.#batch.write(line, this.#used);
+    this.#batch[this.#used++] = 0x0a;
     this.#schedule();
   }
 

@@ -28,8 +28,12 @@ function contentType(headers: readonly [string, string][]): string {
   return headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
 }
 
-/** A query parameter (`?token=`, `&api_key=`), as opposed to SQL's `?` placeholders. */
-const QUERY_PARAMETER = /[?&][A-Za-z_][\w.-]*=/;
+/** A `url` field whose query, fragment or user info may hold a secret (the redactor reads them). */
+function hasUrlWithParameters(value: Encoded | undefined): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const url = value.url;
+  return typeof url === 'string' && /[?#@]/.test(url);
+}
 
 /** Names of the default and added rules, loosely, to find lines that may hold a named secret at all. */
 function nameHint(rules: RedactionRules): RegExp {
@@ -45,6 +49,8 @@ export class LineRedactor {
   readonly #redactor: Redactor;
   readonly #secretsFile: string;
   readonly #hint: RegExp;
+  /** Secrets at JSON paths: every value must go through the redactor. */
+  readonly #byPath: boolean;
   /** Header names by whether their values are kept as they are. */
   readonly #plainHeaders = new Map<string, boolean>();
   #written = 0;
@@ -54,6 +60,7 @@ export class LineRedactor {
     if (numberFrom > 0) this.#redactor.continueAfter(placeholder(numberFrom));
     this.#secretsFile = secretsFile;
     this.#hint = nameHint(rules);
+    this.#byPath = rules.jsonPaths.length > 0;
   }
 
   /** The line as JSON text with every secret found by name replaced (and learned). */
@@ -63,11 +70,44 @@ export class LineRedactor {
       // Random bytes make tokens, keys and salts: they are kept with the secrets.
       return JSON.stringify({ ...line, r: this.#redactor.secret(line.r) });
     }
-    const text = JSON.stringify(line);
-    if (line.t === 'call' && (this.#hint.test(text) || QUERY_PARAMETER.test(text))) {
-      return JSON.stringify(this.#call(line));
+    if (line.t === 'call' && this.#callMayHoldSecret(line)) return JSON.stringify(this.#call(line));
+    return JSON.stringify(line);
+  }
+
+  /**
+   * Whether redacting a call by name could change it: a key with a secret name at any depth (a row set's
+   * columns are its keys), a `url` with a query, or JSON paths to redact. Walking the keys, each name's
+   * verdict cached, costs far less than a pattern over the whole text: a row set's cells are never read.
+   */
+  #callMayHoldSecret(line: CallLine): boolean {
+    return (
+      this.#byPath ||
+      hasUrlWithParameters(line.a) ||
+      hasUrlWithParameters(line.r) ||
+      this.#hasSecretKey(line.a, 0) ||
+      this.#hasSecretKey(line.r, 0)
+    );
+  }
+
+  #hasSecretKey(value: Encoded | undefined, depth: number): boolean {
+    if (value === null || typeof value !== 'object') return false;
+    // Deeper than data goes: let the redactor decide.
+    if (depth > 64) return true;
+    if (Array.isArray(value)) {
+      for (const item of value) if (this.#hasSecretKey(item, depth + 1)) return true;
+      return false;
     }
-    return text;
+    if (isRowSet(value)) {
+      for (const column of value.c as string[]) if (this.#redactor.isSecretName(column)) return true;
+      for (const cells of value.v as Encoded[][]) {
+        for (const cell of cells) if (this.#hasSecretKey(cell, depth + 2)) return true;
+      }
+      return false;
+    }
+    for (const key in value) {
+      if (this.#redactor.isSecretName(key) || this.#hasSecretKey(value[key], depth + 1)) return true;
+    }
+    return false;
   }
 
   /** The text with every secret learned so far replaced; new secrets go to the secrets file first. */

@@ -130,11 +130,13 @@ export function encodeRowSet(rows: readonly object[]): Encoded {
   const first = rows[0];
   if (first === undefined) return [];
   const columns = Object.keys(first);
-  const values: Encoded[][] = [];
-  for (const row of rows) {
-    const cells: Encoded[] = [];
-    for (const column of columns) cells.push(encodeCell((row as Record<string, unknown>)[column]));
-    values.push(cells);
+  const width = columns.length;
+  const values: Encoded[][] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as Record<string, unknown>;
+    const cells: Encoded[] = new Array(width);
+    for (let j = 0; j < width; j++) cells[j] = encodeCell(row[columns[j] as string]);
+    values[i] = cells;
   }
   return { $t: 'rows', c: columns, v: values };
 }

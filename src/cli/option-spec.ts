@@ -122,6 +122,20 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     help: 'write the whole summary as JSON',
   },
   {
+    key: 'baseline',
+    flag: 'baseline',
+    kind: 'string',
+    arg: 'FILE.json',
+    help: 'compare the run with this --json-file when it ends, as volley compare does',
+  },
+  {
+    key: 'maxRegression',
+    flag: 'max-regression',
+    kind: 'list',
+    arg: 'LIMITS',
+    help: 'with --baseline: exit 1 on a regression beyond noise, e.g. "p95=10%,fail_ratio=0.5pp"',
+  },
+  {
     key: 'html',
     flag: 'html',
     kind: 'string',

@@ -19,6 +19,7 @@ import type { CliIo } from './io.ts';
 import { FLAG_OPTIONS_SPECS } from './option-spec.ts';
 import { parseCliArgs } from './parse-args.ts';
 import { prometheusExporterFor } from './prometheus-option.ts';
+import { compareWithBaseline, prepareBaseline } from './run-comparison-report.ts';
 import { checkCombinations, flagOptions, resolveSettings } from './settings.ts';
 import { onSignal } from './signals.ts';
 import { UsageError } from './usage-error.ts';
@@ -103,6 +104,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   const processes = parseProcessCount(options.processes);
   checkCombinations(options, { processes, recording: recording !== null });
 
+  const baseline = await prepareBaseline(options, io);
   const command = ['volley', 'run', ...redactSecrets(args)].join(' ');
   const onlySummary = values['only-summary'] === true;
   // Recording and replaying are CI flows: they run at once, without the web UI.
@@ -148,7 +150,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
       io.stderr.write('volley: no --run-time or --iterations given: running until Ctrl-C\n');
     }
     const summary = await execute(plan, options, processes, io);
-    return summary.exitCode;
+    return baseline ? compareWithBaseline(baseline, summary, io) : summary.exitCode;
   } finally {
     uninstall();
     await prometheus?.close();

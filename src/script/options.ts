@@ -41,6 +41,10 @@ export interface VolleyOptions {
   csv?: string;
   csvFullHistory?: boolean;
   jsonFile?: string;
+  /** A run's --json-file to compare this run with when it ends (`volley compare`). */
+  baseline?: string;
+  /** With `baseline`: regression limits, e.g. ["p95=10%", "fail_ratio=0.5pp"]; one beyond noise exits 1. */
+  maxRegression?: string[];
   /** Self-contained HTML report file ({u} {r} {t} placeholders). */
   html?: string;
   /** JUnit XML file: one test case per threshold and per endpoint. */

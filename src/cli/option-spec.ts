@@ -122,6 +122,33 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     help: 'write the whole summary as JSON',
   },
   {
+    key: 'playbackSpeed',
+    flag: 'speed',
+    kind: 'number',
+    arg: 'N',
+    help: 'FILE.har: play the recorded traffic N times faster (default 1), overlap kept',
+  },
+  {
+    key: 'playbackRate',
+    flag: 'rate',
+    kind: 'number',
+    arg: 'R',
+    help: 'FILE.har: R requests per second, evenly spaced, instead of the recorded pacing',
+  },
+  {
+    key: 'playbackLoop',
+    flag: 'loop',
+    kind: 'bool',
+    help: 'FILE.har: play the traffic again until the run ends',
+  },
+  {
+    key: 'playbackFilter',
+    flag: 'filter',
+    kind: 'list',
+    arg: 'K=V',
+    help: 'FILE.har: only host=HOST, path=GLOB, method=M requests (repeatable; default: the busiest host)',
+  },
+  {
     key: 'baseline',
     flag: 'baseline',
     kind: 'string',

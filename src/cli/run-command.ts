@@ -14,6 +14,7 @@ import { HtmlReporter } from '../report/reporters/html-reporter.ts';
 import { JsonReporter } from '../report/reporters/json.ts';
 import { JunitReporter } from '../report/reporters/junit.ts';
 import type { VolleyOptions } from '../script/options.ts';
+import { playbackScenarioFor } from './har-playback-run.ts';
 import { runHelp } from './help.ts';
 import type { CliIo } from './io.ts';
 import { FLAG_OPTIONS_SPECS } from './option-spec.ts';
@@ -84,16 +85,21 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   }
   if (positionals.length > 1)
     throw new UsageError(`expected one scenario file, got ${positionals.join(' ')}`);
+  const flags = flagOptions(values, FLAG_OPTIONS_SPECS);
+  const given = positionals[0] ?? (values.scenario as string | undefined);
+  const playback = await playbackScenarioFor(given, flags, values.config as string | undefined, io);
   const { scenario, options: merged } = await resolveSettings(
     {
-      file: positionals[0] ?? (values.scenario as string | undefined),
+      file: playback?.file ?? given,
       scenarioFromConfig: true,
       noFileMessage: 'no scenario file: volley run FILE (or -f FILE, or "scenario" in volley.config.json)',
       configFile: values.config as string | undefined,
-      flags: flagOptions(values, FLAG_OPTIONS_SPECS),
+      flags,
     },
     io,
   );
+  if (playback && !merged.host)
+    throw new UsageError('volley run FILE.har plays the traffic against -H URL: give the target');
   // Record/replay is loaded only when asked for: plain runs start as fast as before.
   const wantsRecording =
     merged.record !== undefined || merged.replay !== undefined || merged.recordMode !== undefined;

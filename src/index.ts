@@ -13,6 +13,7 @@ export type {
   Timings,
   VolleyResponse,
 } from './http/types.ts';
+export { harPlayback, type PlaybackFilter, type PlaybackOptions } from './record/har-playback.ts';
 export { basicAuth, bearer } from './script/auth.ts';
 export { EndTask, StopUser } from './script/control.ts';
 export { type Feeder, type FeederMode, type FeederOptions, feeder } from './script/feeder.ts';

@@ -18,6 +18,8 @@ export interface CommandEntry {
 // biome-ignore format: one line per command
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'run', usage: 'FILE [options]', help: 'run a scenario (see volley run --help)', load: async () => (await import('./run-command.ts')).runCommand },
+  { name: 'capture', usage: '--upstream URL', help: 'a reverse proxy recording real traffic as HAR (see volley capture --help)', load: async () => (await import('./capture-command.ts')).captureCommand },
+  { name: 'compare', usage: 'BASE NEW', help: 'compare two runs\' --json-file summaries, gate on regressions (see volley compare --help)', load: async () => (await import('./compare-command.ts')).compareCommand },
   { name: 'demo', usage: '[options]', help: 'serve the built-in reference API (see volley demo --help)', load: async () => (await import('./demo-command.ts')).demoCommand },
   { name: 'quickstart', usage: '[options]', help: 'the demo API and a run against it, as npm run demo (see volley quickstart --help)', load: async () => (await import('./quickstart-command.ts')).quickstartCommand },
   { name: 'verify', usage: 'FILE [options]', help: 'dry run, record, replay offline and compare (see volley verify --help)', load: async () => (await import('./verify-command.ts')).verifyCommand },

@@ -14,6 +14,7 @@ import { HtmlReporter } from '../report/reporters/html-reporter.ts';
 import { JsonReporter } from '../report/reporters/json.ts';
 import { JunitReporter } from '../report/reporters/junit.ts';
 import type { VolleyOptions } from '../script/options.ts';
+import { playbackScenarioFor } from './har-playback-run.ts';
 import { runHelp } from './help.ts';
 import type { CliIo } from './io.ts';
 import { checkAbortThresholds, checkSendsLoad } from './load-checks.ts';
@@ -21,6 +22,7 @@ import { FLAG_OPTIONS_SPECS } from './option-spec.ts';
 import { parseCliArgs } from './parse-args.ts';
 import { prometheusExporterFor } from './prometheus-option.ts';
 import { reportFilesText, reportTemplate } from './report-files.ts';
+import { compareWithBaseline, prepareBaseline } from './run-comparison-report.ts';
 import { checkCombinations, flagOptions, resolveSettings } from './settings.ts';
 import { onSignal } from './signals.ts';
 import { UsageError } from './usage-error.ts';
@@ -96,16 +98,21 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   }
   if (positionals.length > 1)
     throw new UsageError(`expected one scenario file, got ${positionals.join(' ')}`);
+  const flags = flagOptions(values, FLAG_OPTIONS_SPECS);
+  const given = positionals[0] ?? (values.scenario as string | undefined);
+  const playback = await playbackScenarioFor(given, flags, values.config as string | undefined, io);
   const { scenario, options: merged } = await resolveSettings(
     {
-      file: positionals[0] ?? (values.scenario as string | undefined),
+      file: playback?.file ?? given,
       scenarioFromConfig: true,
       noFileMessage: 'no scenario file: volley run FILE (or -f FILE, or "scenario" in volley.config.json)',
       configFile: values.config as string | undefined,
-      flags: flagOptions(values, FLAG_OPTIONS_SPECS),
+      flags,
     },
     io,
   );
+  if (playback && !merged.host)
+    throw new UsageError('volley run FILE.har plays the traffic against -H URL: give the target');
   // Record/replay is loaded only when asked for: plain runs start as fast as before.
   const wantsRecording =
     merged.record !== undefined || merged.replay !== undefined || merged.recordMode !== undefined;
@@ -120,6 +127,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   const waitFor = waitTarget(options);
   if (waitFor) await waitUntilUp(waitFor, options.insecure ?? false, (line) => io.stderr.write(`${line}\n`));
 
+  const baseline = await prepareBaseline(options, io);
   const command = ['volley', 'run', ...redactSecrets(args)].join(' ');
   const onlySummary = values['only-summary'] === true;
   // Recording and replaying are CI flows: they run at once, without the web UI.
@@ -166,8 +174,11 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     }
     const summary = await execute(plan, options, processes, io);
     io.stdout.write(reportFilesText(options, io.cwd));
-    if (summary.aggregated.requests === 0) io.stderr.write(`volley: ${noRequestLine(summary)}\n`);
-    return summary.exitCode;
+    if (summary.aggregated.requests === 0) {
+      io.stderr.write(`volley: ${noRequestLine(summary)}\n`);
+      return summary.exitCode;
+    }
+    return baseline ? compareWithBaseline(baseline, summary, io) : summary.exitCode;
   } finally {
     uninstall();
     await prometheus?.close();

@@ -17,6 +17,7 @@ import {
   createWindowHistogram,
   destroyHistograms,
   destroyHistogramsWith,
+  encodeHistogram,
   MAX_RESPONSE_TIME_MS,
   toMicros,
 } from './histogram.ts';
@@ -28,11 +29,13 @@ import type { SampleSink } from './sink.ts';
 import type {
   EndpointSummary,
   FailureSummary,
+  LatencyHistograms,
   RunMeta,
   RunSummary,
   StatsSnapshot,
   ThresholdResult,
 } from './summary.ts';
+import { HISTOGRAM_ENCODING } from './summary.ts';
 import type { ThresholdSubject } from './threshold-evaluation.ts';
 import { evaluateThresholds } from './threshold-evaluation.ts';
 import type { Threshold } from './thresholds.ts';
@@ -188,10 +191,24 @@ export class RunStats implements SampleSink {
         thresholds: results,
         passed,
         exitCode,
+        histograms: this.histograms(),
       };
     } finally {
       for (const stats of merged) stats.dispose();
     }
+  }
+
+  /** The whole-run histograms, for comparing runs (`volley compare`). */
+  private histograms(): LatencyHistograms {
+    return {
+      encoding: HISTOGRAM_ENCODING,
+      endpoints: this.sortedEndpoints().map((e) => ({
+        method: e.method,
+        name: e.name,
+        histogram: encodeHistogram(e.histogram),
+      })),
+      aggregated: encodeHistogram(this.aggregated.histogram),
+    };
   }
 
   /** Everything recorded, JSON-safe, for `merge` in another process. Run timing is not included. */
@@ -254,14 +271,19 @@ export class RunStats implements SampleSink {
     return Math.floor(epochMs / 1000) - this.originSecond;
   }
 
+  /** By name then method, as Locust sorts its table. */
+  private sortedEndpoints(): EndpointStats[] {
+    return this.endpoints.toSorted((a, b) => compareText(a.name, b.name) || compareText(a.method, b.method));
+  }
+
   /** Rows sorted by name then method, as Locust sorts its table. */
   private summarizeEndpoints(clock: StatsClock): {
     endpoints: EndpointSummary[];
     aggregated: EndpointSummary;
   } {
-    const endpoints = this.endpoints
-      .toSorted((a, b) => compareText(a.name, b.name) || compareText(a.method, b.method))
-      .map((endpoint) => summarizeEndpoint(endpoint, clock, this.scratch));
+    const endpoints = this.sortedEndpoints().map((endpoint) =>
+      summarizeEndpoint(endpoint, clock, this.scratch),
+    );
     return { endpoints, aggregated: summarizeEndpoint(this.aggregated, clock, this.scratch) };
   }
 

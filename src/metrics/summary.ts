@@ -216,4 +216,16 @@ export interface RunSummary {
   exitCode: number;
   /** Present for record/replay runs (--record, --replay): what was recorded or replayed, and divergences. */
   recording?: RecordingSummary;
+  /** The whole-run latency histograms behind `endpoints` and `aggregated` (what `volley compare` tests). */
+  histograms?: LatencyHistograms;
 }
+
+/** Whole-run latency histograms, each in the standard compressed HdrHistogram encoding (base64), values in µs. */
+export interface LatencyHistograms {
+  /** How each `histogram` is encoded: "hdr-base64-us". */
+  encoding: typeof HISTOGRAM_ENCODING;
+  endpoints: { method: string; name: string; histogram: string }[];
+  aggregated: string;
+}
+
+export const HISTOGRAM_ENCODING = 'hdr-base64-us';

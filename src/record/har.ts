@@ -29,6 +29,8 @@ export interface HarPostData {
   mimeType: string;
   text?: string;
   params?: HarPostParam[];
+  /** `volley capture`: only the body's first bytes were kept (see request.bodySize for its size). */
+  _truncated?: boolean;
 }
 
 export interface HarRequest {
@@ -91,6 +93,8 @@ export interface HarEntry {
   _seq?: number;
   /** Resource type as browsers record it ("xhr", "fetch", "document", "script"…). */
   _resourceType?: string;
+  /** `volley capture`: requests in flight at the proxy when this one arrived, itself included. */
+  _inFlight?: number;
 }
 
 /** One value of time or randomness a scenario read, in the order it read them. */

@@ -41,6 +41,18 @@ export interface VolleyOptions {
   csv?: string;
   csvFullHistory?: boolean;
   jsonFile?: string;
+  /** HAR playback (`volley run FILE.har`): the recorded pacing compressed this many times. */
+  playbackSpeed?: number;
+  /** HAR playback: this many requests per second, evenly spaced, instead of the recorded pacing. */
+  playbackRate?: number;
+  /** HAR playback: play the traffic again and again until the run ends. */
+  playbackLoop?: boolean;
+  /** HAR playback: `host=…`, `path=GLOB`, `method=…` (same key: any; different keys: all). */
+  playbackFilter?: string[];
+  /** A run's --json-file to compare this run with when it ends (`volley compare`). */
+  baseline?: string;
+  /** With `baseline`: regression limits, e.g. ["p95=10%", "fail_ratio=0.5pp"]; one beyond noise exits 1. */
+  maxRegression?: string[];
   /** Self-contained HTML report file ({u} {r} {t} placeholders). */
   html?: string;
   /** JUnit XML file: one test case per threshold and per endpoint. */

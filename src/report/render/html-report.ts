@@ -37,6 +37,8 @@ const KNOWN_SUMMARY_KEYS = new Set([
   'thresholds',
   'passed',
   'exitCode',
+  // Encoded histograms, for volley compare: nothing to read on a page.
+  'histograms',
 ]);
 const KNOWN_META_KEYS = new Set([
   'volleyVersion',

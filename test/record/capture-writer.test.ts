@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { CaptureWriter } from '../../src/record/capture-writer.ts';
+import type { HarEntry } from '../../src/record/har.ts';
+import { harSchemaErrors } from '../helpers/har-schema.ts';
+import { tempDir } from '../report/temp-dir.ts';
+
+function entry(i: number): HarEntry {
+  return {
+    startedDateTime: new Date(1_700_000_000_000 + i).toISOString(),
+    time: 1,
+    request: {
+      method: 'GET',
+      url: `http://127.0.0.1:5000/items/${i}`,
+      httpVersion: 'HTTP/1.1',
+      cookies: [],
+      headers: [],
+      queryString: [],
+      headersSize: -1,
+      bodySize: 0,
+    },
+    response: {
+      status: 200,
+      statusText: 'OK',
+      httpVersion: 'HTTP/1.1',
+      cookies: [],
+      headers: [],
+      content: { size: 2, mimeType: 'text/plain', text: 'ok' },
+      redirectURL: '',
+      headersSize: -1,
+      bodySize: 2,
+    },
+    cache: {},
+    timings: { send: 0, wait: 1, receive: 0 },
+  };
+}
+
+const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as { log: { entries: HarEntry[] } };
+
+test('entries are written as a valid HAR 1.2 within the flush interval, readable by the owner only', async () => {
+  const dir = await tempDir();
+  const file = join(dir, 'cap.har');
+  const writer = new CaptureWriter({ file, flushMs: 20 });
+  writer.add(entry(1));
+  writer.add(entry(2));
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    try {
+      if (read(file).log.entries.length === 2) break;
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.deepEqual(
+    read(file).log.entries.map((e) => e.request.url),
+    ['http://127.0.0.1:5000/items/1', 'http://127.0.0.1:5000/items/2'],
+  );
+  writer.add(entry(3));
+  await writer.close();
+  const har = read(file);
+  assert.equal(har.log.entries.length, 3);
+  assert.equal(await harSchemaErrors(har), null);
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+});
+
+test('a file that would pass --rotate-size is closed and the next one started; --max-entries stops recording', async () => {
+  const dir = await tempDir();
+  const file = join(dir, 'cap.har');
+  const one = JSON.stringify(entry(1)).length;
+  const logs: string[] = [];
+  const writer = new CaptureWriter({ file, rotateBytes: one * 3, maxEntries: 7, log: (m) => logs.push(m) });
+  for (let i = 0; i < 10; i++) writer.add(entry(i));
+  assert.equal(writer.accepting, false);
+  await writer.close();
+  assert.equal(writer.total, 7);
+  // Two entries and the bookkeeping fill three entries' worth: two a file.
+  assert.deepEqual(writer.files, [
+    file,
+    join(dir, 'cap-2.har'),
+    join(dir, 'cap-3.har'),
+    join(dir, 'cap-4.har'),
+  ]);
+  assert.deepEqual(
+    writer.files.map((f) => read(f).log.entries.length),
+    [2, 2, 2, 1],
+  );
+  assert.deepEqual(
+    writer.files.flatMap((f) => read(f).log.entries.map((e) => e.request.url.split('/').at(-1))),
+    ['0', '1', '2', '3', '4', '5', '6'],
+  );
+  assert.deepEqual(logs, ['--max-entries 7 reached: no more entries are recorded']);
+});
+
+test('--rotate-time starts a new file when the current one is that old', async () => {
+  const dir = await tempDir();
+  let now = 0;
+  const writer = new CaptureWriter({ file: join(dir, 'cap.har'), rotateMs: 1000, now: () => now });
+  writer.add(entry(1));
+  now = 999;
+  writer.add(entry(2));
+  now = 1000;
+  writer.add(entry(3));
+  await writer.close();
+  assert.deepEqual(
+    writer.files.map((f) => read(f).log.entries.length),
+    [2, 1],
+  );
+});
+
+test('a capture that saw no traffic still leaves a valid, empty HAR', async () => {
+  const dir = await tempDir();
+  const writer = new CaptureWriter({ file: join(dir, 'empty.har') });
+  await writer.close();
+  assert.deepEqual(read(join(dir, 'empty.har')).log.entries, []);
+});

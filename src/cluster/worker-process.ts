@@ -12,6 +12,6 @@ const onSignal = () => stop.abort();
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 const link = parentLink();
-await runWorker(link, { signal: stop.signal });
+const outcome = await runWorker(link, { signal: stop.signal });
 link.close();
-process.exit(0);
+process.exit(outcome.ok ? 0 : 1);

@@ -20,6 +20,14 @@ export interface Worker {
   /** Open model: its arrivals at its last report. */
   arrivals: ArrivalSnapshot | null;
   stopReason: string | null;
+  /** "host:pid", from its hello. */
+  host: string;
+  /** Requests it reported so far. */
+  requests: number;
+  lossReason: string | null;
+  /** When the coordinator last heard from it, and when it ended (monotonic epoch ms). */
+  heardAtMs: number;
+  endedAtMs: number | null;
 }
 
 export function newWorker(index: number, link: WorkerLink): Worker {
@@ -32,5 +40,10 @@ export function newWorker(index: number, link: WorkerLink): Worker {
     reports: 0,
     arrivals: null,
     stopReason: null,
+    host: '',
+    requests: 0,
+    lossReason: null,
+    heardAtMs: 0,
+    endedAtMs: null,
   };
 }

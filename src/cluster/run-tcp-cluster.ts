@@ -61,6 +61,8 @@ export async function runTcpCluster(
     ...(plan.signal ? { signal: plan.signal } : {}),
     onListening: (port) =>
       options.onListening?.(`${address.host.includes(':') ? `[${address.host}]` : address.host}:${port}`),
+    onWorker: (label, connected) =>
+      log?.('info', `${label} joined (${connected} of ${options.expectWorkers})`),
     onRefused: (who, reason) => log?.('warn', `refused ${who}: ${reason}`),
   });
   try {

@@ -72,11 +72,12 @@ export function clusterFixture(): string {
 export default user({ wait: constant(0.05), tasks: [task({ weight: 3 }, async (vu) => { await vu.http.get('/a'); }), async (vu) => { await vu.http.get('/b'); }] });
 `,
   );
-  // Answers every request after 10 ms; prints its port once listening (on every address of its namespace).
+  // Known latency: /b after 40 ms, anything else after 10 ms; prints its port once listening (by default
+  // on every address of its namespace).
   writeFileSync(
     join(dir, 'target.mjs'),
     `import { createServer } from 'node:http';
-const server = createServer((req, res) => { req.resume(); setTimeout(() => res.end('ok'), 10); });
+const server = createServer((req, res) => { req.resume(); setTimeout(() => res.end('ok'), req.url === '/b' ? 40 : 10); });
 server.listen(0, process.argv[2] ?? '0.0.0.0', () => console.log('port ' + server.address().port));
 `,
   );

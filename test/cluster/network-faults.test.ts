@@ -109,6 +109,89 @@ function assertLost(cluster: Cluster, reason: RegExp): void {
   assert.match(out, /Incomplete: 1 of 2 workers lost before the end of the run/);
 }
 
+test('coordinator, two workers and the target on separate hosts: counts and percentiles as one process measures them', {
+  skip,
+  timeout: 90_000,
+}, async () => {
+  const net = ClusterNet.create(2);
+  if (typeof net === 'string') throw new Error(net);
+  const dir = clusterFixture();
+  const procs: Proc[] = [];
+  try {
+    const c = net.exec(net.coordinatorNs);
+    const target = startNode([join(dir, 'target.mjs')], { cwd: dir, prefix: c });
+    procs.push(target);
+    const port = (await target.waitFor(/port (\d+)/, "the target's port"))[1];
+    const host = net.coordinatorAddress;
+    const run = ['run', 'scenario.ts', '-H', `http://${host}:${port}`, '-u', '4', '-i', '25', '--seed', '3'];
+    const coordinator = startVolley(
+      [
+        ...run,
+        '--master',
+        `${host}:0`,
+        '--expect-workers',
+        '2',
+        '--json-file',
+        'cluster.json',
+        '--only-summary',
+      ],
+      { cwd: dir, prefix: c, env: { VOLLEY_CLUSTER_TOKEN: TOKEN } },
+    );
+    procs.push(coordinator);
+    const address = (
+      await coordinator.waitFor(/volley worker --master (\S+:\d+)/, 'the coordinator listening')
+    )[1] as string;
+    const workers = net.workerNs.map((ns, i) =>
+      startVolley(['worker', '--master', address, '--index', String(i)], {
+        cwd: dir,
+        prefix: net.exec(ns),
+        env: { VOLLEY_CLUSTER_TOKEN: TOKEN },
+      }),
+    );
+    procs.push(...workers);
+    assert.deepEqual(
+      await Promise.all([coordinator.exited, ...workers.map((w) => w.exited)]),
+      [0, 0, 0],
+      coordinator.output(),
+    );
+    // The same run in one process, in the coordinator's namespace.
+    const single = startVolley([...run, '--json-file', 'single.json', '--only-summary'], {
+      cwd: dir,
+      prefix: c,
+    });
+    procs.push(single);
+    assert.equal(await single.exited, 0, single.output());
+    const read = (name: string) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as RunSummary;
+    const [cluster, one] = [read('cluster.json'), read('single.json')];
+    const counts = (s: RunSummary) => s.endpoints.map((e) => [e.method, e.name, e.requests, e.failures]);
+    assert.deepEqual(counts(cluster), counts(one));
+    assert.equal(cluster.aggregated.requests, 100);
+    // Each endpoint's median sits in the target's latency tier (10 ms or 40 ms, plus the network and a
+    // busy machine's timer lateness); no percentile is below the tier: merged histograms lose nothing.
+    for (const summary of [cluster, one]) {
+      for (const e of summary.endpoints) {
+        const tier = e.name === '/b' ? 40 : 10;
+        const median = e.percentiles['50'] as number;
+        assert.ok(
+          median >= tier && median < tier + 25,
+          `${e.name} median ${median} ms outside ${tier}–${tier + 25}`,
+        );
+        assert.ok((e.minMs as number) >= tier - 1, `${e.name} min ${e.minMs} ms below ${tier}`);
+      }
+    }
+    assert.deepEqual(
+      cluster.workers?.map((w) => [w.index, w.state, w.requests]),
+      [
+        [0, 'done', 50],
+        [1, 'done', 50],
+      ],
+    );
+  } finally {
+    await killAll(procs);
+    net.destroy();
+  }
+});
+
 test('a worker killed with SIGKILL mid-run fails the run: one line naming it and its index, exit code 3', {
   skip,
   timeout: 90_000,

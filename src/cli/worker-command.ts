@@ -52,39 +52,63 @@ function parseIndex(value: string | undefined, from: string): number | undefined
   return Number(value);
 }
 
-export async function workerCommand(args: readonly string[], io: CliIo): Promise<number> {
+/** What `volley worker ARGS` will do, or a UsageError (exit 2) saying what to fix. */
+export interface WorkerArgs {
+  master: string;
+  host: string;
+  port: number;
+  index: number | undefined;
+  scenario: string | undefined;
+  token: string;
+  connectSec: number;
+  heartbeatSec: number;
+}
+
+/** Parses `volley worker`'s arguments and environment; null for --help. */
+export function parseWorkerArgs(args: readonly string[], env: NodeJS.ProcessEnv): WorkerArgs | null {
   const { values, positionals } = parseCliArgs(args, OPTIONS, 'volley worker');
-  if (values.help) {
-    io.stdout.write(WORKER_HELP);
-    return 0;
-  }
+  if (values.help) return null;
   if (positionals.length > 0)
     throw new UsageError(`unexpected argument ${positionals[0]}; see volley worker --help`);
-  const master = (values.master as string | undefined) ?? io.env.VOLLEY_MASTER;
+  const master = (values.master as string | undefined) ?? env.VOLLEY_MASTER;
   if (!master) throw new UsageError('volley worker: --master HOST:PORT is required');
   const address = parseHostPort(master);
   if (!address) throw new UsageError(`--master: expected HOST:PORT, got "${master}"`);
-  const index =
-    parseIndex(values.index as string | undefined, '--index') ??
-    parseIndex(io.env.JOB_COMPLETION_INDEX, 'JOB_COMPLETION_INDEX');
-  const connectSec = seconds(values['connect-timeout'], '--connect-timeout', 600);
   const heartbeatSec = seconds(values['heartbeat-timeout'], '--heartbeat-timeout', 10);
   if (heartbeatSec < 1) throw new UsageError('--heartbeat-timeout: at least 1s');
-  const token = (values['cluster-token'] as string | undefined) ?? io.env.VOLLEY_CLUSTER_TOKEN ?? '';
+  return {
+    master,
+    ...address,
+    index:
+      parseIndex(values.index as string | undefined, '--index') ??
+      parseIndex(env.JOB_COMPLETION_INDEX, 'JOB_COMPLETION_INDEX'),
+    scenario: values.scenario as string | undefined,
+    token: (values['cluster-token'] as string | undefined) ?? env.VOLLEY_CLUSTER_TOKEN ?? '',
+    connectSec: seconds(values['connect-timeout'], '--connect-timeout', 600),
+    heartbeatSec,
+  };
+}
+
+export async function workerCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const parsed = parseWorkerArgs(args, io.env);
+  if (!parsed) {
+    io.stdout.write(WORKER_HELP);
+    return 0;
+  }
+  const { master, index, scenario, token } = parsed;
   const stop = new AbortController();
   const uninstall = onSignal(io, (signal) => {
     io.stderr.write(`\nvolley worker: ${signal}: stopping this worker's users\n`);
     stop.abort(signal);
   });
   try {
-    const link = await connectToCoordinator(address.host, address.port, {
-      timeoutMs: connectSec * 1000,
-      heartbeatTimeoutMs: heartbeatSec * 1000,
+    const link = await connectToCoordinator(parsed.host, parsed.port, {
+      timeoutMs: parsed.connectSec * 1000,
+      heartbeatTimeoutMs: parsed.heartbeatSec * 1000,
     });
     io.stderr.write(
       `volley worker: connected to ${master}${index !== undefined ? ` as index ${index}` : ''}\n`,
     );
-    const scenario = values.scenario as string | undefined;
     const outcome = await runWorker(link, {
       ...(scenario ? { scenario } : {}),
       ...(index !== undefined ? { index } : {}),

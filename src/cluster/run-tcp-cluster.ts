@@ -17,17 +17,18 @@ export interface TcpClusterOptions {
   onListening?: (address: string) => void;
 }
 
-/**
- * `volley run … --master HOST:PORT --expect-workers N`: waits for N workers to connect and prove the
- * cluster token, then runs the plan in them exactly as `--processes N` would. Workers run the scenario
- * this coordinator compiled and sends them (one module: they need no copy of the files), unless started
- * with their own `-f FILE`.
- */
-export async function runTcpCluster(
-  plan: RunPlan,
+export interface TcpClusterSettings {
+  address: { host: string; port: number };
+  token: string;
+  timeoutMs: number | undefined;
+  heartbeatTimeoutMs: number | undefined;
+}
+
+/** The coordinator's own settings, checked (an OptionError says what to fix): before anything listens. */
+export function tcpClusterSettings(
   settings: VolleyOptions,
-  options: TcpClusterOptions,
-): Promise<RunSummary> {
+  options: Pick<TcpClusterOptions, 'master' | 'expectWorkers'>,
+): TcpClusterSettings {
   const address = parseHostPort(options.master, true);
   if (!address) throw new OptionError(`--master: expected HOST:PORT, got "${options.master}"`);
   if (!Number.isInteger(options.expectWorkers) || options.expectWorkers < 1) {
@@ -50,6 +51,21 @@ export async function runTcpCluster(
   if (heartbeatTimeoutMs !== undefined && heartbeatTimeoutMs < 1000) {
     throw new OptionError('--heartbeat-timeout: at least 1s (heartbeats go out every 2 s at most)');
   }
+  return { address, token, timeoutMs, heartbeatTimeoutMs };
+}
+
+/**
+ * `volley run … --master HOST:PORT --expect-workers N`: waits for N workers to connect and prove the
+ * cluster token, then runs the plan in them exactly as `--processes N` would. Workers run the scenario
+ * this coordinator compiled and sends them (one module: they need no copy of the files), unless started
+ * with their own `-f FILE`.
+ */
+export async function runTcpCluster(
+  plan: RunPlan,
+  settings: VolleyOptions,
+  options: TcpClusterOptions,
+): Promise<RunSummary> {
+  const { address, token, timeoutMs, heartbeatTimeoutMs } = tcpClusterSettings(settings, options);
   const bundle = await bundleScenario(plan.scenario);
   const log = plan.log;
   const accepted = await acceptWorkers({
@@ -66,10 +82,8 @@ export async function runTcpCluster(
     onRefused: (who, reason) => log?.('warn', `refused ${who}: ${reason}`),
   });
   try {
-    // The token may be on the command line: it never reaches a report.
-    const command = plan.command.replace(/(--cluster-token[= ])\S+/g, '$1***');
     return await runCoordinator({
-      plan: { ...plan, command },
+      plan,
       settings,
       links: accepted.links,
       bundle,

@@ -48,14 +48,22 @@ test('a worker with the wrong token refuses the coordinator and is refused; the 
 }, async () => {
   const procs: Proc[] = [];
   try {
-    const { coordinator, worker } = await start(['-i', '2', '--json-file', 'out.json'], procs);
+    // The token on the command line this time (the variable is the better place: see cluster.md).
+    const { coordinator, worker, dir } = await start(
+      ['-i', '2', '--json-file', 'out.json', '--cluster-token', TOKEN],
+      procs,
+      { VOLLEY_CLUSTER_TOKEN: '' },
+    );
     const wrong = worker([], { VOLLEY_CLUSTER_TOKEN: 'not-the-token' });
     assert.equal(await wrong.exited, 1);
     assert.match(wrong.output(), /volley worker: the coordinator could not prove the cluster token/);
     await coordinator.waitFor(/refused worker .* wrong cluster token/, 'the refusal in the log');
-    const right = worker([]);
+    const right = worker(['--cluster-token', TOKEN], { VOLLEY_CLUSTER_TOKEN: '' });
     assert.equal(await coordinator.exited, 0, coordinator.output());
     assert.equal(await right.exited, 0, right.output());
+    const report = readFileSync(join(dir, 'out.json'), 'utf8');
+    assert.ok(!report.includes(TOKEN), 'the token is not in the report');
+    assert.match(report, /--cluster-token \*\*\*/);
   } finally {
     await killAll(procs);
   }

@@ -30,6 +30,8 @@ export const WORKER_LOST_EXIT_CODE = 3;
 
 /** Bound on the users a worker may say it runs (its messages are checked: worker-message-check.ts). */
 const MAX_USERS = 10_000_000;
+/** How long the coordinator waits for its own stop after a worker reports a signal of its own. */
+const SIGNAL_GRACE_MS = 1000;
 /** How long workers get to load the scenario and report ready. */
 const DEFAULT_START_TIMEOUT_MS = 60_000;
 /** Beyond --stop-timeout, how long a stopping worker gets to send its last statistics before it is dropped. */
@@ -257,11 +259,9 @@ class Coordinator {
           this.#tryMerge(worker, () => this.#arrivals.add(open));
         }
         if (message.generator) this.#generators.push(message.generator);
-        // Stopped by its own signal (a pod deleted, evicted, drained) while the run was going on: what it
-        // sent counts, but its share of the run is missing.
-        if (message.interrupted !== undefined && this.#stopReason === null) {
-          this.#fail(worker, `was stopped by ${message.interrupted}`);
-        } else this.#finish(worker, 'done');
+        if (message.interrupted !== undefined && this.#stopReason === null)
+          this.#leaving(worker, message.interrupted);
+        else this.#finish(worker, 'done');
         break;
       case 'log':
         this.#log(message.level, message.message);
@@ -273,8 +273,26 @@ class Coordinator {
     this.#conditions.changed();
   }
 
+  /**
+   * A worker stopped by a signal of its own (a pod deleted, evicted, drained; `kill` on one process): what
+   * it sent counts, but its share of the run is missing, so it is lost. Unless the run is stopping too: a
+   * terminal's Ctrl-C or CI's cancel signals the whole process group, coordinator included, whose own stop
+   * may come a moment after the worker's.
+   */
+  #leaving(worker: Worker, signal: string): void {
+    worker.state = 'leaving';
+    worker.users = 0;
+    worker.endedAtMs = monotonicEpochMs();
+    const timer = setTimeout(() => {
+      if (this.#stopReason === null) this.#fail(worker, `was stopped by ${signal}`);
+      else this.#finish(worker, 'done');
+      this.#conditions.changed();
+    }, SIGNAL_GRACE_MS);
+    timer.unref();
+  }
+
   #onClose(worker: Worker, reason: string): void {
-    if (worker.state === 'done' || worker.state === 'lost') return;
+    if (worker.state === 'done' || worker.state === 'lost' || worker.state === 'leaving') return;
     this.#fail(worker, reason);
     this.#conditions.changed();
   }
@@ -297,7 +315,7 @@ class Coordinator {
 
   #finish(worker: Worker, state: 'done' | 'lost'): void {
     worker.state = state;
-    worker.endedAtMs = monotonicEpochMs();
+    worker.endedAtMs ??= monotonicEpochMs();
     worker.users = 0;
     if (state === 'lost') worker.link.close();
   }

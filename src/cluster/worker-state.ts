@@ -6,7 +6,8 @@ import type { CoordinatorMessage, WorkerMessage } from './protocol.ts';
 export type WorkerLink = Link<CoordinatorMessage, WorkerMessage>;
 
 /** Where a worker is in a multi-process run, as the coordinator sees it. */
-export type WorkerState = 'connecting' | 'assigned' | 'ready' | 'running' | 'done' | 'lost';
+/** leaving: it sent its last statistics after a signal of its own; lost unless the run is stopping too. */
+export type WorkerState = 'connecting' | 'assigned' | 'ready' | 'running' | 'leaving' | 'done' | 'lost';
 
 export interface Worker {
   index: number;

@@ -16,15 +16,22 @@ export interface Proc {
 }
 
 /** Starts `node ARGS` (after `prefix`, e.g. `ip netns exec NS`); killed after `limitMs` at the latest. */
-export function startNode(
-  args: string[],
-  opts: { cwd: string; prefix?: string[]; env?: NodeJS.ProcessEnv; limitMs?: number },
-): Proc {
+export interface StartOptions {
+  cwd: string;
+  prefix?: string[];
+  env?: NodeJS.ProcessEnv;
+  limitMs?: number;
+  /** Its own process group (pid = pgid), for a signal to the whole group as a terminal sends it. */
+  detached?: boolean;
+}
+
+export function startNode(args: string[], opts: StartOptions): Proc {
   const argv = [...(opts.prefix ?? []), process.execPath, ...args];
   const child = spawn(argv[0] as string, argv.slice(1), {
     cwd: opts.cwd,
     env: { ...process.env, NO_COLOR: '1', VOLLEY_HEADLESS: '1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.detached ?? false,
   });
   let text = '';
   child.stdout?.on('data', (d) => {
@@ -56,10 +63,7 @@ export function startNode(
 }
 
 /** `volley ARGS` as a Proc. */
-export function startVolley(
-  args: string[],
-  opts: { cwd: string; prefix?: string[]; env?: NodeJS.ProcessEnv; limitMs?: number },
-): Proc {
+export function startVolley(args: string[], opts: StartOptions): Proc {
   return startNode([VOLLEY_BIN, ...args], opts);
 }
 

@@ -3,8 +3,9 @@
  * ways, fixed indexes, refusals with reasons (and non-zero exits), checked statistics.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { coordinatorProof, newNonce, workerProof } from '../../src/cluster/cluster-auth.ts';
@@ -251,5 +252,77 @@ test('a worker sending forged statistics (endpoints that do not add up to the to
   } finally {
     for (const s of sockets) s.destroy();
     await killAll(procs);
+  }
+});
+
+test('a worker needs no scenario file: it runs the module the coordinator compiled, from an empty directory', {
+  timeout: 60_000,
+}, async () => {
+  const procs: Proc[] = [];
+  try {
+    const { coordinator, address } = await start(['-i', '3', '--json-file', 'out.json'], procs);
+    const empty = mkdtempSync(join(tmpdir(), 'volley-empty-'));
+    const worker = startVolley(['worker', '--master', address], {
+      cwd: empty,
+      env: { VOLLEY_CLUSTER_TOKEN: TOKEN },
+    });
+    procs.push(worker);
+    assert.equal(await worker.exited, 0, worker.output());
+    assert.equal(await coordinator.exited, 0, coordinator.output());
+    assert.deepEqual(readdirSync(empty), []);
+  } finally {
+    await killAll(procs);
+  }
+});
+
+test('a worker never imports a path a coordinator names: without a compiled scenario it refuses to run', {
+  timeout: 30_000,
+}, async () => {
+  // A coordinator that holds the token but names a module on the worker's disk instead of sending one.
+  const dir = clusterFixture();
+  const marker = join(dir, 'imported');
+  writeFileSync(
+    join(dir, 'evil.mjs'),
+    `import { writeFileSync } from 'node:fs'; writeFileSync(${JSON.stringify(marker)}, 'x');`,
+  );
+  const sockets: Socket[] = [];
+  let received: Record<string, unknown>[] = [];
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    const peer = jsonLines(socket);
+    received = peer.received;
+    void (async () => {
+      const hello = await peer.next('hello');
+      const nonce = newNonce();
+      peer.send({ type: 'challenge', nonce, proof: coordinatorProof(TOKEN, hello.nonce as string, nonce) });
+      await peer.next('auth');
+      peer.send({
+        type: 'assign',
+        protocol: CLUSTER_PROTOCOL_VERSION,
+        workerIndex: 0,
+        workerCount: 1,
+        scenario: join(dir, 'evil.mjs'),
+        settings: { host: 'http://127.0.0.1:9', users: 1 },
+      });
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  const worker = startVolley(['worker', '--master', `127.0.0.1:${port}`], {
+    cwd: dir,
+    env: { VOLLEY_CLUSTER_TOKEN: TOKEN },
+  });
+  try {
+    assert.equal(await worker.exited, 1);
+    assert.match(
+      worker.output(),
+      /the coordinator sent no compiled scenario: give this worker its own with -f FILE/,
+    );
+    assert.ok(!existsSync(marker), 'the named module was not imported');
+    assert.ok(received.some((m) => m.type === 'error'));
+  } finally {
+    await killAll([worker]);
+    for (const s of sockets) s.destroy();
+    server.close();
   }
 });

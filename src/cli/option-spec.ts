@@ -396,6 +396,27 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     arg: 'TIME',
     help: 'stdout not a terminal: a progress line this often, full tables at the end (default 10s; 0: none)',
   },
+  {
+    key: 'waitForWorkers',
+    flag: 'wait-for-workers',
+    kind: 'duration',
+    arg: 'TIME',
+    help: 'with --master: how long to wait for every worker to connect (default 10m)',
+  },
+  {
+    key: 'heartbeatTimeout',
+    flag: 'heartbeat-timeout',
+    kind: 'duration',
+    arg: 'TIME',
+    help: 'with --master: a worker not heard from for this long is lost (default 10s)',
+  },
+  {
+    key: 'clusterToken',
+    flag: 'cluster-token',
+    kind: 'string',
+    arg: 'SECRET',
+    help: 'with --master: shared secret workers must prove (required beyond loopback; prefer the env variable)',
+  },
 ];
 
 /** Settings that can be flags and VOLLEY_* variables (all but functions). */

@@ -28,7 +28,7 @@ import { onSignal } from './signals.ts';
 import { UsageError } from './usage-error.ts';
 import { expandBareWaitFor, waitTarget, waitUntilUp } from './wait-for.ts';
 
-const FLAG_OPTIONS: ParseArgsOptionsConfig = {
+export const FLAG_OPTIONS: ParseArgsOptionsConfig = {
   ...Object.fromEntries(
     FLAG_OPTIONS_SPECS.map((s) => [
       s.flag,
@@ -82,11 +82,14 @@ function runReporters(options: VolleyOptions, io: CliIo, every: number, dashboar
   return reporters;
 }
 
-/** The command line for reports, with the web UI's access token left out. */
+const SECRET_FLAGS = ['--web-auth', '--cluster-token'];
+
+/** The command line for reports, with the web UI's access token and the cluster token left out. */
 function redactSecrets(args: readonly string[]): string[] {
   return args.map((arg, i) => {
-    if (args[i - 1] === '--web-auth') return '***';
-    return arg.startsWith('--web-auth=') ? '--web-auth=***' : arg;
+    if (SECRET_FLAGS.includes(args[i - 1] as string)) return '***';
+    const flag = SECRET_FLAGS.find((f) => arg.startsWith(`${f}=`));
+    return flag ? `${flag}=***` : arg;
   });
 }
 

@@ -8,16 +8,18 @@ import { ArrivalTotals, addArrivalSnapshots } from '../engine/arrival-summary.ts
 import { plannedDurationSec, runMeta, runStartInfo } from '../engine/run-meta.ts';
 import type { RunPlan } from '../engine/run-plan.ts';
 import { type RunLogger, streamLogger } from '../log.ts';
+import { monotonicEpochMs } from '../metrics/clock.ts';
 import { busiestGenerator, type GeneratorCpu } from '../metrics/generator-cpu.ts';
 import { RunStats } from '../metrics/run-stats.ts';
 import type { SerializedRunStats } from '../metrics/serialized-stats.ts';
-import type { RunSummary } from '../metrics/summary.ts';
+import type { RunSummary, WorkerSummary } from '../metrics/summary.ts';
 import { ReporterFanout } from '../report/reporter-fanout.ts';
 import type { VolleyOptions } from '../script/options.ts';
 import { VOLLEY_VERSION } from '../version.ts';
 import { ClusterError } from './cluster-error.ts';
 import { Conditions } from './conditions.ts';
 import { CLUSTER_PROTOCOL_VERSION, type WorkerMessage } from './protocol.ts';
+import { checkWorkerMessage } from './worker-message-check.ts';
 import { newWorker, type Worker, type WorkerLink, type WorkerState } from './worker-state.ts';
 
 export type { WorkerLink };
@@ -26,6 +28,10 @@ export { ClusterError };
 /** Exit code of a run during which a worker was lost: its numbers are incomplete, whatever they say. */
 export const WORKER_LOST_EXIT_CODE = 3;
 
+/** Bound on the users a worker may say it runs (its messages are checked: worker-message-check.ts). */
+const MAX_USERS = 10_000_000;
+/** How long the coordinator waits for its own stop after a worker reports a signal of its own. */
+const SIGNAL_GRACE_MS = 1000;
 /** How long workers get to load the scenario and report ready. */
 const DEFAULT_START_TIMEOUT_MS = 60_000;
 /** Beyond --stop-timeout, how long a stopping worker gets to send its last statistics before it is dropped. */
@@ -47,6 +53,8 @@ export interface CoordinatorOptions {
   links: readonly WorkerLink[];
   /** Scenario path sent to workers (default `plan.scenario`). */
   scenario?: string;
+  /** The scenario compiled into one module, sent to workers on other machines (they open no path). */
+  bundle?: string;
   startTimeoutMs?: number;
 }
 
@@ -107,6 +115,11 @@ class Coordinator {
       await this.#conditions.until(() => this.#allEnded());
       return await this.#end(startedAt);
     } catch (error) {
+      // Told why, a worker exits non-zero with the reason rather than as if the run had ended well.
+      const reason = `the run did not start: ${(error as Error).message}`;
+      await Promise.all(
+        this.#workers.map((w) => (w.state === 'lost' ? undefined : w.link.send({ type: 'refuse', reason }))),
+      );
       for (const worker of this.#workers) worker.link.close();
       throw error;
     } finally {
@@ -149,9 +162,22 @@ class Coordinator {
 
   async #end(startedAt: Date): Promise<RunSummary> {
     const plan = this.#plan;
-    const endedAt = new Date();
-    this.#stats.stop();
+    // The run ended when its last worker did, not when the coordinator finished waiting for a lost one:
+    // a lost worker counts until the last time it was heard from.
+    const endMs = Math.max(
+      startedAt.getTime(),
+      ...this.#workers.map((w) => (w.state === 'lost' ? w.heardAtMs : (w.endedAtMs ?? 0))),
+    );
+    const endedAt = new Date(Math.min(endMs, Date.now()));
+    this.#stats.stop(Math.min(endMs, monotonicEpochMs()));
     const lost = this.#workers.filter((w) => w.state === 'lost');
+    const workers: WorkerSummary[] = this.#workers.map((w) => ({
+      index: w.index,
+      host: w.host,
+      requests: w.requests,
+      state: w.state === 'lost' ? 'lost' : 'done',
+      ...(w.lossReason !== null ? { lossReason: w.lossReason } : {}),
+    }));
     const summary = this.#stats.summary(
       runMeta(plan, startedAt, endedAt, {
         // Each worker's peak, added: exact when the workers peak together, as a ramp-up makes them do.
@@ -163,7 +189,7 @@ class Coordinator {
       { exitCodeOnError: plan.exitCodeOnError },
     );
     const arrivals = this.#arrivals.summary();
-    const withArrivals = arrivals ? { ...summary, arrivals } : summary;
+    const withArrivals = { ...(arrivals ? { ...summary, arrivals } : summary), workers };
     const result =
       lost.length > 0 ? { ...withArrivals, passed: false, exitCode: WORKER_LOST_EXIT_CODE } : withArrivals;
     for (const worker of this.#workers) worker.link.close();
@@ -180,6 +206,14 @@ class Coordinator {
   }
 
   #onMessage(worker: Worker, message: WorkerMessage): void {
+    if (worker.state === 'done' || worker.state === 'lost') return;
+    worker.heardAtMs = monotonicEpochMs();
+    const invalid = checkWorkerMessage(message, MAX_USERS);
+    if (invalid !== null) {
+      this.#fail(worker, `sent an invalid message (${invalid}): dropped`);
+      this.#conditions.changed();
+      return;
+    }
     switch (message.type) {
       case 'hello':
         if (message.protocol !== CLUSTER_PROTOCOL_VERSION) {
@@ -190,20 +224,24 @@ class Coordinator {
           break;
         }
         worker.state = 'assigned';
+        worker.host = message.worker;
         void worker.link.send({
           type: 'assign',
           protocol: CLUSTER_PROTOCOL_VERSION,
           workerIndex: worker.index,
           workerCount: this.#workers.length,
           scenario: this.#options.scenario ?? this.#plan.scenario,
-          settings: { ...this.#options.settings, seed: this.#seed },
+          ...(this.#options.bundle !== undefined ? { bundle: this.#options.bundle } : {}),
+          settings: workerSettings(this.#options.settings, this.#seed),
         });
+        break;
+      case 'auth':
         break;
       case 'ready':
         if (worker.state === 'assigned') worker.state = 'ready';
         break;
       case 'stats':
-        this.#merge(worker, message.stats);
+        if (!this.#merge(worker, message.stats)) break;
         worker.users = message.users;
         worker.arrivals = message.arrivals ?? worker.arrivals;
         worker.peakUsers = Math.max(worker.peakUsers, message.users);
@@ -213,7 +251,7 @@ class Coordinator {
         }
         break;
       case 'done':
-        this.#merge(worker, message.stats);
+        if (!this.#merge(worker, message.stats)) break;
         worker.peakUsers = Math.max(worker.peakUsers, message.peakUsers);
         worker.stopReason = message.stopReason;
         if (message.open) {
@@ -221,7 +259,9 @@ class Coordinator {
           this.#tryMerge(worker, () => this.#arrivals.add(open));
         }
         if (message.generator) this.#generators.push(message.generator);
-        this.#finish(worker, 'done');
+        if (message.interrupted !== undefined && this.#stopReason === null)
+          this.#leaving(worker, message.interrupted);
+        else this.#finish(worker, 'done');
         break;
       case 'log':
         this.#log(message.level, message.message);
@@ -233,8 +273,26 @@ class Coordinator {
     this.#conditions.changed();
   }
 
+  /**
+   * A worker stopped by a signal of its own (a pod deleted, evicted, drained; `kill` on one process): what
+   * it sent counts, but its share of the run is missing, so it is lost. Unless the run is stopping too: a
+   * terminal's Ctrl-C or CI's cancel signals the whole process group, coordinator included, whose own stop
+   * may come a moment after the worker's.
+   */
+  #leaving(worker: Worker, signal: string): void {
+    worker.state = 'leaving';
+    worker.users = 0;
+    worker.endedAtMs = monotonicEpochMs();
+    const timer = setTimeout(() => {
+      if (this.#stopReason === null) this.#fail(worker, `was stopped by ${signal}`);
+      else this.#finish(worker, 'done');
+      this.#conditions.changed();
+    }, SIGNAL_GRACE_MS);
+    timer.unref();
+  }
+
   #onClose(worker: Worker, reason: string): void {
-    if (worker.state === 'done' || worker.state === 'lost') return;
+    if (worker.state === 'done' || worker.state === 'lost' || worker.state === 'leaving') return;
     this.#fail(worker, reason);
     this.#conditions.changed();
   }
@@ -242,6 +300,7 @@ class Coordinator {
   /** Before the start, any worker failing fails the run; after it, the run goes on without that worker. */
   #fail(worker: Worker, reason: string): void {
     if (worker.state === 'done' || worker.state === 'lost') return;
+    worker.lossReason = reason;
     if (!this.#started) {
       this.#startupError ??= `${worker.link.label}: ${reason}`;
       this.#finish(worker, 'lost');
@@ -256,12 +315,14 @@ class Coordinator {
 
   #finish(worker: Worker, state: 'done' | 'lost'): void {
     worker.state = state;
+    worker.endedAtMs ??= monotonicEpochMs();
     worker.users = 0;
     if (state === 'lost') worker.link.close();
   }
 
-  #merge(worker: Worker, stats: SerializedRunStats): void {
-    if (!this.#tryMerge(worker, () => this.#stats.merge(stats))) return;
+  #merge(worker: Worker, stats: SerializedRunStats): boolean {
+    if (!this.#tryMerge(worker, () => this.#stats.merge(stats))) return false;
+    worker.requests += stats.aggregated.requests;
     // The plan's extra sinks (the Prometheus exporter) see each delta as a process sees each sample.
     for (const sink of this.#plan.sampleSinks ?? []) {
       try {
@@ -270,6 +331,7 @@ class Coordinator {
         // An observer's bug must not cost the run a worker (as FanOutSink for samples).
       }
     }
+    return true;
   }
 
   /** Statistics a worker sent that cannot be merged cost the run that worker. */
@@ -323,4 +385,10 @@ class Coordinator {
   #allEnded(): boolean {
     return this.#workers.every((w) => w.state === 'done' || w.state === 'lost');
   }
+}
+
+/** What a worker is told: the merged settings and the run's seed; never the cluster token. */
+function workerSettings(settings: VolleyOptions, seed: number): VolleyOptions {
+  const { clusterToken: _token, ...rest } = settings as VolleyOptions & { clusterToken?: unknown };
+  return { ...rest, seed };
 }

@@ -3,7 +3,10 @@
  * (child_process IPC) and over TCP (one object per line), so a worker process is the same program whether
  * the coordinator forked it or it connected from another machine (`volley worker --master host:port`).
  *
- *   worker → coordinator   hello                 (once connected; says which protocol it speaks)
+ *   worker → coordinator   hello                 (once connected: its protocol, index and a nonce)
+ *   coordinator → worker   challenge             (over TCP: its nonce and its proof of the cluster token)
+ *   worker → coordinator   auth                  (over TCP: the worker's proof of the cluster token)
+ *   coordinator → worker   refuse                (over TCP: why it will not take this worker; then it closes)
  *   coordinator → worker   assign                (settings, scenario, its index and the worker count)
  *   worker → coordinator   ready                 (scenario loaded, share computed; `users` it will start)
  *   coordinator → worker   start                 (all workers are ready: go)
@@ -11,6 +14,7 @@
  *   coordinator → worker   stop                  (run time over, Ctrl-C, …; the worker honours --stop-timeout)
  *   worker → coordinator   done                  (the last stats; then it exits)
  *   worker → coordinator   log / error           (any time: a log line; a fatal error, then it exits)
+ *   both ways              ping                  (over TCP, every few seconds: see socket-link.ts)
  *
  * Statistics travel as deltas (RunStats.serialize then reset), merged exactly by RunStats.merge: counts
  * add, HDR histograms add losslessly, per-second window buckets add by epoch second.
@@ -23,7 +27,7 @@ import type { ArrivalSnapshot } from '../metrics/summary.ts';
 import type { VolleyOptions } from '../script/options.ts';
 
 /** Bumped on any incompatible change; a worker speaking another version is refused at once. */
-export const CLUSTER_PROTOCOL_VERSION = 1;
+export const CLUSTER_PROTOCOL_VERSION = 2;
 
 export interface HelloMessage {
   type: 'hello';
@@ -31,6 +35,29 @@ export interface HelloMessage {
   volleyVersion: string;
   /** Where the worker runs, for messages ("host:pid"). */
   worker: string;
+  /** The share it asks for (`volley worker --index`, JOB_COMPLETION_INDEX); null: any free one. */
+  index?: number | null;
+  /** Random hex, for the challenge–response over TCP (see cluster-auth.ts). */
+  nonce?: string;
+}
+
+export interface ChallengeMessage {
+  type: 'challenge';
+  nonce: string;
+  /** HMAC proving the coordinator holds the cluster token. */
+  proof: string;
+}
+
+export interface AuthMessage {
+  type: 'auth';
+  /** HMAC proving the worker holds the cluster token. */
+  proof: string;
+}
+
+export interface RefuseMessage {
+  type: 'refuse';
+  /** One line: why this worker is not taken (duplicate index, run already started, wrong token…). */
+  reason: string;
 }
 
 export interface AssignMessage {
@@ -38,8 +65,13 @@ export interface AssignMessage {
   protocol: number;
   workerIndex: number;
   workerCount: number;
-  /** Scenario file path, as the worker should open it (absolute for local workers). */
+  /** Scenario file path, as a local worker opens it. */
   scenario: string;
+  /**
+   * The scenario compiled into one ES module (volley itself left as an import), for workers on other
+   * machines: they run it rather than open a path the coordinator names.
+   */
+  bundle?: string;
   /** The merged settings (config, scenario options, env, flags), seed included so all workers share it. */
   settings: VolleyOptions;
 }
@@ -78,6 +110,8 @@ export interface DoneMessage {
   open?: OpenModelShare;
   /** The worker process's own CPU over its run. */
   generator?: GeneratorCpu;
+  /** Set when the worker stopped because it was told to by its own signal ("SIGTERM"), not the coordinator. */
+  interrupted?: string;
 }
 
 export interface OpenModelShare extends ArrivalShare {
@@ -97,23 +131,29 @@ export interface ErrorMessage {
   message: string;
 }
 
-export type CoordinatorMessage = AssignMessage | StartMessage | StopMessage;
+export type CoordinatorMessage =
+  | ChallengeMessage
+  | RefuseMessage
+  | AssignMessage
+  | StartMessage
+  | StopMessage;
 export type WorkerMessage =
   | HelloMessage
+  | AuthMessage
   | ReadyMessage
   | StatsMessage
   | DoneMessage
   | LogMessage
   | ErrorMessage;
 
-const COORDINATOR_TYPES = new Set(['assign', 'start', 'stop']);
-const WORKER_TYPES = new Set(['hello', 'ready', 'stats', 'done', 'log', 'error']);
+const COORDINATOR_TYPES = new Set(['challenge', 'refuse', 'assign', 'start', 'stop']);
+const WORKER_TYPES = new Set(['hello', 'auth', 'ready', 'stats', 'done', 'log', 'error']);
 
 function typeOf(value: unknown): unknown {
   return typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
 }
 
-/** Checks the envelope only: after the hello, the other side is a volley of the same protocol version. */
+/** Checks the envelope only: the coordinator checks each worker message's fields (worker-message-check.ts). */
 export function isCoordinatorMessage(value: unknown): value is CoordinatorMessage {
   return COORDINATOR_TYPES.has(typeOf(value) as string);
 }

@@ -1,27 +1,60 @@
 /**
  * A Link over TCP: one JSON message per line (newline-delimited JSON), so a worker on another machine
  * (`volley worker --master host:port`, e.g. a Kubernetes pod) speaks the same protocol as a forked one.
- * No authentication or encryption: keep the coordinator's port on a private network.
+ * Both ends send a ping every few seconds and give the other up when it has been silent for
+ * `heartbeatTimeoutMs`: a peer whose machine, pod or network link went away is noticed within that time,
+ * not at the end of the run (TCP keepalive alone takes minutes, and never fires while data is unacknowledged).
+ * Authentication is the handshake's (cluster-auth.ts); there is no encryption: keep the port private.
  */
 import type { Socket } from 'node:net';
 import { CloseNotifier, type Link } from './link.ts';
 
 /** A line longer than this is not a volley message: the connection is dropped. */
 const MAX_LINE_BYTES = 64 * 1024 * 1024;
+/** Default for --heartbeat-timeout. */
+export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 10_000;
+const PING = `${JSON.stringify({ type: 'ping' })}\n`;
+
+export interface SocketLinkOptions {
+  /** Give the peer up after this long without a byte from it. Default 10 s. */
+  heartbeatTimeoutMs?: number;
+}
+
+export interface SocketLink<Out, In> extends Link<Out, In> {
+  /** Renames the link once the handshake says who is on the other end. */
+  label: string;
+  readonly remote: string;
+}
 
 export function socketLink<Out, In>(
   socket: Socket,
   label: string,
   accept: (value: unknown) => value is In,
-): Link<Out, In> {
+  options: SocketLinkOptions = {},
+): SocketLink<Out, In> {
   const closed = new CloseNotifier();
+  const silenceMs = options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS;
+  let heardAt = performance.now();
+  // Pings well inside the timeout, so a few lost or late ones do not cost the link.
+  const heartbeat = setInterval(
+    () => {
+      if (performance.now() - heardAt > silenceMs) {
+        fail(`was silent for ${Math.round(silenceMs / 1000)} s (no heartbeat: network or host down?)`);
+      } else if (socket.writable) socket.write(PING);
+    },
+    Math.max(100, Math.min(2000, silenceMs / 5)),
+  );
+  heartbeat.unref();
+  closed.add(() => clearInterval(heartbeat));
   const handlers: ((message: In) => void)[] = [];
   // Messages that arrive before anyone listens (a worker says hello while others are still connecting).
   const early: In[] = [];
   let buffered = '';
   socket.setEncoding('utf8');
   socket.setNoDelay(true);
+  socket.setKeepAlive(true, Math.min(silenceMs, 5000));
   socket.on('data', (chunk: string) => {
+    heardAt = performance.now();
     buffered += chunk;
     let newline = buffered.indexOf('\n');
     while (newline !== -1) {
@@ -36,7 +69,7 @@ export function socketLink<Out, In>(
         fail('sent something that is not a volley message');
         return;
       }
-      if (!accept(message)) continue;
+      if ((message as { type?: unknown } | null)?.type === 'ping' || !accept(message)) continue;
       if (handlers.length === 0) early.push(message);
       for (const handler of handlers) handler(message);
     }
@@ -52,6 +85,7 @@ export function socketLink<Out, In>(
   socket.on('close', () => closed.fire('disconnected'));
   return {
     label,
+    remote: `${socket.remoteAddress}:${socket.remotePort}`,
     send: (message) =>
       new Promise((resolve) => {
         if (socket.destroyed || !socket.writable) return resolve();
@@ -63,6 +97,7 @@ export function socketLink<Out, In>(
     },
     onClose: (handler) => closed.add(handler),
     close: () => {
+      clearInterval(heartbeat);
       socket.end();
       // A peer that does not close its side in time is cut off.
       setTimeout(() => socket.destroy(), 5000).unref();

@@ -8,10 +8,11 @@ import { runWorker } from './worker.ts';
 // Ctrl-C in a terminal, or a SIGTERM to the process group (CI cancelling, `timeout`), reaches the workers
 // too: they stop their users gracefully and still send their last statistics rather than die with them.
 const stop = new AbortController();
-const onSignal = () => stop.abort();
+// The signal's name tells the coordinator that this worker left by a signal of its own (see Coordinator).
+const onSignal = (signal: NodeJS.Signals) => stop.abort(signal);
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 const link = parentLink();
-await runWorker(link, { signal: stop.signal });
+const outcome = await runWorker(link, { signal: stop.signal });
 link.close();
-process.exit(0);
+process.exit(outcome.ok ? 0 : 1);

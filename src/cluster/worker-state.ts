@@ -6,7 +6,8 @@ import type { CoordinatorMessage, WorkerMessage } from './protocol.ts';
 export type WorkerLink = Link<CoordinatorMessage, WorkerMessage>;
 
 /** Where a worker is in a multi-process run, as the coordinator sees it. */
-export type WorkerState = 'connecting' | 'assigned' | 'ready' | 'running' | 'done' | 'lost';
+/** leaving: it sent its last statistics after a signal of its own; lost unless the run is stopping too. */
+export type WorkerState = 'connecting' | 'assigned' | 'ready' | 'running' | 'leaving' | 'done' | 'lost';
 
 export interface Worker {
   index: number;
@@ -20,6 +21,14 @@ export interface Worker {
   /** Open model: its arrivals at its last report. */
   arrivals: ArrivalSnapshot | null;
   stopReason: string | null;
+  /** "host:pid", from its hello. */
+  host: string;
+  /** Requests it reported so far. */
+  requests: number;
+  lossReason: string | null;
+  /** When the coordinator last heard from it, and when it ended (monotonic epoch ms). */
+  heardAtMs: number;
+  endedAtMs: number | null;
 }
 
 export function newWorker(index: number, link: WorkerLink): Worker {
@@ -32,5 +41,10 @@ export function newWorker(index: number, link: WorkerLink): Worker {
     reports: 0,
     arrivals: null,
     stopReason: null,
+    host: '',
+    requests: 0,
+    lossReason: null,
+    heardAtMs: 0,
+    endedAtMs: null,
   };
 }

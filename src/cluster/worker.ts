@@ -10,6 +10,7 @@ import { loadScenario } from '../engine/scenario-loader.ts';
 import { RunStats } from '../metrics/run-stats.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { VOLLEY_VERSION } from '../version.ts';
+import { coordinatorProof, newNonce, proofsEqual, workerProof } from './cluster-auth.ts';
 import type { Link } from './link.ts';
 import { partitionPlan } from './partition.ts';
 import {
@@ -18,32 +19,69 @@ import {
   type CoordinatorMessage,
   type WorkerMessage,
 } from './protocol.ts';
+import { loadBundledScenario } from './scenario-bundle.ts';
 
 export interface WorkerOptions {
   /** Replaces the scenario path the coordinator sends (a worker on another machine has its own copy). */
   scenario?: string;
   cwd?: string;
-  /** Aborting it stops this worker's users as the coordinator's stop would (SIGTERM in a container). */
+  /**
+   * Aborting it stops this worker's users as the coordinator's stop would (SIGTERM in a container); the
+   * abort reason (the signal's name) tells the coordinator that this worker left before the run ended.
+   */
   signal?: AbortSignal;
+  /** The share to ask for (`--index`, JOB_COMPLETION_INDEX); default: any free one. */
+  index?: number;
+  /** The cluster token the coordinator must prove ('' or absent: none). */
+  token?: string;
+  /** Connected over the network: never open a scenario path the coordinator names. */
+  remote?: boolean;
 }
+
+function failNoScenario(): never {
+  throw new Error('the coordinator sent no compiled scenario: give this worker its own with -f FILE');
+}
+
+/** How a worker's part ended: `ok` only when it ran to the end of the run and reported it all. */
+export type WorkerOutcome = { ok: true } | { ok: false; reason: string };
 
 /** Runs one assignment to the end. Resolves once `done` (or `error`) has been sent; never rejects. */
 export async function runWorker(
   link: Link<WorkerMessage, CoordinatorMessage>,
   options: WorkerOptions = {},
-): Promise<void> {
+): Promise<WorkerOutcome> {
   const stop = new AbortController();
+  let failure: string | null = null;
+  let reported = false;
+  const nonce = newNonce();
+  const token = options.token ?? '';
   let started: () => void = () => {};
   const startSignal = new Promise<void>((resolve) => {
     started = resolve;
   });
-  let assigned: (message: AssignMessage) => void = () => {};
+  let assigned: (message: AssignMessage | null) => void = () => {};
   const assignment = new Promise<AssignMessage | null>((resolve) => {
     assigned = resolve;
     link.onClose(() => resolve(null));
   });
+  const leave = (reason: string) => {
+    failure ??= reason;
+    stop.abort();
+    started();
+    assigned(null);
+    link.close();
+  };
   link.onMessage((message) => {
-    if (message.type === 'assign') assigned(message);
+    if (message.type === 'challenge') {
+      // The coordinator proves the token first: a worker never runs load for one that cannot.
+      if (!proofsEqual(coordinatorProof(token, nonce, message.nonce), message.proof)) {
+        const reason =
+          'the coordinator could not prove the cluster token (wrong or missing --cluster-token / VOLLEY_CLUSTER_TOKEN on one side)';
+        void link.send({ type: 'error', message: reason });
+        leave(reason);
+      } else void link.send({ type: 'auth', proof: workerProof(token, message.nonce, nonce) });
+    } else if (message.type === 'refuse') leave(`the coordinator refused this worker: ${message.reason}`);
+    else if (message.type === 'assign') assigned(message);
     else if (message.type === 'start') started();
     else if (message.type === 'stop') {
       stop.abort();
@@ -51,8 +89,9 @@ export async function runWorker(
     }
   });
   options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
-  // Without a coordinator there is nobody to report to: stop at once.
-  link.onClose(() => {
+  // Without a coordinator there is nobody to report to: stop at once, and say the run did not end well.
+  link.onClose((reason) => {
+    if (!reported) failure ??= `lost the coordinator (${reason})`;
     stop.abort();
     started();
   });
@@ -61,17 +100,31 @@ export async function runWorker(
     protocol: CLUSTER_PROTOCOL_VERSION,
     volleyVersion: VOLLEY_VERSION,
     worker: `${hostname()}:${process.pid}`,
+    index: options.index ?? null,
+    nonce,
   });
 
   const assign = await assignment;
-  if (!assign) return;
+  if (!assign) return { ok: false, reason: failure ?? 'the coordinator closed the connection' };
+  const send = async (message: WorkerMessage) => {
+    if (message.type === 'done' || message.type === 'error') reported = true;
+    await link.send(message);
+  };
   try {
     if (assign.protocol !== CLUSTER_PROTOCOL_VERSION) {
       throw new Error(
         `protocol ${assign.protocol} is not this worker's ${CLUSTER_PROTOCOL_VERSION} (volley ${VOLLEY_VERSION})`,
       );
     }
-    const scenario = await loadScenario(options.scenario ?? assign.scenario, options.cwd);
+    // Its own file if given (-f); else the coordinator's compiled module; a path only from a local parent.
+    const scenario =
+      options.scenario !== undefined
+        ? await loadScenario(options.scenario, options.cwd)
+        : assign.bundle !== undefined
+          ? await loadBundledScenario(assign.bundle)
+          : options.remote
+            ? failNoScenario()
+            : await loadScenario(assign.scenario, options.cwd);
     const stats = new RunStats();
     // Each snapshot the engine takes (about once a second) sends what was recorded since the previous one.
     const relay: Reporter = {
@@ -98,16 +151,25 @@ export async function runWorker(
     await link.send({ type: 'ready', users: plan.users });
     await startSignal;
     if (stop.signal.aborted) {
-      await link.send({ type: 'done', stats: stats.serialize(), peakUsers: 0, stopReason: 'signal' });
-      return;
+      if (failure === null) {
+        await send({
+          type: 'done',
+          stats: stats.serialize(),
+          peakUsers: 0,
+          stopReason: 'signal',
+          ...interrupted(),
+        });
+      }
+      return finalOutcome();
     }
     const summary = await runLoadTest(plan);
     const arrivals = summary.arrivals;
-    await link.send({
+    await send({
       type: 'done',
       stats: stats.serialize(),
       peakUsers: summary.meta.peakUsers,
       stopReason: summary.meta.stopReason,
+      ...interrupted(),
       ...(summary.meta.generator ? { generator: summary.meta.generator } : {}),
       ...(arrivals && openStats
         ? {
@@ -127,8 +189,23 @@ export async function runWorker(
     });
     openStats?.uncorrected.dispose();
     openStats?.iterations.dispose();
+    return finalOutcome();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await link.send({ type: 'error', message: message.split('\n')[0] ?? message });
+    const line = message.split('\n')[0] ?? message;
+    await send({ type: 'error', message: line });
+    return { ok: false, reason: line };
+  }
+
+  /** This worker's own signal (not the coordinator's stop) ended its users early. */
+  function interrupted(): { interrupted?: string } {
+    const reason = options.signal?.aborted ? options.signal.reason : undefined;
+    return typeof reason === 'string' ? { interrupted: reason } : {};
+  }
+
+  function finalOutcome(): WorkerOutcome {
+    if (failure !== null) return { ok: false, reason: failure };
+    const own = interrupted().interrupted;
+    return own ? { ok: false, reason: `stopped by ${own} before the end of the run` } : { ok: true };
   }
 }

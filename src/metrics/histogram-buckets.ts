@@ -2,7 +2,7 @@
  * Fixed latency buckets (Prometheus's `le`) counted from an HDR histogram: what a multi-process run has of
  * its workers' latencies is their histograms, not the samples.
  */
-import { decodeFromCompressedBase64, type JsHistogram } from 'hdr-histogram-js';
+import { forEachEncodedValue } from './histogram.ts';
 
 /**
  * Adds the values of `encoded` (an `encodeHistogram` result, in µs) to `counts`: `counts[i]` gets those in
@@ -15,23 +15,10 @@ export function addEncodedToBuckets(
   boundsMicros: readonly number[],
   counts: number[],
 ): void {
-  // The JS flavour, for its bins: the WebAssembly one answers percentiles only.
-  const histogram = decodeFromCompressedBase64(encoded, 32, false) as JsHistogram;
-  try {
-    if (histogram.totalCount === 0) return;
-    const lastIndex = Math.min(
-      histogram.countsArrayIndex(histogram.maxValue),
-      histogram.countsArrayLength - 1,
-    );
-    let index = 0;
-    for (let bucket = 0; bucket < boundsMicros.length && index <= lastIndex; bucket++) {
-      const bound = Math.min(boundsMicros[bucket] as number, histogram.highestTrackableValue);
-      const end = Math.min(histogram.countsArrayIndex(bound), lastIndex);
-      let count = 0;
-      for (; index <= end; index++) count += histogram.getCountAtIndex(index);
-      counts[bucket] = (counts[bucket] ?? 0) + count;
-    }
-  } finally {
-    histogram.destroy();
-  }
+  let bucket = 0;
+  // Bins come in ascending order, each as its lowest value: it counts under the first bound it is not above.
+  forEachEncodedValue(encoded, (value, count) => {
+    while (bucket < boundsMicros.length && value > (boundsMicros[bucket] as number)) bucket++;
+    if (bucket < boundsMicros.length) counts[bucket] = (counts[bucket] ?? 0) + count;
+  });
 }

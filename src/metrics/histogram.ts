@@ -9,12 +9,7 @@
 import { createRequire } from 'node:module';
 import { inflateSync } from 'node:zlib';
 import type { Histogram } from 'hdr-histogram-js';
-import {
-  build,
-  decodeFromCompressedBase64,
-  encodeIntoCompressedBase64,
-  initWebAssemblySync,
-} from 'hdr-histogram-js';
+import { build, encodeIntoCompressedBase64, initWebAssemblySync } from 'hdr-histogram-js';
 
 export type { Histogram } from 'hdr-histogram-js';
 
@@ -86,19 +81,86 @@ export function toMicros(ms: number): number {
   return Math.round(ms * 1000);
 }
 
-/** Compact, exact, portable text form (the standard compressed HdrHistogram encoding). */
+/**
+ * Compact, exact, portable text form: the standard HdrHistogram V2 encoding, base64, not deflated. A
+ * statistics delta's histogram holds a handful of values, and V2 already writes each run of empty bins as
+ * one number, so it is small as it is; reading it back then costs in proportion to the bins that hold
+ * values (see `forEachEncodedValue`), where inflating and adding whole count arrays cost tens of µs each.
+ */
 export function encodeHistogram(histogram: Histogram): string {
-  return encodeIntoCompressedBase64(histogram);
+  const wasm = histogram as Partial<{ encode(): Uint8Array }>;
+  if (typeof wasm.encode === 'function') return Buffer.from(wasm.encode()).toString('base64');
+  // The JS flavour writes only the compressed form: a cookie, a length, then the deflated V2 bytes.
+  const compressed = Buffer.from(encodeIntoCompressedBase64(histogram), 'base64');
+  return inflateSync(compressed.subarray(8)).toString('base64');
 }
 
-/** Adds an `encodeHistogram` result into `into`, exactly. */
-export function addEncodedHistogram(into: Histogram, encoded: string): void {
-  const decoded = decodeFromCompressedBase64(encoded, 32, useWebAssembly);
-  try {
-    into.add(decoded);
-  } finally {
-    decoded.destroy();
+const V2_COOKIE_BASE = 0x1c849303;
+const V2_HEADER_BYTES = 40;
+
+/**
+ * Calls `each(value, count)` for every bin of an `encodeHistogram` result that holds values, in
+ * ascending order; `value` is the lowest value of the bin (in µs), which records into the same bin of a
+ * histogram of the same precision. Throws on anything that is not such an encoding.
+ */
+export function forEachEncodedValue(encoded: string, each: (value: number, count: number) => void): void {
+  const bytes = Buffer.from(encoded, 'base64');
+  if (bytes.length < V2_HEADER_BYTES || (bytes.readInt32BE(0) & ~0xf0) !== V2_COOKIE_BASE) {
+    throw new Error('not an HdrHistogram V2 encoding');
   }
+  const end = V2_HEADER_BYTES + bytes.readInt32BE(4);
+  const digits = bytes.readInt32BE(12);
+  const lowest = Number(bytes.readBigInt64BE(16));
+  if (end > bytes.length || digits < 0 || digits > 5 || lowest < 1) {
+    throw new Error('a damaged HdrHistogram V2 encoding');
+  }
+  // HdrHistogram's bucket layout, from its precision and lowest discernible value.
+  const halfCountMagnitude = HALF_COUNT_MAGNITUDE[digits] as number;
+  const halfCount = 1 << halfCountMagnitude;
+  const unitMagnitude = lowest < 2 ** 31 ? 31 - Math.clz32(lowest) : Math.floor(Math.log2(lowest));
+  let position = V2_HEADER_BYTES;
+  let index = 0;
+  while (position < end) {
+    // ZigZag LEB128 (at most 9 bytes, the 9th whole): a count, or minus a run of empty bins. Small
+    // numbers (all but absurd counts) stay in 32-bit integer arithmetic: this loop is the merge's cost.
+    let b = bytes[position++] as number;
+    let raw = b & 0x7f;
+    let shift = 7;
+    while (b & 0x80) {
+      b = bytes[position++] as number;
+      if (shift === 56) {
+        raw += b * (POWERS_OF_TWO[56] as number);
+        break;
+      }
+      raw = shift < 28 ? raw | ((b & 0x7f) << shift) : raw + (b & 0x7f) * (POWERS_OF_TWO[shift] as number);
+      shift += 7;
+    }
+    const count = raw < 0x80000000 ? (raw >>> 1) ^ -(raw & 1) : raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2;
+    if (count < 0) {
+      index -= count;
+      continue;
+    }
+    if (count > 0) {
+      let bucket = (index >>> halfCountMagnitude) - 1;
+      let subBucket = (index & (halfCount - 1)) + halfCount;
+      if (bucket < 0) {
+        subBucket -= halfCount;
+        bucket = 0;
+      }
+      each(subBucket * POWERS_OF_TWO[bucket + unitMagnitude]!, count);
+    }
+    index += 1;
+  }
+}
+
+/** log2 of half a bucket's bins, by significant digits (HdrHistogram: ceil(log2(2·10^digits)) - 1). */
+const HALF_COUNT_MAGNITUDE = [0, 1, 2, 3, 4, 5].map((digits) => Math.ceil(Math.log2(2 * 10 ** digits)) - 1);
+/** 2^0 … 2^63, for values beyond 32-bit shifts. */
+const POWERS_OF_TWO = Array.from({ length: 64 }, (_, i) => 2 ** i);
+
+/** Adds an `encodeHistogram` result into `into`, exactly (both of the same precision). */
+export function addEncodedHistogram(into: Histogram, encoded: string): void {
+  forEachEncodedValue(encoded, (value, count) => into.recordValueWithCount(value, count));
 }
 
 // Safety net for stats objects dropped without `dispose()`: free their WebAssembly memory once collected.

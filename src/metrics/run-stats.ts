@@ -211,11 +211,17 @@ export class RunStats implements SampleSink {
     };
   }
 
-  /** Everything recorded, JSON-safe, for `merge` in another process. Run timing is not included. */
+  /**
+   * Everything recorded, JSON-safe, for `merge` in another process. Run timing is not included. Endpoints
+   * without a request since the last `reset()` carry nothing and are left out (a coordinator merging a
+   * thousand workers' deltas pays for what they recorded, not for every endpoint they know).
+   */
   serialize(): SerializedRunStats {
     return {
       format: SERIALIZED_STATS_FORMAT,
-      endpoints: this.endpoints.map((endpoint) => endpoint.serialize(this.originSecond)),
+      endpoints: this.endpoints
+        .filter((endpoint) => endpoint.requests > 0)
+        .map((endpoint) => endpoint.serialize(this.originSecond)),
       aggregated: this.aggregated.serialize(this.originSecond),
       exceptions: this.exceptions.list(),
       checks: this.checks.list(),

@@ -1,11 +1,11 @@
 /**
  * The JSON-safe form of a RunStats, sent by worker processes and merged exactly by `RunStats.merge`.
- * Histograms travel in the standard compressed HdrHistogram encoding, so merging loses nothing.
+ * Histograms travel in the standard HdrHistogram V2 encoding, so merging loses nothing.
  */
 import type { CheckSummary, ExceptionSummary } from './summary.ts';
 
-/** v2: named checks' counts were added. */
-export const SERIALIZED_STATS_FORMAT = 'volley.run-stats.v2';
+/** v2: named checks' counts were added. v3: histograms in the uncompressed V2 encoding; empty endpoints left out. */
+export const SERIALIZED_STATS_FORMAT = 'volley.run-stats.v3';
 
 export interface SerializedRunStats {
   format: typeof SERIALIZED_STATS_FORMAT;

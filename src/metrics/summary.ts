@@ -218,6 +218,22 @@ export interface RunSummary {
   recording?: RecordingSummary;
   /** The whole-run latency histograms behind `endpoints` and `aggregated` (what `volley compare` tests). */
   histograms?: LatencyHistograms;
+  /** Multi-process runs (--processes, --master): each worker, by index. */
+  workers?: WorkerSummary[];
+}
+
+/** One worker of a multi-process run, as the coordinator saw it. */
+export interface WorkerSummary {
+  /** Its share of the run (0-based; `volley worker --index`). */
+  index: number;
+  /** Where it ran: "host:pid" as it said in its hello. */
+  host: string;
+  /** Requests it reported. */
+  requests: number;
+  /** done: ran to the end and reported it all; lost: ended before the run did. */
+  state: 'done' | 'lost';
+  /** Why it was lost, one line. */
+  lossReason?: string;
 }
 
 /** Whole-run latency histograms, each in the standard compressed HdrHistogram encoding (base64), values in µs. */

@@ -127,4 +127,10 @@ export interface VolleyOptions {
   waitTimeout?: string | number;
   /** Without a terminal: a progress line this often (default 10s; 0: none). */
   printEvery?: string | number;
+  /** With `master`: how long to wait for them to connect (default 10m: pods may be pulling an image). */
+  waitForWorkers?: string | number;
+  /** With `master`: a worker (or coordinator) not heard from for this long is lost (default 10s). */
+  heartbeatTimeout?: string | number;
+  /** With `master`: the shared secret workers and coordinator prove to each other; required beyond loopback. */
+  clusterToken?: string;
 }

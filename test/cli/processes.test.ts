@@ -100,7 +100,20 @@ test('--processes 2 gives the single-process results: same counts, failures, exc
   assert.deepEqual(counts(b), counts(a));
   // 5 readers and 2 writers (3:1, Locust's interleaving), 5 runs each, + 1 /fail per writer.
   assert.equal(b.aggregated.requests, 7 * 5 + 2);
-  assert.deepEqual(unique(keyPaths(b)), unique(keyPaths(a)));
+  // The same report, plus the list of workers a multi-process run has.
+  const own = (paths: string[]) => paths.filter((p) => !p.startsWith('.workers'));
+  assert.deepEqual(own(unique(keyPaths(b))), unique(keyPaths(a)));
+  assert.deepEqual(
+    b.workers?.map((w) => [w.index, w.state]),
+    [
+      [0, 'done'],
+      [1, 'done'],
+    ],
+  );
+  assert.equal(
+    b.workers?.reduce((sum, w) => sum + w.requests, 0),
+    b.aggregated.requests,
+  );
   for (const suffix of ['_stats.csv', '_failures.csv', '_exceptions.csv']) {
     const [x, y] = [
       readFileSync(join(dir, `one${suffix}`), 'utf8'),

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ClusterError, runCoordinator, WORKER_LOST_EXIT_CODE } from '../../src/cluster/coordinator.ts';
 import type { Link } from '../../src/cluster/link.ts';
-import type { CoordinatorMessage, WorkerMessage } from '../../src/cluster/protocol.ts';
+import {
+  CLUSTER_PROTOCOL_VERSION,
+  type CoordinatorMessage,
+  type WorkerMessage,
+} from '../../src/cluster/protocol.ts';
 import { runWorker } from '../../src/cluster/worker.ts';
 import { resolveRunPlan } from '../../src/engine/resolve-plan.ts';
 import { runLoadTest } from '../../src/engine/run.ts';
@@ -175,7 +179,12 @@ function dyingWorker(
         .then(() => kill('exited with code 1'));
     }
   });
-  void link.send({ type: 'hello', protocol: 1, volleyVersion: 'test', worker: 'fake' });
+  void link.send({
+    type: 'hello',
+    protocol: CLUSTER_PROTOCOL_VERSION,
+    volleyVersion: 'test',
+    worker: 'fake',
+  });
 }
 
 test('a worker lost mid-run: one line, the run goes on with the others, reports are written, exit code 3', async () => {

@@ -39,7 +39,21 @@ export function renderFinalReport(
     checkReport(summary.checks),
     thresholdReport(summary.thresholds),
     generatorWarning(summary),
+    workerLosses(summary),
   ]);
+}
+
+/** Multi-process runs: one line per lost worker, since its share of the figures above is missing. */
+function workerLosses(summary: RunSummary): string[] {
+  const lost = (summary.workers ?? []).filter((w) => w.state === 'lost');
+  if (lost.length === 0) return [];
+  return [
+    `Incomplete: ${lost.length} of ${summary.workers?.length} workers lost before the end of the run (exit code ${summary.exitCode}):`,
+    ...lost.map(
+      (w) =>
+        `  worker index ${w.index} (${w.host || '?'}): ${w.lossReason ?? 'lost'}; ${w.requests} requests reported`,
+    ),
+  ];
 }
 
 /** A warning line when the generator itself was short of CPU (see GeneratorCpuMonitor). */

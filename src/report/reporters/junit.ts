@@ -40,7 +40,7 @@ interface TestCase {
 }
 
 /**
- * Five test suites:
+ * Five test suites, six for a multi-process run:
  * - thresholds: one case per threshold, failed when the threshold failed; a capacity search adds one
  *   case, failed when no step was sustained (its thresholds list is then empty, yet the run fails);
  * - checks: one case per named check and endpoint (classname "volley.checks.POST /users", name the
@@ -49,6 +49,7 @@ interface TestCase {
  * - failures: one case per distinct failure of an endpoint: the message of a failing check (its
  *   returned string, or "check failed"; named checks' messages name the check), "HTTP 500 Internal
  *   Server Error", a network error…;
+ * - workers (multi-process runs): one case per worker, failed when it was lost before the end;
  * - exceptions: one errored case per distinct exception a task threw.
  * A check given as a plain function has no name: it is known by the message it fails with.
  */
@@ -78,6 +79,7 @@ export function renderJunitReport(summary: RunSummary): string {
         };
       }),
     ],
+    ...workersSuite(summary),
     [
       'exceptions',
       summary.exceptions.map((x) => ({
@@ -105,6 +107,25 @@ export function renderJunitReport(summary: RunSummary): string {
   }
   lines.push('</testsuites>');
   return `${lines.join('\n')}\n`;
+}
+
+/** Multi-process runs: a suite with one case per worker, failed for a worker lost before the end. */
+function workersSuite(summary: RunSummary): [string, TestCase[]][] {
+  if (!summary.workers) return [];
+  const cases = summary.workers.map((w): TestCase => {
+    const base: TestCase = { classname: 'volley.workers', name: `worker index ${w.index} (${w.host})` };
+    if (w.state !== 'lost') return base;
+    const reason = w.lossReason ?? 'lost';
+    return {
+      ...base,
+      failure: {
+        type: 'worker-lost',
+        message: `lost before the end of the run: ${reason}`,
+        details: `index: ${w.index}\nhost: ${w.host}\nrequests reported: ${w.requests}\nreason: ${reason}`,
+      },
+    };
+  });
+  return [['workers', cases]];
 }
 
 function thresholdCase(t: ThresholdResult): TestCase {

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { WorkerMessage } from '../../src/cluster/protocol.ts';
+import { checkWorkerMessage } from '../../src/cluster/worker-message-check.ts';
+import { RunStats } from '../../src/metrics/run-stats.ts';
+
+function delta() {
+  const stats = new RunStats();
+  stats.request('GET', '/a', 5, 10, null);
+  stats.request('GET', '/b', 7, 10, 'HTTP 500');
+  const serialized = stats.serialize();
+  stats.dispose();
+  return serialized;
+}
+
+test('accepts what a real worker sends', () => {
+  assert.equal(checkWorkerMessage({ type: 'stats', stats: delta(), users: 3 }, 10), null);
+  assert.equal(
+    checkWorkerMessage({ type: 'done', stats: delta(), peakUsers: 3, stopReason: 'run-time' }, 10),
+    null,
+  );
+});
+
+test('refuses statistics whose endpoints do not add up to the total', () => {
+  const stats = delta();
+  stats.aggregated.failures = 0;
+  assert.match(
+    checkWorkerMessage({ type: 'stats', stats, users: 1 }, 10) ?? '',
+    /its endpoints add up to 2 requests and 1 failures, its total says 2 and 0/,
+  );
+});
+
+test('refuses counts out of bounds, wrong types and more users than the run has', () => {
+  const negative = delta();
+  (negative.endpoints[0] as { requests: number }).requests = -1;
+  assert.match(
+    checkWorkerMessage({ type: 'stats', stats: negative, users: 1 }, 10) ?? '',
+    /requests is not a count/,
+  );
+  const huge = delta();
+  (huge.endpoints[0] as { requests: number }).requests = 1e12;
+  assert.match(
+    checkWorkerMessage({ type: 'stats', stats: huge, users: 1 }, 10) ?? '',
+    /not a count from 0 to/,
+  );
+  const text = delta();
+  (text.endpoints[0] as unknown as { maxMs: string }).maxMs = 'slow';
+  assert.match(
+    checkWorkerMessage({ type: 'stats', stats: text, users: 1 }, 10) ?? '',
+    /maxMs is not a number/,
+  );
+  assert.match(checkWorkerMessage({ type: 'ready', users: 11 }, 10) ?? '', /ready\.users/);
+  assert.match(
+    checkWorkerMessage({ type: 'log', level: 'debug', message: 'x' } as unknown as WorkerMessage, 10) ?? '',
+    /log\.level "debug" is not a log level/,
+  );
+  assert.match(
+    checkWorkerMessage(
+      { type: 'stats', stats: { format: 'other' }, users: 1 } as unknown as WorkerMessage,
+      10,
+    ) ?? '',
+    /stats is in format "other"/,
+  );
+});

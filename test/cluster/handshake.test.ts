@@ -132,7 +132,7 @@ test('duplicate, out-of-range and late workers are refused with a reason and exi
   const procs: Proc[] = [];
   try {
     const { coordinator, worker } = await start(
-      ['-t', '4s', '--expect-workers', '2', '--json-file', 'out.json'],
+      ['-t', '4s', '--expect-workers', '2', '--json-file', 'out.json', '--print-every', '1s'],
       procs,
     );
     const first = worker(['--index', '0']);
@@ -148,7 +148,7 @@ test('duplicate, out-of-range and late workers are refused with a reason and exi
     assert.match(extra.output(), /index 2 is out of range: --expect-workers 2 takes indexes 0 to 1/);
     // JOB_COMPLETION_INDEX, as a Kubernetes Indexed Job sets it, chooses the share.
     const second = worker([], { VOLLEY_CLUSTER_TOKEN: TOKEN, JOB_COMPLETION_INDEX: '1' });
-    await coordinator.waitFor(/Aggregated/, 'the run going');
+    await coordinator.waitFor(/ {3}requests /, 'the run going');
     const late = worker([]);
     assert.equal(await late.exited, 1);
     assert.match(

@@ -42,11 +42,11 @@ async function startRun(procs: Proc[], detached: boolean) {
       '10s',
       '--processes',
       '2',
-    ].concat(['--json-file', 'out.json']),
+    ].concat(['--json-file', 'out.json', '--print-every', '1s']),
     { cwd: dir, detached },
   );
   procs.push(coordinator);
-  await coordinator.waitFor(/Aggregated/, 'the first live table');
+  await coordinator.waitFor(/ {3}requests /, 'the first progress line');
   const pid = coordinator.child.pid as number;
   await until(() => children(pid).length === 2, 'two worker processes');
   return { dir, coordinator, workers: children(pid) };

@@ -39,7 +39,7 @@ async function startCluster(net: ClusterNet, runTime: string, extra: string[] = 
   const coordinator = startVolley(
     ['run', 'scenario.ts', '-H', `http://${host}:${port}`, '-u', '4', '-t', runTime]
       .concat(['--master', `${host}:0`, '--expect-workers', '2', '--json-file', 'out.json'])
-      .concat(['--junit', 'junit.xml', ...extra]),
+      .concat(['--junit', 'junit.xml', '--print-every', '1s', ...extra]),
     { cwd: dir, prefix: c, env: { VOLLEY_CLUSTER_TOKEN: TOKEN } },
   );
   procs.push(coordinator);
@@ -54,8 +54,8 @@ async function startCluster(net: ClusterNet, runTime: string, extra: string[] = 
     }),
   );
   procs.push(...workers);
-  // Running: the first live table is out.
-  await coordinator.waitFor(/Aggregated/, 'the first live table');
+  // Running: the first progress line is out.
+  await coordinator.waitFor(/ {3}requests /, 'the first progress line');
   return {
     dir,
     net,

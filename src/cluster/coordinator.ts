@@ -18,7 +18,15 @@ import { VOLLEY_VERSION } from '../version.ts';
 import { ClusterError } from './cluster-error.ts';
 import { Conditions } from './conditions.ts';
 import { CLUSTER_PROTOCOL_VERSION, type WorkerMessage } from './protocol.ts';
-import { newWorker, type Worker, type WorkerLink, type WorkerState } from './worker-state.ts';
+import {
+  newWorker,
+  noteReport,
+  type Worker,
+  type WorkerLink,
+  type WorkerRow,
+  type WorkerState,
+  workerRow,
+} from './worker-state.ts';
 
 export type { WorkerLink };
 export { ClusterError };
@@ -53,6 +61,34 @@ export interface CoordinatorOptions {
 /** Runs the whole multi-process run and returns its summary (reports are written like a single run's). */
 export function runCoordinator(options: CoordinatorOptions): Promise<RunSummary> {
   return new Coordinator(options).run();
+}
+
+/** A coordinated run the web UI steers while it goes on. */
+export interface CoordinatorRun {
+  readonly done: Promise<RunSummary>;
+  /** Every worker now, in index order. */
+  workers(): WorkerRow[];
+  /** Closed model: the whole run's users, each worker taking its share (at spawnRate / workers per second). */
+  setUsers(users: number, spawnRate?: number): void;
+  /** Open model: the whole run's arrivals per second. */
+  setArrivalRate(rate: number): void;
+  /** Zeroes the merged statistics; the workers go on. */
+  resetStats(): void;
+  stop(): void;
+}
+
+/** runCoordinator with the handles the web UI needs. */
+export function startCoordinator(options: CoordinatorOptions): CoordinatorRun {
+  const coordinator = new Coordinator(options);
+  return {
+    done: coordinator.run(),
+    workers: () => coordinator.workerRows(),
+    setUsers: (users, spawnRate) =>
+      coordinator.setLoad({ users, ...(spawnRate !== undefined ? { spawnRate } : {}) }),
+    setArrivalRate: (rate) => coordinator.setLoad({ arrivalRate: rate }),
+    resetStats: () => coordinator.resetStats(),
+    stop: () => coordinator.stop(),
+  };
 }
 
 class Coordinator {
@@ -190,6 +226,7 @@ class Coordinator {
           break;
         }
         worker.state = 'assigned';
+        worker.host = message.worker;
         void worker.link.send({
           type: 'assign',
           protocol: CLUSTER_PROTOCOL_VERSION,
@@ -208,6 +245,7 @@ class Coordinator {
         worker.arrivals = message.arrivals ?? worker.arrivals;
         worker.peakUsers = Math.max(worker.peakUsers, message.users);
         worker.reports += 1;
+        noteReport(worker, message.stats.aggregated?.requests ?? 0, message.cpuPercent);
         if (this.#workers.every((w) => w.state !== 'running' || w.reports > this.#snapshotsTaken)) {
           this.#snapshot();
         }
@@ -309,6 +347,26 @@ class Coordinator {
     deadline.unref();
     void this.#conditions.until(() => this.#allEnded()).then(() => clearTimeout(deadline));
     this.#conditions.changed();
+  }
+
+  workerRows(): WorkerRow[] {
+    return this.#workers.map((worker) => workerRow(worker));
+  }
+
+  /** Sent to every running worker; each computes its share from its index (see worker-load.ts). */
+  setLoad(load: { users?: number; spawnRate?: number; arrivalRate?: number }): void {
+    for (const worker of this.#workers) {
+      if (worker.state === 'running') void worker.link.send({ type: 'set-load', ...load });
+    }
+  }
+
+  resetStats(): void {
+    this.#stats.reset();
+  }
+
+  /** The web UI's Stop: as Ctrl-C, every worker stops its users and reports. */
+  stop(): void {
+    this.#stopAll('stopped');
   }
 
   #stopDeadlineSec(): number {

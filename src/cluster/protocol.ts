@@ -9,6 +9,7 @@
  *   coordinator → worker   start                 (all workers are ready: go)
  *   worker → coordinator   stats …               (about once a second: what it recorded since the last one)
  *   coordinator → worker   stop                  (run time over, Ctrl-C, …; the worker honours --stop-timeout)
+ *   coordinator → worker   set-load              (the web UI's edit: the run's new users or rate; each takes its share)
  *   worker → coordinator   done                  (the last stats; then it exits)
  *   worker → coordinator   log / error           (any time: a log line; a fatal error, then it exits)
  *
@@ -52,6 +53,16 @@ export interface StopMessage {
   type: 'stop';
 }
 
+/** The whole run's new load (not this worker's share): each worker takes its share, as of its assignment. */
+export interface SetLoadMessage {
+  type: 'set-load';
+  /** Closed model: users in the whole run, started or retired at `spawnRate` per second (absent: at once). */
+  users?: number;
+  spawnRate?: number;
+  /** Open model: arrivals per second of the whole run. */
+  arrivalRate?: number;
+}
+
 export interface ReadyMessage {
   type: 'ready';
   /** Users this worker will start. */
@@ -66,6 +77,8 @@ export interface StatsMessage {
   users: number;
   /** Open model: this worker's arrivals so far (cumulative), for the live views' merged snapshot. */
   arrivals?: ArrivalSnapshot;
+  /** The worker process's CPU since its previous stats message, in % of one core (the web UI's Workers tab). */
+  cpuPercent?: number;
 }
 
 export interface DoneMessage {
@@ -97,7 +110,7 @@ export interface ErrorMessage {
   message: string;
 }
 
-export type CoordinatorMessage = AssignMessage | StartMessage | StopMessage;
+export type CoordinatorMessage = AssignMessage | StartMessage | StopMessage | SetLoadMessage;
 export type WorkerMessage =
   | HelloMessage
   | ReadyMessage
@@ -106,7 +119,7 @@ export type WorkerMessage =
   | LogMessage
   | ErrorMessage;
 
-const COORDINATOR_TYPES = new Set(['assign', 'start', 'stop']);
+const COORDINATOR_TYPES = new Set(['assign', 'start', 'stop', 'set-load']);
 const WORKER_TYPES = new Set(['hello', 'ready', 'stats', 'done', 'log', 'error']);
 
 function typeOf(value: unknown): unknown {

@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
-import { runLoadTest } from '../engine/run.ts';
+import { type LoadTestRun, startLoadTest } from '../engine/run.ts';
 import { loadScenario } from '../engine/scenario-loader.ts';
 import { RunStats } from '../metrics/run-stats.ts';
 import type { Reporter } from '../report/reporter.ts';
@@ -18,6 +18,7 @@ import {
   type CoordinatorMessage,
   type WorkerMessage,
 } from './protocol.ts';
+import { cpuMeter, type SteerablePlan, steerablePlan } from './worker-load.ts';
 
 export interface WorkerOptions {
   /** Replaces the scenario path the coordinator sends (a worker on another machine has its own copy). */
@@ -42,8 +43,12 @@ export async function runWorker(
     assigned = resolve;
     link.onClose(() => resolve(null));
   });
+  // The web UI's edits, applied once the run is going (see worker-load.ts).
+  let steering: { plan: SteerablePlan; run: LoadTestRun } | null = null;
   link.onMessage((message) => {
-    if (message.type === 'assign') assigned(message);
+    if (message.type === 'set-load') {
+      if (steering) steering.plan.apply(steering.run, message);
+    } else if (message.type === 'assign') assigned(message);
     else if (message.type === 'start') started();
     else if (message.type === 'stop') {
       stop.abort();
@@ -73,6 +78,7 @@ export async function runWorker(
     }
     const scenario = await loadScenario(options.scenario ?? assign.scenario, options.cwd);
     const stats = new RunStats();
+    const cpu = cpuMeter();
     // Each snapshot the engine takes (about once a second) sends what was recorded since the previous one.
     const relay: Reporter = {
       name: 'coordinator',
@@ -80,7 +86,13 @@ export async function runWorker(
         const delta = stats.serialize();
         stats.reset();
         const arrivals = snapshot.arrivals ? { arrivals: snapshot.arrivals } : {};
-        void link.send({ type: 'stats', stats: delta, users: snapshot.users, ...arrivals });
+        void link.send({
+          type: 'stats',
+          stats: delta,
+          users: snapshot.users,
+          ...arrivals,
+          cpuPercent: cpu(),
+        });
       },
     };
     const resolved = resolveRunPlan(assign.settings, scenario, {
@@ -90,18 +102,21 @@ export async function runWorker(
     });
     const openStats =
       resolved.loadModel === 'open' ? { uncorrected: new RunStats(), iterations: new RunStats() } : null;
-    const plan = {
+    const steerable = steerablePlan({
       ...partitionPlan(resolved, assign.workerIndex, assign.workerCount),
       stats,
       ...(openStats ? { openStats } : {}),
-    };
+    });
+    const plan = steerable.plan;
     await link.send({ type: 'ready', users: plan.users });
     await startSignal;
     if (stop.signal.aborted) {
       await link.send({ type: 'done', stats: stats.serialize(), peakUsers: 0, stopReason: 'signal' });
       return;
     }
-    const summary = await runLoadTest(plan);
+    const run = startLoadTest(plan);
+    steering = { plan: steerable, run };
+    const summary = await run.done;
     const arrivals = summary.arrivals;
     await link.send({
       type: 'done',

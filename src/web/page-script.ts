@@ -161,6 +161,7 @@ export const PAGE_SCRIPT = String.raw`
       fillTable('failures-table', [], function () { return []; });
       fillTable('exceptions-table', [], function () { return []; });
       renderChecks([]);
+      renderWorkers(null);
       $('stat-requests').textContent = '0';
       $('stat-rps').textContent = '0';
       $('stat-fail').textContent = '0%';
@@ -185,6 +186,7 @@ export const PAGE_SCRIPT = String.raw`
     $('stat-rps').textContent = over ? '0' : fmt(agg.currentRps, 1);
     $('stat-fail').textContent = agg.requests ? fmt((100 * agg.failures) / agg.requests, 1) + '%' : '0%';
     renderRatio(live.usersByClass, snap.users, live.ratioKept);
+    renderWorkers(live.workers);
   }
 
   function renderRatio(byClass, total, kept) {
@@ -199,6 +201,54 @@ export const PAGE_SCRIPT = String.raw`
     fillTable('ratio-table', names.map(function (n) { return [n, byClass[n]]; }), function (r) {
       return [r[0], fmt(r[1]), sum ? fmt((100 * r[1]) / sum, 1) + '%' : '–'];
     });
+  }
+
+  // A worker this busy measures its own queueing, not the target's: Locust warns at 90 % too.
+  var HOT_CPU_PERCENT = 90;
+
+  function renderWorkers(workers) {
+    var cluster = state && state.cluster;
+    var rows = workers || [];
+    $('workers-count').textContent = cluster ? '(' + (rows.length || cluster.workers) + ')' : '';
+    if (!cluster) {
+      $('workers-note').textContent = 'This run goes on in one process. Start volley with --processes N (workers on this machine) or --master HOST:PORT --expect-workers N (workers connecting over the network) to spread the users over workers.';
+    } else if (!rows.length) {
+      $('workers-note').textContent = cluster.kind === 'master'
+        ? 'Each run waits for ' + cluster.workers + ' worker(s) to connect: volley worker --master ' + cluster.master
+        : 'Each run starts ' + cluster.workers + ' worker processes on this machine.';
+    } else {
+      var running = rows.filter(function (w) { return w.state === 'running'; }).length;
+      $('workers-note').textContent = running + ' of ' + rows.length + ' workers running' +
+        (cluster.kind === 'master' ? ' (coordinator ' + cluster.master + ')' : ' (on this machine)') + '.';
+    }
+    $('workers-table').hidden = rows.length === 0;
+    var hot = rows.filter(function (w) { return w.cpuPercent !== null && w.cpuPercent >= HOT_CPU_PERCENT; });
+    $('workers-hot').hidden = hot.length === 0;
+    $('workers-hot').textContent = hot.length
+      ? 'Worker ' + hot.map(function (w) { return w.index; }).join(', ') + ' at ' + HOT_CPU_PERCENT +
+        ' % CPU or more: response times then include its own delays. Add workers or lower the load.'
+      : '';
+    var body = document.querySelector('#workers-table tbody');
+    var fragment = document.createDocumentFragment();
+    var total = { users: 0, rps: 0 };
+    rows.forEach(function (w) {
+      total.users += w.users;
+      total.rps += w.rps;
+      var tr = document.createElement('tr');
+      tr.className = w.state;
+      tr.dataset.index = String(w.index);
+      [String(w.index), w.host, w.state, fmt(w.users), fmt(w.rps, 1)].forEach(function (c) { cell(tr, c); });
+      cell(tr, w.cpuPercent === null ? '–' : fmt(w.cpuPercent, 0) + ' %');
+      if (w.cpuPercent !== null && w.cpuPercent >= HOT_CPU_PERCENT) tr.lastChild.className = 'hot';
+      fragment.appendChild(tr);
+    });
+    if (rows.length) {
+      var tr = document.createElement('tr');
+      tr.className = 'total';
+      ['', 'Total', '', fmt(total.users), fmt(total.rps, 1), ''].forEach(function (c) { cell(tr, c); });
+      fragment.appendChild(tr);
+    }
+    body.replaceChildren(fragment);
   }
 
   function addLogs(lines) {

@@ -1,0 +1,91 @@
+/**
+ * Distributed runs the web UI starts and steers: `--processes N` (workers forked here) and `--master`
+ * (workers connecting over TCP). Each Start makes a fresh cluster; the handles work from the first moment,
+ * before the workers are ready (a Stop then ends the run without load).
+ */
+import { OptionError } from '../engine/option-error.ts';
+import type { RunPlan } from '../engine/run-plan.ts';
+import type { RunSummary } from '../metrics/summary.ts';
+import type { VolleyOptions } from '../script/options.ts';
+import { type CoordinatorRun, startCoordinator } from './coordinator.ts';
+import { forkLocalWorkers, type LocalWorkerOptions } from './local-workers.ts';
+import { parseHostPort } from './socket-link.ts';
+import { acceptWorkers } from './tcp-workers.ts';
+import type { WorkerRow } from './worker-state.ts';
+
+/** A distributed run as the web UI drives it. */
+export interface ClusterRun extends CoordinatorRun {
+  /** Always null: the workers do not report users per class. */
+  usersByClass(): null;
+}
+
+/**
+ * `--processes N` from the web UI: always N workers, even when the form asks for fewer users (those stay
+ * idle until an edit raises the users), so the Workers tab and later edits see the same N processes.
+ */
+export function startLocalCluster(
+  plan: RunPlan,
+  settings: VolleyOptions,
+  processes: number,
+  options: LocalWorkerOptions = {},
+): ClusterRun {
+  const workers = forkLocalWorkers(Math.max(1, processes), options);
+  const run = startCoordinator({ plan, settings, links: workers.links });
+  // No worker outlives the run.
+  const done = run.done.finally(() => workers.exited);
+  return { ...run, done, usersByClass: () => null };
+}
+
+export interface LiveTcpClusterOptions {
+  master: string;
+  expectWorkers: number;
+  /** Told "host:port" once listening, for the user to start workers. */
+  onListening?: (address: string) => void;
+  connectTimeoutMs?: number;
+}
+
+/**
+ * `--master HOST:PORT` from the web UI: each Start listens and waits for the expected workers (a worker runs
+ * one run, then exits, so every run needs its workers started again), then runs as --processes would.
+ */
+export function startTcpCluster(
+  plan: RunPlan,
+  settings: VolleyOptions,
+  options: LiveTcpClusterOptions,
+): ClusterRun {
+  const address = parseHostPort(options.master, true);
+  if (!address) throw new OptionError(`--master: expected HOST:PORT, got "${options.master}"`);
+  const waiting = new AbortController();
+  let run: CoordinatorRun | null = null;
+  const connected: string[] = [];
+  const done: Promise<RunSummary> = acceptWorkers({
+    ...address,
+    expectWorkers: options.expectWorkers,
+    ...(options.connectTimeoutMs !== undefined ? { timeoutMs: options.connectTimeoutMs } : {}),
+    signal: waiting.signal,
+    onListening: (port) =>
+      options.onListening?.(`${address.host.includes(':') ? `[${address.host}]` : address.host}:${port}`),
+    onWorker: (label) => connected.push(label),
+  }).then((links) => {
+    run = startCoordinator({ plan, settings, links });
+    return run.done;
+  });
+  const waitingRows = (): WorkerRow[] =>
+    Array.from({ length: options.expectWorkers }, (_, i) => ({
+      index: i + 1,
+      host: connected[i] ?? '–',
+      state: 'connecting',
+      users: 0,
+      rps: 0,
+      cpuPercent: null,
+    }));
+  return {
+    done,
+    workers: () => (run ? run.workers() : waitingRows()),
+    setUsers: (users, spawnRate) => run?.setUsers(users, spawnRate),
+    setArrivalRate: (rate) => run?.setArrivalRate(rate),
+    resetStats: () => run?.resetStats(),
+    stop: () => (run ? run.stop() : waiting.abort()),
+    usersByClass: () => null,
+  };
+}

@@ -110,6 +110,8 @@ class Coordinator {
   #snapshotsTaken = 0;
   #lastSnapshotAt = 0;
   readonly #conditions = new Conditions();
+  /** The web UI's edit made before the start (see setLoad). */
+  #pendingLoad: { users?: number; spawnRate?: number; arrivalRate?: number } | null = null;
 
   constructor(options: CoordinatorOptions) {
     this.#options = options;
@@ -162,6 +164,7 @@ class Coordinator {
       worker.state = 'running';
       void worker.link.send({ type: 'start' });
     }
+    if (this.#pendingLoad) this.setLoad(this.#pendingLoad);
     const timers: NodeJS.Timeout[] = [];
     const plannedSec = plannedDurationSec(plan);
     if (plannedSec !== null) {
@@ -353,8 +356,15 @@ class Coordinator {
     return this.#workers.map((worker) => workerRow(worker));
   }
 
-  /** Sent to every running worker; each computes its share from its index (see worker-load.ts). */
+  /**
+   * Sent to every running worker; each computes its share from its index (see worker-load.ts). Before
+   * the start, kept and sent right after it.
+   */
   setLoad(load: { users?: number; spawnRate?: number; arrivalRate?: number }): void {
+    if (!this.#started) {
+      this.#pendingLoad = { ...this.#pendingLoad, ...load };
+      return;
+    }
     for (const worker of this.#workers) {
       if (worker.state === 'running') void worker.link.send({ type: 'set-load', ...load });
     }

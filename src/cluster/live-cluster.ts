@@ -7,6 +7,7 @@ import { OptionError } from '../engine/option-error.ts';
 import type { RunPlan } from '../engine/run-plan.ts';
 import type { RunSummary } from '../metrics/summary.ts';
 import type { VolleyOptions } from '../script/options.ts';
+import { ClusterError } from './cluster-error.ts';
 import { type CoordinatorRun, startCoordinator } from './coordinator.ts';
 import { forkLocalWorkers, type LocalWorkerOptions } from './local-workers.ts';
 import { parseHostPort } from './socket-link.ts';
@@ -70,6 +71,12 @@ export function startTcpCluster(
     run = startCoordinator({ plan, settings, links });
     return run.done;
   });
+  const connectedRun = (): CoordinatorRun => {
+    if (run) return run;
+    throw new ClusterError(
+      `${connected.length} of ${options.expectWorkers} workers connected: change the load once the run has started`,
+    );
+  };
   const waitingRows = (): WorkerRow[] =>
     Array.from({ length: options.expectWorkers }, (_, i) => ({
       index: i + 1,
@@ -82,8 +89,8 @@ export function startTcpCluster(
   return {
     done,
     workers: () => (run ? run.workers() : waitingRows()),
-    setUsers: (users, spawnRate) => run?.setUsers(users, spawnRate),
-    setArrivalRate: (rate) => run?.setArrivalRate(rate),
+    setUsers: (users, spawnRate) => connectedRun().setUsers(users, spawnRate),
+    setArrivalRate: (rate) => connectedRun().setArrivalRate(rate),
     resetStats: () => run?.resetStats(),
     stop: () => (run ? run.stop() : waiting.abort()),
     usersByClass: () => null,

@@ -16,6 +16,7 @@ import {
   type AssignMessage,
   CLUSTER_PROTOCOL_VERSION,
   type CoordinatorMessage,
+  type SetLoadMessage,
   type WorkerMessage,
 } from './protocol.ts';
 import { cpuMeter, type SteerablePlan, steerablePlan } from './worker-load.ts';
@@ -45,9 +46,11 @@ export async function runWorker(
   });
   // The web UI's edits, applied once the run is going (see worker-load.ts).
   let steering: { plan: SteerablePlan; run: LoadTestRun } | null = null;
+  let pendingLoad: SetLoadMessage | null = null;
   link.onMessage((message) => {
     if (message.type === 'set-load') {
       if (steering) steering.plan.apply(steering.run, message);
+      else pendingLoad = message; // sent right after the start, which this worker is still acting on
     } else if (message.type === 'assign') assigned(message);
     else if (message.type === 'start') started();
     else if (message.type === 'stop') {
@@ -116,6 +119,7 @@ export async function runWorker(
     }
     const run = startLoadTest(plan);
     steering = { plan: steerable, run };
+    if (pendingLoad) steerable.apply(run, pendingLoad);
     const summary = await run.done;
     const arrivals = summary.arrivals;
     await link.send({

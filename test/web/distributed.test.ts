@@ -3,11 +3,13 @@
  * Each test starts its own volley, bounded in time, against a loopback target on an ephemeral port.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RunSummary } from '../../src/metrics/summary.ts';
 import type { LiveWorker } from '../../src/web/live-run.ts';
+import { VOLLEY_BIN } from '../helpers/cli.ts';
 import { startServer, type TestServer } from '../helpers/servers.ts';
 import { post, request } from './http-request.ts';
 import { startWebCli, webScenario } from './web-cli.ts';
@@ -129,6 +131,77 @@ test('--processes 2 with the web UI: Start runs the users in two workers, an edi
     assert.equal(summary.meta.stopReason, 'stopped');
     assert.equal(summary.meta.peakUsers, 7, 'both workers’ peaks (4 + 3), added');
     assert.ok(summary.aggregated.requests > 0);
+  } finally {
+    cli.child.kill('SIGINT');
+    await cli.exited;
+  }
+});
+
+/** `volley worker --master ADDRESS`, killed after 60 s whatever happens; resolves with its exit code. */
+function startWorker(address: string, cwd: string): { exited: Promise<number | null>; output: () => string } {
+  const child = spawn(process.execPath, [VOLLEY_BIN, 'worker', '--master', address], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => {
+    output += d;
+  });
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
+  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  void exited.then(() => clearTimeout(killer));
+  return { exited, output: () => output };
+}
+
+test('--master with the web UI: Start waits for the workers (an edit is refused until they are in), then they run, take an edit and stop', {
+  timeout: 90_000,
+}, async () => {
+  const { dir } = webScenario();
+  const cli = await startWebCli(
+    ['scenario.ts', '-H', target.url, '--master', '127.0.0.1:0', '--expect-workers', '2', '--web-port', '0'],
+    { cwd: dir, timeoutMs: 80_000 },
+  );
+  try {
+    assert.deepEqual((await workers(cli.url)).cluster, { kind: 'master', workers: 2, master: '127.0.0.1:0' });
+    assert.equal((await post(cli.url, '/api/start', { users: 2, host: target.url })).status, 200);
+    const deadline = performance.now() + 20_000;
+    let address: string | undefined;
+    while (!address && performance.now() < deadline) {
+      address = /volley worker --master (127\.0\.0\.1:\d+)/.exec(cli.stderr())?.[1];
+      if (!address) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(address, cli.stderr());
+    const waiting = await workers(cli.url);
+    assert.deepEqual(
+      waiting.workers?.map((w) => [w.index, w.state]),
+      [
+        [1, 'connecting'],
+        [2, 'connecting'],
+      ],
+    );
+    const early = await post(cli.url, '/api/users', { users: 4 });
+    assert.equal(early.status, 400);
+    assert.match(
+      JSON.parse(early.body).error,
+      /0 of 2 workers connected: change the load once the run has started/,
+    );
+
+    const started = [startWorker(address, dir), startWorker(address, dir)];
+    await waitForWorkers(
+      cli.url,
+      (rows) => rows.every((w) => w.state === 'running' && w.users === 1 && w.rps > 0),
+      'two connected workers running one user each',
+    );
+    assert.equal((await post(cli.url, '/api/users', { users: 4 })).status, 200);
+    await waitForWorkers(cli.url, (rows) => rows.every((w) => w.users === 2), '2 + 2 users');
+    assert.equal((await post(cli.url, '/api/stop')).status, 200);
+    const view = await waitForState(cli.url, 'stopped');
+    assert.deepEqual(view.ended, { stopReason: 'stopped', exitCode: 0, passed: true });
+    for (const worker of started) assert.equal(await worker.exited, 0, worker.output());
   } finally {
     cli.child.kill('SIGINT');
     await cli.exited;

@@ -152,14 +152,18 @@ async function clusterStarter(
     const { startTcpCluster } = await import('../cluster/live-cluster.ts');
     const master = options.master;
     const expectWorkers = options.expectWorkers ?? 1;
+    const info: ClusterInfo = { kind: 'master', workers: expectWorkers, master };
     return {
-      info: { kind: 'master', workers: expectWorkers, master },
+      info,
       start: (plan, runOptions) =>
         startTcpCluster(plan, runOptions, {
           master,
           expectWorkers,
-          onListening: (address) =>
-            log(`waiting for ${expectWorkers} worker(s): volley worker --master ${address}`),
+          onListening: (address) => {
+            // The page shows the address listened on (port 0 asks for any free port).
+            info.master = address;
+            log(`waiting for ${expectWorkers} worker(s): volley worker --master ${address}`);
+          },
         }),
     };
   }

@@ -10,6 +10,7 @@ import type { VolleyOptions } from '../script/options.ts';
 import { ClusterError } from './cluster-error.ts';
 import { type CoordinatorRun, startCoordinator } from './coordinator.ts';
 import { forkLocalWorkers, type LocalWorkerOptions } from './local-workers.ts';
+import { effectiveWorkerCount } from './partition.ts';
 import { parseHostPort } from './socket-link.ts';
 import { acceptWorkers } from './tcp-workers.ts';
 import type { WorkerRow } from './worker-state.ts';
@@ -21,8 +22,9 @@ export interface ClusterRun extends CoordinatorRun {
 }
 
 /**
- * `--processes N` from the web UI: always N workers, even when the form asks for fewer users (those stay
- * idle until an edit raises the users), so the Workers tab and later edits see the same N processes.
+ * `--processes N` from the web UI: N workers even when the form asks for fewer users (those stay idle
+ * until an edit raises the users), so the Workers tab and later edits see the same N processes. With
+ * --iterations, never more workers than users: a worker without users would never finish its iterations.
  */
 export function startLocalCluster(
   plan: RunPlan,
@@ -30,7 +32,8 @@ export function startLocalCluster(
   processes: number,
   options: LocalWorkerOptions = {},
 ): ClusterRun {
-  const workers = forkLocalWorkers(Math.max(1, processes), options);
+  const count = plan.iterations !== null ? effectiveWorkerCount(processes, plan) : Math.max(1, processes);
+  const workers = forkLocalWorkers(count, options);
   const run = startCoordinator({ plan, settings, links: workers.links });
   // No worker outlives the run.
   const done = run.done.finally(() => workers.exited);

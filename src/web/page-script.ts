@@ -8,6 +8,7 @@ export const PAGE_SCRIPT = String.raw`
   var $ = function (id) { return document.getElementById(id); };
   var state = null;
   var shownRun = null;
+  var statsThisRun = false;
   var points = [];
   var charts = null;
   var logLines = [];
@@ -71,6 +72,7 @@ export const PAGE_SCRIPT = String.raw`
   function renderState(view) {
     state = view;
     if (shownRun !== null && view.runNumber !== shownRun) {
+      statsThisRun = false;
       points = [];
       updateCharts();
     }
@@ -352,11 +354,20 @@ export const PAGE_SCRIPT = String.raw`
   $('stop').addEventListener('click', function () { control('/api/stop'); });
   $('reset').addEventListener('click', function () { control('/api/reset').then(function () { renderStats(null); }); });
 
+  // Before a distributed run's first numbers (workers starting, or --master waiting for them to connect)
+  // no stats event comes: the Workers tab asks for the workers once a second meanwhile.
+  setInterval(function () {
+    if (!state || !state.cluster || state.state !== 'running' || statsThisRun) return;
+    fetch('/api/workers', { credentials: 'same-origin' }).then(function (res) { return res.json(); })
+      .then(function (body) { if (!statsThisRun) renderWorkers(body.workers); }, function () {});
+  }, 1000);
+
   function connect() {
     var source = new EventSource('/api/events');
     source.addEventListener('state', function (ev) { renderState(JSON.parse(ev.data)); });
     source.addEventListener('stats', function (ev) {
       var live = JSON.parse(ev.data);
+      if (live) statsThisRun = true;
       renderStats(live);
       if (live && !live.final) {
         var last = points[points.length - 1];

@@ -175,6 +175,7 @@ test('--master with the web UI: Start waits for the workers (an edit is refused 
       if (!address) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     assert.ok(address, cli.stderr());
+    assert.equal((await workers(cli.url)).cluster?.master, address, 'the address listened on');
     const waiting = await workers(cli.url);
     assert.deepEqual(
       waiting.workers?.map((w) => [w.index, w.state]),

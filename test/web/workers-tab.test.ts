@@ -1,10 +1,13 @@
 /** The Workers tab in Chromium during a bounded `--processes 2` run against a loopback target. */
 import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumMissing, launchChromium } from '../helpers/chromium.ts';
+import { VOLLEY_BIN } from '../helpers/cli.ts';
 import { startServer, type TestServer } from '../helpers/servers.ts';
 import { startWebCli, webScenario } from './web-cli.ts';
 
@@ -142,5 +145,83 @@ test('Workers tab in Chromium: two workers with host, state, users, req/s and CP
     await page.close();
     cli.child.kill('SIGINT');
     await cli.exited;
+  }
+});
+
+test('Workers tab in Chromium with --master: the expected workers read connecting until `volley worker`s join, then running', {
+  skip,
+  timeout: 120_000,
+}, async () => {
+  const { dir } = webScenario();
+  const cli = await startWebCli(
+    [
+      'scenario.ts',
+      '-H',
+      target.url,
+      '--master',
+      '127.0.0.1:0',
+      '--expect-workers',
+      '2',
+      '--web-port',
+      '0',
+      '-u',
+      '2',
+      '-t',
+      '60s',
+    ],
+    { cwd: dir, timeoutMs: 110_000 },
+  );
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const workers: ChildProcess[] = [];
+  try {
+    await page.goto(cli.url);
+    await page.locator('#start-panel').waitFor({ state: 'visible' });
+    await page.click('[data-tab="workers"]');
+    assert.match(
+      (await page.textContent('#workers-note')) ?? '',
+      /Each run waits for 2 worker\(s\) to connect: volley worker --master 127\.0\.0\.1:0/,
+    );
+    await page.click('#start');
+    const waiting = await until(
+      () => workerRows(page),
+      (r) => r.length === 3 && r[0]?.[2] === 'connecting' && r[1]?.[2] === 'connecting',
+      'two connecting workers',
+    );
+    assert.deepEqual(
+      waiting.slice(0, 2).map((w) => w[1]),
+      ['–', '–'],
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, 'web-workers-connecting.png') });
+    const address = /volley worker --master (127\.0\.0\.1:\d+)/.exec(cli.stderr())?.[1];
+    assert.ok(address, cli.stderr());
+    for (let i = 0; i < 2; i++) {
+      const child = spawn(process.execPath, [VOLLEY_BIN, 'worker', '--master', address], {
+        cwd: dir,
+        stdio: 'ignore',
+      });
+      const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.on('close', () => clearTimeout(killer));
+      workers.push(child);
+    }
+    await until(
+      () => workerRows(page),
+      (r) => r.slice(0, 2).every((w) => w[2] === 'running' && w[3] === '1'),
+      'two running workers',
+    );
+    assert.match(
+      (await page.textContent('#workers-note')) ?? '',
+      /^2 of 2 workers running \(coordinator 127\.0\.0\.1:\d+\)\.$/,
+    );
+    await page.click('#stop');
+    await until(
+      () => page.textContent('#stat-state'),
+      (t) => t === 'stopped',
+      'state',
+    );
+  } finally {
+    await page.close();
+    cli.child.kill('SIGINT');
+    await cli.exited;
+    for (const child of workers) if (child.exitCode === null) await once(child, 'close');
   }
 });

@@ -195,7 +195,8 @@ export const PAGE_SCRIPT = String.raw`
     $('ratio-note').hidden = !kept;
     $('ratio-note').textContent = kept ? 'The run\'s users have left: the ratio last seen while they ran.' : '';
     if (!byClass) {
-      fillTable('ratio-table', [['(not reported by this engine)', fmt(total), '']], function (r) { return r; });
+      var why = state && state.cluster ? '(workers do not report users per class)' : '(not reported by this engine)';
+      fillTable('ratio-table', [[why, fmt(total), '']], function (r) { return r; });
       return;
     }
     var names = Object.keys(byClass).sort();

@@ -120,6 +120,11 @@ test('Workers tab in Chromium: two workers with host, state, users, req/s and CP
       'users 4 + 3 = 7 after the edit',
     );
     assert.equal(await page.textContent('#stat-users'), '7');
+    assert.deepEqual(await page.locator('#ratio-table tbody td').allTextContents(), [
+      '(workers do not report users per class)',
+      '7',
+      '',
+    ]);
     await page.screenshot({ path: join(SCREENSHOTS, 'web-workers-edited.png') });
 
     await page.click('#stop');

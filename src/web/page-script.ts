@@ -97,6 +97,8 @@ export const PAGE_SCRIPT = String.raw`
     if (s !== 'running' && s !== 'stopping') $('stat-rps').textContent = '0';
     if (!view.runNumber) lastElapsed = null;
     renderTimes();
+    // The note says running or ended as the state does, whichever event came first.
+    renderWorkers(shownWorkers);
     if (view.error) showMessage(view.error);
     else if (s === 'running' && $('message').textContent.indexOf('cannot reach') === 0) showMessage('');
   }
@@ -209,7 +211,9 @@ export const PAGE_SCRIPT = String.raw`
   // A worker this busy measures its own queueing, not the target's: Locust warns at 90 % too.
   var HOT_CPU_PERCENT = 90;
 
+  var shownWorkers = null;
   function renderWorkers(workers) {
+    shownWorkers = workers;
     var cluster = state && state.cluster;
     var rows = workers || [];
     $('workers-count').textContent = cluster ? '(' + (rows.length || cluster.workers) + ')' : '';
@@ -220,9 +224,15 @@ export const PAGE_SCRIPT = String.raw`
         ? 'Each run waits for ' + cluster.workers + ' worker(s) to connect: volley worker --master ' + cluster.master
         : 'Each run starts ' + cluster.workers + ' worker processes on this machine.';
     } else {
-      var running = rows.filter(function (w) { return w.state === 'running'; }).length;
-      $('workers-note').textContent = running + ' of ' + rows.length + ' workers running' +
-        (cluster.kind === 'master' ? ' (coordinator ' + cluster.master + ')' : ' (on this machine)') + '.';
+      var where = cluster.kind === 'master' ? ' (coordinator ' + cluster.master + ')' : ' (on this machine)';
+      var active = state.state === 'running' || state.state === 'stopping';
+      var byState = {};
+      rows.forEach(function (w) { byState[w.state] = (byState[w.state] || 0) + 1; });
+      $('workers-note').textContent = active
+        ? (byState.running || 0) + ' of ' + rows.length + ' workers running' + where + '.'
+        : 'The run\'s ' + rows.length + ' workers ended: ' + Object.keys(byState).sort().map(function (k) {
+          return byState[k] + ' ' + k;
+        }).join(', ') + where + '.';
     }
     $('workers-table').hidden = rows.length === 0;
     var hot = rows.filter(function (w) { return w.cpuPercent !== null && w.cpuPercent >= HOT_CPU_PERCENT; });
@@ -360,7 +370,11 @@ export const PAGE_SCRIPT = String.raw`
   setInterval(function () {
     if (!state || !state.cluster || state.state !== 'running' || statsThisRun) return;
     fetch('/api/workers', { credentials: 'same-origin' }).then(function (res) { return res.json(); })
-      .then(function (body) { if (!statsThisRun) renderWorkers(body.workers); }, function () {});
+      .then(function (body) {
+        // The address --master listens on is known once it listens (port 0: any free port).
+        if (state) state.cluster = body.cluster;
+        if (!statsThisRun) renderWorkers(body.workers);
+      }, function () {});
   }, 1000);
 
   function connect() {

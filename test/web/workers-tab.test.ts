@@ -145,6 +145,10 @@ test('Workers tab in Chromium: two workers with host, state, users, req/s and CP
         ['0', '0', '–'],
       ],
     );
+    assert.equal(
+      await page.textContent('#workers-note'),
+      "The run's 2 workers ended: 2 done (on this machine).",
+    );
     await page.screenshot({ path: join(SCREENSHOTS, 'web-workers-stopped.png') });
   } finally {
     await page.close();
@@ -196,9 +200,14 @@ test('Workers tab in Chromium with --master: the expected workers read connectin
       waiting.slice(0, 2).map((w) => w[1]),
       ['–', '–'],
     );
-    await page.screenshot({ path: join(SCREENSHOTS, 'web-workers-connecting.png') });
     const address = /volley worker --master (127\.0\.0\.1:\d+)/.exec(cli.stderr())?.[1];
     assert.ok(address, cli.stderr());
+    await until(
+      () => page.textContent('#workers-note'),
+      (t) => t === `0 of 2 workers running (coordinator ${address}).`,
+      'the note naming the address listened on',
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, 'web-workers-connecting.png') });
     for (let i = 0; i < 2; i++) {
       const child = spawn(process.execPath, [VOLLEY_BIN, 'worker', '--master', address], {
         cwd: dir,
@@ -213,10 +222,7 @@ test('Workers tab in Chromium with --master: the expected workers read connectin
       (r) => r.slice(0, 2).every((w) => w[2] === 'running' && w[3] === '1'),
       'two running workers',
     );
-    assert.match(
-      (await page.textContent('#workers-note')) ?? '',
-      /^2 of 2 workers running \(coordinator 127\.0\.0\.1:\d+\)\.$/,
-    );
+    assert.equal(await page.textContent('#workers-note'), `2 of 2 workers running (coordinator ${address}).`);
     await page.click('#stop');
     await until(
       () => page.textContent('#stat-state'),

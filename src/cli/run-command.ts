@@ -141,6 +141,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
       scenario,
       io,
       command,
+      processes,
       // With the UI the console keeps quiet during a run (as Locust's): the final report only.
       reporters: (runOptions) => runReporters(runOptions, io, 0, false),
     });

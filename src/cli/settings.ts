@@ -89,10 +89,6 @@ export function checkCombinations(options: VolleyOptions, mode: RunMode): void {
   if (mode.recording && distributed) {
     throw new UsageError('--record/--replay run in one process: drop --processes/--master');
   }
-  // Recording and replaying are CI flows: they run at once, without the web UI.
-  if (!options.headless && !mode.recording && distributed) {
-    throw new UsageError('the web UI runs tests in this process: add --headless to use --processes/--master');
-  }
   const load = checkLoadModelCombinations(options);
   if (distributed && (load.shape || load.capacity)) {
     throw new UsageError(

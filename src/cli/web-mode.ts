@@ -12,7 +12,13 @@ import type { Reporter } from '../report/reporter.ts';
 import type { VolleyOptions } from '../script/options.ts';
 import { generateToken } from '../web/access.ts';
 import type { HtmlReportBuilder } from '../web/downloads.ts';
-import { createEngineLauncher, defaultRunParams, optionsForRun } from '../web/engine-launcher.ts';
+import {
+  createEngineLauncher,
+  defaultRunParams,
+  type EngineLauncherOptions,
+  optionsForRun,
+} from '../web/engine-launcher.ts';
+import type { ClusterInfo } from '../web/live-run.ts';
 import { RunSession } from '../web/run-session.ts';
 import { startWebServer } from '../web/web-server.ts';
 import type { CliIo } from './io.ts';
@@ -25,6 +31,8 @@ export interface WebModeContext {
   io: CliIo;
   command: string;
   reporters: (options: VolleyOptions) => Reporter[];
+  /** --processes, parsed: above 1, each run goes to that many local worker processes. */
+  processes?: number;
 }
 
 const DEFAULT_WEB_PORT = 8089;
@@ -50,6 +58,7 @@ export async function serveWebUi(ctx: WebModeContext): Promise<number> {
   const generated = !options.webAuth && !isLoopbackHost(webHost);
   const token = options.webAuth ?? (generated ? generateToken() : null);
   const log = streamLogger(io.stderr);
+  const cluster = await clusterStarter(ctx, (message) => session.log('info', message));
   // One endpoint for the UI's whole life, fed by every run it starts (see PrometheusExporter on resets).
   const prometheus = await prometheusExporterFor(options, true);
   const session = new RunSession({
@@ -59,9 +68,11 @@ export async function serveWebUi(ctx: WebModeContext): Promise<number> {
       reporters: prometheus ? (runOptions) => [...ctx.reporters(runOptions), prometheus] : ctx.reporters,
       command: ctx.command,
       ...(prometheus ? { sampleSinks: [prometheus] } : {}),
+      ...(cluster ? { start: cluster.start } : {}),
     }),
     defaults,
     log,
+    cluster: cluster?.info ?? null,
   });
   const prometheusUrl = await prometheus?.listen();
   const server = await startWebServer({
@@ -128,6 +139,43 @@ export async function serveWebUi(ctx: WebModeContext): Promise<number> {
     await server.close();
     await prometheus?.close();
   }
+}
+
+/** --processes N or --master: how the UI's runs start in workers (cluster code loaded only then). */
+async function clusterStarter(
+  ctx: WebModeContext,
+  log: (message: string) => void,
+): Promise<{ info: ClusterInfo; start: NonNullable<EngineLauncherOptions['start']> } | null> {
+  const { options, io } = ctx;
+  const processes = ctx.processes ?? 1;
+  if (options.master) {
+    const { startTcpCluster } = await import('../cluster/live-cluster.ts');
+    const master = options.master;
+    const expectWorkers = options.expectWorkers ?? 1;
+    const info: ClusterInfo = { kind: 'master', workers: expectWorkers, master };
+    return {
+      info,
+      start: (plan, runOptions) =>
+        startTcpCluster(plan, runOptions, {
+          master,
+          expectWorkers,
+          onListening: (address) => {
+            // The page shows the address listened on (port 0 asks for any free port).
+            info.master = address;
+            log(`waiting for ${expectWorkers} worker(s): volley worker --master ${address}`);
+          },
+        }),
+    };
+  }
+  if (processes > 1) {
+    const { startLocalCluster } = await import('../cluster/live-cluster.ts');
+    return {
+      info: { kind: 'processes', workers: processes },
+      start: (plan, runOptions) =>
+        startLocalCluster(plan, runOptions, processes, { cwd: io.cwd, env: io.env }),
+    };
+  }
+  return null;
 }
 
 /** The web UI's report download: the same HTML report as --html, fed the run's live snapshots. */

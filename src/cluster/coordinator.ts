@@ -20,7 +20,15 @@ import { ClusterError } from './cluster-error.ts';
 import { Conditions } from './conditions.ts';
 import { CLUSTER_PROTOCOL_VERSION, type WorkerMessage } from './protocol.ts';
 import { checkWorkerMessage } from './worker-message-check.ts';
-import { newWorker, type Worker, type WorkerLink, type WorkerState } from './worker-state.ts';
+import {
+  newWorker,
+  noteReport,
+  type Worker,
+  type WorkerLink,
+  type WorkerRow,
+  type WorkerState,
+  workerRow,
+} from './worker-state.ts';
 
 export type { WorkerLink };
 export { ClusterError };
@@ -63,6 +71,34 @@ export function runCoordinator(options: CoordinatorOptions): Promise<RunSummary>
   return new Coordinator(options).run();
 }
 
+/** A coordinated run the web UI steers while it goes on. */
+export interface CoordinatorRun {
+  readonly done: Promise<RunSummary>;
+  /** Every worker now, in index order. */
+  workers(): WorkerRow[];
+  /** Closed model: the whole run's users, each worker taking its share (at spawnRate / workers per second). */
+  setUsers(users: number, spawnRate?: number): void;
+  /** Open model: the whole run's arrivals per second. */
+  setArrivalRate(rate: number): void;
+  /** Zeroes the merged statistics; the workers go on. */
+  resetStats(): void;
+  stop(): void;
+}
+
+/** runCoordinator with the handles the web UI needs. */
+export function startCoordinator(options: CoordinatorOptions): CoordinatorRun {
+  const coordinator = new Coordinator(options);
+  return {
+    done: coordinator.run(),
+    workers: () => coordinator.workerRows(),
+    setUsers: (users, spawnRate) =>
+      coordinator.setLoad({ users, ...(spawnRate !== undefined ? { spawnRate } : {}) }),
+    setArrivalRate: (rate) => coordinator.setLoad({ arrivalRate: rate }),
+    resetStats: () => coordinator.resetStats(),
+    stop: () => coordinator.stop(),
+  };
+}
+
 class Coordinator {
   readonly #plan: RunPlan;
   readonly #options: CoordinatorOptions;
@@ -82,6 +118,8 @@ class Coordinator {
   #snapshotsTaken = 0;
   #lastSnapshotAt = 0;
   readonly #conditions = new Conditions();
+  /** The web UI's edit made before the start (see setLoad). */
+  #pendingLoad: { users?: number; spawnRate?: number; arrivalRate?: number } | null = null;
 
   constructor(options: CoordinatorOptions) {
     this.#options = options;
@@ -139,6 +177,7 @@ class Coordinator {
       worker.state = 'running';
       void worker.link.send({ type: 'start' });
     }
+    if (this.#pendingLoad) this.setLoad(this.#pendingLoad);
     const timers: NodeJS.Timeout[] = [];
     const plannedSec = plannedDurationSec(plan);
     if (plannedSec !== null) {
@@ -246,6 +285,7 @@ class Coordinator {
         worker.arrivals = message.arrivals ?? worker.arrivals;
         worker.peakUsers = Math.max(worker.peakUsers, message.users);
         worker.reports += 1;
+        noteReport(worker, message.stats.aggregated?.requests ?? 0, message.cpuPercent);
         if (this.#workers.every((w) => w.state !== 'running' || w.reports > this.#snapshotsTaken)) {
           this.#snapshot();
         }
@@ -371,6 +411,33 @@ class Coordinator {
     deadline.unref();
     void this.#conditions.until(() => this.#allEnded()).then(() => clearTimeout(deadline));
     this.#conditions.changed();
+  }
+
+  workerRows(): WorkerRow[] {
+    return this.#workers.map((worker) => workerRow(worker));
+  }
+
+  /**
+   * Sent to every running worker; each computes its share from its index (see worker-load.ts). Before
+   * the start, kept and sent right after it.
+   */
+  setLoad(load: { users?: number; spawnRate?: number; arrivalRate?: number }): void {
+    if (!this.#started) {
+      this.#pendingLoad = { ...this.#pendingLoad, ...load };
+      return;
+    }
+    for (const worker of this.#workers) {
+      if (worker.state === 'running') void worker.link.send({ type: 'set-load', ...load });
+    }
+  }
+
+  resetStats(): void {
+    this.#stats.reset();
+  }
+
+  /** The web UI's Stop: as Ctrl-C, every worker stops its users and reports. */
+  stop(): void {
+    this.#stopAll('stopped');
   }
 
   #stopDeadlineSec(): number {

@@ -12,6 +12,7 @@
  *   coordinator → worker   start                 (all workers are ready: go)
  *   worker → coordinator   stats …               (about once a second: what it recorded since the last one)
  *   coordinator → worker   stop                  (run time over, Ctrl-C, …; the worker honours --stop-timeout)
+ *   coordinator → worker   set-load              (the web UI's edit: the run's new users or rate; each takes its share)
  *   worker → coordinator   done                  (the last stats; then it exits)
  *   worker → coordinator   log / error           (any time: a log line; a fatal error, then it exits)
  *   both ways              ping                  (over TCP, every few seconds: see socket-link.ts)
@@ -84,6 +85,16 @@ export interface StopMessage {
   type: 'stop';
 }
 
+/** The whole run's new load (not this worker's share): each worker takes its share, as of its assignment. */
+export interface SetLoadMessage {
+  type: 'set-load';
+  /** Closed model: users in the whole run, started or retired at `spawnRate` per second (absent: at once). */
+  users?: number;
+  spawnRate?: number;
+  /** Open model: arrivals per second of the whole run. */
+  arrivalRate?: number;
+}
+
 export interface ReadyMessage {
   type: 'ready';
   /** Users this worker will start. */
@@ -98,6 +109,8 @@ export interface StatsMessage {
   users: number;
   /** Open model: this worker's arrivals so far (cumulative), for the live views' merged snapshot. */
   arrivals?: ArrivalSnapshot;
+  /** The worker process's CPU since its previous stats message, in % of one core (the web UI's Workers tab). */
+  cpuPercent?: number;
 }
 
 export interface DoneMessage {
@@ -136,7 +149,8 @@ export type CoordinatorMessage =
   | RefuseMessage
   | AssignMessage
   | StartMessage
-  | StopMessage;
+  | StopMessage
+  | SetLoadMessage;
 export type WorkerMessage =
   | HelloMessage
   | AuthMessage
@@ -146,7 +160,7 @@ export type WorkerMessage =
   | LogMessage
   | ErrorMessage;
 
-const COORDINATOR_TYPES = new Set(['challenge', 'refuse', 'assign', 'start', 'stop']);
+const COORDINATOR_TYPES = new Set(['challenge', 'refuse', 'assign', 'start', 'stop', 'set-load']);
 const WORKER_TYPES = new Set(['hello', 'auth', 'ready', 'stats', 'done', 'log', 'error']);
 
 function typeOf(value: unknown): unknown {

@@ -144,6 +144,7 @@ export function checkWorkerMessage(message: WorkerMessage, maxUsers: number): st
         stats(m.stats, 'stats');
         count(m.users, 'stats.users', maxUsers);
         if (m.arrivals !== undefined) arrivals(m.arrivals, 'stats.arrivals');
+        if (m.cpuPercent !== undefined) finite(m.cpuPercent, 'stats.cpuPercent');
         break;
       case 'done':
         stats(m.stats, 'done.stats');

@@ -29,6 +29,52 @@ export interface Worker {
   /** When the coordinator last heard from it, and when it ended (monotonic epoch ms). */
   heardAtMs: number;
   endedAtMs: number | null;
+  /** Its CPU at its last report, in % of one core; null when it does not say. */
+  cpuPercent?: number | null;
+  /** Its last few reports (arrival time, requests in them), for its current requests per second. */
+  recent?: { atMs: number; requests: number }[];
+}
+
+/** One worker as the web UI's Workers tab shows it. */
+export interface WorkerRow {
+  /** 1-based, as the logs name workers. */
+  index: number;
+  host: string;
+  state: WorkerState;
+  users: number;
+  /** Requests per second over its last few reports. */
+  rps: number;
+  cpuPercent: number | null;
+}
+
+/** Reports that make a worker's current req/s: about 5 s, smoothing one late report. */
+const RECENT_REPORTS = 6;
+
+/** Notes a stats report's request count and CPU for the worker's row. */
+export function noteReport(worker: Worker, requests: number, cpuPercent: number | undefined): void {
+  worker.recent ??= [];
+  const recent = worker.recent;
+  recent.push({ atMs: performance.now(), requests });
+  if (recent.length > RECENT_REPORTS) recent.shift();
+  worker.cpuPercent = cpuPercent ?? null;
+}
+
+export function workerRow(worker: Worker, nowMs = performance.now()): WorkerRow {
+  const recent = worker.recent ?? [];
+  const first = recent[0];
+  // The requests of every report after the first, over the time since the first; a finished worker sends none.
+  const spanSec = first ? (nowMs - first.atMs) / 1000 : 0;
+  const ended = worker.state === 'done' || worker.state === 'lost';
+  const rps =
+    ended || !first || spanSec <= 0 ? 0 : recent.slice(1).reduce((n, r) => n + r.requests, 0) / spanSec;
+  return {
+    index: worker.index + 1,
+    host: worker.host || worker.link.label,
+    state: worker.state,
+    users: worker.users,
+    rps,
+    cpuPercent: ended ? null : (worker.cpuPercent ?? null),
+  };
 }
 
 export function newWorker(index: number, link: WorkerLink): Worker {

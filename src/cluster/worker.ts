@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
-import { runLoadTest } from '../engine/run.ts';
+import { type LoadTestRun, startLoadTest } from '../engine/run.ts';
 import { loadScenario } from '../engine/scenario-loader.ts';
 import { RunStats } from '../metrics/run-stats.ts';
 import type { Reporter } from '../report/reporter.ts';
@@ -17,9 +17,11 @@ import {
   type AssignMessage,
   CLUSTER_PROTOCOL_VERSION,
   type CoordinatorMessage,
+  type SetLoadMessage,
   type WorkerMessage,
 } from './protocol.ts';
 import { loadBundledScenario } from './scenario-bundle.ts';
+import { cpuMeter, type SteerablePlan, steerablePlan } from './worker-load.ts';
 
 export interface WorkerOptions {
   /** Replaces the scenario path the coordinator sends (a worker on another machine has its own copy). */
@@ -71,6 +73,9 @@ export async function runWorker(
     assigned(null);
     link.close();
   };
+  // The web UI's edits, applied once the run is going (see worker-load.ts).
+  let steering: { plan: SteerablePlan; run: LoadTestRun } | null = null;
+  let pendingLoad: SetLoadMessage | null = null;
   link.onMessage((message) => {
     if (message.type === 'challenge') {
       // The coordinator proves the token first: a worker never runs load for one that cannot.
@@ -81,7 +86,10 @@ export async function runWorker(
         leave(reason);
       } else void link.send({ type: 'auth', proof: workerProof(token, message.nonce, nonce) });
     } else if (message.type === 'refuse') leave(`the coordinator refused this worker: ${message.reason}`);
-    else if (message.type === 'assign') assigned(message);
+    else if (message.type === 'set-load') {
+      if (steering) steering.plan.apply(steering.run, message);
+      else pendingLoad = message; // sent right after the start, which this worker is still acting on
+    } else if (message.type === 'assign') assigned(message);
     else if (message.type === 'start') started();
     else if (message.type === 'stop') {
       stop.abort();
@@ -126,6 +134,7 @@ export async function runWorker(
             ? failNoScenario()
             : await loadScenario(assign.scenario, options.cwd);
     const stats = new RunStats();
+    const cpu = cpuMeter();
     // Each snapshot the engine takes (about once a second) sends what was recorded since the previous one.
     const relay: Reporter = {
       name: 'coordinator',
@@ -133,7 +142,13 @@ export async function runWorker(
         const delta = stats.serialize();
         stats.reset();
         const arrivals = snapshot.arrivals ? { arrivals: snapshot.arrivals } : {};
-        void link.send({ type: 'stats', stats: delta, users: snapshot.users, ...arrivals });
+        void link.send({
+          type: 'stats',
+          stats: delta,
+          users: snapshot.users,
+          ...arrivals,
+          cpuPercent: cpu(),
+        });
       },
     };
     const resolved = resolveRunPlan(assign.settings, scenario, {
@@ -143,11 +158,12 @@ export async function runWorker(
     });
     const openStats =
       resolved.loadModel === 'open' ? { uncorrected: new RunStats(), iterations: new RunStats() } : null;
-    const plan = {
+    const steerable = steerablePlan({
       ...partitionPlan(resolved, assign.workerIndex, assign.workerCount),
       stats,
       ...(openStats ? { openStats } : {}),
-    };
+    });
+    const plan = steerable.plan;
     await link.send({ type: 'ready', users: plan.users });
     await startSignal;
     if (stop.signal.aborted) {
@@ -162,7 +178,10 @@ export async function runWorker(
       }
       return finalOutcome();
     }
-    const summary = await runLoadTest(plan);
+    const run = startLoadTest(plan);
+    steering = { plan: steerable, run };
+    if (pendingLoad) steerable.apply(run, pendingLoad);
+    const summary = await run.done;
     const arrivals = summary.arrivals;
     await send({
       type: 'done',

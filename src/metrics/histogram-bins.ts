@@ -13,7 +13,7 @@ export interface HistogramBins {
   readonly stdDev: number;
 }
 
-/** Decodes an `encodeHistogram` result (µs values). */
+/** Decodes an `encodeHistogramPortable` result (µs values): a run summary's histograms. */
 export function decodeBins(encoded: string): HistogramBins {
   // The JS flavour, for its bins: the WebAssembly one answers percentiles only.
   const histogram = decodeFromCompressedBase64(encoded, 32, false) as JsHistogram;

@@ -95,6 +95,14 @@ export function encodeHistogram(histogram: Histogram): string {
   return inflateSync(compressed.subarray(8)).toString('base64');
 }
 
+/**
+ * The standard compressed HdrHistogram encoding (deflated V2, base64), as every HdrHistogram library reads
+ * it: for reports (a run summary's `histograms`), where portability beats the cost of decoding.
+ */
+export function encodeHistogramPortable(histogram: Histogram): string {
+  return encodeIntoCompressedBase64(histogram);
+}
+
 const V2_COOKIE_BASE = 0x1c849303;
 const V2_HEADER_BYTES = 40;
 

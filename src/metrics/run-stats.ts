@@ -17,7 +17,7 @@ import {
   createWindowHistogram,
   destroyHistograms,
   destroyHistogramsWith,
-  encodeHistogram,
+  encodeHistogramPortable,
   MAX_RESPONSE_TIME_MS,
   toMicros,
 } from './histogram.ts';
@@ -205,9 +205,9 @@ export class RunStats implements SampleSink {
       endpoints: this.sortedEndpoints().map((e) => ({
         method: e.method,
         name: e.name,
-        histogram: encodeHistogram(e.histogram),
+        histogram: encodeHistogramPortable(e.histogram),
       })),
-      aggregated: encodeHistogram(this.aggregated.histogram),
+      aggregated: encodeHistogramPortable(this.aggregated.histogram),
     };
   }
 

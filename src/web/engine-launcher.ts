@@ -2,11 +2,23 @@ import { applyProfile } from '../engine/load-profiles.ts';
 import { resolveRunPlan } from '../engine/resolve-plan.ts';
 import { startLoadTest } from '../engine/run.ts';
 import { plannedDurationSec } from '../engine/run-meta.ts';
+import type { RunPlan } from '../engine/run-plan.ts';
 import type { LoadedScenario } from '../engine/scenario-loader.ts';
 import type { SampleSink } from '../metrics/sink.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { VolleyOptions } from '../script/options.ts';
-import type { LiveRun, RunLauncher, RunParams } from './live-run.ts';
+import type { LiveRun, LiveWorker, RunLauncher, RunParams } from './live-run.ts';
+
+/** A started run's handles: the engine's own, or a distributed run's (which adds its workers). */
+export interface StartedRun {
+  readonly done: LiveRun['done'];
+  setUsers(users: number, spawnRate?: number): void;
+  setArrivalRate(rate: number): void;
+  stop(): void;
+  resetStats(): void;
+  usersByClass(): Record<string, number> | null;
+  workers?(): LiveWorker[];
+}
 
 export interface EngineLauncherOptions {
   /** Settings from config, scenario, environment and flags; the Start form overrides some of them. */
@@ -18,6 +30,8 @@ export interface EngineLauncherOptions {
   command: string;
   /** Extra per-request observers of every run (the Prometheus exporter). */
   sampleSinks?: readonly SampleSink[];
+  /** Starts the resolved plan; default: in this process. The CLI passes one for --processes/--master. */
+  start?: (plan: RunPlan, options: VolleyOptions) => StartedRun;
 }
 
 /** The settings of one run: the command line's, with the Start form's fields on top. */
@@ -64,7 +78,8 @@ export function createEngineLauncher(launcher: EngineLauncherOptions): RunLaunch
       log: hooks.log,
       ...(launcher.sampleSinks?.length ? { sampleSinks: launcher.sampleSinks } : {}),
     });
-    const run = startLoadTest(plan);
+    const run: StartedRun = launcher.start ? launcher.start(plan, options) : startLoadTest(plan);
+    const workers = run.workers?.bind(run);
     const live: LiveRun = {
       done: run.done,
       loadModel: plan.loadModel,
@@ -76,6 +91,7 @@ export function createEngineLauncher(launcher: EngineLauncherOptions): RunLaunch
       stop: () => run.stop(),
       resetStats: () => run.resetStats(),
       usersByClass: () => run.usersByClass(),
+      ...(workers ? { workers } : {}),
     };
     return live;
   };

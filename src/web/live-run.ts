@@ -34,6 +34,32 @@ export interface LiveRun {
   resetStats(): void;
   /** Running users per user class; null when the engine cannot tell. */
   usersByClass(): Record<string, number> | null;
+  /** A distributed run's workers now; absent for a run in this process. */
+  workers?(): LiveWorker[];
+}
+
+/** One worker of a distributed run (--processes, --master), as the Workers tab shows it. */
+export interface LiveWorker {
+  /** 1-based. */
+  index: number;
+  /** "host:pid" as the worker said, or its address. */
+  host: string;
+  /** connecting, assigned, ready, running, done or lost. */
+  state: string;
+  users: number;
+  /** Requests per second over its last few reports. */
+  rps: number;
+  /** % of one core at its last report; null when not known (or it ended). */
+  cpuPercent: number | null;
+}
+
+/** How the UI's runs are spread: over worker processes on this machine, or over connecting workers. */
+export interface ClusterInfo {
+  kind: 'processes' | 'master';
+  /** Workers each run uses. */
+  workers: number;
+  /** --master: the address workers connect to (as given). */
+  master?: string;
 }
 
 /** How the run talks back to the UI. */

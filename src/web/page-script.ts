@@ -8,6 +8,7 @@ export const PAGE_SCRIPT = String.raw`
   var $ = function (id) { return document.getElementById(id); };
   var state = null;
   var shownRun = null;
+  var statsThisRun = false;
   var points = [];
   var charts = null;
   var logLines = [];
@@ -71,6 +72,7 @@ export const PAGE_SCRIPT = String.raw`
   function renderState(view) {
     state = view;
     if (shownRun !== null && view.runNumber !== shownRun) {
+      statsThisRun = false;
       points = [];
       updateCharts();
     }
@@ -95,6 +97,8 @@ export const PAGE_SCRIPT = String.raw`
     if (s !== 'running' && s !== 'stopping') $('stat-rps').textContent = '0';
     if (!view.runNumber) lastElapsed = null;
     renderTimes();
+    // The note says running or ended as the state does, whichever event came first.
+    renderWorkers(shownWorkers);
     if (view.error) showMessage(view.error);
     else if (s === 'running' && $('message').textContent.indexOf('cannot reach') === 0) showMessage('');
   }
@@ -161,6 +165,7 @@ export const PAGE_SCRIPT = String.raw`
       fillTable('failures-table', [], function () { return []; });
       fillTable('exceptions-table', [], function () { return []; });
       renderChecks([]);
+      renderWorkers(null);
       $('stat-requests').textContent = '0';
       $('stat-rps').textContent = '0';
       $('stat-fail').textContent = '0%';
@@ -185,13 +190,15 @@ export const PAGE_SCRIPT = String.raw`
     $('stat-rps').textContent = over ? '0' : fmt(agg.currentRps, 1);
     $('stat-fail').textContent = agg.requests ? fmt((100 * agg.failures) / agg.requests, 1) + '%' : '0%';
     renderRatio(live.usersByClass, snap.users, live.ratioKept);
+    renderWorkers(live.workers);
   }
 
   function renderRatio(byClass, total, kept) {
     $('ratio-note').hidden = !kept;
     $('ratio-note').textContent = kept ? 'The run\'s users have left: the ratio last seen while they ran.' : '';
     if (!byClass) {
-      fillTable('ratio-table', [['(not reported by this engine)', fmt(total), '']], function (r) { return r; });
+      var why = state && state.cluster ? '(workers do not report users per class)' : '(not reported by this engine)';
+      fillTable('ratio-table', [[why, fmt(total), '']], function (r) { return r; });
       return;
     }
     var names = Object.keys(byClass).sort();
@@ -199,6 +206,62 @@ export const PAGE_SCRIPT = String.raw`
     fillTable('ratio-table', names.map(function (n) { return [n, byClass[n]]; }), function (r) {
       return [r[0], fmt(r[1]), sum ? fmt((100 * r[1]) / sum, 1) + '%' : '–'];
     });
+  }
+
+  // A worker this busy measures its own queueing, not the target's: Locust warns at 90 % too.
+  var HOT_CPU_PERCENT = 90;
+
+  var shownWorkers = null;
+  function renderWorkers(workers) {
+    shownWorkers = workers;
+    var cluster = state && state.cluster;
+    var rows = workers || [];
+    $('workers-count').textContent = cluster ? '(' + (rows.length || cluster.workers) + ')' : '';
+    if (!cluster) {
+      $('workers-note').textContent = 'This run goes on in one process. Start volley with --processes N (workers on this machine) or --master HOST:PORT --expect-workers N (workers connecting over the network) to spread the users over workers.';
+    } else if (!rows.length) {
+      $('workers-note').textContent = cluster.kind === 'master'
+        ? 'Each run waits for ' + cluster.workers + ' worker(s) to connect: volley worker --master ' + cluster.master
+        : 'Each run starts ' + cluster.workers + ' worker processes on this machine.';
+    } else {
+      var where = cluster.kind === 'master' ? ' (coordinator ' + cluster.master + ')' : ' (on this machine)';
+      var active = state.state === 'running' || state.state === 'stopping';
+      var byState = {};
+      rows.forEach(function (w) { byState[w.state] = (byState[w.state] || 0) + 1; });
+      $('workers-note').textContent = active
+        ? (byState.running || 0) + ' of ' + rows.length + ' workers running' + where + '.'
+        : 'The run\'s ' + rows.length + ' workers ended: ' + Object.keys(byState).sort().map(function (k) {
+          return byState[k] + ' ' + k;
+        }).join(', ') + where + '.';
+    }
+    $('workers-table').hidden = rows.length === 0;
+    var hot = rows.filter(function (w) { return w.cpuPercent !== null && w.cpuPercent >= HOT_CPU_PERCENT; });
+    $('workers-hot').hidden = hot.length === 0;
+    $('workers-hot').textContent = hot.length
+      ? 'Worker ' + hot.map(function (w) { return w.index; }).join(', ') + ' at ' + HOT_CPU_PERCENT +
+        ' % CPU or more: response times then include its own delays. Add workers or lower the load.'
+      : '';
+    var body = document.querySelector('#workers-table tbody');
+    var fragment = document.createDocumentFragment();
+    var total = { users: 0, rps: 0 };
+    rows.forEach(function (w) {
+      total.users += w.users;
+      total.rps += w.rps;
+      var tr = document.createElement('tr');
+      tr.className = w.state;
+      tr.dataset.index = String(w.index);
+      [String(w.index), w.host, w.state, fmt(w.users), fmt(w.rps, 1)].forEach(function (c) { cell(tr, c); });
+      cell(tr, w.cpuPercent === null ? '–' : fmt(w.cpuPercent, 0) + ' %');
+      if (w.cpuPercent !== null && w.cpuPercent >= HOT_CPU_PERCENT) tr.lastChild.className = 'hot';
+      fragment.appendChild(tr);
+    });
+    if (rows.length) {
+      var tr = document.createElement('tr');
+      tr.className = 'total';
+      ['', 'Total', '', fmt(total.users), fmt(total.rps, 1), ''].forEach(function (c) { cell(tr, c); });
+      fragment.appendChild(tr);
+    }
+    body.replaceChildren(fragment);
   }
 
   function addLogs(lines) {
@@ -302,11 +365,24 @@ export const PAGE_SCRIPT = String.raw`
   $('stop').addEventListener('click', function () { control('/api/stop'); });
   $('reset').addEventListener('click', function () { control('/api/reset').then(function () { renderStats(null); }); });
 
+  // Before a distributed run's first numbers (workers starting, or --master waiting for them to connect)
+  // no stats event comes: the Workers tab asks for the workers once a second meanwhile.
+  setInterval(function () {
+    if (!state || !state.cluster || state.state !== 'running' || statsThisRun) return;
+    fetch('/api/workers', { credentials: 'same-origin' }).then(function (res) { return res.json(); })
+      .then(function (body) {
+        // The address --master listens on is known once it listens (port 0: any free port).
+        if (state) state.cluster = body.cluster;
+        if (!statsThisRun) renderWorkers(body.workers);
+      }, function () {});
+  }, 1000);
+
   function connect() {
     var source = new EventSource('/api/events');
     source.addEventListener('state', function (ev) { renderState(JSON.parse(ev.data)); });
     source.addEventListener('stats', function (ev) {
       var live = JSON.parse(ev.data);
+      if (live) statsThisRun = true;
       renderStats(live);
       if (live && !live.final) {
         var last = points[points.length - 1];

@@ -40,6 +40,11 @@ tr.total td { font-weight: 700; }
 #checks-table th:nth-child(3), #checks-table td:nth-child(3) { text-align: left; }
 #checks-table tr.failed td:nth-child(5) { color: var(--bad); font-weight: 600; }
 .empty { color: var(--muted); margin: 4px 0; }
+.warning { margin: 4px 0 8px; padding: 6px 10px; border-radius: 6px; background: #fff4e5; border: 1px solid #f5c27a; }
+#workers-table th:nth-child(3), #workers-table td:nth-child(3) { text-align: left; }
+#workers-table td.hot { color: var(--bad); font-weight: 600; }
+#workers-table tr.lost td:nth-child(3) { color: var(--bad); font-weight: 600; }
+#workers-count { color: var(--muted); font-size: 12px; }
 #logs { background: #fff; border: 1px solid var(--line); padding: 8px; max-height: 70vh; overflow: auto; margin: 0; }
 .chart { background: #fff; border: 1px solid var(--line); margin-bottom: 12px; padding: 4px; }
 .downloads li { margin: 6px 0; }

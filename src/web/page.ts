@@ -59,6 +59,7 @@ export function renderPage(options: { title: string }): string {
   <button role="tab" data-tab="exceptions">Exceptions</button>
   <button role="tab" data-tab="checks">Checks</button>
   <button role="tab" data-tab="ratio">Current ratio</button>
+  <button role="tab" data-tab="workers">Workers <span id="workers-count"></span></button>
   <button role="tab" data-tab="logs">Logs</button>
   <button role="tab" data-tab="downloads">Download data</button>
 </nav>
@@ -88,6 +89,13 @@ export function renderPage(options: { title: string }): string {
   <section id="tab-ratio" class="tab" hidden>
     <p id="ratio-note" class="empty" hidden></p>
     <table id="ratio-table"><thead><tr><th>User class</th><th>Users</th><th>Share</th></tr></thead><tbody></tbody></table>
+  </section>
+  <section id="tab-workers" class="tab" hidden>
+    <p id="workers-note" class="empty"></p>
+    <p id="workers-hot" class="warning" hidden></p>
+    <table id="workers-table" hidden><thead><tr>
+      <th>#</th><th>Host</th><th>State</th><th>Users</th><th>Current RPS</th><th>CPU (% of a core)</th>
+    </tr></thead><tbody></tbody></table>
   </section>
   <section id="tab-logs" class="tab" hidden>
     <pre id="logs"></pre>

@@ -3,7 +3,7 @@ import type { LogLevel } from '../log.ts';
 import type { RunSummary, StatsSnapshot } from '../metrics/summary.ts';
 import { renderHistoryHeader, renderHistoryRows } from '../report/render/history-csv.ts';
 import { formFieldMessage } from './form-fields.ts';
-import type { LiveRun, RunLauncher, RunParams } from './live-run.ts';
+import type { ClusterInfo, LiveRun, LiveWorker, RunLauncher, RunParams } from './live-run.ts';
 import { LogBuffer, type LogLine } from './log-buffer.ts';
 
 /** ready: nothing ran yet; running: users are at work; stopping: waiting for users and reports; stopped: a run ended. */
@@ -31,6 +31,8 @@ export interface LiveStats {
   point: ChartPoint;
   /** The run's final numbers (from its summary), not a live snapshot: no chart point. */
   final: boolean;
+  /** A distributed run's workers (after its end, as they ended); null for a run in this process. */
+  workers: LiveWorker[] | null;
 }
 
 export interface SessionView {
@@ -51,6 +53,8 @@ export interface SessionView {
   ended: { stopReason: string; exitCode: number; passed: boolean } | null;
   /** Why the last start or the last run failed, if it did. */
   error: string | null;
+  /** How runs are spread over workers; null: in this process. */
+  cluster: ClusterInfo | null;
 }
 
 /** A request that the session's state does not allow (start while running, stop while stopped…). */
@@ -69,6 +73,8 @@ export interface RunSessionOptions {
   logCapacity?: number;
   /** Also receives every log line (the CLI writes them to stderr). */
   log?: (level: LogLevel, message: string) => void;
+  /** Runs go to workers (--processes, --master); shown in the view. */
+  cluster?: ClusterInfo | null;
 }
 
 /**
@@ -102,8 +108,12 @@ export class RunSession {
   #error: string | null = null;
   #lastExitCode: number | null = null;
   #idle: Promise<void> = Promise.resolve();
+  readonly #cluster: ClusterInfo | null;
+  /** The last run's workers as it ended (its handles are gone by then). */
+  #endedWorkers: LiveWorker[] | null = null;
 
   constructor(options: RunSessionOptions) {
+    this.#cluster = options.cluster ?? null;
     this.#launcher = options.launcher;
     this.#defaults = options.defaults;
     this.#params = options.defaults;
@@ -144,6 +154,7 @@ export class RunSession {
         ? { stopReason: summary.meta.stopReason, exitCode: summary.exitCode, passed: summary.passed }
         : null,
       error: this.#error,
+      cluster: this.#cluster,
     };
   }
 
@@ -155,7 +166,13 @@ export class RunSession {
     const now = this.#run?.usersByClass() ?? null;
     if (now && Object.values(now).some((n) => n > 0)) this.#lastRatio = now;
     const kept = this.#lastRatio !== null && (now === null || Object.values(now).every((n) => n === 0));
-    return { snapshot, usersByClass: kept ? this.#lastRatio : now, ratioKept: kept, point, final };
+    const workers = this.workers();
+    return { snapshot, usersByClass: kept ? this.#lastRatio : now, ratioKept: kept, point, final, workers };
+  }
+
+  /** The running (or last) run's workers; null for a run in this process or before any run. */
+  workers(): LiveWorker[] | null {
+    return this.#run ? (this.#run.workers?.() ?? null) : this.#endedWorkers;
   }
 
   chartPoints(): ChartPoint[] {
@@ -217,6 +234,7 @@ export class RunSession {
     this.#loadModel = run.loadModel;
     this.#plannedDurationSec = run.plannedDurationSec ?? null;
     this.#lastRatio = null;
+    this.#endedWorkers = null;
     this.#targetUsers = run.loadModel === 'closed' ? params.users : null;
     this.#targetRate = run.arrivalRate;
     this.#snapshot = null;
@@ -313,6 +331,7 @@ export class RunSession {
 
   #ended(run: LiveRun, summary: RunSummary | null, error: unknown): void {
     if (this.#run !== run) return;
+    this.#endedWorkers = run.workers?.() ?? null;
     this.#run = null;
     this.#state = 'stopped';
     this.#summary = summary;

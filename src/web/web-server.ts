@@ -124,6 +124,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         sendJson(res, 200, stateBody(session));
         return;
       }
+      if (path === '/api/workers') {
+        sendJson(res, 200, { cluster: session.view().cluster, workers: session.workers() });
+        return;
+      }
       if (path === '/api/events' && req.method === 'GET') {
         events.attach(res, [
           ['state', session.view()],

@@ -70,7 +70,6 @@ for (const [options, mode, message] of [
     { processes: 2, recording: true },
     /--record\/--replay run in one process/,
   ],
-  [{}, TWO, /the web UI runs tests in this process: add --headless/],
   [{ headless: true, findCapacity: true }, TWO, /capacity search steers one process/],
   [{ headless: true, profile: 'breakpoint' }, TWO, /capacity search steers one process/],
   [{ headless: true, shape: () => null }, TWO, /a load shape .* steers one process/],
@@ -86,6 +85,11 @@ for (const [options, mode, message] of [
     );
   });
 }
+
+test('the web UI takes --processes and --master (it drives distributed runs)', () => {
+  assert.doesNotThrow(() => checkCombinations({}, TWO));
+  assert.doesNotThrow(() => checkCombinations({ master: '127.0.0.1:0', expectWorkers: 2 }, ONE));
+});
 
 test("the load model's own combinations are checked beside the run's", () => {
   for (const [options, message] of [

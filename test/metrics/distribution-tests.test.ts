@@ -8,7 +8,7 @@ import {
   quantileTest,
   rankSumTest,
 } from '../../src/metrics/distribution-tests.ts';
-import { createLatencyHistogram, encodeHistogram } from '../../src/metrics/histogram.ts';
+import { createLatencyHistogram, encodeHistogramPortable } from '../../src/metrics/histogram.ts';
 import { binQuantile, decodeBins, type HistogramBins } from '../../src/metrics/histogram-bins.ts';
 
 /** Bins of `count` latencies (ms) drawn by `draw`, through a real encoded HDR histogram. */
@@ -16,7 +16,7 @@ function sample(count: number, draw: () => number): HistogramBins {
   const histogram = createLatencyHistogram();
   try {
     for (let i = 0; i < count; i++) histogram.recordValue(Math.round(draw() * 1000));
-    return decodeBins(encodeHistogram(histogram));
+    return decodeBins(encodeHistogramPortable(histogram));
   } finally {
     histogram.destroy();
   }

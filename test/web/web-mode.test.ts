@@ -73,9 +73,6 @@ test('bad web settings fail at start with one line and exit 2', async () => {
   const tags = await runCli(['run', 'scenario.ts', '--web-port', '0', '-T', 'nope'], { cwd: dir, env });
   assert.equal(tags.code, 2);
   assert.match(tags.stderr, /no task left after tag selection/);
-  const processes = await runCli(['run', 'scenario.ts', '--processes', '2'], { cwd: dir, env });
-  assert.equal(processes.code, 2);
-  assert.match(processes.stderr, /add --headless to use --processes/);
 });
 
 test('recording runs at once without the web UI, even without --headless', async () => {

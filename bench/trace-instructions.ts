@@ -90,23 +90,23 @@ async function instructionsPerRequest(traced: boolean): Promise<number> {
           detached: true,
           stdio: ['ignore', 'pipe', 'pipe'],
         });
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(
-        () => reject(new Error('the demo did not start under valgrind in 10 minutes')),
-        600_000,
-      );
-      server.stdout?.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(Number(m[1]));
-        }
-      });
-      server.stderr?.resume();
-    });
     try {
+      const port = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(
+          () => reject(new Error('the demo did not start under valgrind in 20 minutes')),
+          1_200_000,
+        );
+        server.stdout?.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(Number(m[1]));
+          }
+        });
+        server.stderr?.resume();
+      });
       await load(port, flags['warm-up'] as string);
       const pid = callgrindPid(db);
       if (pid === null) throw new Error('callgrind_control does not list the demo');

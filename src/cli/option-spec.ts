@@ -188,6 +188,21 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   },
   { key: 'insecure', flag: 'insecure', short: 'k', kind: 'bool', help: 'do not verify TLS certificates' },
   {
+    key: 'ca',
+    flag: 'ca',
+    kind: 'string',
+    arg: 'FILE',
+    help: 'PEM file of CAs to trust instead of the usual ones',
+  },
+  {
+    key: 'cert',
+    flag: 'cert',
+    kind: 'string',
+    arg: 'FILE',
+    help: 'PEM client certificate for mutual TLS (with --key, or its key in the same file)',
+  },
+  { key: 'key', flag: 'key', kind: 'string', arg: 'FILE', help: "PEM private key of --cert's certificate" },
+  {
     key: 'timeout',
     flag: 'timeout',
     kind: 'duration',

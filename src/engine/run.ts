@@ -96,6 +96,7 @@ class LoadTest implements LoadTestRun {
     this.#transport = new HttpTransport({
       connections: connectionsFor(plan),
       insecure: plan.insecure,
+      ...plan.tls,
       ...(plan.recorder ? { interceptor: plan.recorder.interceptor } : {}),
     });
     this.#seed = plan.seed ?? Math.floor(Math.random() * 2 ** 32);

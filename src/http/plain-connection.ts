@@ -1,9 +1,10 @@
 /**
- * One keep-alive connection of the plain HTTP/1.1 client (see plain-pool.ts): it writes request heads,
+ * One keep-alive connection of the plain HTTP/1.1 client (see plain-pool.ts), over TCP or TLS: it writes request heads,
  * feeds what it reads to a ResponseParser and tells the handler, as undici's DispatchHandler expects.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { type ConnectionOptions, connect as connectTls } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import type { OpenedConnection } from './connection-timing.ts';
 import { ConnectTimeoutError, SocketClosedError } from './errors.ts';
@@ -24,6 +25,8 @@ export interface ConnectionOwner {
   released(connection: PlainConnection): void;
   removed(connection: PlainConnection, wasBusy: boolean): void;
   failedToConnect(connection: PlainConnection, error: Error): void;
+  /** A TLS session to resume on the next new connection (a TLS 1.3 ticket, or a 1.2 session). */
+  newSession(session: Buffer): void;
   /** `request` failed on a reused connection before any response byte: send it once more. */
   retry(request: PlainRequest, handler: Dispatcher.DispatchHandler): void;
 }
@@ -88,27 +91,37 @@ export class PlainConnection implements Dispatcher.DispatchController, ResponseE
 
   resume(): void {}
 
-  connect(host: string, port: number, timeoutMs: number): void {
+  /** Opens the connection: TCP, then TLS when `tls` is given (its options complete tls.connect's). */
+  connect(host: string, port: number, timeoutMs: number, tls: ConnectionOptions | null): void {
     const startedAt = performance.now();
-    const socket = connect({
-      host,
-      port,
-      noDelay: true,
-      onread: { buffer: this.#readBuffer, callback: (length: number) => this.#onRead(length) },
-    });
+    let tcpAt = 0;
+    const onread = { buffer: this.#readBuffer, callback: (length: number) => this.#onRead(length) };
+    const socket =
+      tls === null
+        ? connect({ host, port, noDelay: true, onread })
+        : // tls.connect passes net.connect's options on (onread included); its type does not list them.
+          connectTls({ ...tls, host, port, noDelay: true, onread } as ConnectionOptions);
     this.#socket = socket;
     const timer = setTimeout(() => {
       socket.destroy(new ConnectTimeoutError(`${host}:${port}`, timeoutMs));
     }, timeoutMs);
-    socket.once('connect', () => {
+    const ready = () => {
       clearTimeout(timer);
       this.#connected = true;
       // Kept now: a closed socket no longer knows its peer, and errors name it.
       this.#remoteAddress = socket.remoteAddress;
       this.#remotePort = socket.remotePort;
       const readyAt = performance.now();
-      this.#pool.connected(this, { startedAt, tcpAt: readyAt, readyAt });
-    });
+      this.#pool.connected(this, { startedAt, tcpAt: tcpAt === 0 ? readyAt : tcpAt, readyAt });
+    };
+    if (tls === null) socket.once('connect', ready);
+    else {
+      socket.once('connect', () => {
+        tcpAt = performance.now();
+      });
+      socket.once('secureConnect', ready);
+      socket.on('session', (session: Buffer) => this.#pool.newSession(session));
+    }
     socket.on('error', (error: Error) => {
       this.#error ??= error;
     });

@@ -1,5 +1,5 @@
 /**
- * volley's own HTTP/1.1 client for plain `http:` origins: the fast path of HttpTransport.
+ * volley's own HTTP/1.1 client for `http:` and `https:` origins: the fast path of HttpTransport.
  *
  * Why: a load generator spends most of its CPU per request in the HTTP client, and undici's general
  * machinery (request validation, streams, WebAssembly llhttp with JS callbacks, per-request objects)
@@ -7,8 +7,10 @@
  * reads with one shared buffer (`onread`, no per-read allocation and no stream buffering) and parses
  * responses with ResponseParser. It speaks to handlers exactly as undici does (the DispatchHandler
  * interface), so Exchange works unchanged over either. HttpTransport sends everything this does not
- * cover (TLS, FormData bodies, unusual headers) through undici.
+ * cover (FormData bodies, unusual headers, interceptors, proxies) through undici.
  */
+import { isIP } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { type OpenedConnection, startingOnNewConnection } from './connection-timing.ts';
 import { type ConnectionOwner, PlainConnection, type PlainRequest } from './plain-connection.ts';
@@ -18,6 +20,16 @@ export interface PlainPoolOptions {
   connections: number;
   connectTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  /** For `https:` origins: verification, client certificate, CA (tls.connect's options). */
+  tls: PoolTlsOptions;
+}
+
+/** What an `https:` pool passes to tls.connect besides host, port and session. */
+export interface PoolTlsOptions {
+  rejectUnauthorized: boolean;
+  ca?: string | Buffer | undefined;
+  cert?: string | Buffer | undefined;
+  key?: string | Buffer | undefined;
 }
 
 /** Whether a request can go through the plain pool; anything else goes to undici (which also rejects what is invalid). */
@@ -64,7 +76,7 @@ interface Queued {
   retried: boolean;
 }
 
-/** The connections to one `http://host:port` origin. */
+/** The connections to one `http://host:port` or `https://host:port` origin. */
 export class PlainPool implements ConnectionOwner {
   readonly #host: string;
   readonly #port: number;
@@ -84,11 +96,24 @@ export class PlainPool implements ConnectionOwner {
   #busy = 0;
   /** Updated by each sweep: when connections went idle, to the second. */
   #clockMs = performance.now();
+  /** tls.connect's options for an `https:` origin; null for `http:`. */
+  readonly #tls: ConnectionOptions | null;
+  /** The latest TLS session the server gave: new connections resume it (an abbreviated handshake). */
+  #session: Buffer | undefined = undefined;
 
   constructor(origin: string, options: PlainPoolOptions, readBuffer: Buffer) {
     const url = new URL(origin);
     this.#host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-    this.#port = url.port === '' ? 80 : Number(url.port);
+    const secure = url.protocol === 'https:';
+    this.#port = url.port === '' ? (secure ? 443 : 80) : Number(url.port);
+    this.#tls = secure
+      ? {
+          ...options.tls,
+          // HTTP/1.1 only; SNI names a host, never an address (RFC 6066 §3).
+          ALPNProtocols: ['http/1.1'],
+          ...(isIP(this.#host) === 0 ? { servername: this.#host } : {}),
+        }
+      : null;
     this.#hostLine = `host: ${url.host}\r\nconnection: keep-alive\r\n`;
     this.#options = options;
     this.#readBuffer = readBuffer;
@@ -173,7 +198,8 @@ export class PlainPool implements ConnectionOwner {
     this.#open++;
     const connection = new PlainConnection(this, this.#hostLine, this.#readBuffer);
     this.#all.add(connection);
-    connection.connect(this.#host, this.#port, this.#options.connectTimeoutMs);
+    const tls = this.#tls === null ? null : { ...this.#tls, session: this.#session };
+    connection.connect(this.#host, this.#port, this.#options.connectTimeoutMs, tls);
   }
 
   /** A new connection is ready: it takes the oldest waiting request, or waits itself. */
@@ -242,6 +268,10 @@ export class PlainPool implements ConnectionOwner {
     next?.handler.onResponseError?.(IDLE_CONTROLLER, error);
     if (this.#waiting() && this.#open < this.#options.connections) this.#openConnection();
     this.#drained();
+  }
+
+  newSession(session: Buffer): void {
+    this.#session = session;
   }
 
   #drained(): void {

@@ -1,7 +1,13 @@
 import { createRequire } from 'node:module';
 import type { Agent, Dispatcher } from 'undici';
 import { timedConnector } from './connection-timing.ts';
-import { isPlainRequest, isPlainRequestLine, PlainPool, type PlainPoolOptions } from './plain-pool.ts';
+import {
+  isPlainRequest,
+  isPlainRequestLine,
+  PlainPool,
+  type PlainPoolOptions,
+  type PoolTlsOptions,
+} from './plain-pool.ts';
 import { MAX_HEAD_BYTES } from './response-parser.ts';
 
 export interface HttpTransportOptions {
@@ -15,12 +21,17 @@ export interface HttpTransportOptions {
   connections?: number;
   /** Skip TLS certificate verification (self-signed or internal certificates). */
   insecure?: boolean;
+  /** PEM: certificate authorities to trust instead of Node's bundle (`--ca`). */
+  ca?: string | Buffer;
+  /** PEM: a client certificate and its key, for servers that ask for one (mutual TLS; `--cert`, `--key`). */
+  cert?: string | Buffer;
+  key?: string | Buffer;
   /** Milliseconds to establish a connection (TCP + TLS); default 10 000. */
   connectTimeoutMs?: number;
   /** Milliseconds an idle connection stays open, unless the server's keep-alive hint says less; default 30 000. */
   keepAliveTimeoutMs?: number;
   /**
-   * Send plain `http:` requests through volley's own HTTP/1.1 client (PlainPool), the fast path;
+   * Send `http:` and `https:` requests through volley's own HTTP/1.1 client (PlainPool), the fast path;
    * default true unless the environment variable VOLLEY_HTTP_CLIENT is `undici`. false: everything
    * through undici.
    */
@@ -32,6 +43,16 @@ export interface HttpTransportOptions {
   interceptor?: Dispatcher.DispatcherComposeInterceptor;
 }
 
+/** TLS options shared by both transports. */
+function tlsOptions(options: HttpTransportOptions): PoolTlsOptions {
+  return {
+    rejectUnauthorized: options.insecure !== true,
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
+    ...(options.cert === undefined ? {} : { cert: options.cert }),
+    ...(options.key === undefined ? {} : { key: options.key }),
+  };
+}
+
 /** How often idle keep-alive connections of the plain pools are checked for expiry. */
 const SWEEP_INTERVAL_MS = 1000;
 
@@ -41,13 +62,13 @@ const SWEEP_INTERVAL_MS = 1000;
  */
 export class HttpTransport {
   readonly #options: HttpTransportOptions;
-  /** undici, for whatever the plain pools do not take (TLS…): created, and loaded, on first use. */
+  /** undici, for whatever the plain pools do not take (FormData…): created, and loaded, on first use. */
   #undici: Agent | null = null;
   /** The agent, behind the interceptor when there is one. */
   #dispatcher: Dispatcher | null = null;
   readonly #fastPath: boolean;
   readonly #plainOptions: PlainPoolOptions;
-  /** origin → pool, for `http:` origins. */
+  /** origin → pool, for `http:` and `https:` origins. */
   readonly #plainPools = new Map<string, PlainPool>();
   #readBuffer: Buffer | null = null;
   #sweepTimer: NodeJS.Timeout | undefined = undefined;
@@ -60,6 +81,7 @@ export class HttpTransport {
       connections: options.connections ?? Number.POSITIVE_INFINITY,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 30_000,
+      tls: tlsOptions(options),
     };
     this.#options = options;
   }
@@ -70,7 +92,7 @@ export class HttpTransport {
     if (
       this.#fastPath &&
       typeof origin === 'string' &&
-      origin.startsWith('http://') &&
+      (origin.startsWith('http://') || origin.startsWith('https://')) &&
       isPlainRequest(body, headers as Record<string, string>) &&
       isPlainRequestLine(options.method, options.path)
     ) {
@@ -87,7 +109,7 @@ export class HttpTransport {
     ) as typeof import('undici');
     const options = this.#options;
     const connect = buildConnector({
-      rejectUnauthorized: options.insecure !== true,
+      ...tlsOptions(options),
       timeout: options.connectTimeoutMs ?? 10_000,
       // HTTP/1.1 only: one request per connection, as a user's browser or requests would do.
       allowH2: false,

@@ -65,6 +65,12 @@ export interface VolleyOptions {
   autoquit?: string | number;
   /** Skip TLS certificate verification. */
   insecure?: boolean;
+  /** PEM file of certificate authorities to trust instead of the usual ones. */
+  ca?: string;
+  /** PEM file of a client certificate for mutual TLS (its key in `key`, or in the same file). */
+  cert?: string;
+  /** PEM file of the client certificate's private key. */
+  key?: string;
   /** Default request timeout. */
   timeout?: string | number;
   /** Print full stack traces for errors. */

@@ -17,7 +17,7 @@ import { ROOT, TOOLS } from './lib/tools.ts';
 
 const USAGE = `usage: node bench/run.ts [--quick] [--rounds N] [--duration SEC] [--warmup SEC] [--connections N]
          [--tools volley,autocannon,...] [--only throughput,startup,memory]
-         [--users N] [--soak MINUTES] [--no-install] [--out FILE]   (see bench/README.md)
+         [--users N] [--soak MINUTES] [--tls] [--no-install] [--out FILE]   (see bench/README.md)
 `;
 
 function parseBenchArgs() {
@@ -33,6 +33,7 @@ function parseBenchArgs() {
         only: { type: 'string', default: 'throughput,startup,memory' },
         users: { type: 'string' },
         soak: { type: 'string' },
+        tls: { type: 'boolean', default: false },
         'no-install': { type: 'boolean', default: false },
         out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
       },
@@ -117,9 +118,14 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryBytes: totalmem(), pinned: canPin },
     node: process.version,
-    settings: { rounds, durationSec, warmupSec, connections, memoryUsers },
+    settings: { rounds, durationSec, warmupSec, connections, memoryUsers, tls: values.tls },
   };
-  const nginx = await startNginx(nginxPath, SERVER_CORE, Math.max(memoryUsers, connections) + 100);
+  const nginx = await startNginx(
+    nginxPath,
+    SERVER_CORE,
+    Math.max(memoryUsers, connections) + 100,
+    values.tls,
+  );
   const report: string[] = [];
   try {
     if (only.has('throughput')) {
@@ -134,7 +140,8 @@ async function main(): Promise<void> {
       );
       results.throughput = throughput;
       report.push(
-        `Throughput on one core (nginx on another), ${connections} connections, ${rounds} rounds × ${durationSec} s:`,
+        `Throughput on one core (nginx on another), ${values.tls ? 'HTTPS, ' : ''}${connections} connections, ` +
+          `${rounds} rounds × ${durationSec} s:`,
         throughputTable(throughput),
       );
       for (const r of throughput)

@@ -201,6 +201,13 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     arg: 'FILE',
     help: 'PEM client certificate for mutual TLS (with --key, or its key in the same file)',
   },
+  {
+    key: 'proxy',
+    flag: 'proxy',
+    kind: 'string',
+    arg: 'URL',
+    help: 'HTTP proxy for every request (default: HTTP_PROXY, HTTPS_PROXY, NO_PROXY)',
+  },
   { key: 'key', flag: 'key', kind: 'string', arg: 'FILE', help: "PEM private key of --cert's certificate" },
   {
     key: 'timeout',

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { proxySettings } from '../http/proxy.ts';
 import type { RunLogger } from '../log.ts';
 import type { SampleSink } from '../metrics/sink.ts';
 import { parseThreshold } from '../metrics/thresholds.ts';
@@ -56,6 +57,13 @@ export function readTlsFiles(options: Pick<VolleyOptions, 'ca' | 'cert' | 'key'>
     else throw new OptionError(`--cert: "${options.cert}" holds no private key; give it with --key FILE`);
   }
   return files;
+}
+
+/** --proxy, checked now so that a bad URL is a usage error before anything starts. */
+function checkedProxy(proxy: string | undefined): string | null {
+  if (proxy === undefined) return null;
+  proxySettings(proxy, {});
+  return proxy;
 }
 
 function positiveInt(value: number | undefined, what: string, min: number): number | undefined {
@@ -139,6 +147,7 @@ export function resolveRunPlan(
     exitCodeOnError,
     insecure: options.insecure ?? false,
     tls: readTlsFiles(options),
+    proxy: checkedProxy(options.proxy),
     requestTimeoutMs: timeoutSec * 1000,
     arrivalRate: load.arrivalRate,
     maxUsers: load.maxUsers,

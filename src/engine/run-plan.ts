@@ -45,6 +45,8 @@ export interface RunPlan {
   insecure: boolean;
   /** PEM contents of --ca, --cert, --key (read when the plan is made). */
   tls: TlsFiles;
+  /** --proxy; null: the environment's proxy variables. */
+  proxy: string | null;
   requestTimeoutMs: number;
   reporters: readonly Reporter[];
   /** Extra per-request observers (e.g. the Prometheus exporter's histograms), after the run's own stats. */

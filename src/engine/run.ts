@@ -97,6 +97,7 @@ class LoadTest implements LoadTestRun {
       connections: connectionsFor(plan),
       insecure: plan.insecure,
       ...plan.tls,
+      ...(plan.proxy === null ? {} : { proxy: plan.proxy }),
       ...(plan.recorder ? { interceptor: plan.recorder.interceptor } : {}),
     });
     this.#seed = plan.seed ?? Math.floor(Math.random() * 2 ** 32);

@@ -8,6 +8,7 @@ import {
   type PlainPoolOptions,
   type PoolTlsOptions,
 } from './plain-pool.ts';
+import { type ProxySettings, proxyFor, proxySettings, usesProxy } from './proxy.ts';
 import { MAX_HEAD_BYTES } from './response-parser.ts';
 
 export interface HttpTransportOptions {
@@ -26,6 +27,13 @@ export interface HttpTransportOptions {
   /** PEM: a client certificate and its key, for servers that ask for one (mutual TLS; `--cert`, `--key`). */
   cert?: string | Buffer;
   key?: string | Buffer;
+  /**
+   * An HTTP proxy for every request (`--proxy`), loopback included. Without it, HTTP_PROXY,
+   * HTTPS_PROXY and NO_PROXY in `environment` apply (never to loopback). See proxy.ts.
+   */
+  proxy?: string;
+  /** Where the proxy variables are read; default process.env. */
+  environment?: NodeJS.ProcessEnv;
   /** Milliseconds to establish a connection (TCP + TLS); default 10 000. */
   connectTimeoutMs?: number;
   /** Milliseconds an idle connection stays open, unless the server's keep-alive hint says less; default 30 000. */
@@ -71,6 +79,13 @@ export class HttpTransport {
   /** origin → pool, for `http:` and `https:` origins. */
   readonly #plainPools = new Map<string, PlainPool>();
   #readBuffer: Buffer | null = null;
+  /** null when no request goes through a proxy (the common case: no look-up per request). */
+  readonly #proxies: ProxySettings | null;
+  /** undici's dispatcher per origin when proxies are in play: a ProxyAgent per proxy, or the agent. */
+  readonly #undiciByOrigin = new Map<string, Dispatcher>();
+  readonly #proxyAgents = new Map<string, Dispatcher>();
+  /** The ProxyAgents made, closed with the transport. */
+  readonly #closers: Dispatcher[] = [];
   #sweepTimer: NodeJS.Timeout | undefined = undefined;
 
   constructor(options: HttpTransportOptions = {}) {
@@ -84,6 +99,8 @@ export class HttpTransport {
       tls: tlsOptions(options),
     };
     this.#options = options;
+    const proxies = proxySettings(options.proxy, options.environment ?? process.env);
+    this.#proxies = usesProxy(proxies) ? proxies : null;
   }
 
   /** Sends one request; the handler receives the response. Used by the clients. */
@@ -97,9 +114,41 @@ export class HttpTransport {
       isPlainRequestLine(options.method, options.path)
     ) {
       this.#plainPool(origin).dispatch(options as Parameters<PlainPool['dispatch']>[0], handler);
-    } else {
+    } else if (this.#proxies === null || typeof origin !== 'string') {
       this.#undiciDispatcher().dispatch(options, handler);
+    } else {
+      this.#undiciFor(origin, this.#proxies).dispatch(options, handler);
     }
+  }
+
+  /** undici's way to `origin`: through a ProxyAgent (CONNECT for `https:`, absolute form for `http:`) or direct. */
+  #undiciFor(origin: string, proxies: ProxySettings): Dispatcher {
+    let dispatcher = this.#undiciByOrigin.get(origin);
+    if (dispatcher !== undefined) return dispatcher;
+    const proxy = proxyFor(proxies, origin);
+    if (proxy === null) dispatcher = this.#undiciDispatcher();
+    else {
+      dispatcher = this.#proxyAgents.get(proxy.href);
+      if (dispatcher === undefined) {
+        const { ProxyAgent } = createRequire(import.meta.url)('undici') as typeof import('undici');
+        const options = this.#options;
+        const agent = new ProxyAgent({
+          uri: proxy.href,
+          proxyTunnel: false,
+          requestTls: tlsOptions(options),
+          connections: options.connections ?? null,
+          pipelining: 1,
+          keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+          maxHeaderSize: MAX_HEAD_BYTES,
+          connectTimeout: options.connectTimeoutMs ?? 10_000,
+        });
+        this.#closers.push(agent);
+        dispatcher = options.interceptor ? agent.compose(options.interceptor) : agent;
+        this.#proxyAgents.set(proxy.href, dispatcher);
+      }
+    }
+    this.#undiciByOrigin.set(origin, dispatcher);
+    return dispatcher;
   }
 
   #undiciDispatcher(): Dispatcher {
@@ -130,7 +179,8 @@ export class HttpTransport {
     let pool = this.#plainPools.get(origin);
     if (pool === undefined) {
       this.#readBuffer ??= PlainPool.readBuffer();
-      pool = new PlainPool(origin, this.#plainOptions, this.#readBuffer);
+      const proxy = this.#proxies === null ? null : proxyFor(this.#proxies, origin);
+      pool = new PlainPool(origin, this.#plainOptions, this.#readBuffer, proxy);
       this.#plainPools.set(origin, pool);
       if (this.#sweepTimer === undefined) {
         this.#sweepTimer = setInterval(() => {
@@ -147,13 +197,14 @@ export class HttpTransport {
   async close(): Promise<void> {
     clearInterval(this.#sweepTimer);
     const pools = [...this.#plainPools.values()].map((pool) => pool.close());
-    await Promise.all(this.#undici === null ? pools : [...pools, this.#undici.close()]);
+    const agents = this.#undici === null ? this.#closers : [this.#undici, ...this.#closers];
+    await Promise.all([...pools, ...agents.map((agent) => agent.close())]);
   }
 
   /** Closes every connection now; in-flight requests fail. */
   async destroy(): Promise<void> {
     clearInterval(this.#sweepTimer);
     for (const pool of this.#plainPools.values()) pool.destroy();
-    await this.#undici?.destroy();
+    await Promise.all([this.#undici?.destroy(), ...this.#closers.map((agent) => agent.destroy())]);
   }
 }

@@ -71,6 +71,8 @@ export interface VolleyOptions {
   cert?: string;
   /** PEM file of the client certificate's private key. */
   key?: string;
+  /** HTTP proxy for every request, loopback included; default: HTTP_PROXY, HTTPS_PROXY and NO_PROXY. */
+  proxy?: string;
   /** Default request timeout. */
   timeout?: string | number;
   /** Print full stack traces for errors. */

@@ -79,7 +79,10 @@ try {
       for (;;) {
         const now = await Promise.all(tools.map((_, i) => serverOf(i).requests()));
         if (now.every((n, i) => n - (counts[i] as number) > CONNECTIONS * 10)) break;
-        if (performance.now() - waitStart > 60_000) {
+        if (
+          performance.now() - waitStart > 60_000 ||
+          [...children.values()].some((c) => c.exitCode !== null)
+        ) {
           throw new Error(
             `a tool did not start sending: ${[...stderr.values()].map((s) => s()).join(' | ')}`,
           );
@@ -94,6 +97,13 @@ try {
       const req1 = await Promise.all(tools.map((_, i) => serverOf(i).requests()));
       const cpu1 = tools.map((_, i) => cpuOf(children.get(i)?.pid));
       const seconds = (performance.now() - t0) / 1000;
+      for (const [i, child] of children) {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          throw new Error(
+            `${tools[i]?.name} exited (${child.exitCode ?? child.signalCode}): ${stderr.get(i)?.()}`,
+          );
+        }
+      }
       const line: string[] = [];
       for (const [i, tool] of tools.entries()) {
         // One of the counted requests is our own status request.

@@ -188,6 +188,7 @@ class LoadTest implements LoadTestRun {
     await reporters.notify('onStart', runStartInfo(plan, startedAt));
     const cpuMonitor = new GeneratorCpuMonitor({
       onOverload: (percent) => this.#log('warn', overloadWarning(percent)),
+      loopDelay: true,
     });
     cpuMonitor.start();
     this.#stats.start();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { test } from 'node:test';
-import { OpenModel } from '../../src/engine/open-model.ts';
+import { ARRIVAL_PATIENCE_MS, OpenModel } from '../../src/engine/open-model.ts';
 import { resolveRunPlan } from '../../src/engine/resolve-plan.ts';
 import { runLoadTest, startLoadTest } from '../../src/engine/run.ts';
 import type { LoadedScenario } from '../../src/engine/scenario-loader.ts';
@@ -362,24 +362,95 @@ test('the open model runs one task per arrival on users made as needed and kept 
   await t.close();
 });
 
-test('under maxUsers, an arrival that finds no free user is dropped and counted', async () => {
+test('under maxUsers, an arrival that finds no free user within the patience is dropped and counted', async () => {
   let release: () => void = () => {};
   const held = new Promise<void>((resolve) => {
     release = resolve;
   });
   const { model, t } = openModel({ rate: 200, maxUsers: 2, task: () => held });
-  model.start(performance.now());
-  await until(() => (model.snapshotPart().arrivals?.dropped ?? 0) >= 5, 'arrivals to be dropped');
-  assert.equal(model.activeUsers, 2, 'never more users than the cap');
-  const live = model.snapshotPart().arrivals;
-  assert.ok(live);
-  assert.equal(live.scheduled, live.launched + live.dropped);
-  assert.equal(live.launched, 2);
-  model.stop();
-  release();
-  await until(() => t.pool.size === 0, 'users to leave');
-  await t.close();
+  try {
+    const startMs = performance.now();
+    model.start(startMs);
+    await until(() => (model.snapshotPart().arrivals?.dropped ?? 0) >= 5, 'arrivals to be dropped');
+    assert.ok(
+      performance.now() - startMs >= ARRIVAL_PATIENCE_MS,
+      'no arrival is dropped before it waited the patience',
+    );
+    assert.equal(model.activeUsers, 2, 'never more users than the cap');
+    const live = model.snapshotPart().arrivals;
+    assert.ok(live);
+    // The others wait for a user.
+    assert.ok(live.scheduled > live.launched + live.dropped);
+    assert.equal(live.launched, 2);
+    model.stop();
+    release();
+    await until(() => t.pool.size === 0, 'users to leave');
+    const { arrivals } = model.summaryPart(performance.now());
+    assert.equal(
+      arrivals?.scheduled,
+      (arrivals?.launched ?? 0) + (arrivals?.dropped ?? 0),
+      'each arrival launched or dropped in the end',
+    );
+  } finally {
+    model.stop();
+    release();
+    await until(() => t.pool.size === 0, 'users to leave');
+    await t.close();
+  }
 });
+
+test('an arrival that finds every user under the cap busy waits for the first to finish', async () => {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let tasks = 0;
+  // The first task holds its user until released; the others end at once.
+  const { model, t } = openModel({
+    rate: 200,
+    maxUsers: 1,
+    task: () => (tasks++ === 0 ? held : Promise.resolve()),
+  });
+  try {
+    model.start(performance.now());
+    await until(() => (model.snapshotPart().arrivals?.scheduled ?? 0) >= 10, '10 arrivals due');
+    const waiting = model.snapshotPart().arrivals;
+    assert.equal(waiting?.launched, 1);
+    assert.equal(waiting?.dropped, 0);
+    release();
+    await until(() => (model.snapshotPart().arrivals?.launched ?? 0) >= 12, 'the waiting arrivals to run');
+    model.stop();
+    const { arrivals } = model.summaryPart(performance.now());
+    assert.equal(arrivals?.dropped, 0);
+    assert.equal(arrivals?.launched, tasks);
+    assert.equal(t.pool.peak, 1);
+  } finally {
+    model.stop();
+    release();
+    await until(() => t.pool.size === 0, 'users to leave');
+    await t.close();
+  }
+});
+
+test('arrivals due during a pause of the generator run on the users whose responses came in meanwhile', () =>
+  withServer({ kind: 'mix', pattern: [0] }, async (url) => {
+    const cls = user({ name: 'u', tasks: [async (vu) => void (await vu.http.get('/x'))] });
+    const plan = resolveRunPlan(
+      { host: url, arrivalRate: 1000, maxUsers: 5, runTime: '1s', stopTimeout: '2s' },
+      scenario(cls),
+      { log: () => {} },
+    );
+    const running = startLoadTest(plan);
+    // Busy for 150 ms once the run is going: ~150 arrivals fall due with 5 users, whose requests end meanwhile.
+    await until(() => (running.snapshot().arrivals?.launched ?? 0) >= 50, 'the run to be going');
+    const until150 = performance.now() + 150;
+    while (performance.now() < until150) {}
+    const summary = await running.done;
+    const a = summary.arrivals;
+    assert.ok(a);
+    assert.equal(a.launched + a.dropped, a.scheduled);
+    assert.equal(a.dropped, 0, `dropped ${a.dropped} of ${a.scheduled}`);
+  }));
 
 test('retarget changes the rate from the given moment; an observer sees every arrival launch and finish', async () => {
   const seen = { launched: 0, done: 0, dropped: 0 };

@@ -60,7 +60,10 @@ const memoryUsers = Number(values.users ?? env.BENCH_USERS ?? (quick ? 2000 : 15
 const only = new Set(values.only.split(','));
 if (values.soak !== undefined) only.add('soak');
 const wanted = values.tools?.split(',') ?? null;
-const tools = TOOLS.filter((tool) => wanted === null || wanted.includes(tool.name));
+// volley-undici (volley through undici) only when asked for: a comparison of volley's two transports.
+const tools = TOOLS.filter((tool) =>
+  wanted === null ? tool.name !== 'volley-undici' : wanted.includes(tool.name),
+);
 
 const TOOL_CORE = 0;
 const SERVER_CORE = 1;

@@ -140,7 +140,7 @@ const LOOP_RESOLUTION_MS = 10;
 function loopDelayOf(histogram: ELDHistogram): LoopDelay {
   const ms = (ns: number) =>
     histogram.count > 0 && Number.isFinite(ns)
-      ? Math.max(0, Math.round(ns / 1e4) / 100 - LOOP_RESOLUTION_MS)
+      ? Math.max(0, Math.round((ns / 1e6 - LOOP_RESOLUTION_MS) * 100) / 100)
       : 0;
   return { p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max) };
 }

@@ -202,6 +202,12 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     help: 'PEM client certificate for mutual TLS (with --key, or its key in the same file)',
   },
   {
+    key: 'http2',
+    flag: 'http2',
+    kind: 'bool',
+    help: 'HTTP/2: ALPN h2 over TLS, prior knowledge over http:// (through undici)',
+  },
+  {
     key: 'proxy',
     flag: 'proxy',
     kind: 'string',

@@ -148,6 +148,7 @@ export function resolveRunPlan(
     insecure: options.insecure ?? false,
     tls: readTlsFiles(options),
     proxy: checkedProxy(options.proxy),
+    http2: options.http2 ?? false,
     requestTimeoutMs: timeoutSec * 1000,
     arrivalRate: load.arrivalRate,
     maxUsers: load.maxUsers,

@@ -45,6 +45,8 @@ export interface RunPlan {
   insecure: boolean;
   /** PEM contents of --ca, --cert, --key (read when the plan is made). */
   tls: TlsFiles;
+  /** --http2: HTTP/2 through undici. */
+  http2: boolean;
   /** --proxy; null: the environment's proxy variables. */
   proxy: string | null;
   requestTimeoutMs: number;

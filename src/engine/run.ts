@@ -98,6 +98,7 @@ class LoadTest implements LoadTestRun {
       insecure: plan.insecure,
       ...plan.tls,
       ...(plan.proxy === null ? {} : { proxy: plan.proxy }),
+      ...(plan.http2 ? { http2: true } : {}),
       ...(plan.recorder ? { interceptor: plan.recorder.interceptor } : {}),
     });
     this.#seed = plan.seed ?? Math.floor(Math.random() * 2 ** 32);

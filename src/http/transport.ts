@@ -32,6 +32,11 @@ export interface HttpTransportOptions {
    * HTTPS_PROXY and NO_PROXY in `environment` apply (never to loopback). See proxy.ts.
    */
   proxy?: string;
+  /**
+   * HTTP/2 through undici (`--http2`): ALPN offers h2 then http/1.1 over TLS, prior knowledge (h2c) over
+   * cleartext. Every request then goes through undici: the fast path speaks HTTP/1.1 only.
+   */
+  http2?: boolean;
   /** Where the proxy variables are read; default process.env. */
   environment?: NodeJS.ProcessEnv;
   /** Milliseconds to establish a connection (TCP + TLS); default 10 000. */
@@ -91,7 +96,9 @@ export class HttpTransport {
   constructor(options: HttpTransportOptions = {}) {
     // VOLLEY_HTTP_CLIENT=undici: an escape hatch should the fast path misbehave with some server.
     this.#fastPath =
-      options.interceptor === undefined && (options.fastPath ?? process.env.VOLLEY_HTTP_CLIENT !== 'undici');
+      options.interceptor === undefined &&
+      options.http2 !== true &&
+      (options.fastPath ?? process.env.VOLLEY_HTTP_CLIENT !== 'undici');
     this.#plainOptions = {
       connections: options.connections ?? Number.POSITIVE_INFINITY,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
@@ -157,13 +164,17 @@ export class HttpTransport {
       'undici',
     ) as typeof import('undici');
     const options = this.#options;
+    const http2 = options.http2 === true;
     const connect = buildConnector({
       ...tlsOptions(options),
       timeout: options.connectTimeoutMs ?? 10_000,
-      // HTTP/1.1 only: one request per connection, as a user's browser or requests would do.
-      allowH2: false,
+      // HTTP/1.1 unless asked: one request per connection, as a user's browser or requests would do.
+      allowH2: http2,
+      // Prior knowledge over cleartext; undici's connector takes it, its type does not list it.
+      ...({ useH2c: http2 } as object),
     });
     this.#undici = new UndiciAgent({
+      allowH2: http2,
       connections: options.connections ?? null,
       pipelining: 1,
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,

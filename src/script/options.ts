@@ -71,6 +71,8 @@ export interface VolleyOptions {
   cert?: string;
   /** PEM file of the client certificate's private key. */
   key?: string;
+  /** HTTP/2: ALPN h2 over TLS, prior knowledge (h2c) over http:// — through undici. */
+  http2?: boolean;
   /** HTTP proxy for every request, loopback included; default: HTTP_PROXY, HTTPS_PROXY and NO_PROXY. */
   proxy?: string;
   /** Default request timeout. */

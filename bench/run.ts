@@ -17,7 +17,7 @@ import { ROOT, TOOLS } from './lib/tools.ts';
 
 const USAGE = `usage: node bench/run.ts [--quick] [--rounds N] [--duration SEC] [--warmup SEC] [--connections N]
          [--tools volley,autocannon,...] [--only throughput,startup,memory]
-         [--users N] [--soak MINUTES] [--no-install] [--out FILE]   (see bench/README.md)
+         [--users N] [--soak MINUTES] [--tls] [--no-install] [--out FILE]   (see bench/README.md)
 `;
 
 function parseBenchArgs() {
@@ -33,6 +33,7 @@ function parseBenchArgs() {
         only: { type: 'string', default: 'throughput,startup,memory' },
         users: { type: 'string' },
         soak: { type: 'string' },
+        tls: { type: 'boolean', default: false },
         'no-install': { type: 'boolean', default: false },
         out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
       },
@@ -59,7 +60,10 @@ const memoryUsers = Number(values.users ?? env.BENCH_USERS ?? (quick ? 2000 : 15
 const only = new Set(values.only.split(','));
 if (values.soak !== undefined) only.add('soak');
 const wanted = values.tools?.split(',') ?? null;
-const tools = TOOLS.filter((tool) => wanted === null || wanted.includes(tool.name));
+// volley-undici (volley through undici) only when asked for: a comparison of volley's two transports.
+const tools = TOOLS.filter((tool) =>
+  wanted === null ? tool.name !== 'volley-undici' : wanted.includes(tool.name),
+);
 
 const TOOL_CORE = 0;
 const SERVER_CORE = 1;
@@ -117,9 +121,14 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryBytes: totalmem(), pinned: canPin },
     node: process.version,
-    settings: { rounds, durationSec, warmupSec, connections, memoryUsers },
+    settings: { rounds, durationSec, warmupSec, connections, memoryUsers, tls: values.tls },
   };
-  const nginx = await startNginx(nginxPath, SERVER_CORE, Math.max(memoryUsers, connections) + 100);
+  const nginx = await startNginx(
+    nginxPath,
+    SERVER_CORE,
+    Math.max(memoryUsers, connections) + 100,
+    values.tls,
+  );
   const report: string[] = [];
   try {
     if (only.has('throughput')) {
@@ -134,7 +143,8 @@ async function main(): Promise<void> {
       );
       results.throughput = throughput;
       report.push(
-        `Throughput on one core (nginx on another), ${connections} connections, ${rounds} rounds × ${durationSec} s:`,
+        `Throughput on one core (nginx on another), ${values.tls ? 'HTTPS, ' : ''}${connections} connections, ` +
+          `${rounds} rounds × ${durationSec} s:`,
         throughputTable(throughput),
       );
       for (const r of throughput)

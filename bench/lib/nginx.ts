@@ -3,7 +3,7 @@
  * memory, and a stub_status page counting the requests it handled (the benchmarks' request counter,
  * the same for every tool).
  */
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -20,9 +20,20 @@ export interface Nginx {
   close(): Promise<void>;
 }
 
-export async function startNginx(nginxPath: string, core: number, maxConnections: number): Promise<Nginx> {
+/** With `tls`, the endpoint is HTTPS (HTTP/1.1, a self-signed certificate made with openssl). */
+export async function startNginx(
+  nginxPath: string,
+  core: number,
+  maxConnections: number,
+  tls = false,
+): Promise<Nginx> {
   const dir = mkdtempSync(join(tmpdir(), 'volley-bench-nginx-'));
   mkdirSync(join(dir, 'logs'));
+  if (tls) makeCertificate(dir);
+  const ssl = tls
+    ? `ssl;\n    ssl_certificate ${dir}/cert.pem;\n    ssl_certificate_key ${dir}/key.pem;\n` +
+      '    ssl_session_cache shared:SSL:10m;\n    ssl_session_tickets on;'
+    : ';';
   const port = await freePort();
   const statusPort = await freePort();
   const config = `
@@ -42,7 +53,7 @@ http {
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
   server {
-    listen 127.0.0.1:${port} backlog=4096;
+    listen 127.0.0.1:${port} backlog=4096 ${ssl}
     location / { default_type application/json; return 200 '${BODY}'; }
   }
   server {
@@ -74,7 +85,7 @@ http {
     }
   }
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests: status,
     async close() {
       await stop(child, 'SIGQUIT');
@@ -96,4 +107,31 @@ function get(url: string): Promise<string> {
     req.on('error', reject);
     req.end();
   });
+}
+
+/** A self-signed EC certificate for 127.0.0.1 (what the tools see: they do not verify it). */
+function makeCertificate(dir: string): void {
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
 }

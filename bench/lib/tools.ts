@@ -54,10 +54,10 @@ function locust(className: string, description: string): Tool {
   };
 }
 
-export const TOOLS: readonly Tool[] = [
-  {
-    name: 'volley',
-    description: 'volley run, minimal scenario, full HDR statistics',
+function volley(name: string, description: string, env?: NodeJS.ProcessEnv): Tool {
+  return {
+    name,
+    description,
     unavailable: () => null,
     command: (url, connections, seconds) => ({
       command: node,
@@ -73,9 +73,20 @@ export const TOOLS: readonly Tool[] = [
         `${seconds}s`,
         '--headless',
         '--only-summary',
+        // nginx's certificate under --tls is self-signed; the other tools do not verify either.
+        '--insecure',
       ],
+      ...(env === undefined ? {} : { env: { ...process.env, ...env } }),
     }),
-  },
+  };
+}
+
+export const TOOLS: readonly Tool[] = [
+  volley('volley', 'volley run, minimal scenario, full HDR statistics'),
+  // The same through undici (VOLLEY_HTTP_CLIENT=undici): what the fast path is measured against.
+  volley('volley-undici', 'volley run through undici instead of its own HTTP/1.1 client', {
+    VOLLEY_HTTP_CLIENT: 'undici',
+  }),
   {
     name: 'autocannon',
     description: 'autocannon (npm devDependency), one connection per user',

@@ -33,6 +33,45 @@ export interface OpenModelOptions {
   stats?: OpenModelStats | undefined;
 }
 
+/**
+ * How long an arrival that finds every user under the cap busy waits for one to finish before it is
+ * dropped. Users that are done but not yet free are the common case, not a full system: the arrivals
+ * that fell due during a pause (a GC, a busy second) are launched before the responses that came in
+ * meanwhile are read, and a start or a burst opens connections before users finish. The wait counts in
+ * the arrival's latency, which runs from its intended time.
+ */
+export const ARRIVAL_PATIENCE_MS = 1000;
+
+/** Intended times of arrivals waiting for a user, oldest first. */
+class WaitingArrivals {
+  #times: number[] = [];
+  #head = 0;
+
+  get size(): number {
+    return this.#times.length - this.#head;
+  }
+
+  /** The oldest one's intended time, or Infinity. */
+  get oldest(): number {
+    return this.#head < this.#times.length ? (this.#times[this.#head] as number) : Number.POSITIVE_INFINITY;
+  }
+
+  push(intendedMs: number): void {
+    this.#times.push(intendedMs);
+  }
+
+  shift(): number | undefined {
+    if (this.#head >= this.#times.length) return undefined;
+    const value = this.#times[this.#head++];
+    // Compacts now and then rather than shifting the array each time.
+    if (this.#head > 1024 && this.#head * 2 > this.#times.length) {
+      this.#times = this.#times.slice(this.#head);
+      this.#head = 0;
+    }
+    return value;
+  }
+}
+
 /** Arrival counts at the last stats reset, so rates cover the same span as the statistics. */
 interface ArrivalBaseline {
   atMs: number;
@@ -58,6 +97,9 @@ export class OpenModel implements LoadModel {
   readonly #classWeights: { cls: AnyUserClass; cumulative: number }[] = [];
   /** Idle users per class, and how many open users exist. */
   readonly #idle = new Map<AnyUserClass, UserSlot[]>();
+  /** Per class, arrivals that found every user under the cap busy (see ARRIVAL_PATIENCE_MS). */
+  readonly #waiting = new Map<AnyUserClass, WaitingArrivals>();
+  #waitingCount = 0;
   #users = 0;
   #launched = 0;
   #dropped = 0;
@@ -153,6 +195,11 @@ export class OpenModel implements LoadModel {
   }
 
   summaryPart(stopMs: number): Pick<RunSummary, 'arrivals'> {
+    // Arrivals still waiting found no user before the end (users finishing in the stop's grace served some).
+    for (const queue of this.#waiting.values()) {
+      for (let at = queue.shift(); at !== undefined; at = queue.shift()) this.#drop(at);
+    }
+    this.#waitingCount = 0;
     const b = this.#baseline;
     const summary = arrivalSummary(
       {
@@ -180,9 +227,13 @@ export class OpenModel implements LoadModel {
     return this.#classWeights.at(-1)!.cls;
   }
 
-  /** One arrival: a free user of a class chosen by weight runs one task; none free under the cap: dropped. */
+  /**
+   * One arrival: a free user of a class chosen by weight runs one task; none free under the cap: it
+   * waits for one to finish, and is dropped only when none does within ARRIVAL_PATIENCE_MS.
+   */
   #launch(intendedMs: number): void {
     if (this.#stopped) return;
+    if (this.#waitingCount > 0) this.#dropExpired(intendedMs);
     const cls = this.#pickClass();
     const idle = this.#idle.get(cls)?.pop();
     if (idle) {
@@ -193,10 +244,19 @@ export class OpenModel implements LoadModel {
       return;
     }
     if (this.#users >= this.#options.maxUsers && !this.#evictIdleUser()) {
-      this.#dropped += 1;
-      this.#observer?.dropped(intendedMs);
+      let queue = this.#waiting.get(cls);
+      if (queue === undefined) {
+        queue = new WaitingArrivals();
+        this.#waiting.set(cls, queue);
+      }
+      queue.push(intendedMs);
+      this.#waitingCount += 1;
       return;
     }
+    this.#newUser(cls, intendedMs);
+  }
+
+  #newUser(cls: AnyUserClass, intendedMs: number): void {
     this.#launched += 1;
     this.#users += 1;
     const slot = this.#pool.create(cls);
@@ -205,8 +265,50 @@ export class OpenModel implements LoadModel {
       () => this.#live(slot, intendedMs),
       () => {
         if (!slot.evicted) this.#users -= 1;
+        // Its place under the cap may serve an arrival of another class.
+        if (this.#waitingCount > 0 && !this.#stopped) this.#serveOtherClass();
       },
     );
+  }
+
+  #drop(intendedMs: number): void {
+    this.#dropped += 1;
+    this.#observer?.dropped(intendedMs);
+  }
+
+  /** Drops the waiting arrivals intended more than the patience before `nowMs`. */
+  #dropExpired(nowMs: number): void {
+    const limit = nowMs - ARRIVAL_PATIENCE_MS;
+    for (const queue of this.#waiting.values()) {
+      while (queue.oldest < limit) {
+        this.#drop(queue.shift() as number);
+        this.#waitingCount -= 1;
+      }
+    }
+  }
+
+  /** The next waiting arrival of `cls` for a user that has finished its task, or null. */
+  #nextWaiting(cls: AnyUserClass): number | null {
+    if (this.#waitingCount === 0) return null;
+    this.#dropExpired(performance.now());
+    const intendedMs = this.#waiting.get(cls)?.shift();
+    if (intendedMs === undefined) return null;
+    this.#waitingCount -= 1;
+    this.#launched += 1;
+    return intendedMs;
+  }
+
+  /** A place under the cap is free: the oldest waiting arrival of any class gets a new user. */
+  #serveOtherClass(): void {
+    this.#dropExpired(performance.now());
+    while (this.#waitingCount > 0 && this.#users < this.#options.maxUsers) {
+      let oldest: [AnyUserClass, WaitingArrivals] | null = null;
+      for (const entry of this.#waiting)
+        if (oldest === null || entry[1].oldest < oldest[1].oldest) oldest = entry;
+      if (oldest === null || oldest[1].size === 0) return;
+      this.#waitingCount -= 1;
+      this.#newUser(oldest[0], oldest[1].shift() as number);
+    }
   }
 
   /** At the cap, an idle user of another class leaves to make room. */
@@ -246,7 +348,13 @@ export class OpenModel implements LoadModel {
         this.#iterations.request('', 'iteration', performance.now() - intendedMs, 0, null);
       }
       if (arrivalStep) observer?.arrivalDone(arrivalStep);
-      if (outcome === 'stop-user' || this.#stopped || slot.vu.retired) break;
+      if (outcome === 'stop-user' || slot.vu.retired) break;
+      // Arrivals due before the stop still run in its grace, as those launched before it do.
+      intendedMs = this.#nextWaiting(slot.cls);
+      if (intendedMs !== null) continue;
+      if (this.#stopped) break;
+      // At the cap, an arrival of another class is waiting: this user leaves to make room for it.
+      if (this.#waitingCount > 0 && this.#users >= this.#options.maxUsers) break;
       intendedMs = await new Promise<number | null>((resolve) => {
         slot.wake = resolve;
         const list = this.#idle.get(slot.cls) ?? [];

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { proxySettings } from '../http/proxy.ts';
 import type { RunLogger } from '../log.ts';
 import type { SampleSink } from '../metrics/sink.ts';
 import { parseThreshold } from '../metrics/thresholds.ts';
@@ -7,7 +9,7 @@ import { parseDuration } from './duration.ts';
 import { applyProfile } from './load-profiles.ts';
 import { parseRate, parseStages } from './load-stages.ts';
 import { OptionError } from './option-error.ts';
-import type { CapacitySearchPlan, RunPlan } from './run-plan.ts';
+import type { CapacitySearchPlan, RunPlan, TlsFiles } from './run-plan.ts';
 import type { LoadedScenario } from './scenario-loader.ts';
 import { selectTasks } from './task-picker.ts';
 
@@ -31,6 +33,37 @@ export function parseHost(host: string): string {
     throw new OptionError(`--host: only http:// and https:// are supported, got "${host}"`);
   }
   return host.replace(/\/+$/, '');
+}
+
+/** Reads --ca, --cert and --key; a file that cannot be read, or a certificate without its key, is a usage error. */
+export function readTlsFiles(options: Pick<VolleyOptions, 'ca' | 'cert' | 'key'>): TlsFiles {
+  const read = (flag: string, path: string): string => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new OptionError(`--${flag}: cannot read "${path}" (${code})`);
+    }
+  };
+  const files: TlsFiles = {};
+  if (options.ca !== undefined) files.ca = read('ca', options.ca);
+  if (options.key !== undefined && options.cert === undefined) {
+    throw new OptionError('--key: give the certificate it belongs to with --cert');
+  }
+  if (options.cert !== undefined) {
+    files.cert = read('cert', options.cert);
+    if (options.key !== undefined) files.key = read('key', options.key);
+    else if (files.cert.includes('PRIVATE KEY-----')) files.key = files.cert;
+    else throw new OptionError(`--cert: "${options.cert}" holds no private key; give it with --key FILE`);
+  }
+  return files;
+}
+
+/** --proxy, checked now so that a bad URL is a usage error before anything starts. */
+function checkedProxy(proxy: string | undefined): string | null {
+  if (proxy === undefined) return null;
+  proxySettings(proxy, {});
+  return proxy;
 }
 
 function positiveInt(value: number | undefined, what: string, min: number): number | undefined {
@@ -113,6 +146,9 @@ export function resolveRunPlan(
     seed,
     exitCodeOnError,
     insecure: options.insecure ?? false,
+    tls: readTlsFiles(options),
+    proxy: checkedProxy(options.proxy),
+    http2: options.http2 ?? false,
     requestTimeoutMs: timeoutSec * 1000,
     arrivalRate: load.arrivalRate,
     maxUsers: load.maxUsers,

@@ -43,6 +43,12 @@ export interface RunPlan {
   seed: number | null;
   exitCodeOnError: number;
   insecure: boolean;
+  /** PEM contents of --ca, --cert, --key (read when the plan is made). */
+  tls: TlsFiles;
+  /** --http2: HTTP/2 through undici. */
+  http2: boolean;
+  /** --proxy; null: the environment's proxy variables. */
+  proxy: string | null;
   requestTimeoutMs: number;
   reporters: readonly Reporter[];
   /** Extra per-request observers (e.g. the Prometheus exporter's histograms), after the run's own stats. */
@@ -111,4 +117,11 @@ export interface RunPartition {
   spawnDelaySec: number;
   /** Open model: this worker's first arrival comes this long after the start (its phase in the run's schedule). */
   arrivalDelaySec: number;
+}
+
+/** PEM contents of the TLS files given on the command line; absent when not given. */
+export interface TlsFiles {
+  ca?: string;
+  cert?: string;
+  key?: string;
 }

@@ -101,6 +101,9 @@ class LoadTest implements LoadTestRun {
     this.#transport = new HttpTransport({
       connections: connectionsFor(plan),
       insecure: plan.insecure,
+      ...plan.tls,
+      ...(plan.proxy === null ? {} : { proxy: plan.proxy }),
+      ...(plan.http2 ? { http2: true } : {}),
       ...(plan.recorder ? { interceptor: plan.recorder.interceptor } : {}),
     });
     this.#seed = plan.seed ?? Math.floor(Math.random() * 2 ** 32);
@@ -191,6 +194,7 @@ class LoadTest implements LoadTestRun {
     await reporters.notify('onStart', runStartInfo(plan, startedAt));
     const cpuMonitor = new GeneratorCpuMonitor({
       onOverload: (percent) => this.#log('warn', overloadWarning(percent)),
+      loopDelay: true,
     });
     cpuMonitor.start();
     this.#stats.start();

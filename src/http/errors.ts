@@ -35,6 +35,16 @@ export class ConnectTimeoutError extends Error {
   }
 }
 
+/** The proxy answered CONNECT with something other than 2xx; undici's refusal reads the same. */
+export class ProxyRefusedError extends Error {
+  override readonly name = 'ProxyRefusedError';
+  readonly code = 'VOLLEY_PROXY_REFUSED';
+
+  constructor(status: number) {
+    super(`proxy refused the tunnel (HTTP ${status})`);
+  }
+}
+
 /** text()/json()/bytes() on a response read with `discardBody`. */
 export class BodyDiscardedError extends Error {
   override readonly name = 'BodyDiscardedError';
@@ -134,6 +144,13 @@ export function describeNetworkError(error: unknown): string {
       return 'timeout: no response headers in time (UND_ERR_HEADERS_TIMEOUT)';
     case 'UND_ERR_BODY_TIMEOUT':
       return 'timeout: response body stalled (UND_ERR_BODY_TIMEOUT)';
+    case 'UND_ERR_ABORTED': {
+      const refused = /^Proxy response \((\d+)\) !== 200 when HTTP Tunneling$/.exec(messageOf(e));
+      if (refused !== null) return new ProxyRefusedError(Number(refused[1])).message;
+      break;
+    }
+    case 'VOLLEY_PROXY_REFUSED':
+      return messageOf(e);
   }
   if (code === 'HPE_INVALID_RESPONSE' || e.name === 'HTTPParserError') {
     // The parsers' errors, ours (HttpParseError) and undici's llhttp ones, read alike.

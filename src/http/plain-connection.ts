@@ -1,13 +1,15 @@
 /**
- * One keep-alive connection of the plain HTTP/1.1 client (see plain-pool.ts): it writes request heads,
+ * One keep-alive connection of the plain HTTP/1.1 client (see plain-pool.ts), over TCP or TLS: it writes request heads,
  * feeds what it reads to a ResponseParser and tells the handler, as undici's DispatchHandler expects.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { type ConnectionOptions, connect as connectTls } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import type { OpenedConnection } from './connection-timing.ts';
 import { ConnectTimeoutError, SocketClosedError } from './errors.ts';
 import { type ResponseEvents, ResponseParser } from './response-parser.ts';
+import { openTunnel } from './tunnel.ts';
 
 /** What the plain pool sends; ExchangeRequest satisfies it. */
 export interface PlainRequest {
@@ -17,6 +19,18 @@ export interface PlainRequest {
   readonly body: string | Uint8Array | null;
 }
 
+/** Where and how a connection is opened. */
+export interface Dial {
+  /** The server, or the proxy when there is one. */
+  readonly host: string;
+  readonly port: number;
+  readonly timeoutMs: number;
+  /** tls.connect's options for an `https:` origin; null for `http:`. */
+  readonly tls: ConnectionOptions | null;
+  /** For an `https:` origin through a proxy: the CONNECT tunnel to ask for. */
+  readonly tunnel: { authority: string; authorization: string | null } | null;
+}
+
 /** What a connection tells the pool that owns it. */
 export interface ConnectionOwner {
   readonly keepAliveTimeoutMs: number;
@@ -24,6 +38,8 @@ export interface ConnectionOwner {
   released(connection: PlainConnection): void;
   removed(connection: PlainConnection, wasBusy: boolean): void;
   failedToConnect(connection: PlainConnection, error: Error): void;
+  /** A TLS session to resume on the next new connection (a TLS 1.3 ticket, or a 1.2 session). */
+  newSession(session: Buffer): void;
   /** `request` failed on a reused connection before any response byte: send it once more. */
   retry(request: PlainRequest, handler: Dispatcher.DispatchHandler): void;
 }
@@ -41,6 +57,8 @@ export class PlainConnection implements Dispatcher.DispatchController, ResponseE
   timedByServer = false;
   readonly #pool: ConnectionOwner;
   readonly #hostLine: string;
+  /** Before each path: the origin, for a plain request through a proxy (absolute form); else ''. */
+  readonly #target: string;
   readonly #readBuffer: Buffer;
   readonly #parser = new ResponseParser();
   #socket: Socket | null = null;
@@ -65,9 +83,10 @@ export class PlainConnection implements Dispatcher.DispatchController, ResponseE
   #remoteAddress: string | undefined = undefined;
   #remotePort: number | undefined = undefined;
 
-  constructor(pool: ConnectionOwner, hostLine: string, readBuffer: Buffer) {
+  constructor(pool: ConnectionOwner, hostLine: string, readBuffer: Buffer, target = '') {
     this.#pool = pool;
     this.#hostLine = hostLine;
+    this.#target = target;
     this.#readBuffer = readBuffer;
     this.keepAliveMs = pool.keepAliveTimeoutMs;
   }
@@ -88,27 +107,75 @@ export class PlainConnection implements Dispatcher.DispatchController, ResponseE
 
   resume(): void {}
 
-  connect(host: string, port: number, timeoutMs: number): void {
+  /** Opens the connection: TCP to the server or its proxy, then a CONNECT tunnel and TLS as `dial` says. */
+  connect(dial: Dial): void {
     const startedAt = performance.now();
-    const socket = connect({
-      host,
-      port,
-      noDelay: true,
-      onread: { buffer: this.#readBuffer, callback: (length: number) => this.#onRead(length) },
-    });
-    this.#socket = socket;
+    const { host, port, timeoutMs, tls, tunnel } = dial;
     const timer = setTimeout(() => {
-      socket.destroy(new ConnectTimeoutError(`${host}:${port}`, timeoutMs));
+      this.#socket?.destroy(new ConnectTimeoutError(`${host}:${port}`, timeoutMs));
     }, timeoutMs);
-    socket.once('connect', () => {
+    if (tunnel === null) {
+      const onread = this.#onread;
+      const socket =
+        tls === null
+          ? connect({ host, port, noDelay: true, onread })
+          : // tls.connect passes net.connect's options on (onread included); its type does not list them.
+            connectTls({ ...tls, host, port, noDelay: true, onread } as ConnectionOptions);
+      this.#attach(socket, timer, startedAt, tls !== null, 0);
+      return;
+    }
+    // Through a proxy: the tunnel first, on a socket of its own until TLS takes it over.
+    const raw = connect({ host, port, noDelay: true });
+    this.#socket = raw;
+    const failed = () => {
+      clearTimeout(timer);
+      this.#onClose(true);
+    };
+    raw.on('error', (error: Error) => {
+      this.#error ??= error;
+    });
+    raw.once('close', failed);
+    raw.once('connect', () => {
+      openTunnel(raw, tunnel.authority, tunnel.authorization, (error) => {
+        if (error !== null) {
+          raw.destroy(error);
+          return;
+        }
+        raw.removeListener('close', failed);
+        const socket = connectTls({ ...tls, socket: raw });
+        // tls.connect ignores onread over an existing socket: data events instead.
+        socket.on('data', (data: Buffer) => this.#onBytes(data));
+        this.#attach(socket, timer, startedAt, true, performance.now());
+      });
+    });
+  }
+
+  get #onread() {
+    return { buffer: this.#readBuffer, callback: (length: number) => this.#onRead(length) };
+  }
+
+  /** Listens to the socket requests go over; `tcpAt` is known already for a tunnel. */
+  #attach(socket: Socket, timer: NodeJS.Timeout, startedAt: number, secure: boolean, tcpAt: number): void {
+    this.#socket = socket;
+    const ready = () => {
       clearTimeout(timer);
       this.#connected = true;
       // Kept now: a closed socket no longer knows its peer, and errors name it.
       this.#remoteAddress = socket.remoteAddress;
       this.#remotePort = socket.remotePort;
       const readyAt = performance.now();
-      this.#pool.connected(this, { startedAt, tcpAt: readyAt, readyAt });
-    });
+      this.#pool.connected(this, { startedAt, tcpAt: tcpAt === 0 ? readyAt : tcpAt, readyAt });
+    };
+    if (!secure) socket.once('connect', ready);
+    else {
+      if (tcpAt === 0) {
+        socket.once('connect', () => {
+          tcpAt = performance.now();
+        });
+      }
+      socket.once('secureConnect', ready);
+      socket.on('session', (session: Buffer) => this.#pool.newSession(session));
+    }
     socket.on('error', (error: Error) => {
       this.#error ??= error;
     });
@@ -143,7 +210,7 @@ export class PlainConnection implements Dispatcher.DispatchController, ResponseE
       return false;
     }
     const { method, path, headers, body } = request;
-    let head = `${method} ${path} HTTP/1.1\r\n${this.#hostLine}`;
+    let head = `${method} ${this.#target}${path} HTTP/1.1\r\n${this.#hostLine}`;
     for (const name in headers) head += `${name}: ${headers[name]}\r\n`;
     this.#parser.expect(this, method === 'HEAD');
     if (body === null || body === undefined) {
@@ -220,7 +287,11 @@ export class PlainConnection implements Dispatcher.DispatchController, ResponseE
   }
 
   #onRead(length: number): boolean {
-    const data = this.#readBuffer.subarray(0, length);
+    return this.#onBytes(this.#readBuffer.subarray(0, length));
+  }
+
+  #onBytes(data: Buffer): boolean {
+    const length = data.length;
     this.#heard = true;
     if (this.#handler === null) {
       // Bytes nobody asked for on an idle connection: it can no longer be trusted.

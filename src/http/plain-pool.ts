@@ -1,5 +1,5 @@
 /**
- * volley's own HTTP/1.1 client for plain `http:` origins: the fast path of HttpTransport.
+ * volley's own HTTP/1.1 client for `http:` and `https:` origins: the fast path of HttpTransport.
  *
  * Why: a load generator spends most of its CPU per request in the HTTP client, and undici's general
  * machinery (request validation, streams, WebAssembly llhttp with JS callbacks, per-request objects)
@@ -7,17 +7,30 @@
  * reads with one shared buffer (`onread`, no per-read allocation and no stream buffering) and parses
  * responses with ResponseParser. It speaks to handlers exactly as undici does (the DispatchHandler
  * interface), so Exchange works unchanged over either. HttpTransport sends everything this does not
- * cover (TLS, FormData bodies, unusual headers) through undici.
+ * cover (FormData bodies, unusual headers, interceptors, proxies) through undici.
  */
+import { isIP } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { type OpenedConnection, startingOnNewConnection } from './connection-timing.ts';
-import { type ConnectionOwner, PlainConnection, type PlainRequest } from './plain-connection.ts';
+import { type ConnectionOwner, type Dial, PlainConnection, type PlainRequest } from './plain-connection.ts';
+import { proxyAuthorization } from './proxy.ts';
 
 export interface PlainPoolOptions {
   /** Most connections open at once; requests beyond wait for a free one. */
   connections: number;
   connectTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  /** For `https:` origins: verification, client certificate, CA (tls.connect's options). */
+  tls: PoolTlsOptions;
+}
+
+/** What an `https:` pool passes to tls.connect besides host, port and session. */
+export interface PoolTlsOptions {
+  rejectUnauthorized: boolean;
+  ca?: string | Buffer | undefined;
+  cert?: string | Buffer | undefined;
+  key?: string | Buffer | undefined;
 }
 
 /** Whether a request can go through the plain pool; anything else goes to undici (which also rejects what is invalid). */
@@ -64,12 +77,14 @@ interface Queued {
   retried: boolean;
 }
 
-/** The connections to one `http://host:port` origin. */
+/** The connections to one `http://host:port` or `https://host:port` origin. */
 export class PlainPool implements ConnectionOwner {
-  readonly #host: string;
-  readonly #port: number;
   /** `Host:` header line and the fixed tail of every request head. */
   readonly #hostLine: string;
+  /** Before each path: the origin for a plain request through a proxy (absolute form), else ''. */
+  readonly #target: string;
+  /** How connections are opened, but for the TLS session to resume. */
+  readonly #dial: Dial;
   readonly #options: PlainPoolOptions;
   readonly #readBuffer: Buffer;
   readonly #idle: PlainConnection[] = [];
@@ -84,12 +99,38 @@ export class PlainPool implements ConnectionOwner {
   #busy = 0;
   /** Updated by each sweep: when connections went idle, to the second. */
   #clockMs = performance.now();
+  /** The latest TLS session the server gave: new connections resume it (an abbreviated handshake). */
+  #session: Buffer | undefined = undefined;
 
-  constructor(origin: string, options: PlainPoolOptions, readBuffer: Buffer) {
+  /** `proxy`: the HTTP proxy to send through (absolute form for `http:`, a CONNECT tunnel for `https:`), or null. */
+  constructor(origin: string, options: PlainPoolOptions, readBuffer: Buffer, proxy: URL | null = null) {
     const url = new URL(origin);
-    this.#host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-    this.#port = url.port === '' ? 80 : Number(url.port);
+    const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    const secure = url.protocol === 'https:';
+    const port = url.port === '' ? (secure ? 443 : 80) : Number(url.port);
+    const tls: ConnectionOptions | null = secure
+      ? {
+          ...options.tls,
+          // HTTP/1.1 only; SNI names a host, never an address (RFC 6066 §3).
+          ALPNProtocols: ['http/1.1'],
+          ...(isIP(host) === 0 ? { servername: host } : {}),
+        }
+      : null;
+    const authorization = proxy === null ? null : proxyAuthorization(proxy);
     this.#hostLine = `host: ${url.host}\r\nconnection: keep-alive\r\n`;
+    this.#target = '';
+    if (proxy === null) {
+      this.#dial = { host, port, timeoutMs: options.connectTimeoutMs, tls, tunnel: null };
+    } else {
+      const proxyHost = proxy.hostname.startsWith('[') ? proxy.hostname.slice(1, -1) : proxy.hostname;
+      const proxyPort = proxy.port === '' ? 80 : Number(proxy.port);
+      const tunnel = secure ? { authority: `${url.hostname}:${port}`, authorization } : null;
+      this.#dial = { host: proxyHost, port: proxyPort, timeoutMs: options.connectTimeoutMs, tls, tunnel };
+      if (!secure) {
+        this.#target = `http://${url.host}`;
+        if (authorization !== null) this.#hostLine += `proxy-authorization: ${authorization}\r\n`;
+      }
+    }
     this.#options = options;
     this.#readBuffer = readBuffer;
   }
@@ -171,9 +212,14 @@ export class PlainPool implements ConnectionOwner {
 
   #openConnection(): void {
     this.#open++;
-    const connection = new PlainConnection(this, this.#hostLine, this.#readBuffer);
+    const connection = new PlainConnection(this, this.#hostLine, this.#readBuffer, this.#target);
     this.#all.add(connection);
-    connection.connect(this.#host, this.#port, this.#options.connectTimeoutMs);
+    const dial = this.#dial;
+    connection.connect(
+      dial.tls === null || this.#session === undefined
+        ? dial
+        : { ...dial, tls: { ...dial.tls, session: this.#session } },
+    );
   }
 
   /** A new connection is ready: it takes the oldest waiting request, or waits itself. */
@@ -242,6 +288,10 @@ export class PlainPool implements ConnectionOwner {
     next?.handler.onResponseError?.(IDLE_CONTROLLER, error);
     if (this.#waiting() && this.#open < this.#options.connections) this.#openConnection();
     this.#drained();
+  }
+
+  newSession(session: Buffer): void {
+    this.#session = session;
   }
 
   #drained(): void {

@@ -2,7 +2,9 @@
  * Watches the load generator's own CPU. A generator that is short of CPU sends late and measures
  * its own queueing as response time, so its numbers can no longer be trusted: past 90% of one core
  * over a window of a few seconds, the run says so (console warning, `meta.generator` in the summary).
+ * Its event-loop delay says the same from the other side: how late volley itself ran what was due.
  */
+import { type ELDHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 
 /** The generator's CPU over a run, as written to `meta.generator`. */
 export interface GeneratorCpu {
@@ -12,6 +14,14 @@ export interface GeneratorCpu {
   cpuPercentPeak: number;
   /** true when a full window's average passed the limit: the figures may include the generator's own delays. */
   overloaded: boolean;
+  /** How late the generator's event loop ran what was due (timers, arrivals, responses), over the run. */
+  loopDelayMs?: LoopDelay;
+}
+
+export interface LoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
 }
 
 export const OVERLOAD_CPU_PERCENT = 90;
@@ -27,6 +37,8 @@ export interface GeneratorCpuMonitorOptions {
   cpuMicros?: () => number;
   /** Monotonic ms; default performance.now. Injectable for tests. */
   nowMs?: () => number;
+  /** Also measure the event-loop delay (`loopDelayMs`); default false. */
+  loopDelay?: boolean;
 }
 
 const processCpuMicros = (): number => {
@@ -51,6 +63,8 @@ export class GeneratorCpuMonitor {
   #overloaded = false;
   #warned = false;
   #final: GeneratorCpu | null = null;
+  #loop: ELDHistogram | null = null;
+  readonly #measureLoop: boolean;
 
   constructor(options: GeneratorCpuMonitorOptions = {}) {
     this.#onOverload = options.onOverload;
@@ -58,9 +72,14 @@ export class GeneratorCpuMonitor {
     this.#windowSamples = Math.max(1, options.windowSamples ?? 3);
     this.#cpuMicros = options.cpuMicros ?? processCpuMicros;
     this.#nowMs = options.nowMs ?? (() => performance.now());
+    this.#measureLoop = options.loopDelay === true;
   }
 
   start(): void {
+    if (this.#measureLoop) {
+      this.#loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+      this.#loop.enable();
+    }
     this.#startCpu = this.#lastCpu = this.#cpuMicros();
     this.#startWall = this.#lastWall = this.#nowMs();
     this.#timer = setInterval(() => this.sample(), this.#intervalMs);
@@ -107,9 +126,23 @@ export class GeneratorCpuMonitor {
       cpuPercentAvg: round1(avg),
       cpuPercentPeak: round1(this.#peak),
       overloaded: this.#overloaded,
+      ...(this.#loop === null ? {} : { loopDelayMs: loopDelayOf(this.#loop) }),
     };
+    this.#loop?.disable();
     return this.#final;
   }
+}
+
+/** The loop-delay timer's period: a timer every 10 ms costs nothing measurable. */
+const LOOP_RESOLUTION_MS = 10;
+
+/** Milliseconds late, from the histogram of nanoseconds between the timer's runs (the period included). */
+function loopDelayOf(histogram: ELDHistogram): LoopDelay {
+  const ms = (ns: number) =>
+    histogram.count > 0 && Number.isFinite(ns)
+      ? Math.max(0, Math.round((ns / 1e6 - LOOP_RESOLUTION_MS) * 100) / 100)
+      : 0;
+  return { p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max) };
 }
 
 function round1(value: number): number {
@@ -130,5 +163,14 @@ export function busiestGenerator(generators: readonly GeneratorCpu[]): Generator
     cpuPercentAvg: Math.max(...generators.map((g) => g.cpuPercentAvg)),
     cpuPercentPeak: Math.max(...generators.map((g) => g.cpuPercentPeak)),
     overloaded: generators.some((g) => g.overloaded),
+    ...(generators.some((g) => g.loopDelayMs !== undefined)
+      ? {
+          loopDelayMs: {
+            p50: Math.max(...generators.map((g) => g.loopDelayMs?.p50 ?? 0)),
+            p99: Math.max(...generators.map((g) => g.loopDelayMs?.p99 ?? 0)),
+            max: Math.max(...generators.map((g) => g.loopDelayMs?.max ?? 0)),
+          },
+        }
+      : {}),
   };
 }

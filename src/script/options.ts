@@ -77,6 +77,16 @@ export interface VolleyOptions {
   autoquit?: string | number;
   /** Skip TLS certificate verification. */
   insecure?: boolean;
+  /** PEM file of certificate authorities to trust instead of the usual ones. */
+  ca?: string;
+  /** PEM file of a client certificate for mutual TLS (its key in `key`, or in the same file). */
+  cert?: string;
+  /** PEM file of the client certificate's private key. */
+  key?: string;
+  /** HTTP/2: ALPN h2 over TLS, prior knowledge (h2c) over http:// — through undici. */
+  http2?: boolean;
+  /** HTTP proxy for every request, loopback included; default: HTTP_PROXY, HTTPS_PROXY and NO_PROXY. */
+  proxy?: string;
   /** Default request timeout. */
   timeout?: string | number;
   /** Print full stack traces for errors. */

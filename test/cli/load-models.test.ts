@@ -51,7 +51,10 @@ test('--arrival-rate with a cap: dropped arrivals in the console, arrivals CSV a
   assert.match(r.stdout, /DROPPED \d+/);
   const summary = JSON.parse(readFileSync(join(dir, 'out/open.json'), 'utf8')) as RunSummary;
   assert.equal(summary.meta.loadModel, 'open');
-  assert.ok(summary.arrivals && summary.arrivals.dropped > 30, JSON.stringify(summary.arrivals));
+  // 3 users held 300 ms each serve at most 21 of the 50 arrivals in the 1 s run and its 1 s grace; the
+  // others wait up to 1 s for a user, then are dropped.
+  assert.ok(summary.arrivals && summary.arrivals.dropped >= 25, JSON.stringify(summary.arrivals));
+  assert.equal(summary.arrivals.launched + summary.arrivals.dropped, summary.arrivals.scheduled);
   assert.equal(readFileSync(join(dir, 'out/open_stats.csv'), 'utf8').split('\r\n')[0], STATS_HEADER);
   const arrivals = readFileSync(join(dir, 'out/open_arrivals.csv'), 'utf8').split('\r\n');
   assert.match(

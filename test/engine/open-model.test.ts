@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { test } from 'node:test';
-import { OpenModel } from '../../src/engine/open-model.ts';
+import { ARRIVAL_PATIENCE_MS, OpenModel } from '../../src/engine/open-model.ts';
 import { resolveRunPlan } from '../../src/engine/resolve-plan.ts';
 import { runLoadTest, startLoadTest } from '../../src/engine/run.ts';
 import type { LoadedScenario } from '../../src/engine/scenario-loader.ts';
@@ -362,23 +362,109 @@ test('the open model runs one task per arrival on users made as needed and kept 
   await t.close();
 });
 
-test('under maxUsers, an arrival that finds no free user is dropped and counted', async () => {
+test('under maxUsers, an arrival that finds no free user within the patience is dropped and counted', async () => {
   let release: () => void = () => {};
   const held = new Promise<void>((resolve) => {
     release = resolve;
   });
   const { model, t } = openModel({ rate: 200, maxUsers: 2, task: () => held });
-  model.start(performance.now());
-  await until(() => (model.snapshotPart().arrivals?.dropped ?? 0) >= 5, 'arrivals to be dropped');
-  assert.equal(model.activeUsers, 2, 'never more users than the cap');
-  const live = model.snapshotPart().arrivals;
-  assert.ok(live);
-  assert.equal(live.scheduled, live.launched + live.dropped);
-  assert.equal(live.launched, 2);
-  model.stop();
-  release();
-  await until(() => t.pool.size === 0, 'users to leave');
-  await t.close();
+  try {
+    const startMs = performance.now();
+    model.start(startMs);
+    await until(() => (model.snapshotPart().arrivals?.dropped ?? 0) >= 5, 'arrivals to be dropped');
+    assert.ok(
+      performance.now() - startMs >= ARRIVAL_PATIENCE_MS,
+      'no arrival is dropped before it waited the patience',
+    );
+    assert.equal(model.activeUsers, 2, 'never more users than the cap');
+    const live = model.snapshotPart().arrivals;
+    assert.ok(live);
+    // The others wait for a user.
+    assert.ok(live.scheduled > live.launched + live.dropped);
+    assert.equal(live.launched, 2);
+    model.stop();
+    release();
+    await until(() => t.pool.size === 0, 'users to leave');
+    const { arrivals } = model.summaryPart(performance.now());
+    assert.equal(
+      arrivals?.scheduled,
+      (arrivals?.launched ?? 0) + (arrivals?.dropped ?? 0),
+      'each arrival launched or dropped in the end',
+    );
+  } finally {
+    model.stop();
+    release();
+    await until(() => t.pool.size === 0, 'users to leave');
+    await t.close();
+  }
+});
+
+test('an arrival that finds every user under the cap busy waits for the first to finish', async () => {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let tasks = 0;
+  // The first task holds its user until released; the others end at once.
+  const { model, t } = openModel({
+    rate: 200,
+    maxUsers: 1,
+    task: () => (tasks++ === 0 ? held : Promise.resolve()),
+  });
+  try {
+    model.start(performance.now());
+    await until(() => (model.snapshotPart().arrivals?.scheduled ?? 0) >= 10, '10 arrivals due');
+    const waiting = model.snapshotPart().arrivals;
+    assert.equal(waiting?.launched, 1);
+    assert.equal(waiting?.dropped, 0);
+    release();
+    await until(() => (model.snapshotPart().arrivals?.launched ?? 0) >= 12, 'the waiting arrivals to run');
+    model.stop();
+    const { arrivals } = model.summaryPart(performance.now());
+    assert.equal(arrivals?.dropped, 0);
+    assert.equal(arrivals?.launched, tasks);
+    assert.equal(t.pool.peak, 1);
+  } finally {
+    model.stop();
+    release();
+    await until(() => t.pool.size === 0, 'users to leave');
+    await t.close();
+  }
+});
+
+test('arrivals due during a pause of the generator wait for the users that finish meanwhile: none dropped', async () => {
+  // Each task ends on the next turn of the event loop, as a response read then would end it.
+  const { model, t } = openModel({
+    rate: 1000,
+    maxUsers: 5,
+    task: () => new Promise<void>((resolve) => setImmediate(resolve)),
+  });
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  lag.enable();
+  try {
+    model.start(performance.now());
+    await until(() => (model.snapshotPart().arrivals?.launched ?? 0) >= 50, 'the model to be going');
+    // Busy for 150 ms: ~150 arrivals fall due at once, with 5 users.
+    const busyUntil = performance.now() + 150;
+    while (performance.now() < busyUntil) {}
+    await until(() => (model.snapshotPart().arrivals?.launched ?? 0) >= 250, '250 arrivals launched');
+    model.stop();
+    await until(() => t.pool.size === 0, 'users to leave');
+    const { arrivals } = model.summaryPart(performance.now());
+    assert.ok(arrivals);
+    assert.equal(arrivals.launched + arrivals.dropped, arrivals.scheduled);
+    assert.ok(t.pool.peak <= 5);
+    // Beyond the 150 ms block, a machine that held this process up for most of the patience drops honestly.
+    const heldUpMs = lag.max / 1e6 - 150;
+    if (heldUpMs < ARRIVAL_PATIENCE_MS / 2) {
+      assert.equal(arrivals.dropped, 0, `dropped ${arrivals.dropped} of ${arrivals.scheduled}`);
+    }
+  } finally {
+    lag.disable();
+    model.stop();
+    await until(() => t.pool.size === 0, 'users to leave');
+    await t.close();
+  }
 });
 
 test('retarget changes the rate from the given moment; an observer sees every arrival launch and finish', async () => {

@@ -8,9 +8,11 @@ import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { after, before, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { selfSignedCertificate } from '../helpers/tls.ts';
 import {
   type Answer,
   type ReceivedRequest,
+  resetConnection,
   response,
   startTortureServer,
   type TortureServer,
@@ -78,8 +80,8 @@ function inPieces(wire: string, size: number): Answer {
 /** Writes `wire`, then resets the connection (RST) once it is sent. */
 function thenReset(wire: string): Answer {
   return (socket) => {
-    if (wire === '') socket.resetAndDestroy();
-    else socket.write(wire, () => socket.resetAndDestroy());
+    if (wire === '') resetConnection(socket);
+    else socket.write(wire, () => resetConnection(socket));
   };
 }
 
@@ -433,30 +435,40 @@ const CASES: Case[] = [
   },
 ];
 
-/** Cases that check what happens to the connection, with requests of their own. */
-describeEachTransport('HTTP/1.1 conformance', (transport) => {
-  let server: TortureServer;
+const certificate = selfSignedCertificate();
 
-  before(async () => {
-    server = await startTortureServer((socket: Socket, request: ReceivedRequest) => {
-      if (request.path === '/ok') {
-        socket.write(response('ok'));
-        return;
-      }
-      const index = Number(request.path.slice('/case/'.length));
-      return (CASES[index] as Case).answer(socket, request);
+/** Every case over plain TCP and over TLS (the same bytes, encrypted), each over both transports. */
+for (const overTls of [false, true]) {
+  describeEachTransport(`HTTP/1.1 conformance${overTls ? ' over TLS' : ''}`, (transport) => {
+    let server: TortureServer;
+    const skip =
+      overTls && certificate === null ? 'openssl is not available to make a test certificate' : false;
+
+    before(async () => {
+      if (skip !== false) return;
+      server = await startTortureServer(
+        (socket: Socket, request: ReceivedRequest) => {
+          if (request.path === '/ok') {
+            socket.write(response('ok'));
+            return;
+          }
+          const index = Number(request.path.slice('/case/'.length));
+          return (CASES[index] as Case).answer(socket, request);
+        },
+        overTls ? certificate : null,
+      );
+    });
+
+    after(() => server?.close());
+
+    CASES.forEach((testCase, index) => {
+      const expected = (!transport.fastPath && testCase.undici) || testCase.expect;
+      it(testCase.name, { skip }, async () => {
+        await runCase(transport, server, testCase, index, expected);
+      });
     });
   });
-
-  after(() => server.close());
-
-  CASES.forEach((testCase, index) => {
-    const expected = (!transport.fastPath && testCase.undici) || testCase.expect;
-    it(testCase.name, async () => {
-      await runCase(transport, server, testCase, index, expected);
-    });
-  });
-});
+}
 
 async function runCase(
   transport: TransportUnderTest,
@@ -466,7 +478,8 @@ async function runCase(
   expected: Outcome,
 ): Promise<void> {
   const timeoutMs = testCase.timeoutMs ?? 10_000;
-  const t = transport.client(server.url, { timeoutMs }, { connections: 1 });
+  // The TLS server's certificate is self-signed.
+  const t = transport.client(server.url, { timeoutMs }, { connections: 1, insecure: true });
   try {
     const before = server.requests();
     const startedAt = performance.now();

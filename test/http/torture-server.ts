@@ -4,6 +4,7 @@
  */
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createServer as createTlsServer } from 'node:tls';
 
 export interface ReceivedRequest {
   method: string;
@@ -26,12 +27,18 @@ export interface TortureServer {
   close(): Promise<void>;
 }
 
-/** Listens on 127.0.0.1 on a free port; `answer` is called for each request head received. */
-export async function startTortureServer(answer: Answer): Promise<TortureServer> {
+/**
+ * Listens on 127.0.0.1 on a free port; `answer` is called for each request head received. With `tls`
+ * (a key and certificate), over TLS: the same crafted bytes, encrypted, at an `https:` URL.
+ */
+export async function startTortureServer(
+  answer: Answer,
+  tls: { key: string; cert: string } | null = null,
+): Promise<TortureServer> {
   let connections = 0;
   let requests = 0;
   const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
+  const serve = (socket: Socket) => {
     connections++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -60,11 +67,14 @@ export async function startTortureServer(answer: Answer): Promise<TortureServer>
         Promise.resolve(answer(socket, request)).catch(() => socket.destroy());
       }
     });
-  });
+  };
+  const server: Server = tls === null ? createServer(serve) : createTlsServer(tls, serve);
+  // A client that gives up on the handshake (a rejected certificate) is not the server's failure.
+  server.on('tlsClientError', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls === null ? 'http' : 'https'}://127.0.0.1:${port}`,
     connections: () => connections,
     requests: () => requests,
     close: () =>
@@ -89,4 +99,10 @@ export async function writeInPieces(socket: Socket, data: string | Buffer, size:
 export function response(body: string, headers: string[] = [], status = '200 OK'): string {
   const lines = [`HTTP/1.1 ${status}`, ...headers, `Content-Length: ${Buffer.byteLength(body, 'latin1')}`];
   return `${lines.join('\r\n')}\r\n\r\n${body}`;
+}
+
+/** Resets the connection (RST); over TLS, the TCP connection beneath (a TLS socket cannot reset). */
+export function resetConnection(socket: Socket): void {
+  const tcp = (socket as Socket & { _parent?: Socket | null })._parent ?? socket;
+  tcp.resetAndDestroy();
 }

@@ -81,3 +81,32 @@ test('the final report warns when the generator was overloaded', () => {
   summary.meta.generator = { cpuPercentAvg: 20, cpuPercentPeak: 30, overloaded: false };
   assert.doesNotMatch(renderFinalReport(summary), /load generator/);
 });
+
+test("measures the generator's own event-loop delay when asked: a 60 ms block shows as its max", async () => {
+  const monitor = new GeneratorCpuMonitor({ loopDelay: true, intervalMs: 60_000 });
+  monitor.start();
+  // Two quiet timer periods, then the loop held up.
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  const until = performance.now() + 60;
+  while (performance.now() < until) {}
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  const { loopDelayMs } = monitor.stop();
+  assert.ok(loopDelayMs, 'loop delay measured');
+  assert.ok(loopDelayMs.max >= 45, `max ${loopDelayMs.max} ms`);
+  assert.ok(loopDelayMs.p50 <= loopDelayMs.p99 && loopDelayMs.p99 <= loopDelayMs.max);
+  assert.equal(new GeneratorCpuMonitor().stop().loopDelayMs, undefined, 'not measured unless asked');
+});
+
+test('the final report gives the event-loop delay beside the latencies', () => {
+  const summary = smallSummary();
+  summary.meta.generator = {
+    cpuPercentAvg: 20,
+    cpuPercentPeak: 30,
+    overloaded: false,
+    loopDelayMs: { p50: 0.4, p99: 3.1, max: 12.5 },
+  };
+  assert.match(
+    renderFinalReport(summary),
+    /Load generator: event-loop delay p50 0.4 ms, p99 3.1 ms, max 12.5 ms/,
+  );
+});

@@ -59,8 +59,15 @@ function workerLosses(summary: RunSummary): string[] {
 /** A warning line when the generator itself was short of CPU (see GeneratorCpuMonitor). */
 function generatorWarning(summary: RunSummary): string[] {
   const generator = summary.meta.generator;
-  if (generator === undefined || !generator.overloaded) return [];
+  const loop = generator?.loopDelayMs;
+  // Beside the latencies: a late event loop is the generator's own delay, not the server's.
+  const health =
+    loop === undefined
+      ? []
+      : [`Load generator: event-loop delay p50 ${loop.p50} ms, p99 ${loop.p99} ms, max ${loop.max} ms`];
+  if (generator === undefined || !generator.overloaded) return health;
   return [
+    ...health,
     `Warning: the load generator peaked at ${Math.round(generator.cpuPercentPeak)}% CPU ` +
       `(average ${Math.round(generator.cpuPercentAvg)}%): its figures may include its own delays.`,
   ];

@@ -1,0 +1,144 @@
+/**
+ * The open model on one core: `node bench/open-model.ts [--rate 30000] [--duration 20] [--rounds 3]
+ * [--max-users 5000] [--rev REV]`.
+ *
+ * volley runs the minimal scenario at a constant arrival rate, pinned to core 0, against nginx (one
+ * worker, core 1): a trivial target, so every dropped arrival is the generator's doing. Each round reads
+ * the run's JSON summary: arrivals scheduled, launched and dropped, the generator's CPU and its event-loop
+ * delay, and the latency percentiles. `--rev` runs a git revision instead of the working tree (a
+ * checkout beside it, this checkout's node_modules), rounds alternating with the working tree.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startNginx } from './lib/nginx.ts';
+import { collectStderr, spawnPinned, which } from './lib/procs.ts';
+import { fixed, spread, table } from './lib/stats.ts';
+import { ROOT } from './lib/tools.ts';
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '30000' },
+    duration: { type: 'string', default: '20' },
+    rounds: { type: 'string', default: '3' },
+    'max-users': { type: 'string', default: '5000' },
+    rev: { type: 'string' },
+  },
+});
+const nginxPath = which('nginx');
+if (nginxPath === null) {
+  process.stderr.write('open-model: nginx is needed (apt-get install nginx)\n');
+  process.exit(2);
+}
+
+interface Round {
+  dropped: number;
+  scheduled: number;
+  cpuAvg: number;
+  cpuPeak: number;
+  overloaded: boolean;
+  loopP99: number;
+  loopMax: number;
+  p50: number;
+  p99: number;
+}
+
+function checkout(revision: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'volley-rev-'));
+  execFileSync('sh', ['-c', `git -C "${ROOT}" archive "${revision}" | tar -x -C "${dir}"`]);
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+const variants: { name: string; dir: string }[] = [{ name: 'working tree', dir: ROOT }];
+if (values.rev !== undefined) variants.push({ name: values.rev, dir: checkout(values.rev) });
+const results = new Map<string, Round[]>(variants.map((v) => [v.name, []]));
+const nginx = await startNginx(nginxPath, 1, Number(values['max-users']) + 100);
+const out = join(mkdtempSync(join(tmpdir(), 'volley-open-')), 'summary.json');
+try {
+  for (let round = 0; round < Number(values.rounds); round++) {
+    for (const variant of round % 2 === 0 ? variants : [...variants].reverse()) {
+      const child = spawnPinned(
+        0,
+        process.execPath,
+        [
+          'bin/volley.js',
+          'run',
+          'bench/scenarios/minimal.ts',
+          '-H',
+          nginx.url,
+          '--arrival-rate',
+          values.rate,
+          '--max-users',
+          values['max-users'],
+          '-t',
+          `${values.duration}s`,
+          '--headless',
+          '--only-summary',
+          '--json-file',
+          out,
+        ],
+        { cwd: variant.dir, env: { ...process.env, NO_COLOR: '1' } },
+      );
+      const stderr = collectStderr(child);
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      if (code !== 0 && code !== 1) throw new Error(`volley exited ${code}: ${stderr()}`);
+      const summary = JSON.parse(readFileSync(out, 'utf8'));
+      const generator = summary.meta.generator ?? {};
+      const aggregated = summary.aggregated ?? summary.stats?.aggregated ?? {};
+      const percentile = (p: string) =>
+        Number(aggregated.percentiles?.[p] ?? aggregated[`p${p}`] ?? Number.NaN);
+      const measured: Round = {
+        dropped: summary.arrivals.dropped,
+        scheduled: summary.arrivals.scheduled,
+        cpuAvg: generator.cpuPercentAvg ?? Number.NaN,
+        cpuPeak: generator.cpuPercentPeak ?? Number.NaN,
+        overloaded: generator.overloaded === true,
+        loopP99: generator.loopDelayMs?.p99 ?? Number.NaN,
+        loopMax: generator.loopDelayMs?.max ?? Number.NaN,
+        p50: percentile('50'),
+        p99: percentile('99'),
+      };
+      results.get(variant.name)?.push(measured);
+      process.stderr.write(
+        `round ${round + 1} ${variant.name}: dropped ${measured.dropped}/${measured.scheduled} ` +
+          `(${fixed((100 * measured.dropped) / measured.scheduled, 3)}%), CPU ${fixed(measured.cpuAvg)}% avg ` +
+          `${fixed(measured.cpuPeak)}% peak${measured.overloaded ? ' (warned)' : ''}, loop delay p99 ` +
+          `${fixed(measured.loopP99, 1)} ms max ${fixed(measured.loopMax, 1)} ms, p50 ${measured.p50} ms p99 ${measured.p99} ms\n`,
+      );
+    }
+  }
+} finally {
+  await nginx.close();
+  for (const v of variants) if (v.dir !== ROOT) rmSync(v.dir, { recursive: true, force: true });
+}
+const rows = [...results].map(([name, rounds]) => {
+  const m = (f: (r: Round) => number) => spread(rounds.map(f)).median;
+  return [
+    name,
+    `${fixed(
+      m((r) => (100 * r.dropped) / r.scheduled),
+      3,
+    )}%`,
+    fixed(m((r) => r.cpuAvg)),
+    `${rounds.filter((r) => r.overloaded).length}/${rounds.length}`,
+    fixed(
+      m((r) => r.loopP99),
+      1,
+    ),
+    fixed(
+      m((r) => r.p50),
+      2,
+    ),
+    fixed(
+      m((r) => r.p99),
+      1,
+    ),
+  ];
+});
+process.stdout.write(
+  `\nOpen model, ${values.rate} arrivals/s for ${values.duration} s, one core, nginx (medians of ${values.rounds} rounds):\n` +
+    `${table(['volley', 'dropped', 'CPU % avg', 'CPU warning', 'loop delay p99 ms', 'p50 ms', 'p99 ms'], rows)}\n`,
+);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import type { ServerResponse } from 'node:http';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { until } from '../helpers/until.ts';
 import { startHttpServer } from './helpers.ts';
 import { describeEachTransport } from './transports.ts';
 
@@ -174,14 +176,30 @@ describeEachTransport('plain HTTP/1.1 client', (transport) => {
     });
 
     it('close() waits for requests in flight and queued', async () => {
+      // The server holds every answer until the test lets go, so close() is called with one request in
+      // flight and two queued behind it on the one connection.
+      let received = 0;
+      let letGo = false;
+      const held: ServerResponse[] = [];
       const server = await startHttpServer((_req, res) => {
-        setTimeout(() => res.end('late'), 30);
+        received += 1;
+        if (letGo) res.end('late');
+        else held.push(res);
       });
       const t = transport.client(server.url, {}, { connections: 1 });
       try {
         const pending = [t.client.get('/'), t.client.get('/'), t.client.get('/')];
-        await new Promise((resolve) => setTimeout(resolve, 10));
-        await t.transport.close();
+        await until(() => received === 1, 'the first request at the server');
+        let closed = false;
+        const closing = t.transport.close().then(() => {
+          closed = true;
+        });
+        await new Promise((resolve) => setImmediate(resolve));
+        assert.equal(closed, false, 'close() waits while a request is in flight');
+        letGo = true;
+        for (const res of held) res.end('late');
+        await closing;
+        assert.equal(received, 3, 'the queued requests were sent, not dropped');
         for (const response of await Promise.all(pending)) assert.equal(response.text(), 'late');
       } finally {
         await server.close();

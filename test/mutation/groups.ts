@@ -84,6 +84,7 @@ export const mutationGroups: Record<string, MutationGroup> = {
     ],
     tests: [
       'test/record/divergence.test.ts',
+      'test/record/replayer.test.ts',
       'test/record/redaction.test.ts',
       'test/record/record-replay.test.ts',
     ],

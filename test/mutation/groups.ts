@@ -86,7 +86,7 @@ export const mutationGroups: Record<string, MutationGroup> = {
       'test/record/divergence.test.ts',
       'test/record/replayer.test.ts',
       'test/record/redaction.test.ts',
-      'test/record/record-replay.test.ts',
+      'test/record/redact-entries.test.ts',
     ],
   },
   trace: {

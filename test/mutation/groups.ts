@@ -68,11 +68,9 @@ export const mutationGroups: Record<string, MutationGroup> = {
     ],
     tests: [
       'test/http/response-parser.test.ts',
-      'test/http/units.test.ts',
+      'test/http/status.test.ts',
+      'test/http/outcome.test.ts',
       'test/http/plain-pool.test.ts',
-      'test/http/pool-queue.test.ts',
-      'test/http/closing-peer.test.ts',
-      'test/http/client.test.ts',
     ],
   },
   record: {

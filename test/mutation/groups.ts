@@ -23,6 +23,8 @@ export const mutationGroups: Record<string, MutationGroup> = {
       'src/metrics/endpoint-summary.ts',
     ],
     tests: [
+      'test/metrics/histogram.test.ts',
+      'test/metrics/histogram-buckets.test.ts',
       'test/metrics/percentiles.test.ts',
       'test/metrics/run-stats.test.ts',
       'test/metrics/merge.test.ts',

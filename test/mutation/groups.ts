@@ -48,6 +48,7 @@ export const mutationGroups: Record<string, MutationGroup> = {
       'test/report/csv-files.test.ts',
       'test/report/render/history-csv.test.ts',
       'test/report/render/load-model-csv.test.ts',
+      'test/report/reporters/csv-reporter.test.ts',
       'test/report/reporters/json.test.ts',
       'test/report/reporter-contract.test.ts',
     ],

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { EndpointStats } from '../../src/metrics/endpoint-stats.ts';
 import {
   addEncodedHistogram,
   createLatencyHistogram,
@@ -77,4 +78,19 @@ test('histograms whose owner is garbage-collected without being destroyed are fr
     gc();
     return freed();
   }, 'the finalizer to free the histogram');
+});
+
+test('an endpoint’s histograms are freed once the endpoint is garbage-collected', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const { histogram } = new EndpointStats('GET', '/dropped');
+  await until(() => {
+    gc();
+    try {
+      histogram.recordValue(1);
+      return false;
+    } catch {
+      return true;
+    }
+  }, 'the finalizer to free the endpoint’s histogram');
 });

@@ -33,13 +33,14 @@ interface ReportedMutant {
   status: string;
   mutatorName: string;
   replacement?: string;
-  location: { start: { line: number } };
+  location: { start: { line: number; column: number } };
 }
 
 const sameText = (a: string, b: string) => a.replace(/\s+/g, ' ').trim() === b.replace(/\s+/g, ' ').trim();
 const isListed = (file: string, m: ReportedMutant) => (e: EquivalentMutant) =>
   e.file === file &&
   e.line === m.location.start.line &&
+  e.column === m.location.start.column &&
   e.mutator === m.mutatorName &&
   sameText(e.replacement, m.replacement ?? '');
 
@@ -86,7 +87,7 @@ const stale = equivalentMutants.filter(
 );
 for (const e of stale) {
   console.log(
-    `listed as equivalent but not among the survivors (killed, or the line moved): ${e.file}:${e.line} ${e.mutator}`,
+    `listed as equivalent but not among the survivors (killed, or the code moved): ${e.file}:${e.line}:${e.column} ${e.mutator}`,
   );
 }
 if (failed) process.exit(1);

@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  isChangedCall,
-  ProcessCalls,
-  SETUP_STREAM,
-  StreamCalls,
-  similarity,
-} from '../../src/trace/call-matcher.ts';
+import { isChangedCall, ProcessCalls, StreamCalls, similarity } from '../../src/trace/call-matcher.ts';
 import type { CallLine } from '../../src/trace/trace-format.ts';
 import type { Encoded } from '../../src/trace/typed-json.ts';
 
@@ -155,7 +149,8 @@ describe('the recorded calls of a process', () => {
     call('sqlite.get', sql('SELECT 1'), 'one', 'r1'),
     call('sqlite.get', sql('SELECT 2'), 'two', 'r2'),
     call('sqlite.run', sql('UPDATE t SET a = 1'), null, 'r2'),
-    call('sqlite.open', { db: 'missing.db' }, null, SETUP_STREAM),
+    // 'setup' as recordings spell it (the stream of failed set-up calls).
+    call('sqlite.open', { db: 'missing.db' }, null, 'setup'),
   ];
 
   it('gives each stream its own recorded calls, and the same ones on every visit', () => {
@@ -168,7 +163,7 @@ describe('the recorded calls of a process', () => {
 
   it('lists the calls never made per stream, streams never entered included, set-up calls left out', () => {
     const calls = new ProcessCalls(lines);
-    calls.stream('r2').take('sqlite.get', sql('SELECT 2'));
+    assert.equal(calls.stream('r2').take('sqlite.get', sql('SELECT 2')).type, 'match');
     assert.deepEqual(
       calls.unused().map(({ stream, calls }) => [stream, calls.map((c) => c.line.k)]),
       [

@@ -176,3 +176,12 @@ test('secrets compare as wildcards: a redacted recording matches the live reques
   const noBody = recordedRequest({ request: { method: 'GET', url: `${ORIGIN}/` } } as HarEntry, wildcard);
   assert.equal(noBody.body, '');
 });
+
+test('a JSON value where text or an object was, or the other way round, differs as a whole', () => {
+  const diff = (expected: string, actual: string) =>
+    checkRequest(1, 1, request('POST', '/s', expected), request('POST', '/s', actual), ORIGIN)?.diff;
+  assert.deepEqual(diff('{"v":"ab"}', '{"v":{"k":1}}'), ['$.v: "ab" → {"k":1}']);
+  assert.deepEqual(diff('{"v":{"k":1}}', '{"v":"ab"}'), ['$.v: {"k":1} → "ab"']);
+  assert.deepEqual(diff('{"a":1}', 'not json'), ['body differs at character 0: "…{"a":1}" → "…not json"']);
+  assert.deepEqual(diff('not json', '{"a":1}'), ['body differs at character 0: "…not json" → "…{"a":1}"']);
+});

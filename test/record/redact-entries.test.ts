@@ -167,6 +167,19 @@ test('a compressed body is redacted inside and stays compressed; one in an unkno
   assert.equal(unknown!.response.content.text, gzipped);
 });
 
+test('a JSON request body is redacted by its rules before the secrets it reveals are replaced elsewhere', () => {
+  const [signup, later] = redactEntries(
+    [
+      entry({ postData: { mimeType: 'application/json', text: JSON.stringify({ password: PASSWORD }) } }),
+      entry({ url: `http://127.0.0.1/echo?q=${PASSWORD}` }),
+    ],
+    redactor(),
+    null,
+  );
+  assert.equal(signup!.request.postData!.text, '{"password":"__REDACTED_1__"}');
+  assert.equal(later!.request.url, 'http://127.0.0.1/echo?q=__REDACTED_1__');
+});
+
 test('extending a recording numbers new placeholders after the ones it already has', () => {
   const existing = { log: { entries: [entry({ url: 'http://127.0.0.1/?token=__REDACTED_7__' })] } } as Har;
   const [out] = redactEntries([entry({ url: `http://127.0.0.1/?token=${TOKEN}` })], redactor(), existing);

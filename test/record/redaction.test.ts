@@ -2,6 +2,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { defaultRedactionRules, type RedactionRules, Redactor } from '../../src/record/redaction.ts';
+import {
+  DEFAULT_KEPT_NAMES,
+  DEFAULT_REDACTED_HEADERS,
+  DEFAULT_REDACTED_NAMES,
+} from '../../src/record/secret-names.ts';
 
 const rules = (extra: Partial<RedactionRules> = {}) => defaultRedactionRules(extra);
 
@@ -216,5 +221,158 @@ describe('redaction', () => {
     assert.throws(() => new Redactor(rules({ jsonPaths: ['token'] })), /must start with \$/);
     assert.throws(() => new Redactor(rules({ jsonPaths: ['$.a b'] })), /cannot parse/);
     assert.throws(() => new Redactor(rules({ names: ['*'] })), /--redact: "\*" names nothing/);
+  });
+});
+
+describe('redaction, rule by rule', () => {
+  test('the default rules are the default names, kept names and headers, plus what is added', () => {
+    const defaults = rules();
+    assert.deepEqual(defaults.names, DEFAULT_REDACTED_NAMES);
+    assert.deepEqual(defaults.keep, DEFAULT_KEPT_NAMES);
+    assert.deepEqual(defaults.headers, DEFAULT_REDACTED_HEADERS);
+    assert.deepEqual(defaults.jsonPaths, []);
+    const more = rules({ names: ['pin'], keep: ['token_type'], headers: ['x-a'], jsonPaths: ['$.b'] });
+    assert.deepEqual(more.names, [...DEFAULT_REDACTED_NAMES, 'pin']);
+    assert.deepEqual(more.keep, [...DEFAULT_KEPT_NAMES, 'token_type']);
+    assert.deepEqual(more.headers, [...DEFAULT_REDACTED_HEADERS, 'x-a']);
+    assert.deepEqual(more.jsonPaths, ['$.b']);
+  });
+
+  test('an empty pattern is refused under the option that gave it', () => {
+    assert.throws(() => new Redactor(rules({ keep: ['*'] })), /--no-redact: "\*" names nothing/);
+    assert.throws(() => new Redactor(rules({ headers: ['*'] })), /--redact-header: "\*" names nothing/);
+  });
+
+  test('empty values and placeholders are not secrets to learn', () => {
+    const r = new Redactor(rules());
+    assert.equal(r.secret(''), '');
+    assert.equal(r.secret('__REDACTED_9__'), '__REDACTED_9__');
+    assert.equal(r.secret('a real secret'), '__REDACTED_1__');
+    assert.deepEqual([...r.learned()], [['a real secret', '__REDACTED_1__']]);
+  });
+
+  test('only secrets of 8 characters or more are replaced in free text', () => {
+    const r = new Redactor(rules());
+    r.secret('1234567');
+    r.secret('12345678');
+    assert.deepEqual(r.knownSecrets(), [['12345678', '__REDACTED_2__']]);
+    assert.equal(r.text('pin 1234567, code 12345678'), 'pin 1234567, code __REDACTED_2__');
+  });
+
+  test('user info in a URL: the password, or the user name alone when there is no password', () => {
+    const r = new Redactor(rules());
+    assert.equal(r.url('http://alice:s3cret-pass@h/'), 'http://alice:__REDACTED_1__@h/');
+    assert.equal(r.url('https://only-a-token-0123@h/x'), 'https://__REDACTED_2__@h/x');
+    assert.equal(r.url('/go?to=http://bob:pw@other/'), '/go?to=http://bob:pw@other/', 'only at the start');
+  });
+
+  test('query and fragment parameters from the first character on; a path is not a query', () => {
+    const r = new Redactor(rules());
+    assert.equal(r.url('?password=hunter2222'), '?password=__REDACTED_1__');
+    assert.equal(r.url('#access_token=abcdefgh99'), '#access_token=__REDACTED_2__');
+    assert.equal(r.url('/reset/password=newpassword1'), '/reset/password=newpassword1');
+    assert.equal(r.url('/a?mytokens&x=1'), '/a?mytokens&x=1', 'a parameter without a value');
+  });
+
+  test('query values are decoded before they are learned: + is a space, bad escapes are kept as sent', () => {
+    const r = new Redactor(rules());
+    r.url('/login?password=correct+horse+battery');
+    assert.equal(r.text('said correct horse battery'), 'said __REDACTED_1__');
+    assert.equal(r.url('/login?password=%E0%A4%Azzzzzzzz'), '/login?password=__REDACTED_2__');
+    assert.equal(r.text('%E0%A4%Azzzzzzzz'), '__REDACTED_2__');
+  });
+
+  test('a learned secret is replaced where it appears JSON-escaped inside a longer string', () => {
+    const r = new Redactor(rules());
+    r.json({ password: 'pa"ss\\word123' });
+    assert.equal(r.text('{"note":"was pa\\"ss\\\\word123 then"}'), '{"note":"was __REDACTED_1__ then"}');
+  });
+
+  test('URL headers have their query redacted; other headers are left alone', () => {
+    const r = new Redactor(rules());
+    for (const [i, name] of ['Location', 'Content-Location', 'Referer'].entries()) {
+      assert.equal(r.header(name, `/cb?token=value-of-${name}`), `/cb?token=__REDACTED_${i + 1}__`, name);
+    }
+    assert.equal(r.header('X-Next', '/cb?token=not-a-url-header'), '/cb?token=not-a-url-header');
+  });
+
+  test('Authorization keeps its scheme (Proxy-Authorization too); other secret headers are replaced whole', () => {
+    const r = new Redactor(rules());
+    assert.equal(r.header('Proxy-Authorization', 'Basic dXNlcjpwYXNz'), 'Basic __REDACTED_1__');
+    assert.equal(r.header('Authorization', 'justatoken12'), '__REDACTED_2__');
+    assert.equal(r.header('Authorization', '12 Basic abcdefgh'), '__REDACTED_3__');
+    assert.equal(r.header('X-Api-Key', 'key with-space'), '__REDACTED_4__');
+  });
+
+  test('cookies: pairs split with or without a space, valueless ones kept, names trimmed, values learned trimmed', () => {
+    const r = new Redactor(rules({ keep: ['theme'] }));
+    assert.equal(
+      r.header('Cookie', 'sid=cookie-value-1;theme =dark; flag; =orphan-value'),
+      'sid=__REDACTED_1__; theme =dark; flag; =__REDACTED_2__',
+    );
+    r.header('Set-Cookie', 'session= spaced-value-2; Path=/');
+    assert.equal(r.text('cookie-value-1 spaced-value-2'), '__REDACTED_1__ __REDACTED_3__');
+  });
+
+  test('JSON bodies by type, or sent as text/plain (any charset) or untyped; JSON in other types is text', () => {
+    const r = new Redactor(rules());
+    const json = '{"password":"pw-in-json-1"}';
+    assert.equal(r.body(json, 'application/json'), '{"password":"__REDACTED_1__"}');
+    assert.equal(r.body(`  ${json}`, 'text/plain; charset=utf-8'), '{"password":"__REDACTED_1__"}');
+    assert.equal(r.body('[{"password":"pw-in-json-2"}]', ''), '[{"password":"__REDACTED_2__"}]');
+    assert.equal(r.body('{"password":"pw-in-json-3"}', 'x-unknown'), '{"password":"__REDACTED_3__"}');
+    assert.equal(r.body('{"password":"pw-in-html-4"}', 'text/html'), '{"password":"pw-in-html-4"}');
+    assert.equal(r.body('{"password": broken', 'application/json'), '{"password": broken');
+    assert.equal(r.body('password=pw-in-csv-5', 'text/csv'), 'password=pw-in-csv-5');
+  });
+
+  test('JSON keeps numbers, booleans and null; a "__proto__" key is data, replaceable by a JSON path', () => {
+    const r = new Redactor(rules({ jsonPaths: ['$.__proto__'] }));
+    assert.deepEqual(r.json({ n: 1, ok: true, none: null, list: [2, false] }), {
+      n: 1,
+      ok: true,
+      none: null,
+      list: [2, false],
+    });
+    const out = r.body('{"__proto__":"proto-secret-1","a":{"password":"x-secret-22"}}', 'application/json');
+    assert.equal(out, '{"__proto__":"__REDACTED_2__","a":{"password":"__REDACTED_1__"}}');
+  });
+
+  test('form bodies (any charset): secret names, and the fields that one-step JSON paths name', () => {
+    const r = new Redactor(rules({ jsonPaths: ['$.card', '$.items[0]'] }));
+    assert.equal(
+      r.body(
+        'card=4111111111111111&password=form-pw-1&items=x',
+        'application/x-www-form-urlencoded; charset=utf-8',
+      ),
+      'card=__REDACTED_1__&password=__REDACTED_2__&items=x',
+    );
+    const all = new Redactor(rules({ jsonPaths: ['$.*'] }));
+    assert.equal(
+      all.body('a=1&b=2', 'application/x-www-form-urlencoded'),
+      'a=__REDACTED_1__&b=__REDACTED_2__',
+    );
+  });
+
+  test('multipart fields by name, not file references, not values that merely look secret', () => {
+    const r = new Redactor(rules());
+    const body = [
+      'password=multi-pw-123',
+      'avatar=@photo.png',
+      'password=@secret.txt',
+      'comment=password123',
+      'note',
+    ].join('\n');
+    assert.equal(
+      r.body(body, 'multipart/form-data; boundary=x'),
+      [
+        'password=__REDACTED_1__',
+        'avatar=@photo.png',
+        'password=@secret.txt',
+        'comment=password123',
+        'note',
+      ].join('\n'),
+    );
+    assert.equal(r.text('again multi-pw-123'), 'again __REDACTED_1__');
   });
 });

@@ -135,3 +135,17 @@ test('a recorded body is read as UTF-8 text or base64 bytes; none is empty', () 
   );
   assert.equal(responseBody(entry({})).byteLength, 0);
 });
+
+test('a handler may leave out any callback', () => {
+  const body = entry(
+    { headers: [{ name: 'Content-Length', value: '1' }] },
+    { size: 1, mimeType: 'x', text: 'x' },
+  );
+  assert.doesNotThrow(() => serveRecorded(body, {}));
+  assert.doesNotThrow(() => serveRecorded(entry({ status: 0 }), {}));
+  assert.doesNotThrow(() => serveRecorded(body, { onRequestStart: (c) => c.abort(new Error('at start')) }));
+  assert.doesNotThrow(() =>
+    serveRecorded(body, { onResponseStart: (c) => c.abort(new Error('at response')) }),
+  );
+  assert.doesNotThrow(() => failReplay({}, 'diverged'));
+});

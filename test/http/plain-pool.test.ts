@@ -2,9 +2,13 @@ import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import type { Dispatcher } from 'undici';
+import { isPlainRequest, isPlainRequestLine, PlainPool } from '../../src/http/plain-pool.ts';
 import { until } from '../helpers/until.ts';
 import { startHttpServer } from './helpers.ts';
 import { describeEachTransport } from './transports.ts';
+
+const OPTIONS = { connections: 10, connectTimeoutMs: 5000, keepAliveTimeoutMs: 30_000 };
 
 /** A raw TCP server answering each request head with whatever `answer` returns for its path. */
 async function rawServer(answer: (path: string, socket: Socket) => string | null): Promise<{
@@ -205,5 +209,196 @@ describeEachTransport('plain HTTP/1.1 client', (transport) => {
         await server.close();
       }
     });
+  });
+});
+
+describe('which requests the plain pool takes (the rest go to undici)', () => {
+  it('takes string, byte and absent bodies with plain header names and values', () => {
+    assert.equal(isPlainRequest(null, { accept: 'text/plain', 'x-tab': 'a\tb', 'x-utf8': 'é' }), true);
+    assert.equal(isPlainRequest(undefined, {}), true);
+    assert.equal(isPlainRequest('text', {}), true);
+    assert.equal(isPlainRequest(new Uint8Array([1]), {}), true);
+  });
+
+  it('leaves other bodies, odd headers and framing or connection headers to undici', () => {
+    assert.equal(isPlainRequest(new FormData(), {}), false);
+    assert.equal(isPlainRequest({ a: 1 }, {}), false);
+    assert.equal(isPlainRequest(null, { 'bad name': 'x' }), false);
+    assert.equal(isPlainRequest(null, { ok: 'line\r\nbreak' }), false);
+    assert.equal(isPlainRequest(null, { ok: ['a', 'b'] as unknown as string }), false);
+    for (const name of [
+      'Host',
+      'connection',
+      'content-length',
+      'transfer-encoding',
+      'keep-alive',
+      'upgrade',
+      'expect',
+      'te',
+    ]) {
+      assert.equal(isPlainRequest(null, { [name]: 'x' }), false, name);
+    }
+  });
+
+  it('takes token methods and printable paths, never CONNECT', () => {
+    assert.equal(isPlainRequestLine('GET', '/a?b=1'), true);
+    assert.equal(isPlainRequestLine('PURGE', '/é'), true);
+    assert.equal(isPlainRequestLine('CONNECT', 'h:443'), false);
+    assert.equal(isPlainRequestLine('GE T', '/'), false);
+    assert.equal(isPlainRequestLine('GET', '/a b'), false);
+    assert.equal(isPlainRequestLine('GET', ''), false);
+  });
+});
+
+describe('the plain pool on its own', () => {
+  /** A handler that keeps what it was told; `done` settles at the response's end or failure. */
+  function recorder() {
+    const seen: { status?: number; body: string; error?: string; ended: boolean } = {
+      body: '',
+      ended: false,
+    };
+    let settle = () => {};
+    const done = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    const handler: Dispatcher.DispatchHandler = {
+      onResponseStart: (_c, status) => {
+        seen.status = status;
+      },
+      onResponseData: (_c, chunk) => {
+        seen.body += Buffer.from(chunk).toString();
+      },
+      onResponseEnd: () => {
+        seen.ended = true;
+        settle();
+      },
+      onResponseError: (_c, error) => {
+        seen.error = error.message;
+        settle();
+      },
+    };
+    return { seen, handler, done };
+  }
+  const get = { method: 'GET', path: '/', headers: {}, body: null };
+
+  /**
+   * A raw server that answers each request at once (no keep-alive hint, so the pool's own timeout
+   * applies), or never while `hold` is set; it counts connections opened and closed.
+   */
+  async function countingServer() {
+    const state = { opened: 0, closed: 0, received: 0, hold: false };
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      state.opened++;
+      sockets.add(socket);
+      socket.on('close', () => {
+        state.closed++;
+        sockets.delete(socket);
+      });
+      socket.on('error', () => {});
+      let pending = '';
+      socket.on('data', (data) => {
+        pending += data.toString('latin1');
+        for (let end = pending.indexOf('\r\n\r\n'); end !== -1; end = pending.indexOf('\r\n\r\n')) {
+          pending = pending.slice(end + 4);
+          state.received++;
+          if (!state.hold) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const close = () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      });
+    return { server: { url: `http://127.0.0.1:${port}`, close }, state };
+  }
+
+  it('fails a request dispatched after close() at once', async () => {
+    const pool = new PlainPool('http://127.0.0.1:1', OPTIONS, PlainPool.readBuffer());
+    await pool.close();
+    const r = recorder();
+    pool.dispatch(get, r.handler);
+    await r.done;
+    assert.equal(r.seen.error, 'the HTTP transport is closed');
+  });
+
+  it('closes a connection idle for longer than the keep-alive timeout at a sweep, not before', async () => {
+    const { server, state } = await countingServer();
+    const pool = new PlainPool(server.url, { ...OPTIONS, keepAliveTimeoutMs: 1000 }, PlainPool.readBuffer());
+    try {
+      const t = performance.now();
+      pool.sweep(t); // the pool's clock: a connection going idle now is idle since t
+      const first = recorder();
+      pool.dispatch(get, first.handler);
+      await first.done;
+      assert.equal(first.seen.body, 'ok');
+      pool.sweep(t + 1000);
+      const second = recorder();
+      pool.dispatch(get, second.handler);
+      await second.done;
+      assert.equal(state.opened, 1, 'reused after exactly the timeout');
+      // Idle again since the last sweep's time, t + 1000: a millisecond past the timeout at t + 2001.
+      pool.sweep(t + 2001);
+      await until(() => state.closed === 1, 'the idle connection closed');
+      const third = recorder();
+      pool.dispatch(get, third.handler);
+      await third.done;
+      assert.equal(state.opened, 2);
+    } finally {
+      pool.destroy();
+      await server.close();
+    }
+  });
+
+  it('destroy() fails the requests in flight and queued, and closes every connection', async () => {
+    const { server, state } = await countingServer();
+    state.hold = true;
+    const pool = new PlainPool(server.url, { ...OPTIONS, connections: 1 }, PlainPool.readBuffer());
+    try {
+      const requests = [recorder(), recorder(), recorder()];
+      for (const r of requests) pool.dispatch(get, r.handler);
+      await until(() => state.received === 1, 'the first request at the server');
+      pool.destroy();
+      await Promise.all(requests.map((r) => r.done));
+      assert.deepEqual(
+        requests.map((r) => r.seen.error),
+        Array(3).fill('the HTTP transport was destroyed'),
+      );
+      await until(() => state.closed === 1, 'the connection closed');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a refused connection fails the oldest waiting request, and the next one connects again', async () => {
+    const { server } = await countingServer();
+    const url = server.url;
+    await server.close(); // nothing listens there now
+    const pool = new PlainPool(url, { ...OPTIONS, connections: 1 }, PlainPool.readBuffer());
+    try {
+      const requests = [recorder(), recorder()];
+      for (const r of requests) pool.dispatch(get, r.handler);
+      await Promise.all(requests.map((r) => r.done));
+      for (const r of requests) assert.match(r.seen.error ?? '', /ECONNREFUSED/);
+    } finally {
+      pool.destroy();
+    }
+  });
+
+  it('close() resolves once the last request is done, with nothing left open', async () => {
+    const { server, state } = await countingServer();
+    const pool = new PlainPool(server.url, OPTIONS, PlainPool.readBuffer());
+    try {
+      const r = recorder();
+      pool.dispatch(get, r.handler);
+      await r.done;
+      await pool.close();
+      await until(() => state.closed === state.opened, 'every connection closed');
+    } finally {
+      await server.close();
+    }
   });
 });

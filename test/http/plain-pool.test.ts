@@ -285,8 +285,9 @@ describe('the plain pool on its own', () => {
    * A raw server that answers each request at once (no keep-alive hint, so the pool's own timeout
    * applies), or never while `hold` is set; it counts connections opened and closed.
    */
-  async function countingServer() {
+  async function countingServer(options: { head?: string; dropSecondRequest?: boolean } = {}) {
     const state = { opened: 0, closed: 0, received: 0, hold: false };
+    const head = options.head ?? 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n';
     const sockets = new Set<Socket>();
     const server = createServer((socket) => {
       state.opened++;
@@ -297,12 +298,16 @@ describe('the plain pool on its own', () => {
       });
       socket.on('error', () => {});
       let pending = '';
+      let onThisConnection = 0;
       socket.on('data', (data) => {
         pending += data.toString('latin1');
         for (let end = pending.indexOf('\r\n\r\n'); end !== -1; end = pending.indexOf('\r\n\r\n')) {
           pending = pending.slice(end + 4);
           state.received++;
-          if (!state.hold) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+          onThisConnection++;
+          // A server closing a kept-alive connection just as the next request arrives.
+          if (options.dropSecondRequest === true && onThisConnection === 2) socket.destroy();
+          else if (!state.hold) socket.write(`${head}ok`);
         }
       });
     });
@@ -398,6 +403,52 @@ describe('the plain pool on its own', () => {
       await pool.close();
       await until(() => state.closed === state.opened, 'every connection closed');
     } finally {
+      await server.close();
+    }
+  });
+
+  it('sends a request again on a new connection when a reused one turns out closed', async () => {
+    const { server, state } = await countingServer({ dropSecondRequest: true });
+    const pool = new PlainPool(server.url, OPTIONS, PlainPool.readBuffer());
+    try {
+      for (let i = 0; i < 2; i++) {
+        const r = recorder();
+        pool.dispatch(get, r.handler);
+        await r.done;
+        assert.deepEqual([r.seen.body, r.seen.error], ['ok', undefined], `request ${i + 1}`);
+      }
+      assert.equal(state.opened, 2);
+      assert.equal(state.received, 3, 'the dropped request was sent once more');
+    } finally {
+      pool.destroy();
+      await server.close();
+    }
+  });
+
+  it('does not reuse a connection idle for longer than its server said it keeps connections', async () => {
+    // timeout=2: the pool keeps it a second less, 1 s, like undici.
+    const { server, state } = await countingServer({
+      head: 'HTTP/1.1 200 OK\r\nKeep-Alive: timeout=2\r\nContent-Length: 2\r\n\r\n',
+    });
+    const pool = new PlainPool(server.url, OPTIONS, PlainPool.readBuffer());
+    try {
+      const first = recorder();
+      pool.dispatch(get, first.handler);
+      await first.done;
+      const soon = recorder();
+      pool.dispatch(get, soon.handler);
+      await soon.done;
+      assert.equal(state.opened, 1, 'reused within the second');
+      const idleFrom = performance.now();
+      // The rule is about time passing: wait until the connection has been idle for over a second.
+      await until(() => performance.now() - idleFrom > 1100, 'a second and a bit', 5000);
+      const late = recorder();
+      pool.dispatch(get, late.handler);
+      await late.done;
+      assert.equal(late.seen.body, 'ok');
+      assert.equal(state.opened, 2);
+    } finally {
+      pool.destroy();
       await server.close();
     }
   });

@@ -48,7 +48,11 @@ const rows: string[] = [];
 const matched = new Set<EquivalentMutant>();
 let failed = false;
 for (const name of groups) {
-  if (!tableOnly) runStryker(name);
+  if (!tableOnly && !runStryker(name)) {
+    // A failed run leaves the last report in place: its scores are not this run's.
+    failed = true;
+    continue;
+  }
   let report: { files: Record<string, { mutants: ReportedMutant[] }> };
   try {
     report = JSON.parse(readFileSync(join(root, 'reports', 'mutation', `${name}.json`), 'utf8'));
@@ -92,7 +96,7 @@ for (const e of stale) {
 }
 if (failed) process.exit(1);
 
-function runStryker(name: string): void {
+function runStryker(name: string): boolean {
   const stryker = spawnSync(
     process.execPath,
     [join(root, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'), 'run', ...strykerOptions],
@@ -107,5 +111,5 @@ function runStryker(name: string): void {
       },
     },
   );
-  if (stryker.status !== 0) failed = true;
+  return stryker.status === 0;
 }

@@ -184,4 +184,29 @@ export const equivalentMutants: EquivalentMutant[] = [
     replacement: 'fromSchedule >= ms',
     reason: 'at equality the corrected and measured latencies are the same number',
   },
+  {
+    file: 'src/report/reporters/csv-reporter.ts',
+    line: 75,
+    column: 21,
+    mutator: 'BlockStatement',
+    replacement: '{}',
+    reason:
+      'the append that follows fails on the missing handle and is reported as the same ReportWriteError naming the history file',
+  },
+  {
+    file: 'src/report/reporters/csv-reporter.ts',
+    line: 76,
+    column: 7,
+    mutator: 'CallExpression',
+    replacement: ';',
+    reason: 'as above',
+  },
+  {
+    file: 'src/report/render/checks-csv.ts',
+    line: 47,
+    column: 7,
+    mutator: 'ConditionalExpression',
+    replacement: 'false',
+    reason: '0 / 0 is NaN, which formatDecimal prints as N/A too',
+  },
 ];

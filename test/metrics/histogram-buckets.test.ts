@@ -36,3 +36,12 @@ test('a bound above the histogram’s range counts everything up to the range’
   addEncodedToBuckets(encoded([3_600_000_000]), [1000, Number.MAX_SAFE_INTEGER], counts);
   assert.deepEqual(counts, [0, 1]);
 });
+
+test('an empty histogram adds no buckets, and the largest value counts even in the bin right after a bound', () => {
+  const empty: number[] = [];
+  addEncodedToBuckets(encoded([]), [1000], empty);
+  assert.deepEqual(empty, []);
+  const counts: number[] = [];
+  addEncodedToBuckets(encoded([1000, 1001]), [1000, 5000], counts);
+  assert.deepEqual(counts, [1, 1]);
+});

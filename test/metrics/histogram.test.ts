@@ -94,3 +94,9 @@ test('an endpoint’s histograms are freed once the endpoint is garbage-collecte
     }
   }, 'the finalizer to free the endpoint’s histogram');
 });
+
+test('an endpoint disposed of frees its histograms at once', () => {
+  const endpoint = new EndpointStats('GET', '/a');
+  endpoint.dispose();
+  assert.throws(() => endpoint.record(1, 1000, 0, false, 0), /destroyed/);
+});

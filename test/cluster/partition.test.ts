@@ -171,3 +171,81 @@ test('stages: every stage target is shared exactly and workers get the users of 
   );
   assert.equal(effectiveWorkerCount(8, p), 5, 'capped by the peak of the stages');
 });
+
+test('classes with no task left after tag selection get no users, even from a plan not yet filtered', () => {
+  const a = named('a', { tags: ['x'] });
+  const b = named('b', { tags: ['y'] });
+  assert.deepEqual(
+    assignUserClasses({ userClasses: [a, b], users: 3, tags: ['x'], excludeTags: [] }).map((c) => c.name),
+    ['a', 'a', 'a'],
+  );
+  assert.deepEqual(
+    assignUserClasses({ userClasses: [a, b], users: 2, tags: [], excludeTags: ['x'] }).map((c) => c.name),
+    ['b', 'b'],
+  );
+});
+
+test('a worker count below 1 or not whole, and an index outside 0..count−1 or not whole, are refused by name', () => {
+  const p = plan({ users: 3 }, named('a'));
+  for (const count of [0, -1, 1.5, Number.NaN]) {
+    assert.throws(
+      () => partitionPlan(p, 0, count),
+      (error: Error) =>
+        error instanceof PartitionError &&
+        error.name === 'PartitionError' &&
+        error.message === `worker count must be a whole number ≥ 1, got ${count}`,
+    );
+  }
+  for (const index of [-1, 0.5, 2, 3]) {
+    assert.throws(
+      () => partitionPlan(p, index, 2),
+      (error: Error) =>
+        error instanceof PartitionError && error.message === `worker index must be 0..1, got ${index}`,
+    );
+  }
+  assert.equal(partitionPlan(p, 0, 1).users, 3);
+});
+
+test('with stages, a worker starts its users when the stages say, not phased by the spawn rate', () => {
+  const p = plan({ stages: '2s:5,4s:5,2s:0', spawnRate: 2 }, named('A'));
+  const share = partitionPlan(p, 1, 2);
+  assert.equal(share.spawnRate, 1);
+  assert.equal(share.partition!.spawnDelaySec, 0);
+  const phased = partitionPlan(plan({ users: 4, spawnRate: 2 }, named('A')), 1, 2);
+  assert.equal(phased.partition!.spawnDelaySec, 0.5);
+});
+
+test('a worker’s users now are its share of the run’s users, its users at the peak of the stages come later', () => {
+  const p = plan({ users: 2, stages: '2s:6' }, named('A'));
+  const shares = [0, 1].map((i) => partitionPlan(p, i, 2));
+  assert.deepEqual(
+    shares.map((s) => s.users),
+    [1, 1],
+  );
+  assert.deepEqual(
+    shares.map((s) => s.partition!.users.length),
+    [3, 3],
+  );
+});
+
+test('open model: rate stages are divided, arrivals are not phased under stages, and workers start no users', () => {
+  const p = plan({ arrivalRate: 30, stages: '2s:100/s,2s:0/s', maxUsers: 4 }, named('A'));
+  const share = partitionPlan(p, 1, 2);
+  assert.equal(share.arrivalRate, 15);
+  assert.deepEqual(
+    share.stages!.map((s) => s.target),
+    [50, 0],
+  );
+  assert.equal(share.partition!.arrivalDelaySec, 0);
+  assert.deepEqual(share.partition!.users, []);
+  const idle = partitionPlan(plan({ arrivalRate: 0, maxUsers: 4 }, named('A')), 1, 2);
+  assert.equal(idle.partition!.arrivalDelaySec, 0);
+  assert.equal(idle.stages, null);
+  const steered = partitionPlan(
+    { ...plan({ arrivalRate: 10, maxUsers: 4 }, named('A')), arrivalRate: null },
+    1,
+    2,
+  );
+  assert.equal(steered.arrivalRate, null);
+  assert.equal(steered.partition!.arrivalDelaySec, 0);
+});

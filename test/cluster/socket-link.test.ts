@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseHostPort, socketLink } from '../../src/cluster/socket-link.ts';
+import { until } from '../helpers/until.ts';
 import { socketPair } from './socket-pair.ts';
 
 const anyMessage = (value: unknown): value is { type: string; n?: number } =>
@@ -13,10 +14,15 @@ test('messages split across chunks or sharing one arrive whole, in order; early 
   const big = 'x'.repeat(200_000);
   // One write holding two messages and the start of a third, then the rest in pieces.
   const third = JSON.stringify({ type: 'stats', n: 3, big });
-  client.write(`${JSON.stringify({ type: 'hello', n: 1 })}\n{"type":"ready","n":2}\n${third.slice(0, 10)}`);
-  client.write(third.slice(10, 5000));
-  client.write(`${third.slice(5000)}\n\n{"not":"a message"}\n`);
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  const writes = [
+    `${JSON.stringify({ type: 'hello', n: 1 })}\n{"type":"ready","n":2}\n${third.slice(0, 10)}`,
+    third.slice(10, 5000),
+    `${third.slice(5000)}\n\n{"not":"a message"}\n`,
+  ];
+  for (const chunk of writes) client.write(chunk);
+  // Every byte read by the link before anyone listens: the messages must have waited.
+  const sent = writes.reduce((sum, chunk) => sum + Buffer.byteLength(chunk), 0);
+  await until(() => server.bytesRead === sent, 'the link to read every byte sent');
   const all = new Promise<void>((resolve) =>
     link.onMessage((m) => {
       got.push(m);

@@ -96,9 +96,9 @@ test('setArrivalRate turns a closed run into an open one and changes the rate', 
   const mid = run.snapshot().arrivals;
   assert.ok(mid && mid.rate === 100, `rate ${mid?.rate}`);
   run.setArrivalRate(0);
-  await sleep(200);
   const frozen = run.snapshot().arrivals?.launched ?? 0;
-  await sleep(200);
+  // No event says "nothing launched": the rule is about a stretch of time, in which 100/s would launch ~30.
+  await sleep(300);
   assert.equal(run.snapshot().arrivals?.launched, frozen);
   run.stop();
   const summary = await run.done;
@@ -114,7 +114,8 @@ test('an external signal and stop() both end the run with reports; calls after t
       log: () => {},
     }),
   );
-  setTimeout(() => controller.abort(), 200);
+  await until(() => run.snapshot().aggregated.requests > 0, 'the run under way');
+  controller.abort();
   const summary = await run.done;
   assert.equal(summary.meta.stopReason, 'signal');
   run.setUsers(3);
@@ -124,6 +125,7 @@ test('an external signal and stop() both end the run with reports; calls after t
 test('a user removed mid-task finishes that task (its request counts), then leaves', async () => {
   let finished = 0;
   let inTask = 0;
+  const finishedAtStop: number[] = [];
   // The tasks wait for the test to let them go: the removed user is mid-task for as long as the test says.
   let letGo = () => {};
   const gate = new Promise<void>((resolve) => {
@@ -131,6 +133,7 @@ test('a user removed mid-task finishes that task (its request counts), then leav
   });
   const busy = user({
     name: 'u',
+    onStop: () => void finishedAtStop.push(finished),
     tasks: [
       async (vu) => {
         inTask += 1;
@@ -143,11 +146,16 @@ test('a user removed mid-task finishes that task (its request counts), then leav
   const run = start({ users: 2, runTime: '30s' }, busy);
   await until(() => inTask === 2, 'both users in their task');
   run.setUsers(1);
+  // Staying is the absence of an event: the user is checked at once and after a stretch of time.
+  assert.deepEqual(run.usersByClass(), { u: 2 }, 'still finishing its task');
   await sleep(50);
   assert.deepEqual(run.usersByClass(), { u: 2 }, 'still finishing its task');
+  assert.deepEqual(finishedAtStop, [], 'nobody stopped mid-task');
   letGo();
   await until(() => run.snapshot().users === 1, 'the removed user to leave');
   assert.deepEqual(run.usersByClass(), { u: 1 });
+  assert.equal(finishedAtStop.length, 1);
+  assert.ok(finishedAtStop[0]! >= 1, 'the removed user stopped after its task had finished');
   run.stop();
   const summary = await run.done;
   assert.ok(finished >= 2);

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { resolveRunPlan } from '../../src/engine/resolve-plan.ts';
 import { runLoadTest } from '../../src/engine/run.ts';
 import type { LoadedScenario } from '../../src/engine/scenario-loader.ts';
-import { constant, type UserClass, user } from '../../src/index.ts';
+import { constant, type UserClass, user, type VirtualUser } from '../../src/index.ts';
 import type { VolleyOptions } from '../../src/script/options.ts';
 import { measuringLoopDelay } from '../helpers/loop-delay.ts';
 import { startServer, type TestServer } from '../helpers/servers.ts';
@@ -211,13 +211,17 @@ test('--seed reproduces task choice', async () => {
 
 test('an external abort stops the run cleanly', async () => {
   const controller = new AbortController();
-  setTimeout(() => controller.abort(), 300);
+  // Aborted once three requests are done, not after a guessed time: the run is under way by then.
+  let done = 0;
+  const task = async (vu: VirtualUser) => {
+    await vu.http.get('/a');
+    if (++done === 3) controller.abort();
+  };
   const summary = await runLoadTest(
-    resolveRunPlan(
-      { host: server.url, users: 2 },
-      scenario(user({ wait: constant(0.05), tasks: [async (vu) => void (await vu.http.get('/a'))] })),
-      { signal: controller.signal, log: () => {} },
-    ),
+    resolveRunPlan({ host: server.url, users: 2 }, scenario(user({ wait: constant(0.05), tasks: [task] })), {
+      signal: controller.signal,
+      log: () => {},
+    }),
   );
   assert.equal(summary.meta.stopReason, 'signal');
   assert.ok(summary.aggregated.requests > 2);

@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
+import type { ServerResponse } from 'node:http';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import type { Dispatcher } from 'undici';
+import { isPlainRequest, isPlainRequestLine, PlainPool } from '../../src/http/plain-pool.ts';
+import { until } from '../helpers/until.ts';
 import { startHttpServer } from './helpers.ts';
 import { describeEachTransport } from './transports.ts';
+
+const OPTIONS = { connections: 10, connectTimeoutMs: 5000, keepAliveTimeoutMs: 30_000 };
 
 /** A raw TCP server answering each request head with whatever `answer` returns for its path. */
 async function rawServer(answer: (path: string, socket: Socket) => string | null): Promise<{
@@ -174,18 +180,276 @@ describeEachTransport('plain HTTP/1.1 client', (transport) => {
     });
 
     it('close() waits for requests in flight and queued', async () => {
+      // The server holds every answer until the test lets go, so close() is called with one request in
+      // flight and two queued behind it on the one connection.
+      let received = 0;
+      let letGo = false;
+      const held: ServerResponse[] = [];
       const server = await startHttpServer((_req, res) => {
-        setTimeout(() => res.end('late'), 30);
+        received += 1;
+        if (letGo) res.end('late');
+        else held.push(res);
       });
       const t = transport.client(server.url, {}, { connections: 1 });
       try {
         const pending = [t.client.get('/'), t.client.get('/'), t.client.get('/')];
-        await new Promise((resolve) => setTimeout(resolve, 10));
-        await t.transport.close();
+        await until(() => received === 1, 'the first request at the server');
+        let closed = false;
+        const closing = t.transport.close().then(() => {
+          closed = true;
+        });
+        await new Promise((resolve) => setImmediate(resolve));
+        assert.equal(closed, false, 'close() waits while a request is in flight');
+        letGo = true;
+        for (const res of held) res.end('late');
+        await closing;
+        assert.equal(received, 3, 'the queued requests were sent, not dropped');
         for (const response of await Promise.all(pending)) assert.equal(response.text(), 'late');
       } finally {
         await server.close();
       }
     });
+  });
+});
+
+describe('which requests the plain pool takes (the rest go to undici)', () => {
+  it('takes string, byte and absent bodies with plain header names and values', () => {
+    assert.equal(isPlainRequest(null, { accept: 'text/plain', 'x-tab': 'a\tb', 'x-utf8': 'é' }), true);
+    assert.equal(isPlainRequest(undefined, {}), true);
+    assert.equal(isPlainRequest('text', {}), true);
+    assert.equal(isPlainRequest(new Uint8Array([1]), {}), true);
+  });
+
+  it('leaves other bodies, odd headers and framing or connection headers to undici', () => {
+    assert.equal(isPlainRequest(new FormData(), {}), false);
+    assert.equal(isPlainRequest({ a: 1 }, {}), false);
+    assert.equal(isPlainRequest(null, { 'bad name': 'x' }), false);
+    assert.equal(isPlainRequest(null, { ok: 'line\r\nbreak' }), false);
+    assert.equal(isPlainRequest(null, { ok: ['a', 'b'] as unknown as string }), false);
+    for (const name of [
+      'Host',
+      'connection',
+      'content-length',
+      'transfer-encoding',
+      'keep-alive',
+      'upgrade',
+      'expect',
+      'te',
+    ]) {
+      assert.equal(isPlainRequest(null, { [name]: 'x' }), false, name);
+    }
+  });
+
+  it('takes token methods and printable paths, never CONNECT', () => {
+    assert.equal(isPlainRequestLine('GET', '/a?b=1'), true);
+    assert.equal(isPlainRequestLine('PURGE', '/é'), true);
+    assert.equal(isPlainRequestLine('CONNECT', 'h:443'), false);
+    assert.equal(isPlainRequestLine('GE T', '/'), false);
+    assert.equal(isPlainRequestLine('GET', '/a b'), false);
+    assert.equal(isPlainRequestLine('GET', ''), false);
+  });
+});
+
+describe('the plain pool on its own', () => {
+  /** A handler that keeps what it was told; `done` settles at the response's end or failure. */
+  function recorder() {
+    const seen: { status?: number; body: string; error?: string; ended: boolean } = {
+      body: '',
+      ended: false,
+    };
+    let settle = () => {};
+    const done = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    const handler: Dispatcher.DispatchHandler = {
+      onResponseStart: (_c, status) => {
+        seen.status = status;
+      },
+      onResponseData: (_c, chunk) => {
+        seen.body += Buffer.from(chunk).toString();
+      },
+      onResponseEnd: () => {
+        seen.ended = true;
+        settle();
+      },
+      onResponseError: (_c, error) => {
+        seen.error = error.message;
+        settle();
+      },
+    };
+    return { seen, handler, done };
+  }
+  const get = { method: 'GET', path: '/', headers: {}, body: null };
+
+  /**
+   * A raw server that answers each request at once (no keep-alive hint, so the pool's own timeout
+   * applies), or never while `hold` is set; it counts connections opened and closed.
+   */
+  async function countingServer(options: { head?: string; dropSecondRequest?: boolean } = {}) {
+    const state = { opened: 0, closed: 0, received: 0, hold: false };
+    const head = options.head ?? 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n';
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      state.opened++;
+      sockets.add(socket);
+      socket.on('close', () => {
+        state.closed++;
+        sockets.delete(socket);
+      });
+      socket.on('error', () => {});
+      let pending = '';
+      let onThisConnection = 0;
+      socket.on('data', (data) => {
+        pending += data.toString('latin1');
+        for (let end = pending.indexOf('\r\n\r\n'); end !== -1; end = pending.indexOf('\r\n\r\n')) {
+          pending = pending.slice(end + 4);
+          state.received++;
+          onThisConnection++;
+          // A server closing a kept-alive connection just as the next request arrives.
+          if (options.dropSecondRequest === true && onThisConnection === 2) socket.destroy();
+          else if (!state.hold) socket.write(`${head}ok`);
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const close = () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      });
+    return { server: { url: `http://127.0.0.1:${port}`, close }, state };
+  }
+
+  it('fails a request dispatched after close() at once', async () => {
+    const pool = new PlainPool('http://127.0.0.1:1', OPTIONS, PlainPool.readBuffer());
+    await pool.close();
+    const r = recorder();
+    pool.dispatch(get, r.handler);
+    await r.done;
+    assert.equal(r.seen.error, 'the HTTP transport is closed');
+  });
+
+  it('closes a connection idle for longer than the keep-alive timeout at a sweep, not before', async () => {
+    const { server, state } = await countingServer();
+    const pool = new PlainPool(server.url, { ...OPTIONS, keepAliveTimeoutMs: 1000 }, PlainPool.readBuffer());
+    try {
+      const t = performance.now();
+      pool.sweep(t); // the pool's clock: a connection going idle now is idle since t
+      const first = recorder();
+      pool.dispatch(get, first.handler);
+      await first.done;
+      assert.equal(first.seen.body, 'ok');
+      pool.sweep(t + 1000);
+      const second = recorder();
+      pool.dispatch(get, second.handler);
+      await second.done;
+      assert.equal(state.opened, 1, 'reused after exactly the timeout');
+      // Idle again since the last sweep's time, t + 1000: a millisecond past the timeout at t + 2001.
+      pool.sweep(t + 2001);
+      await until(() => state.closed === 1, 'the idle connection closed');
+      const third = recorder();
+      pool.dispatch(get, third.handler);
+      await third.done;
+      assert.equal(state.opened, 2);
+    } finally {
+      pool.destroy();
+      await server.close();
+    }
+  });
+
+  it('destroy() fails the requests in flight and queued, and closes every connection', async () => {
+    const { server, state } = await countingServer();
+    state.hold = true;
+    const pool = new PlainPool(server.url, { ...OPTIONS, connections: 1 }, PlainPool.readBuffer());
+    try {
+      const requests = [recorder(), recorder(), recorder()];
+      for (const r of requests) pool.dispatch(get, r.handler);
+      await until(() => state.received === 1, 'the first request at the server');
+      pool.destroy();
+      await Promise.all(requests.map((r) => r.done));
+      assert.deepEqual(
+        requests.map((r) => r.seen.error),
+        Array(3).fill('the HTTP transport was destroyed'),
+      );
+      await until(() => state.closed === 1, 'the connection closed');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a refused connection fails the oldest waiting request, and the next one connects again', async () => {
+    const { server } = await countingServer();
+    const url = server.url;
+    await server.close(); // nothing listens there now
+    const pool = new PlainPool(url, { ...OPTIONS, connections: 1 }, PlainPool.readBuffer());
+    try {
+      const requests = [recorder(), recorder()];
+      for (const r of requests) pool.dispatch(get, r.handler);
+      await Promise.all(requests.map((r) => r.done));
+      for (const r of requests) assert.match(r.seen.error ?? '', /ECONNREFUSED/);
+    } finally {
+      pool.destroy();
+    }
+  });
+
+  it('close() resolves once the last request is done, with nothing left open', async () => {
+    const { server, state } = await countingServer();
+    const pool = new PlainPool(server.url, OPTIONS, PlainPool.readBuffer());
+    try {
+      const r = recorder();
+      pool.dispatch(get, r.handler);
+      await r.done;
+      await pool.close();
+      await until(() => state.closed === state.opened, 'every connection closed');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('sends a request again on a new connection when a reused one turns out closed', async () => {
+    const { server, state } = await countingServer({ dropSecondRequest: true });
+    const pool = new PlainPool(server.url, OPTIONS, PlainPool.readBuffer());
+    try {
+      for (let i = 0; i < 2; i++) {
+        const r = recorder();
+        pool.dispatch(get, r.handler);
+        await r.done;
+        assert.deepEqual([r.seen.body, r.seen.error], ['ok', undefined], `request ${i + 1}`);
+      }
+      assert.equal(state.opened, 2);
+      assert.equal(state.received, 3, 'the dropped request was sent once more');
+    } finally {
+      pool.destroy();
+      await server.close();
+    }
+  });
+
+  it('does not reuse a connection idle for longer than its server said it keeps connections', async () => {
+    // timeout=2: the pool keeps it a second less, 1 s, like undici.
+    const { server, state } = await countingServer({
+      head: 'HTTP/1.1 200 OK\r\nKeep-Alive: timeout=2\r\nContent-Length: 2\r\n\r\n',
+    });
+    const pool = new PlainPool(server.url, OPTIONS, PlainPool.readBuffer());
+    try {
+      const first = recorder();
+      pool.dispatch(get, first.handler);
+      await first.done;
+      const soon = recorder();
+      pool.dispatch(get, soon.handler);
+      await soon.done;
+      assert.equal(state.opened, 1, 'reused within the second');
+      const idleFrom = performance.now();
+      // The rule is about time passing: wait until the connection has been idle for over a second.
+      await until(() => performance.now() - idleFrom > 1100, 'a second and a bit', 5000);
+      const late = recorder();
+      pool.dispatch(get, late.handler);
+      await late.done;
+      assert.equal(late.seen.body, 'ok');
+      assert.equal(state.opened, 2);
+    } finally {
+      pool.destroy();
+      await server.close();
+    }
   });
 });

@@ -288,3 +288,156 @@ describe('ResponseParser against malformed responses (RFC 9112)', () => {
     });
   });
 });
+
+describe('ResponseParser, rule by rule', () => {
+  const message = (wire: string, size = 0) => parseError(wire, size)?.message;
+  const prefix = 'invalid HTTP response: ';
+
+  it('names what is wrong, with the first 40 bytes received when they help', () => {
+    const error = parseError('HTTP/1.1 2000 OK\r\n\r\n');
+    assert.ok(error instanceof HttpParseError);
+    assert.equal(error.name, 'HttpParseError');
+    assert.equal(error.code, 'HPE_INVALID_RESPONSE');
+    assert.equal(error.message, `${prefix}bad status line (starts with "HTTP/1.1 2000 OK")`);
+    const long = `NOT-HTTP ${'x'.repeat(60)}\r\n\r\n`;
+    assert.equal(message(long), `${prefix}not an HTTP/1.x response (starts with "${long.slice(0, 40)}")`);
+    const name = `Bad ${'N'.repeat(50)}`;
+    assert.equal(
+      message(`HTTP/1.1 200 OK\r\n${name}: x\r\n\r\n`),
+      `${prefix}bad header name "${name.slice(0, 40)}…"`,
+    );
+    assert.equal(
+      message('HTTP/1.1 101 Switching Protocols\r\n\r\n'),
+      `${prefix}unexpected protocol upgrade (101)`,
+    );
+  });
+
+  it('names each malformed header', () => {
+    const head = (lines: string) => `HTTP/1.1 200 OK\r\n${lines}\r\n\r\n`;
+    assert.equal(message(head('no colon here')), `${prefix}bad header line`);
+    assert.equal(message(head(': x')), `${prefix}bad header line`);
+    assert.equal(message(head('Bad Name: x')), `${prefix}bad header name "Bad Name"`);
+    assert.equal(
+      message(head('Content-Length: 1\r\nContent-Length: 2')),
+      `${prefix}conflicting content-length`,
+    );
+    assert.equal(message(head('Content-Length:')), `${prefix}conflicting content-length`);
+    assert.equal(message(head('Content-Length: 1x')), `${prefix}bad content-length`);
+    assert.equal(message(head('Content-Length: 1234567890123456')), `${prefix}bad content-length`);
+    assert.equal(message(head('Content-Length: 2\r\n 3')), `${prefix}folded content-length header`);
+    assert.equal(
+      message(head('Transfer-Encoding: gzip,\r\n chunked')),
+      `${prefix}folded transfer-encoding header`,
+    );
+    assert.equal(
+      message(head('Content-Length: 2\r\nTransfer-Encoding: chunked')),
+      `${prefix}both Content-Length and Transfer-Encoding (RFC 9112 §6.3)`,
+    );
+  });
+
+  it('names each malformed chunk', () => {
+    const chunked = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
+    assert.equal(message(`${chunked}zz\r\n`), `${prefix}bad chunk size (starts with "zz")`);
+    assert.equal(
+      message(`${chunked}1234567890abc\r\n`),
+      `${prefix}bad chunk size (starts with "1234567890abc")`,
+    );
+    assert.equal(message(`${chunked}2\r\nokX\r\n`), `${prefix}missing CRLF after chunk`);
+    assert.equal(
+      message(`${chunked}0\r\nno colon\r\n\r\n`),
+      `${prefix}bad trailer line (starts with "no colon")`,
+    );
+    assert.equal(message(`${chunked}0\r\n: x\r\n\r\n`), `${prefix}bad trailer line (starts with ": x")`);
+    assert.equal(message(`${chunked}1${';'.repeat(70 * 1024)}`), `${prefix}chunk line longer than 64 KiB`);
+    const trailers = Array.from({ length: 70 }, (_, i) => `X-T${i}: ${'t'.repeat(1000)}\r\n`).join('');
+    assert.equal(message(`${chunked}0\r\n${trailers}\r\n`), `${prefix}trailers larger than 64 KiB`);
+  });
+
+  it('reads chunk sizes in either case, with spaces and extensions around them', () => {
+    const wire = `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nA\r\n0123456789\r\n b ;x=y\r\nabcdefghijk\r\n0\r\n\r\n`;
+    everySplit(wire, (r) => {
+      assert.equal(r.body, '0123456789abcdefghijk');
+      assert.ok(r.ended);
+    });
+  });
+
+  it('frames by the last transfer coding: chunked last is chunked, anything else runs until close', () => {
+    const joined = parse(
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: Chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n',
+    );
+    assert.deepEqual([joined.body, joined.ended, joined.reusable], ['ok', true, true]);
+    const parser = new ResponseParser();
+    const events = recorder();
+    parser.expect(events, false);
+    parser.execute(Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\nraw'));
+    assert.equal(parser.endsWithClose, true);
+    parser.finishAtClose();
+    assert.deepEqual([events.result.body, events.result.ended, events.result.reusable], ['raw', true, false]);
+  });
+
+  it('reuses a connection unless told to close it, in any case and among other tokens; HTTP/1.0 only when told to keep it', () => {
+    const reusable = (minor: number, connection: string | null) =>
+      parse(
+        `HTTP/1.${minor} 200 OK\r\n${connection === null ? '' : `Connection: ${connection}\r\n`}Content-Length: 0\r\n\r\n`,
+      ).reusable;
+    assert.equal(reusable(1, null), true);
+    assert.equal(reusable(1, 'keep-alive'), true);
+    assert.equal(reusable(1, 'Upgrade, Close'), false);
+    assert.equal(reusable(1, 'TE'), true);
+    assert.equal(reusable(0, null), false);
+    assert.equal(reusable(0, 'foo, Keep-Alive'), true);
+    assert.equal(reusable(0, 'close'), false);
+    const repeated = parse(
+      'HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+    );
+    assert.equal(repeated.reusable, false);
+  });
+
+  it('accepts a repeated Content-Length with the same value, and a status line without a reason', () => {
+    const r = parse('HTTP/1.1 200\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok');
+    assert.deepEqual([r.status, r.body, r.ended], [200, 'ok', true]);
+    assert.deepEqual(r.headers['content-length'], ['2', '2']);
+  });
+
+  it('ends a zero-length body at once, and leaves later bytes unread', () => {
+    const r = parse('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nNEXT');
+    assert.deepEqual([r.ended, r.reusable, r.body, r.leftover], [true, true, '', 4]);
+  });
+
+  it('trims tabs around values, joins folded lines onto repeated headers, ignores a fold with nothing before it', () => {
+    const r = parse(
+      'HTTP/1.1 200 OK\r\nX-Tab:\t v \t\r\nX-R: a\r\nX-R: b\r\n\tc\r\nContent-Length: 0\r\n\r\n',
+    );
+    assert.equal(r.headers['x-tab'], 'v');
+    assert.deepEqual(r.headers['x-r'], ['a', 'b c']);
+  });
+
+  it('consumes nothing when no response is expected, and finishing at close is a no-op unless the body runs until close', () => {
+    const parser = new ResponseParser();
+    assert.equal(parser.idle, true);
+    assert.equal(parser.execute(Buffer.from('HTTP/1.1 200 OK\r\n\r\n')), 0);
+    const events = recorder();
+    parser.expect(events, false);
+    assert.equal(parser.idle, false);
+    parser.execute(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab'));
+    assert.equal(parser.endsWithClose, false);
+    parser.finishAtClose();
+    assert.equal(events.result.ended, false);
+    parser.execute(Buffer.from('cde'));
+    assert.deepEqual([events.result.body, events.result.ended, parser.idle], ['abcde', true, true]);
+  });
+
+  it('reads a head whose blank line is split across reads at every byte', () => {
+    for (const cut of [1, 2, 3]) {
+      const parser = new ResponseParser();
+      const events = recorder();
+      parser.expect(events, false);
+      const head = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n';
+      const at = head.length - 4 + cut;
+      parser.execute(Buffer.from(head.slice(0, at)));
+      assert.equal(events.result.heads, 0);
+      parser.execute(Buffer.from(`${head.slice(at)}ok`));
+      assert.deepEqual([events.result.status, events.result.body, events.result.ended], [200, 'ok', true]);
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RunStats } from '../../src/metrics/run-stats.ts';
+import { parseThreshold } from '../../src/metrics/thresholds.ts';
 import { FakeClock, META, startedStats, T0 } from './fixtures.ts';
 
 test('endpoints are sorted by name then method; the aggregated row sums them all', () => {
@@ -151,4 +152,70 @@ test('reset() zeroes everything, keeps the rows, and restarts the rates from the
   assert.equal(after.aggregated.rps, 1);
   assert.equal(after.aggregated.currentRps, 1);
   assert.equal(after.elapsedSec, 7);
+});
+
+test('an endless content size counts as none', () => {
+  const { stats } = startedStats();
+  stats.request('GET', '/a', 1, Number.POSITIVE_INFINITY, null);
+  stats.request('GET', '/a', 1, 10, null);
+  assert.equal(stats.snapshot(1).aggregated.avgContentBytes, 5);
+});
+
+test('reset() forgets the latencies before it: percentiles come from the requests after', () => {
+  const { stats } = startedStats();
+  for (let i = 0; i < 10; i++) stats.request('GET', '/a', 1, 0, null);
+  stats.reset();
+  stats.request('GET', '/a', 2, 0, null);
+  stats.request('GET', '/a', 4, 0, null);
+  stats.request('GET', '/a', 4, 0, null);
+  const after = stats.snapshot(1);
+  assert.equal(after.aggregated.percentiles['50'], 4);
+  assert.equal(after.aggregated.percentiles['66'], 4);
+  assert.equal(after.endpoints[0]!.medianMs, 4);
+});
+
+test('a threshold over a name merges its methods, one reset to zero requests included', () => {
+  const { stats } = startedStats();
+  stats.request('GET', '/a', 10, 0, null);
+  stats.request('POST', '/a', 20, 0, null);
+  stats.reset();
+  stats.request('GET', '/a', 30, 0, null);
+  stats.request('GET', '/a', 40, 0, null);
+  stats.stop(T0 + 1000);
+  const summary = stats.summary(META, ['/a: min==30', '/a: max==40', '/a: requests==2'].map(parseThreshold), {
+    exitCodeOnError: 1,
+  });
+  assert.deepEqual(
+    summary.thresholds.map((t) => [t.expression, t.actual]),
+    [
+      ['/a: min==30', 30],
+      ['/a: max==40', 40],
+      ['/a: requests==2', 2],
+    ],
+  );
+});
+
+test('merging another process’s endpoint with no requests keeps this one’s figures', () => {
+  const { stats } = startedStats();
+  stats.request('GET', '/a', 50, 0, null);
+  const other = new RunStats({ now: () => T0 });
+  other.request('GET', '/a', 1, 0, null);
+  other.reset();
+  stats.merge(other.serialize());
+  const merged = stats.snapshot(1).aggregated;
+  assert.deepEqual([merged.requests, merged.minMs, merged.maxMs], [1, 50, 50]);
+  assert.deepEqual(
+    stats.snapshot(1).endpoints.map((e) => [e.name, e.requests, e.minMs]),
+    [['/a', 1, 50]],
+  );
+});
+
+test('dispose() frees the histograms now: the stats cannot be read afterwards', () => {
+  const { stats } = startedStats();
+  stats.request('GET', '/a', 5, 0, null);
+  stats.dispose();
+  assert.throws(() => stats.snapshot(1), /destroyed/);
+  const empty = new RunStats({ now: () => T0 });
+  empty.dispose();
+  assert.throws(() => empty.snapshot(1), /destroyed/);
 });

@@ -214,3 +214,17 @@ test('strict operators fail at equality, inclusive ones pass, each on both sides
     cases,
   );
 });
+
+test('without named checks to read, a checks threshold has no figure and fails', () => {
+  const subject = new EndpointStats('', 'Aggregated');
+  const [none] = evaluateThresholds([parseThreshold('checks>0.9')], () => subject, 1);
+  assert.deepEqual([none!.actual, none!.passed], [null, false]);
+  const [reset] = evaluateThresholds(
+    [parseThreshold('checks>0.9')],
+    () => subject,
+    1,
+    () => ({ passes: 0, fails: 0 }),
+  );
+  assert.deepEqual([reset!.actual, reset!.passed], [null, false]);
+  subject.dispose();
+});

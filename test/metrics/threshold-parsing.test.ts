@@ -100,3 +100,30 @@ test('invalid thresholds throw ThresholdSyntaxError saying what is wrong, with v
     );
   }
 });
+
+test('percentiles with several decimals, in parentheses with spaces; a percentile must start the metric', () => {
+  assert.equal(parseThreshold('p99.99<5').percentile, 99.99);
+  assert.equal(parseThreshold('p(99.99)<5').percentile, 99.99);
+  assert.equal(parseThreshold('p( 95 )<5').percentile, 95);
+  assert.equal(parseThreshold('p(95)<5').metric, 'p95');
+  assert.throws(() => parseThreshold('xp95<5'), /unknown metric "xp95"/);
+});
+
+test('a syntax error carries its code; counts given a unit are shown their own example', () => {
+  assert.throws(
+    () => parseThreshold('p95'),
+    (error: Error) => error instanceof ThresholdSyntaxError && error.code === 'VOLLEY_THRESHOLD_SYNTAX',
+  );
+  for (const [expression, example] of [
+    ['failures<10ms', 'failures<10'],
+    ['requests>1000s', 'requests>1000'],
+    ['failures_per_sec<1s', 'failures_per_sec<1'],
+    ['fail_ratio<1ms', 'fail_ratio<0.01'],
+    ['checks>1s', 'checks>0.99'],
+    ['rps>1s', 'rps>100'],
+  ] as const) {
+    assert.throws(() => parseThreshold(expression), {
+      message: new RegExp(`takes no unit, like "${example}"`),
+    });
+  }
+});

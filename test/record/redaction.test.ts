@@ -1,27 +1,12 @@
-/**
- * Secrets never reach a recording (Authorization, Cookie, Set-Cookie, --redact-header, --redact-json-path,
- * default JSON fields), placeholders are stable per value so the recording still replays, and the file is
- * valid HAR 1.2 (har-schema, checked with ajv).
- */
+/** Redaction rules: which names, headers and JSON paths hold secrets, and how their placeholders are spelled. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
-import type { RunSummary } from '../../src/metrics/summary.ts';
-import type { Har } from '../../src/record/har.ts';
+import { describe, test } from 'node:test';
 import { defaultRedactionRules, type RedactionRules, Redactor } from '../../src/record/redaction.ts';
-import { runCli } from '../helpers/cli.ts';
-import { harSchemaErrors } from '../helpers/har-schema.ts';
-import { runOffline } from '../helpers/offline-cli.ts';
-import { startServer, type TestServer } from '../helpers/servers.ts';
-import { type CounterServer, startCounterServer } from './fixtures/counter-server.ts';
-import { type KeyServer, startKeyServer } from './fixtures/key-server.ts';
-
-const SCENARIO = fileURLToPath(new URL('./fixtures/counter-scenario.ts', import.meta.url));
-const KEY_SCENARIO = fileURLToPath(new URL('./fixtures/key-scenario.ts', import.meta.url));
+import {
+  DEFAULT_KEPT_NAMES,
+  DEFAULT_REDACTED_HEADERS,
+  DEFAULT_REDACTED_NAMES,
+} from '../../src/record/secret-names.ts';
 
 const rules = (extra: Partial<RedactionRules> = {}) => defaultRedactionRules(extra);
 
@@ -239,223 +224,155 @@ describe('redaction', () => {
   });
 });
 
-describe('a recording', () => {
-  let server: CounterServer;
-  let dir: string;
-  let har: string;
-  let text: string;
-
-  before(async () => {
-    server = await startCounterServer();
-    dir = mkdtempSync(join(tmpdir(), 'volley-redact-'));
-    har = join(dir, 'run.har');
-    const r = await runCli([
-      'run',
-      SCENARIO,
-      '-H',
-      server.url,
-      '-u',
-      '2',
-      '-i',
-      '2',
-      '--record',
-      har,
-      '--redact-header',
-      'x-secret',
-      '--redact-json-path',
-      '$.profile.ssn',
-      '--only-summary',
-    ]);
-    assert.equal(r.code, 0, r.stdout + r.stderr);
-    text = readFileSync(har, 'utf8');
+describe('redaction, rule by rule', () => {
+  test('the default rules are the default names, kept names and headers, plus what is added', () => {
+    const defaults = rules();
+    assert.deepEqual(defaults.names, DEFAULT_REDACTED_NAMES);
+    assert.deepEqual(defaults.keep, DEFAULT_KEPT_NAMES);
+    assert.deepEqual(defaults.headers, DEFAULT_REDACTED_HEADERS);
+    assert.deepEqual(defaults.jsonPaths, []);
+    const more = rules({ names: ['pin'], keep: ['token_type'], headers: ['x-a'], jsonPaths: ['$.b'] });
+    assert.deepEqual(more.names, [...DEFAULT_REDACTED_NAMES, 'pin']);
+    assert.deepEqual(more.keep, [...DEFAULT_KEPT_NAMES, 'token_type']);
+    assert.deepEqual(more.headers, [...DEFAULT_REDACTED_HEADERS, 'x-a']);
+    assert.deepEqual(more.jsonPaths, ['$.b']);
   });
 
-  after(async () => {
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+  test('an empty pattern is refused under the option that gave it', () => {
+    assert.throws(() => new Redactor(rules({ keep: ['*'] })), /--no-redact: "\*" names nothing/);
+    assert.throws(() => new Redactor(rules({ headers: ['*'] })), /--redact-header: "\*" names nothing/);
   });
 
-  test('holds none of the secrets the server handed out', () => {
-    assert.ok(server.secrets.length >= 8);
-    for (const secret of server.secrets) assert.ok(!text.includes(secret), `secret ${secret} leaked`);
-    assert.ok(!/pw-0\.\d+/.test(text), 'password field redacted');
+  test('empty values and placeholders are not secrets to learn', () => {
+    const r = new Redactor(rules());
+    assert.equal(r.secret(''), '');
+    assert.equal(r.secret('__REDACTED_9__'), '__REDACTED_9__');
+    assert.equal(r.secret('a real secret'), '__REDACTED_1__');
+    assert.deepEqual([...r.learned()], [['a real secret', '__REDACTED_1__']]);
   });
 
-  test('is readable by its owner only (mode 0600)', () => {
-    assert.equal(statSync(har).mode & 0o777, 0o600);
+  test('only secrets of 8 characters or more are replaced in free text', () => {
+    const r = new Redactor(rules());
+    r.secret('1234567');
+    r.secret('12345678');
+    assert.deepEqual(r.knownSecrets(), [['12345678', '__REDACTED_2__']]);
+    assert.equal(r.text('pin 1234567, code 12345678'), 'pin 1234567, code __REDACTED_2__');
   });
 
-  test('correlates: the token a login returned and the Authorization that sends it back share a placeholder', () => {
-    const { entries } = (JSON.parse(text) as Har).log;
-    const login = entries.find((e) => e._userId === 1 && e.request.url.endsWith('/login'));
-    const count = entries.find((e) => e._userId === 1 && e.request.url.endsWith('/count'));
-    assert.ok(login && count);
-    const token = (JSON.parse(login.response.content.text ?? '{}') as { token: string }).token;
-    assert.match(token, /^__REDACTED_\d+__$/);
-    const auth = count.request.headers.find((h) => h.name === 'authorization')?.value;
-    assert.equal(auth, `Bearer ${token}`);
-    const setCookie = login.response.headers.find((h) => h.name === 'set-cookie')?.value ?? '';
-    assert.match(setCookie, /^sid=__REDACTED_\d+__; Path=\/; HttpOnly$/);
-    const sid = /sid=(__REDACTED_\d+__)/.exec(setCookie)?.[1];
-    assert.equal(count.request.cookies.find((c) => c.name === 'sid')?.value, sid);
-    assert.match(
-      login.response.headers.find((h) => h.name === 'x-secret')?.value ?? '',
-      /^__REDACTED_\d+__$/,
-    );
+  test('user info in a URL: the password, or the user name alone when there is no password', () => {
+    const r = new Redactor(rules());
+    assert.equal(r.url('http://alice:s3cret-pass@h/'), 'http://alice:__REDACTED_1__@h/');
+    assert.equal(r.url('https://only-a-token-0123@h/x'), 'https://__REDACTED_2__@h/x');
+    assert.equal(r.url('/go?to=http://bob:pw@other/'), '/go?to=http://bob:pw@other/', 'only at the start');
   });
 
-  test('still replays', async () => {
-    const json = join(dir, 'replay.json');
-    const r = await runCli(['run', SCENARIO, '--replay', har, '--only-summary', '--json-file', json]);
-    assert.equal(r.code, 0, r.stdout + r.stderr);
-    const summary = JSON.parse(readFileSync(json, 'utf8')) as RunSummary;
-    assert.equal(summary.aggregated.failures, 0);
-    assert.deepEqual(summary.recording?.divergences, []);
+  test('query and fragment parameters from the first character on; a path is not a query', () => {
+    const r = new Redactor(rules());
+    assert.equal(r.url('?password=hunter2222'), '?password=__REDACTED_1__');
+    assert.equal(r.url('#access_token=abcdefgh99'), '#access_token=__REDACTED_2__');
+    assert.equal(r.url('/reset/password=newpassword1'), '/reset/password=newpassword1');
+    assert.equal(r.url('/a?mytokens&x=1'), '/a?mytokens&x=1', 'a parameter without a value');
   });
 
-  test('is valid HAR 1.2 (har-schema)', async () => {
-    assert.equal(await harSchemaErrors(JSON.parse(text)), null);
-    const log = (JSON.parse(text) as Har).log;
-    assert.equal(log.version, '1.2');
-    assert.equal(log.creator.name, 'volley');
-    for (const e of log.entries) {
-      assert.ok(e.timings.wait >= 0 && e.timings.receive >= 0 && e.time >= 0);
-      assert.ok(!Number.isNaN(Date.parse(e.startedDateTime)));
+  test('query values are decoded before they are learned: + is a space, bad escapes are kept as sent', () => {
+    const r = new Redactor(rules());
+    r.url('/login?password=correct+horse+battery');
+    assert.equal(r.text('said correct horse battery'), 'said __REDACTED_1__');
+    assert.equal(r.url('/login?password=%E0%A4%Azzzzzzzz'), '/login?password=__REDACTED_2__');
+    assert.equal(r.text('%E0%A4%Azzzzzzzz'), '__REDACTED_2__');
+  });
+
+  test('a learned secret is replaced where it appears JSON-escaped inside a longer string', () => {
+    const r = new Redactor(rules());
+    r.json({ password: 'pa"ss\\word123' });
+    assert.equal(r.text('{"note":"was pa\\"ss\\\\word123 then"}'), '{"note":"was __REDACTED_1__ then"}');
+  });
+
+  test('URL headers have their query redacted; other headers are left alone', () => {
+    const r = new Redactor(rules());
+    for (const [i, name] of ['Location', 'Content-Location', 'Referer'].entries()) {
+      assert.equal(r.header(name, `/cb?token=value-of-${name}`), `/cb?token=__REDACTED_${i + 1}__`, name);
     }
-  });
-});
-
-describe('a recording of secrets sent back in a path, a query string, headers and text/plain JSON', () => {
-  let server: KeyServer;
-  let dir: string;
-  let har: string;
-  let text: string;
-
-  before(async () => {
-    server = await startKeyServer();
-    dir = mkdtempSync(join(tmpdir(), 'volley-keys-'));
-    har = join(dir, 'keys.har');
-    const r = await runCli([
-      'run',
-      KEY_SCENARIO,
-      '-H',
-      server.url,
-      '-u',
-      '2',
-      '-i',
-      '3',
-      '--record',
-      har,
-      '--redact',
-      '*pin*',
-      '--no-redact',
-      'sessionName',
-      '--only-summary',
-    ]);
-    assert.equal(r.code, 0, r.stdout + r.stderr);
-    text = readFileSync(har, 'utf8');
+    assert.equal(r.header('X-Next', '/cb?token=not-a-url-header'), '/cb?token=not-a-url-header');
   });
 
-  after(async () => {
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+  test('Authorization keeps its scheme (Proxy-Authorization too); other secret headers are replaced whole', () => {
+    const r = new Redactor(rules());
+    assert.equal(r.header('Proxy-Authorization', 'Basic dXNlcjpwYXNz'), 'Basic __REDACTED_1__');
+    assert.equal(r.header('Authorization', 'justatoken12'), '__REDACTED_2__');
+    assert.equal(r.header('Authorization', '12 Basic abcdefgh'), '__REDACTED_3__');
+    assert.equal(r.header('X-Api-Key', 'key with-space'), '__REDACTED_4__');
   });
 
-  test('holds none of the secrets, in any spelling, compressed bodies included', () => {
-    assert.equal(server.secrets.length, 10);
-    const compressed = (JSON.parse(text) as Har).log.entries
-      .filter((e) => e.response.content.encoding === 'base64')
-      .map((e) => gunzipSync(Buffer.from(e.response.content.text ?? '', 'base64')).toString());
-    assert.equal(compressed.length, 2);
-    const all = [text, ...compressed].join('\n');
-    const leaks = server.secrets.flatMap((secret) => {
-      const n = all.split(secret).length - 1 + all.split(encodeURIComponent(secret)).length - 1;
-      return n > 0 ? [`${secret} ×${n}`] : [];
+  test('cookies: pairs split with or without a space, valueless ones kept, names trimmed, values learned trimmed', () => {
+    const r = new Redactor(rules({ keep: ['theme'] }));
+    assert.equal(
+      r.header('Cookie', 'sid=cookie-value-1;theme =dark; flag; =orphan-value'),
+      'sid=__REDACTED_1__; theme =dark; flag; =__REDACTED_2__',
+    );
+    r.header('Set-Cookie', 'session= spaced-value-2; Path=/');
+    assert.equal(r.text('cookie-value-1 spaced-value-2'), '__REDACTED_1__ __REDACTED_3__');
+  });
+
+  test('JSON bodies by type, or sent as text/plain (any charset) or untyped; JSON in other types is text', () => {
+    const r = new Redactor(rules());
+    const json = '{"password":"pw-in-json-1"}';
+    assert.equal(r.body(json, 'application/json'), '{"password":"__REDACTED_1__"}');
+    assert.equal(r.body(`  ${json}`, 'text/plain; charset=utf-8'), '{"password":"__REDACTED_1__"}');
+    assert.equal(r.body('[{"password":"pw-in-json-2"}]', ''), '[{"password":"__REDACTED_2__"}]');
+    assert.equal(r.body('{"password":"pw-in-json-3"}', 'x-unknown'), '{"password":"__REDACTED_3__"}');
+    assert.equal(r.body('{"password":"pw-in-html-4"}', 'text/html'), '{"password":"pw-in-html-4"}');
+    assert.equal(r.body('{"password": broken', 'application/json'), '{"password": broken');
+    assert.equal(r.body('password=pw-in-csv-5', 'text/csv'), 'password=pw-in-csv-5');
+  });
+
+  test('JSON keeps numbers, booleans and null; a "__proto__" key is data, replaceable by a JSON path', () => {
+    const r = new Redactor(rules({ jsonPaths: ['$.__proto__'] }));
+    assert.deepEqual(r.json({ n: 1, ok: true, none: null, list: [2, false] }), {
+      n: 1,
+      ok: true,
+      none: null,
+      list: [2, false],
     });
-    assert.deepEqual(leaks, []);
-    assert.ok(!text.includes('correct horse'), 'the password sent as text/plain JSON');
+    const out = r.body('{"__proto__":"proto-secret-1","a":{"password":"x-secret-22"}}', 'application/json');
+    assert.equal(out, '{"__proto__":"__REDACTED_2__","a":{"password":"__REDACTED_1__"}}');
   });
 
-  test('keeps what --no-redact names, and says which rules it applied', () => {
-    for (const name of server.sessionNames) assert.ok(text.includes(name), name);
-    const rules = (JSON.parse(text) as Har).log._volley?.redacted;
-    assert.ok(rules?.names?.includes('*pin*'));
-    assert.ok(rules?.keep?.includes('sessionName'));
-  });
-
-  test('one placeholder per secret, wherever it went', () => {
-    const { entries } = (JSON.parse(text) as Har).log;
-    const login = entries.find((e) => e._userId === 1 && e.request.url.endsWith('/login'));
-    const items = entries.find((e) => e._userId === 1 && e.request.url.includes('/items/'));
-    assert.ok(login && items);
-    const reply = JSON.parse(login.response.content.text ?? '{}') as {
-      session: { accessToken: string };
-      apiKey: string;
-    };
-    const token = reply.session.accessToken;
-    const key = reply.apiKey;
-    assert.match(token, /^__REDACTED_\d+__$/);
-    assert.match(key, /^__REDACTED_\d+__$/);
-    assert.equal(items.request.url, `${server.url}/items/${key}?access_token=${token}`);
-    assert.deepEqual(items.request.queryString, [{ name: 'access_token', value: token }]);
-    const header = (name: string) => items.request.headers.find((h) => h.name === name)?.value;
-    assert.equal(header('x-auth-token'), token);
-    assert.equal(header('x-api-key'), key);
-    assert.equal(JSON.parse(items.response.content.text ?? '{}').note, `issued for ${key}`);
-  });
-
-  test('replays offline, every request matching', async () => {
-    const json = join(dir, 'replay.json');
-    const r = await runOffline(['run', KEY_SCENARIO, '--replay', har, '--only-summary', '--json-file', json]);
-    assert.equal(r.code, 0, r.stdout + r.stderr);
-    const summary = JSON.parse(readFileSync(json, 'utf8')) as RunSummary;
-    assert.equal(summary.aggregated.requests, 2 * 2 + 2 * 3 * 2);
-    assert.equal(summary.aggregated.failures, 0);
-    assert.deepEqual(summary.recording?.divergences, []);
-    assert.equal(summary.recording?.replayed, 16);
-  });
-});
-
-describe('a recording of a secret the scenario itself sends (from its environment)', () => {
-  let server: TestServer;
-  let dir: string;
-
-  before(async () => {
-    server = await startServer((req, res) => {
-      req.resume();
-      res.setHeader('content-type', 'application/json');
-      res.end('{"ok":true}');
-    });
-    dir = mkdtempSync(join(tmpdir(), 'volley-env-key-'));
-    writeFileSync(
-      join(dir, 'env-key.ts'),
-      `import { user } from 'volley';
-const key = process.env.SERVICE_KEY ?? '';
-export default user({ tasks: [async (vu) => {
-  await vu.http.post(\`/v1/\${key}/things\`, { headers: { 'x-api-key': key }, json: { name: 'a' } });
-  await vu.http.post('/v1/notes', { json: { apiKey: key, note: \`for \${key}\` } });
-}] });
-`,
+  test('form bodies (any charset): secret names, and the fields that one-step JSON paths name', () => {
+    const r = new Redactor(rules({ jsonPaths: ['$.card', '$.items[0]'] }));
+    assert.equal(
+      r.body(
+        'card=4111111111111111&password=form-pw-1&items=x',
+        'application/x-www-form-urlencoded; charset=utf-8',
+      ),
+      'card=__REDACTED_1__&password=__REDACTED_2__&items=x',
+    );
+    const all = new Redactor(rules({ jsonPaths: ['$.*'] }));
+    assert.equal(
+      all.body('a=1&b=2', 'application/x-www-form-urlencoded'),
+      'a=__REDACTED_1__&b=__REDACTED_2__',
     );
   });
 
-  after(async () => {
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  test('is redacted in paths and bodies, and replays with the same environment', async () => {
-    const har = join(dir, 'env-key.har');
-    const env = { SERVICE_KEY: 'sk_live_4f9a1c2e7b' };
-    const rec = await runCli(['run', 'env-key.ts', '-H', server.url, '-i', '2', '--record', har], {
-      cwd: dir,
-      env,
-    });
-    assert.equal(rec.code, 0, rec.stdout + rec.stderr);
-    assert.ok(!readFileSync(har, 'utf8').includes(env.SERVICE_KEY));
-    const json = join(dir, 'replay.json');
-    const r = await runOffline(['run', join(dir, 'env-key.ts'), '--replay', har, '--json-file', json], env);
-    assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.equal((JSON.parse(readFileSync(json, 'utf8')) as RunSummary).recording?.replayed, 4);
+  test('multipart fields by name, not file references, not values that merely look secret', () => {
+    const r = new Redactor(rules());
+    const body = [
+      'password=multi-pw-123',
+      'avatar=@photo.png',
+      'password=@secret.txt',
+      'comment=password123',
+      'note',
+    ].join('\n');
+    assert.equal(
+      r.body(body, 'multipart/form-data; boundary=x'),
+      [
+        'password=__REDACTED_1__',
+        'avatar=@photo.png',
+        'password=@secret.txt',
+        'comment=password123',
+        'note',
+      ].join('\n'),
+    );
+    assert.equal(r.text('again multi-pw-123'), 'again __REDACTED_1__');
   });
 });

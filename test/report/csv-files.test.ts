@@ -7,7 +7,7 @@ import { csvField, csvRow } from '../../src/report/render/csv-row.ts';
 import { renderExceptionsCsv, writeExceptionsCsv } from '../../src/report/render/exceptions-csv.ts';
 import { renderFailuresCsv, writeFailuresCsv } from '../../src/report/render/failures-csv.ts';
 import { renderStatsCsv, writeStatsCsv } from '../../src/report/render/stats-csv.ts';
-import { endpoint, smallSummary } from './fixtures.ts';
+import { endpoint, percentiles, smallSummary } from './fixtures.ts';
 import { tempDir } from './temp-dir.ts';
 
 const lines = (csv: string): string[] => {
@@ -128,4 +128,15 @@ test('write* functions write PREFIX_*.csv and return the path', async () => {
     'run_stats.csv',
   ]);
   assert.equal(await readFile(`${prefix}_stats.csv`, 'utf8'), renderStatsCsv(summary));
+});
+
+test('stats CSV: a row without requests shows N/A even where its percentiles read 0', () => {
+  const summary = smallSummary();
+  summary.endpoints = [
+    endpoint({ method: 'GET', name: '/reset', percentiles: percentiles(Array(11).fill(0)) }),
+  ];
+  assert.equal(
+    lines(renderStatsCsv(summary))[1],
+    `GET,/reset,0,0,0,0,0,0,0,0,0,${Array(11).fill('N/A').join(',')}`,
+  );
 });

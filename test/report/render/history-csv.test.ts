@@ -7,7 +7,7 @@ import { renderHistoryHeader, renderHistoryRows } from '../../../src/report/rend
 import { renderStatsCsv } from '../../../src/report/render/stats-csv.ts';
 import { ReportWriteError } from '../../../src/report/report-error.ts';
 import { CsvReporter } from '../../../src/report/reporters/csv-reporter.ts';
-import { endpoint, smallSnapshot, smallSummary } from '../fixtures.ts';
+import { endpoint, percentiles, smallSnapshot, smallSummary } from '../fixtures.ts';
 import { tempDir } from '../temp-dir.ts';
 
 const HEADER =
@@ -125,4 +125,22 @@ test('CsvReporter fails with a ReportWriteError when the history file cannot be 
     assert.equal(error.path, join(dir, 'file', 'run_stats_history.csv'));
     return true;
   });
+});
+
+test('history rows without requests show N/A percentiles, whole-run or current, even where they read 0', () => {
+  const snapshot = smallSnapshot();
+  const zero = {
+    ...endpoint({ method: '', name: 'Aggregated', percentiles: percentiles(Array(11).fill(0)) }),
+  };
+  zero.currentPercentiles = percentiles(Array(11).fill(0));
+  snapshot.aggregated = zero;
+  snapshot.endpoints = [];
+  for (const full of [false, true]) {
+    const [row] = records(renderHistoryRows(snapshot, full));
+    assert.equal(
+      row!.split(',').slice(6, 17).join(','),
+      Array(11).fill('N/A').join(','),
+      `fullHistory ${full}`,
+    );
+  }
 });

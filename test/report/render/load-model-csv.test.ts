@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RunSummary } from '../../../src/metrics/summary.ts';
 import {
@@ -6,8 +8,10 @@ import {
   CAPACITY_CSV_COLUMNS,
   renderArrivalsCsv,
   renderCapacityCsv,
+  writeLoadModelCsv,
 } from '../../../src/report/render/load-model-csv.ts';
 import { csvMs } from '../../../src/report/render/number-format.ts';
+import { tempDir } from '../temp-dir.ts';
 
 /** Each percentile a distinct value, so a column reading the wrong one shows. */
 const percentiles = (base: number) => ({ '50': base + 1, '90': base + 2, '95': base + 3, '99': base + 4 });
@@ -77,4 +81,72 @@ test('capacity CSV: a row per step, every column its own figure', () => {
   assert.equal(rows[1]?.Passed, 'false');
   assert.equal(rows[1]?.Broken, 'p95<100');
   assert.equal(rows[0]?.Passed, 'true');
+});
+
+test('both CSVs have their exact headers, the capacity one every figure of a step and its broken thresholds', () => {
+  const arrivals = {
+    arrivals: {
+      targetRate: 100,
+      achievedRate: 99.5,
+      durationSec: 10.25,
+      scheduled: 1000,
+      launched: 995,
+      dropped: 5,
+      maxUsers: 50,
+      iteration: { percentiles: percentiles(10) },
+      uncorrected: { aggregated: { percentiles: percentiles(20), maxMs: 99 } },
+    },
+  } as unknown as RunSummary;
+  assert.deepEqual((renderArrivalsCsv(arrivals) as string).split('\r\n').slice(0, 2), [
+    'Target Arrivals/s,Achieved Arrivals/s,Duration (s),Scheduled,Launched,Dropped,Max Users,Iteration Median,' +
+      'Iteration 95%,Iteration 99%,Uncorrected Median,Uncorrected 95%,Uncorrected 99%,Uncorrected Max',
+    '100,99.5,10.25,1000,995,5,50,11,13,14,21,23,24,99',
+  ]);
+  const capacity = {
+    capacity: {
+      steps: [
+        {
+          rate: 20,
+          achievedRate: 19.5,
+          launched: 195,
+          dropped: 5,
+          requests: 190,
+          failRatio: 0.25,
+          p50Ms: 1,
+          p95Ms: 2,
+          p99Ms: 3,
+          passed: false,
+          broken: ['p95<100', 'fail_ratio<0.01'],
+        },
+      ],
+    },
+  } as unknown as RunSummary;
+  assert.equal(
+    renderCapacityCsv(capacity),
+    'Rate/s,Achieved Rate/s,Launched,Dropped,Request Count,Fail Ratio,50%,95%,99%,Passed,Broken\r\n' +
+      '20,19.5,195,5,190,0.25,1,2,3,false,p95<100; fail_ratio<0.01\r\n',
+  );
+});
+
+test('the load-model CSVs are written as PREFIX_arrivals.csv and PREFIX_capacity.csv, only for runs that have them', async () => {
+  const dir = await tempDir();
+  const summary = {
+    arrivals: {
+      targetRate: 1,
+      achievedRate: 1,
+      durationSec: 1,
+      scheduled: 1,
+      launched: 1,
+      dropped: 0,
+      maxUsers: 1,
+      iteration: { percentiles: percentiles(1) },
+      uncorrected: { aggregated: { percentiles: percentiles(2), maxMs: 3 } },
+    },
+    capacity: { steps: [] },
+  } as unknown as RunSummary;
+  await writeLoadModelCsv(join(dir, 'open'), summary);
+  await writeLoadModelCsv(join(dir, 'closed'), {} as RunSummary);
+  assert.deepEqual((await readdir(dir)).sort(), ['open_arrivals.csv', 'open_capacity.csv']);
+  assert.equal(await readFile(join(dir, 'open_arrivals.csv'), 'utf8'), renderArrivalsCsv(summary));
+  assert.equal(await readFile(join(dir, 'open_capacity.csv'), 'utf8'), renderCapacityCsv(summary));
 });

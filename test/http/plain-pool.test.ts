@@ -8,7 +8,12 @@ import { until } from '../helpers/until.ts';
 import { startHttpServer } from './helpers.ts';
 import { describeEachTransport } from './transports.ts';
 
-const OPTIONS = { connections: 10, connectTimeoutMs: 5000, keepAliveTimeoutMs: 30_000, tls: { rejectUnauthorized: true } };
+const OPTIONS = {
+  connections: 10,
+  connectTimeoutMs: 5000,
+  keepAliveTimeoutMs: 30_000,
+  tls: { rejectUnauthorized: true },
+};
 
 /** A raw TCP server answering each request head with whatever `answer` returns for its path. */
 async function rawServer(answer: (path: string, socket: Socket) => string | null): Promise<{

@@ -18,7 +18,11 @@ export function addEncodedToBuckets(
   let bucket = 0;
   // Bins come in ascending order, each as its lowest value: it counts under the first bound it is not above.
   forEachEncodedValue(encoded, (value, count) => {
-    while (bucket < boundsMicros.length && value > (boundsMicros[bucket] as number)) bucket++;
+    while (bucket < boundsMicros.length && value > (boundsMicros[bucket] as number)) {
+      // A bucket passed over holds a count (0), never a hole, like the ones below the largest value.
+      counts[bucket] ??= 0;
+      bucket++;
+    }
     if (bucket < boundsMicros.length) counts[bucket] = (counts[bucket] ?? 0) + count;
   });
 }

@@ -66,13 +66,8 @@ test('the image runs a coordinator and two workers; the workers need no scenario
   );
   assert.equal(build.status, 0, `${command} build failed:\n${build.stdout}\n${build.stderr}`);
 
-  const user = spawnSync(
-    command,
-    [...engine.global, 'image', 'inspect', '--format', '{{.Config.User}}', TAG],
-    {
-      encoding: 'utf8',
-    },
-  );
+  const inspect = [...engine.global, 'image', 'inspect', '--format', '{{.Config.User}}', TAG];
+  const user = spawnSync(command, inspect, { encoding: 'utf8' });
   assert.equal(user.stdout.trim(), '1000:1000', 'the image runs as a non-root user');
   const deps = spawnSync(
     command,

@@ -26,7 +26,11 @@ export interface StartOptions {
 }
 
 export function startNode(args: string[], opts: StartOptions): Proc {
-  const argv = [...(opts.prefix ?? []), process.execPath, ...args];
+  return startCommand([...(opts.prefix ?? []), process.execPath, ...args], opts);
+}
+
+/** Starts `argv` as it is (`prefix` unused), e.g. `podman run … IMAGE ARGS`. */
+export function startCommand(argv: string[], opts: StartOptions): Proc {
   const child = spawn(argv[0] as string, argv.slice(1), {
     cwd: opts.cwd,
     env: { ...process.env, NO_COLOR: '1', VOLLEY_HEADLESS: '1', ...opts.env },

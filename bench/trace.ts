@@ -37,12 +37,21 @@ const { values: flags } = parseArgs({
 });
 if (flags.help) {
   process.stdout.write(
-    'Usage: node bench/trace.ts [--rounds N] [--duration SECONDS] [--users N] [--replay-requests N] [--only overhead|replay] [--journey users-posts|registration-login|students]\n',
+    'Usage: node bench/trace.ts [--rounds N] [--duration SECONDS] [--users N] [--replay-requests N] [--only overhead|replay] [--journey users-posts|quickstart|registration-login|students]\n',
   );
   process.exit(0);
 }
-/** The example whose scenario loads the demo: users-posts (cheap handlers, lists), registration-login (password hashing). */
-const JOURNEY = fileURLToPath(new URL(`../examples/${flags.journey}/scenario.ts`, import.meta.url));
+/**
+ * The scenario that loads the demo: quickstart (what `npm run demo` sends: students CRUD and
+ * registration/login), or an example's journey: users-posts (cheap handlers, 50-row lists),
+ * registration-login (password hashing), students.
+ */
+const JOURNEY = fileURLToPath(
+  new URL(
+    flags.journey === 'quickstart' ? '../examples/quickstart.ts' : `../examples/${flags.journey}/scenario.ts`,
+    import.meta.url,
+  ),
+);
 const rounds = Number(flags.rounds);
 const durationSec = Number(flags.duration);
 const users = Number(flags.users);

@@ -34,9 +34,12 @@ export class RecordingWriter implements LineWriter {
   #used = 0;
   #scheduled = false;
   #closed = false;
-  /** A request's calls wait for its exchange: secrets its response hands out are learned first. */
+  /**
+   * The requests under way, each with its calls so far: a request's calls wait for its exchange, so the
+   * secrets its response hands out are learned first. Only open requests are kept (a long recording
+   * remembers nothing of the requests that ended); a call after its request ended is written at once.
+   */
   readonly #held = new Map<string, string[]>();
-  readonly #ended = new Set<string>();
 
   constructor(path: string, serializer: LineSerializer = PLAIN) {
     this.#fd = openSync(path, 'a', 0o600);
@@ -46,19 +49,24 @@ export class RecordingWriter implements LineWriter {
   write(line: TraceLine): void {
     if (this.#closed) return;
     const text = this.#serializer.text(line);
-    if (line.t === 'call' && line.s.startsWith('r') && !this.#ended.has(line.s)) {
+    if (line.t === 'call') {
       const held = this.#held.get(line.s);
-      if (held) held.push(text);
-      else this.#held.set(line.s, [text]);
-      return;
+      if (held !== undefined) {
+        held.push(text);
+        return;
+      }
     }
     this.#append(text);
     if (line.t === 'in') this.endStream(line.s);
   }
 
+  /** A request started: its calls are held until it ends. */
+  beginStream(stream: string): void {
+    if (!this.#closed) this.#held.set(stream, []);
+  }
+
   /** A request ended (answered, or its connection closed first): its calls are written now. */
   endStream(stream: string): void {
-    this.#ended.add(stream);
     const held = this.#held.get(stream);
     if (held === undefined) return;
     this.#held.delete(stream);

@@ -99,8 +99,11 @@ export class LineRedactor {
     }
     if (isRowSet(value)) {
       for (const column of value.c as string[]) if (this.#redactor.isSecretName(column)) return true;
+      // Cells are mostly numbers and strings: only objects (JSON columns) have keys to look at.
       for (const cells of value.v as Encoded[][]) {
-        for (const cell of cells) if (this.#hasSecretKey(cell, depth + 2)) return true;
+        for (const cell of cells) {
+          if (cell !== null && typeof cell === 'object' && this.#hasSecretKey(cell, depth + 2)) return true;
+        }
       }
       return false;
     }

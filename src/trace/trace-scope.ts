@@ -10,6 +10,11 @@ export interface TraceScope {
   readonly stream: string;
   /** Inside an intercepted call: what the library does underneath is not traced again. */
   readonly inside: boolean;
+  /**
+   * Calls recorded in this request's stream so far: kept on the scope, not in a map by stream name, so
+   * it lives exactly as long as the request's async work and a long recording keeps nothing per request.
+   */
+  calls: number;
 }
 
 export const traceScope = new AsyncLocalStorage<TraceScope>();
@@ -47,9 +52,9 @@ export function runInsideSync<T>(fn: () => T): T {
 
 /** Runs `fn` as the inside of an intercepted call of the current stream. */
 export function runInside<T>(fn: () => T): T {
-  return traceScope.run({ stream: currentStream(), inside: true }, fn);
+  return traceScope.run({ stream: currentStream(), inside: true, calls: 0 }, fn);
 }
 
 export function runInStream<T>(stream: string, fn: () => T): T {
-  return traceScope.run({ stream, inside: false }, fn);
+  return traceScope.run({ stream, inside: false, calls: 0 }, fn);
 }

@@ -2,7 +2,7 @@ import { ProcessCalls, type RecordedCall, SETUP_STREAM } from './call-matcher.ts
 import type { TraceEventSink } from './event-sink.ts';
 import { appLocation } from './location.ts';
 import type { CallLine, InboundLine, TraceLine } from './trace-format.ts';
-import { currentStream, insideInterceptedCall, runInside, runInsideSync } from './trace-scope.ts';
+import { currentStream, insideInterceptedCall, runInside, runInsideSync, traceScope } from './trace-scope.ts';
 import {
   decode,
   decodeError,
@@ -29,6 +29,8 @@ const plainCodec: ResultCodec<unknown> = {
 /** Where recorded lines go while recording (the recording file, in the traced process). */
 export interface LineWriter {
   write(line: TraceLine): void;
+  /** A request started: its calls are written after its exchange. */
+  beginStream(stream: string): void;
   /** A request ended without an exchange line (its connection closed first). */
   endStream(stream: string): void;
 }
@@ -75,6 +77,7 @@ export class Tracer {
   readonly #writer: LineWriter | null;
   readonly #calls: ProcessCalls | null;
   readonly #events: TraceEventSink;
+  /** Calls so far in the streams outside any request (startup, background, setup). */
   readonly #positions = new Map<string, number>();
   readonly #errorFactories = new Map<string, ErrorFactory>();
 
@@ -265,6 +268,10 @@ export class Tracer {
     this.#writer?.write(line);
   }
 
+  beginStream(stream: string): void {
+    this.#writer?.beginStream(stream);
+  }
+
   endStream(stream: string): void {
     this.#writer?.endStream(stream);
   }
@@ -290,6 +297,9 @@ export class Tracer {
   }
 
   #start(kind: string, args: Encoded): PendingCall {
+    const scope = traceScope.getStore();
+    if (scope !== undefined) return { s: scope.stream, n: ++scope.calls, k: kind, a: args };
+    // Outside any request: startup or background, a handful of streams for the whole process.
     const stream = currentStream();
     const n = (this.#positions.get(stream) ?? 0) + 1;
     this.#positions.set(stream, n);

@@ -190,7 +190,7 @@ export function installInboundHttp(tracer: Tracer, events: TraceEventSink, hooks
           return true;
         }
         const stream = removeHeader(req, TRACE_ID_HEADER) ?? `unrecorded-${++requests}`;
-        state = { scope: { stream, inside: false }, recording: null, ended: null, closed: null };
+        state = { scope: { stream, inside: false, calls: 0 }, recording: null, ended: null, closed: null };
       } else {
         state = recordingState(`r${++requests}`, req, res);
       }
@@ -202,13 +202,14 @@ export function installInboundHttp(tracer: Tracer, events: TraceEventSink, hooks
 
   function recordingState(stream: string, req: http.IncomingMessage, res: http.ServerResponse): InboundState {
     const started = performance.now();
+    tracer.beginStream(stream);
     const recording = {
       requestBody: [] as Buffer[],
       responseBody: [] as (string | Buffer)[],
       answered: false,
     };
     return {
-      scope: { stream, inside: false },
+      scope: { stream, inside: false, calls: 0 },
       recording,
       closed: () => {
         if (!recording.answered) tracer.endStream(stream);

@@ -81,6 +81,8 @@ export class Redactor {
   readonly #paths: PathStep[][];
   readonly #formFields: Set<string>;
   readonly #placeholders = new Map<string, string>();
+  /** The same secrets as a list, so the ones learned since a point are read without a walk of them all. */
+  readonly #learnedInOrder: [string, string][] = [];
   readonly #wildcard: boolean;
   /** Placeholder numbers already taken (by the recording a record-missing run extends). */
   #offset = 0;
@@ -125,6 +127,7 @@ export class Redactor {
     if (replacement === undefined) {
       replacement = this.#wildcard ? WILDCARD : placeholder(this.#offset + this.#placeholders.size + 1);
       this.#placeholders.set(value, replacement);
+      this.#learnedInOrder.push([value, replacement]);
       for (const spelling of spellings(value)) this.#known.add(spelling, replacement);
     }
     return replacement;
@@ -217,6 +220,11 @@ export class Redactor {
   /** Every secret replaced so far with its placeholder, in the order learned (value → placeholder). */
   learned(): ReadonlyMap<string, string> {
     return this.#placeholders;
+  }
+
+  /** The secrets learned after the first `count`, in the order learned: [value, placeholder]. */
+  learnedSince(count: number): [string, string][] {
+    return this.#learnedInOrder.slice(count);
   }
 
   /** Numbers placeholders after the highest one already in `text` (a recording being extended). */

@@ -26,6 +26,8 @@ export class SecretIndex {
   readonly #seen = new Uint8Array(1 << 16);
   /** Every spelling, longest first: while there are few, a native search for each beats the rolling hash. */
   readonly #all: { spelling: string; replacement: string }[] = [];
+  /** How many spellings are indexed. */
+  #count = 0;
 
   constructor(keyLength: number) {
     this.keyLength = keyLength;
@@ -46,15 +48,22 @@ export class SecretIndex {
     if (list.some((entry) => entry.spelling === spelling)) return;
     list.push({ spelling, replacement });
     list.sort((a, b) => b.spelling.length - a.spelling.length);
-    this.#all.push({ spelling, replacement });
-    this.#all.sort((a, b) => b.spelling.length - a.spelling.length);
+    this.#count += 1;
+    if (this.#count <= FEW) {
+      this.#all.push({ spelling, replacement });
+      this.#all.sort((a, b) => b.spelling.length - a.spelling.length);
+    } else {
+      // Past a few, the rolling hash takes over for good: a list of every secret, sorted again at each
+      // new one, cost a recording that learns a token per login more per login the longer it ran.
+      this.#all.length = 0;
+    }
   }
 
   /** `text` with every indexed secret replaced, left to right. */
   replaceIn(text: string): string {
     const key = this.keyLength;
     if (this.#byPrefix.size === 0 || text.length < key) return text;
-    if (this.#all.length <= FEW) return this.#replaceFew(text);
+    if (this.#count <= FEW) return this.#replaceFew(text);
     let out = '';
     let copied = 0;
     let i = 0;

@@ -180,14 +180,11 @@ export class LineRedactor {
   }
 
   #saveLearned(): void {
-    const learned = this.#redactor.learned();
-    if (learned.size === this.#written) return;
-    const lines: string[] = [];
-    let i = 0;
-    for (const [value, mark] of learned) {
-      if (i++ >= this.#written) lines.push(JSON.stringify({ placeholder: mark, value }));
-    }
-    this.#written = learned.size;
+    if (this.#redactor.learned().size === this.#written) return;
+    const lines = this.#redactor
+      .learnedSince(this.#written)
+      .map(([value, mark]) => JSON.stringify({ placeholder: mark, value }));
+    this.#written += lines.length;
     appendFileSync(this.#secretsFile, `${lines.join('\n')}\n`, { mode: 0o600 });
   }
 }

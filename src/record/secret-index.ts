@@ -1,92 +1,112 @@
 /**
- * Known secrets, found in text by their first characters: learning one more costs nothing, and replacing
+ * Known secrets, found in text by their 4-character pieces: learning one more costs nothing, and replacing
  * them all in a text is one pass over it (a pattern of every secret would be rebuilt at each new one).
  * At each position the longest secret starting there wins, as with a regex of them longest first.
  *
- * The pass keeps a rolling hash of the last `keyLength` characters, so it looks at each character once
- * and makes no string per position: recordings run it on every line they write.
+ * Every secret is at least `keyLength` (8) characters long, so any place it occurs covers a text position
+ * that is a multiple of `keyLength - 3` where one of its 4-character pieces starts: the pass reads a piece
+ * at every 5th position only, and every piece of every secret is indexed with its offset. Most pieces are
+ * passed over by a 64 Ki-bit filter without a map look-up. Recordings run this on every line they write.
  */
 const BASE = 0x01000193;
+/** The length of the pieces indexed and read. */
+const PIECE = 4;
 /** Up to this many spellings, each is searched for natively instead. */
 const FEW = 32;
 
-function hashOf(text: string, from: number, length: number): number {
-  let h = 0;
-  for (let i = from; i < from + length; i++) h = (Math.imul(h, BASE) + text.charCodeAt(i)) | 0;
-  return h;
+function hashOf(text: string, from: number): number {
+  return (
+    (Math.imul(
+      Math.imul(Math.imul(text.charCodeAt(from), BASE) + text.charCodeAt(from + 1), BASE) +
+        text.charCodeAt(from + 2),
+      BASE,
+    ) +
+      text.charCodeAt(from + 3)) |
+    0
+  );
+}
+
+interface Secret {
+  readonly spelling: string;
+  readonly replacement: string;
+}
+
+/** A secret that has this piece at this offset. */
+interface Piece {
+  readonly secret: Secret;
+  readonly offset: number;
 }
 
 export class SecretIndex {
   /** Secrets shorter than this are not indexed (they would match by chance). */
   readonly keyLength: number;
-  readonly #byPrefix = new Map<number, { spelling: string; replacement: string }[]>();
-  /** BASE^(keyLength-1): what the character leaving the window weighs in the hash. */
-  readonly #outgoing: number;
-  /** One bit per low 16 bits of a known hash: most positions are passed over without a map look-up. */
+  /** Pieces are read this many characters apart: a secret of `keyLength` still covers one. */
+  readonly #step: number;
+  readonly #byPiece = new Map<number, Piece[]>();
+  readonly #spellings = new Set<string>();
+  /** One bit per low 16 bits of a known piece's hash: most positions are passed over at once. */
   readonly #seen = new Uint8Array(1 << 16);
-  /** Every spelling, longest first: while there are few, a native search for each beats the rolling hash. */
-  readonly #all: { spelling: string; replacement: string }[] = [];
-  /** How many spellings are indexed. */
-  #count = 0;
+  /** Every spelling, longest first, while there are few: a native search for each beats the pieces. */
+  readonly #all: Secret[] = [];
 
   constructor(keyLength: number) {
+    if (keyLength <= PIECE) throw new RangeError(`secrets are indexed from ${PIECE + 1} characters`);
     this.keyLength = keyLength;
-    let weight = 1;
-    for (let i = 1; i < keyLength; i++) weight = Math.imul(weight, BASE);
-    this.#outgoing = weight;
+    this.#step = keyLength - PIECE + 1;
   }
 
   add(spelling: string, replacement: string): void {
-    if (spelling.length < this.keyLength) return;
-    const key = hashOf(spelling, 0, this.keyLength);
-    this.#seen[key & 0xffff] = 1;
-    let list = this.#byPrefix.get(key);
-    if (list === undefined) {
-      list = [];
-      this.#byPrefix.set(key, list);
+    if (spelling.length < this.keyLength || this.#spellings.has(spelling)) return;
+    this.#spellings.add(spelling);
+    const secret: Secret = { spelling, replacement };
+    for (let offset = 0; offset + PIECE <= spelling.length; offset++) {
+      const key = hashOf(spelling, offset);
+      this.#seen[key & 0xffff] = 1;
+      const pieces = this.#byPiece.get(key);
+      if (pieces === undefined) this.#byPiece.set(key, [{ secret, offset }]);
+      else pieces.push({ secret, offset });
     }
-    if (list.some((entry) => entry.spelling === spelling)) return;
-    list.push({ spelling, replacement });
-    list.sort((a, b) => b.spelling.length - a.spelling.length);
-    this.#count += 1;
-    if (this.#count <= FEW) {
-      this.#all.push({ spelling, replacement });
+    if (this.#spellings.size <= FEW) {
+      this.#all.push(secret);
       this.#all.sort((a, b) => b.spelling.length - a.spelling.length);
     } else {
-      // Past a few, the rolling hash takes over for good: a list of every secret, sorted again at each
-      // new one, cost a recording that learns a token per login more per login the longer it ran.
+      // Past a few, the pieces take over for good: a list of every secret, sorted again at each new
+      // one, cost a recording that learns a token per login more per login the longer it ran.
       this.#all.length = 0;
     }
   }
 
   /** `text` with every indexed secret replaced, left to right. */
   replaceIn(text: string): string {
-    const key = this.keyLength;
-    if (this.#byPrefix.size === 0 || text.length < key) return text;
-    if (this.#count <= FEW) return this.#replaceFew(text);
+    if (this.#spellings.size === 0 || text.length < this.keyLength) return text;
+    if (this.#spellings.size <= FEW) return this.#replaceFew(text);
+    // Every occurrence, found from the pieces read (the same one may be found from several).
+    let found: { at: number; secret: Secret }[] | null = null;
+    const last = text.length - PIECE;
+    for (let at = 0; at <= last; at += this.#step) {
+      const key = hashOf(text, at);
+      if (this.#seen[key & 0xffff] === 0) continue;
+      const pieces = this.#byPiece.get(key);
+      if (pieces === undefined) continue;
+      for (const { secret, offset } of pieces) {
+        const start = at - offset;
+        if (start >= 0 && text.startsWith(secret.spelling, start)) {
+          found ??= [];
+          found.push({ at: start, secret });
+        }
+      }
+    }
+    if (found === null) return text;
+    // Left to right, the longest at a position first; occurrences inside a replaced one are skipped.
+    found.sort((a, b) => a.at - b.at || b.secret.spelling.length - a.secret.spelling.length);
     let out = '';
     let copied = 0;
-    let i = 0;
-    let h = hashOf(text, 0, key);
-    for (;;) {
-      const hit =
-        this.#seen[h & 0xffff] === 1
-          ? this.#byPrefix.get(h)?.find((e) => text.startsWith(e.spelling, i))
-          : undefined;
-      if (hit !== undefined) {
-        out += text.slice(copied, i) + hit.replacement;
-        i += hit.spelling.length;
-        copied = i;
-        if (i > text.length - key) break;
-        h = hashOf(text, i, key);
-        continue;
-      }
-      if (i + key >= text.length) break;
-      // Slide the window one character: drop text[i], add text[i + key].
-      h = (Math.imul(h - Math.imul(text.charCodeAt(i), this.#outgoing), BASE) + text.charCodeAt(i + key)) | 0;
-      i += 1;
+    for (const { at, secret } of found) {
+      if (at < copied) continue;
+      out += text.slice(copied, at) + secret.replacement;
+      copied = at + secret.spelling.length;
     }
-    return copied === 0 ? text : out + text.slice(copied);
+    return out + text.slice(copied);
   }
 
   /** The same replacement with one native search per spelling: the earliest match wins, the longest on a tie. */

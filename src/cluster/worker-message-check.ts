@@ -1,9 +1,14 @@
 /**
  * What the coordinator accepts from a worker: every field of every message checked for type and bounds,
- * and a statistics delta checked for consistency (its endpoints add up to its aggregated row), so a
- * broken or hostile worker is dropped with a reason instead of its numbers landing in the report.
+ * and a statistics delta checked for consistency (its endpoints add up to its totals, each histogram's
+ * counts to its requests, each second's requests to no more than its endpoint's), so a broken or hostile
+ * worker is dropped with a reason instead of its numbers landing in the report. Checking costs what the
+ * merge costs: both read the sparse histograms once (a few characters per value recorded).
  */
+import { LATENCY_DIGITS, WINDOW_DIGITS } from '../metrics/histogram.ts';
 import { SERIALIZED_STATS_FORMAT } from '../metrics/serialized-stats.ts';
+import { WINDOW_SECONDS } from '../metrics/sliding-window.ts';
+import { type SignificantDigits, SparseHistogramError, sparseTotal } from '../metrics/sparse-histogram.ts';
 import type { WorkerMessage } from './protocol.ts';
 
 /** More than this many requests in one report (about a second) is not a real worker's. */
@@ -60,14 +65,25 @@ function endpoint(value: unknown, what: string): { requests: number; failures: n
   if (requests > 0 && min > max) fail(`${what}.minMs is above its maxMs`);
   finite(e.sumMicros, `${what}.sumMicros`);
   finite(e.contentBytes, `${what}.contentBytes`);
-  text(e.histogram, `${what}.histogram`, 16 * 1024 * 1024);
-  for (const [i, second] of rows(e.window, `${what}.window`).entries()) {
-    const s = object(second, `${what}.window[${i}]`);
-    count(s.second, `${what}.window[${i}].second`, 2 ** 40);
-    count(s.requests, `${what}.window[${i}].requests`);
-    count(s.failures, `${what}.window[${i}].failures`);
-    text(s.histogram, `${what}.window[${i}].histogram`, 16 * 1024 * 1024);
+  histogram(e.histogram, LATENCY_DIGITS, requests, `${what}.histogram`);
+  // A delta spans about a second, so its window holds one or two: never more than the window's length.
+  let inSeconds = 0;
+  const seconds = rows(e.window, `${what}.window`);
+  if (seconds.length > WINDOW_SECONDS) fail(`${what}.window holds more than ${WINDOW_SECONDS} seconds`);
+  for (const [i, second] of seconds.entries()) {
+    const at = `${what}.window[${i}]`;
+    const s = object(second, at);
+    count(s.second, `${at}.second`, 2 ** 40);
+    const secondRequests = count(s.requests, `${at}.requests`);
+    if (count(s.failures, `${at}.failures`) > secondRequests) fail(`${at} has more failures than requests`);
+    const secondMin = finite(s.minMs, `${at}.minMs`);
+    if (secondRequests > 0 && secondMin > finite(s.maxMs, `${at}.maxMs`))
+      fail(`${at}.minMs is above its maxMs`);
+    histogram(s.histogram, WINDOW_DIGITS, secondRequests, `${at}.histogram`);
+    inSeconds += secondRequests;
   }
+  // The window may have lost a second (a report more than 10 s late), never gained one.
+  if (inSeconds > requests) fail(`${what}'s seconds hold ${inSeconds} requests, more than its ${requests}`);
   let errors = 0;
   for (const [i, error] of rows(e.errors, `${what}.errors`).entries()) {
     const f = object(error, `${what}.errors[${i}]`);
@@ -76,6 +92,19 @@ function endpoint(value: unknown, what: string): { requests: number; failures: n
   }
   if (errors > failures) fail(`${what} lists ${errors} failure occurrences for ${failures} failures`);
   return { requests, failures };
+}
+
+/** A sparse histogram of `digits` whose counts add up to `requests`. */
+function histogram(value: unknown, digits: SignificantDigits, requests: number, what: string): void {
+  const encoded = text(value, what, 16 * 1024 * 1024);
+  let total: number;
+  try {
+    total = sparseTotal(encoded, digits);
+  } catch (error) {
+    if (error instanceof SparseHistogramError) fail(`${what}: ${error.message}`);
+    throw error;
+  }
+  if (total !== requests) fail(`${what} counts ${total} values for ${requests} requests`);
 }
 
 /** Checks a serialized RunStats delta; throws Invalid with what is wrong. */
@@ -91,7 +120,11 @@ function stats(value: unknown, what: string): void {
     requests += sums.requests;
     failures += sums.failures;
   }
-  const total = endpoint(s.aggregated, `${what}.aggregated`);
+  const totals = object(s.aggregated, `${what}.aggregated`);
+  const total = {
+    requests: count(totals.requests, `${what}.aggregated.requests`, Number.MAX_SAFE_INTEGER),
+    failures: count(totals.failures, `${what}.aggregated.failures`, Number.MAX_SAFE_INTEGER),
+  };
   if (total.requests !== requests || total.failures !== failures) {
     fail(
       `${what}: its endpoints add up to ${requests} requests and ${failures} failures, its total says ${total.requests} and ${total.failures}`,

@@ -4,15 +4,15 @@
  */
 import type { Histogram } from './histogram.ts';
 import {
-  addEncodedHistogram,
   createLatencyHistogram,
   destroyHistograms,
   destroyHistogramsWith,
-  encodeHistogram,
+  LATENCY_DIGITS,
 } from './histogram.ts';
 import type { LatencyDistribution } from './latency.ts';
 import type { SerializedEndpoint } from './serialized-stats.ts';
 import { SlidingWindow } from './sliding-window.ts';
+import { addSparse, encodeSparse } from './sparse-histogram.ts';
 
 export class EndpointStats implements LatencyDistribution {
   readonly method: string;
@@ -93,18 +93,23 @@ export class EndpointStats implements LatencyDistribution {
       maxMs: this.maxMs,
       sumMicros: this.sumMicros,
       contentBytes: this.contentBytes,
-      histogram: encodeHistogram(this.histogram),
+      histogram: encodeSparse(this.histogram),
       window: this.window.serialize(originSecond),
       errors: [...this.failuresByError].map(([error, occurrences]) => ({ error, occurrences })),
     };
   }
 
-  merge(data: SerializedEndpoint, originSecond: number): void {
+  /**
+   * Adds an endpoint recorded elsewhere; `aggregated` (the aggregated row) gets its figures too, from the
+   * same reading of its histograms.
+   */
+  merge(data: SerializedEndpoint, originSecond: number, aggregated: EndpointStats | null = null): void {
     if (data.requests > 0) {
       this.addCounts(data);
-      addEncodedHistogram(this.histogram, data.histogram);
+      aggregated?.addCounts(data);
+      addSparse(data.histogram, LATENCY_DIGITS, this.histogram, aggregated?.histogram ?? null);
     }
-    this.window.merge(data.window, originSecond);
+    this.window.merge(data.window, originSecond, aggregated?.window ?? null);
     for (const { error, occurrences } of data.errors) {
       this.failuresByError.set(error, (this.failuresByError.get(error) ?? 0) + occurrences);
     }

@@ -222,15 +222,16 @@ export class RunStats implements SampleSink {
       endpoints: this.endpoints
         .filter((endpoint) => endpoint.requests > 0)
         .map((endpoint) => endpoint.serialize(this.originSecond)),
-      aggregated: this.aggregated.serialize(this.originSecond),
+      aggregated: { requests: this.aggregated.requests, failures: this.aggregated.failures },
       exceptions: this.exceptions.list(),
       checks: this.checks.list(),
     };
   }
 
   /**
-   * Adds what another RunStats recorded, exactly (histograms included). Throws StatsFormatError for
-   * data of another format version. Timing (start/stop) stays this instance's own.
+   * Adds what another RunStats recorded, exactly (histograms included); the aggregated row gets the sum of
+   * the endpoints (what it holds in the process that recorded them). Throws StatsFormatError for data of
+   * another format version. Timing (start/stop) stays this instance's own.
    */
   merge(data: SerializedRunStats): void {
     assertSerializedStats(data);
@@ -238,9 +239,8 @@ export class RunStats implements SampleSink {
       const stats =
         this.byMethod.get(endpoint.method)?.get(endpoint.name) ??
         this.addEndpoint(endpoint.method, endpoint.name);
-      stats.merge(endpoint, this.originSecond);
+      stats.merge(endpoint, this.originSecond, this.aggregated);
     }
-    this.aggregated.merge(data.aggregated, this.originSecond);
     for (const { message, count, stack } of data.exceptions) this.exceptions.add(message, count, stack);
     for (const check of data.checks) this.checks.add(check);
   }

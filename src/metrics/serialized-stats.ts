@@ -1,19 +1,33 @@
 /**
  * The JSON-safe form of a RunStats, sent by worker processes and merged exactly by `RunStats.merge`.
- * Histograms travel in the standard HdrHistogram V2 encoding, so merging loses nothing.
+ * Histograms travel as their non-empty bins (sparse-histogram.ts), so merging loses nothing and costs what
+ * was recorded.
  */
 import type { CheckSummary, ExceptionSummary } from './summary.ts';
 
-/** v2: named checks' counts were added. v3: histograms in the uncompressed V2 encoding; empty endpoints left out. */
-export const SERIALIZED_STATS_FORMAT = 'volley.run-stats.v3';
+/**
+ * v2: named checks' counts were added. v3: histograms in the uncompressed V2 encoding; empty endpoints left
+ * out. v4: histograms as sparse bins; the aggregated row only its totals (the receiver adds the endpoints).
+ */
+export const SERIALIZED_STATS_FORMAT = 'volley.run-stats.v4';
 
 export interface SerializedRunStats {
   format: typeof SERIALIZED_STATS_FORMAT;
+  /** Only the endpoints that saw requests. */
   endpoints: SerializedEndpoint[];
-  aggregated: SerializedEndpoint;
+  /**
+   * The endpoints' requests and failures added up: a check that they are whole. The aggregated row's
+   * histograms and window are the endpoints' own added, so a worker cannot send one that disagrees.
+   */
+  aggregated: SerializedTotals;
   exceptions: ExceptionSummary[];
   /** Named checks' passes and fails, added row by row. */
   checks: CheckSummary[];
+}
+
+export interface SerializedTotals {
+  requests: number;
+  failures: number;
 }
 
 export interface SerializedEndpoint {
@@ -25,6 +39,7 @@ export interface SerializedEndpoint {
   maxMs: number;
   sumMicros: number;
   contentBytes: number;
+  /** Sparse bins at LATENCY_DIGITS; their counts add up to `requests`. */
   histogram: string;
   /** Only the seconds that saw requests. */
   window: SerializedSecond[];
@@ -39,6 +54,7 @@ export interface SerializedSecond {
   failures: number;
   minMs: number;
   maxMs: number;
+  /** Sparse bins at WINDOW_DIGITS; their counts add up to `requests`. */
   histogram: string;
 }
 

@@ -7,9 +7,10 @@
  * The serialized form uses epoch seconds, given the timeline's origin.
  */
 import type { Histogram } from './histogram.ts';
-import { addEncodedHistogram, createWindowHistogram, encodeHistogram } from './histogram.ts';
+import { createWindowHistogram, WINDOW_DIGITS } from './histogram.ts';
 import type { LatencyDistribution } from './latency.ts';
 import type { SerializedSecond } from './serialized-stats.ts';
+import { encodeSparse, forEachSparseBin } from './sparse-histogram.ts';
 
 export const WINDOW_SECONDS = 10;
 
@@ -92,24 +93,38 @@ export class SlidingWindow {
         failures,
         minMs,
         maxMs,
-        histogram: encodeHistogram(histogram),
+        histogram: encodeSparse(histogram),
       }));
   }
 
-  /** Adds seconds recorded elsewhere; a second older than the one in its slot is dropped (it left the window). */
-  merge(seconds: readonly SerializedSecond[], originSecond: number): void {
+  /**
+   * Adds seconds recorded elsewhere (into `also` as well: the aggregated row's window); a second older than
+   * the one in its slot is dropped (it left the window).
+   */
+  merge(seconds: readonly SerializedSecond[], originSecond: number, also: SlidingWindow | null = null): void {
     for (const incoming of seconds) {
       if (incoming.requests === 0) continue;
       const second = incoming.second - originSecond;
-      const bucket = this.slot(second);
-      if (bucket.requests > 0 && second < bucket.second) continue;
-      if (bucket.requests === 0 || second > bucket.second) bucket.clear(second);
-      if (bucket.requests === 0 || incoming.minMs < bucket.minMs) bucket.minMs = incoming.minMs;
-      if (incoming.maxMs > bucket.maxMs) bucket.maxMs = incoming.maxMs;
-      bucket.requests += incoming.requests;
-      bucket.failures += incoming.failures;
-      addEncodedHistogram(bucket.histogram, incoming.histogram);
+      const into = this.take(second, incoming);
+      const alsoInto = also?.take(second, incoming) ?? null;
+      if (into === null && alsoInto === null) continue;
+      forEachSparseBin(incoming.histogram, WINDOW_DIGITS, (value, count) => {
+        into?.recordValueWithCount(value, count);
+        alsoInto?.recordValueWithCount(value, count);
+      });
     }
+  }
+
+  /** Adds `incoming`'s counts into the bucket of `second` and returns its histogram; null if it left the window. */
+  private take(second: number, incoming: SerializedSecond): Histogram | null {
+    const bucket = this.slot(second);
+    if (bucket.requests > 0 && second < bucket.second) return null;
+    if (bucket.requests === 0 || second > bucket.second) bucket.clear(second);
+    if (bucket.requests === 0 || incoming.minMs < bucket.minMs) bucket.minMs = incoming.minMs;
+    if (incoming.maxMs > bucket.maxMs) bucket.maxMs = incoming.maxMs;
+    bucket.requests += incoming.requests;
+    bucket.failures += incoming.failures;
+    return bucket.histogram;
   }
 
   private slot(second: number): SecondBucket {

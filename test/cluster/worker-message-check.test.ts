@@ -62,3 +62,45 @@ test('refuses counts out of bounds, wrong types and more users than the run has'
     /stats is in format "other"/,
   );
 });
+
+test('refuses histograms that do not count the requests, are damaged, or seconds that hold more than the endpoint', () => {
+  const inflated = delta();
+  const first = inflated.endpoints[0]!;
+  first.requests *= 1000;
+  inflated.aggregated.requests = inflated.endpoints.reduce((sum, e) => sum + e.requests, 0);
+  assert.match(
+    checkWorkerMessage({ type: 'stats', stats: inflated, users: 1 }, 10) ?? '',
+    /stats\.endpoints\[0\]\.histogram counts 1 values for 1000 requests/,
+  );
+  const damaged = delta();
+  damaged.endpoints[0]!.histogram += '!';
+  assert.match(
+    checkWorkerMessage({ type: 'stats', stats: damaged, users: 1 }, 10) ?? '',
+    /stats\.endpoints\[0\]\.histogram: a sparse histogram is damaged at character \d+/,
+  );
+  const window = delta();
+  const second = window.endpoints[0]!.window[0]!;
+  window.endpoints[0]!.window.push({ ...second, second: second.second + 1 });
+  assert.match(
+    checkWorkerMessage({ type: 'stats', stats: window, users: 1 }, 10) ?? '',
+    /stats\.endpoints\[0\]'s seconds hold 2 requests, more than its 1/,
+  );
+  const forgedSecond = delta();
+  forgedSecond.endpoints[0]!.window[0]!.requests = 5;
+  assert.match(
+    checkWorkerMessage({ type: 'stats', stats: forgedSecond, users: 1 }, 10) ?? '',
+    /window\[0\]\.histogram counts 1 values for 5 requests/,
+  );
+  const many = delta();
+  many.endpoints[0]!.window = Array.from({ length: 11 }, () => ({ ...second, requests: 0, histogram: '' }));
+  assert.match(
+    checkWorkerMessage({ type: 'stats', stats: many, users: 1 }, 10) ?? '',
+    /window holds more than 10 seconds/,
+  );
+  const noTotals = delta() as unknown as { aggregated: unknown };
+  noTotals.aggregated = 'all fine';
+  assert.match(
+    checkWorkerMessage({ type: 'stats', stats: noTotals, users: 1 } as unknown as WorkerMessage, 10) ?? '',
+    /stats\.aggregated is not an object/,
+  );
+});

@@ -130,7 +130,7 @@ test('merging something else throws StatsFormatError with a one-line message', (
       assert.ok(error instanceof StatsFormatError);
       assert.equal(
         error.message,
-        'cannot merge statistics in format "volley.run-stats.v0": expected "volley.run-stats.v3" (are all workers running the same volley version?)',
+        'cannot merge statistics in format "volley.run-stats.v0": expected "volley.run-stats.v4" (are all workers running the same volley version?)',
       );
       return true;
     },

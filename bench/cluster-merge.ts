@@ -37,7 +37,7 @@ import {
   forEachEncodedValue,
 } from '../src/metrics/histogram.ts';
 import { RunStats } from '../src/metrics/run-stats.ts';
-import type { SerializedEndpoint, SerializedRunStats } from '../src/metrics/serialized-stats.ts';
+import { ENDPOINT, SECOND, type SerializedRunStats } from '../src/metrics/serialized-stats.ts';
 import { forEachSparseBin } from '../src/metrics/sparse-histogram.ts';
 import type { StatsSnapshot } from '../src/metrics/summary.ts';
 import { fixed, spread } from './lib/stats.ts';
@@ -268,8 +268,34 @@ function sideBySide(): SideBySide {
   };
 }
 
-/** A delta as volley.run-stats.v3 carried it: plain V2 histograms, the aggregated row in full. */
-type V3Stats = Omit<SerializedRunStats, 'aggregated'> & { aggregated: SerializedEndpoint };
+/** A delta as volley.run-stats.v3 carried it: endpoints as objects, plain V2 histograms, the aggregated row in full. */
+interface V3Endpoint {
+  method: string;
+  name: string;
+  requests: number;
+  failures: number;
+  minMs: number;
+  maxMs: number;
+  sumMicros: number;
+  contentBytes: number;
+  histogram: string;
+  window: {
+    second: number;
+    requests: number;
+    failures: number;
+    minMs: number;
+    maxMs: number;
+    histogram: string;
+  }[];
+  errors: { error: string; occurrences: number }[];
+}
+interface V3Stats {
+  format: string;
+  endpoints: V3Endpoint[];
+  aggregated: V3Endpoint;
+  exceptions: unknown[];
+  checks: unknown[];
+}
 
 function histogramOf(create: () => Histogram, sparse: readonly string[], digits: 2 | 3): Histogram {
   const h = create();
@@ -287,14 +313,30 @@ function v2(create: () => Histogram, sparse: readonly string[], digits: 2 | 3): 
 }
 
 function toV3(data: SerializedRunStats): V3Stats {
-  const endpoint = (e: SerializedEndpoint): SerializedEndpoint => ({
-    ...e,
-    histogram: v2(createLatencyHistogram, [e.histogram], 3),
-    window: e.window.map((s) => ({ ...s, histogram: v2(createWindowHistogram, [s.histogram], 2) })),
-  });
-  const all = data.endpoints;
+  const all = data.endpoints.map(
+    (e): V3Endpoint => ({
+      method: e[ENDPOINT.method],
+      name: e[ENDPOINT.name],
+      requests: e[ENDPOINT.requests],
+      failures: e[ENDPOINT.failures],
+      minMs: e[ENDPOINT.minMs],
+      maxMs: e[ENDPOINT.maxMs],
+      sumMicros: e[ENDPOINT.sumMicros],
+      contentBytes: e[ENDPOINT.contentBytes],
+      histogram: e[ENDPOINT.histogram],
+      window: e[ENDPOINT.window].map((s) => ({
+        second: s[SECOND.second],
+        requests: s[SECOND.requests],
+        failures: s[SECOND.failures],
+        minMs: s[SECOND.minMs],
+        maxMs: s[SECOND.maxMs],
+        histogram: s[SECOND.histogram],
+      })),
+      errors: e[ENDPOINT.errors].map(([error, occurrences]) => ({ error, occurrences })),
+    }),
+  );
   const seconds = [...new Set(all.flatMap((e) => e.window.map((s) => s.second)))];
-  const aggregated: SerializedEndpoint = {
+  const aggregated: V3Endpoint = {
     method: '',
     name: 'Aggregated',
     requests: data.aggregated.requests,
@@ -325,7 +367,12 @@ function toV3(data: SerializedRunStats): V3Stats {
     }),
     errors: [],
   };
-  return { ...data, endpoints: all.map(endpoint), aggregated };
+  const endpoint = (e: V3Endpoint): V3Endpoint => ({
+    ...e,
+    histogram: v2(createLatencyHistogram, [e.histogram], 3),
+    window: e.window.map((s) => ({ ...s, histogram: v2(createWindowHistogram, [s.histogram], 2) })),
+  });
+  return { ...data, format: 'volley.run-stats.v3', endpoints: all.map(endpoint), aggregated };
 }
 
 /** The same v3 delta with its histograms in the compressed encoding used before v3. */
@@ -337,7 +384,7 @@ function toCompressed(data: V3Stats): V3Stats {
     h.destroy();
     return text;
   };
-  const endpoint = (e: SerializedEndpoint) => ({
+  const endpoint = (e: V3Endpoint) => ({
     ...e,
     histogram: recode(e.histogram, createLatencyHistogram),
     window: e.window.map((s) => ({ ...s, histogram: recode(s.histogram, createWindowHistogram) })),

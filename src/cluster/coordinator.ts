@@ -272,18 +272,21 @@ class Coordinator {
   #drain(): void {
     const until = performance.now() + MESSAGE_SLICE_MS;
     const inbox = this.#inbox;
-    while (this.#inboxHead < inbox.length) {
-      const handle = inbox[this.#inboxHead] as () => void;
-      inbox[this.#inboxHead++] = noop;
-      handle();
-      if (performance.now() >= until) break;
+    try {
+      while (this.#inboxHead < inbox.length && performance.now() < until) {
+        const handle = inbox[this.#inboxHead] as () => void;
+        inbox[this.#inboxHead++] = noop;
+        handle();
+      }
+    } finally {
+      // Even past a throw (a bug, surfaced as before), what is queued still gets handled.
+      if (this.#inboxHead === inbox.length) {
+        inbox.length = 0;
+        this.#inboxHead = 0;
+        this.#draining = false;
+      } else setImmediate(() => this.#drain());
+      this.#conditions.changed();
     }
-    if (this.#inboxHead === inbox.length) {
-      inbox.length = 0;
-      this.#inboxHead = 0;
-      this.#draining = false;
-    } else setImmediate(() => this.#drain());
-    this.#conditions.changed();
   }
 
   #onMessage(worker: Worker, message: WorkerMessage): void {

@@ -24,7 +24,7 @@ import {
 import { round3 } from './latency.ts';
 import { decideOutcome } from './run-outcome.ts';
 import type { SerializedRunStats } from './serialized-stats.ts';
-import { assertSerializedStats, SERIALIZED_STATS_FORMAT } from './serialized-stats.ts';
+import { assertSerializedStats, ENDPOINT, SERIALIZED_STATS_FORMAT } from './serialized-stats.ts';
 import type { SampleSink } from './sink.ts';
 import type {
   EndpointSummary,
@@ -236,9 +236,9 @@ export class RunStats implements SampleSink {
   merge(data: SerializedRunStats): void {
     assertSerializedStats(data);
     for (const endpoint of data.endpoints) {
-      const stats =
-        this.byMethod.get(endpoint.method)?.get(endpoint.name) ??
-        this.addEndpoint(endpoint.method, endpoint.name);
+      const method = endpoint[ENDPOINT.method];
+      const name = endpoint[ENDPOINT.name];
+      const stats = this.byMethod.get(method)?.get(name) ?? this.addEndpoint(method, name);
       stats.merge(endpoint, this.originSecond, this.aggregated);
     }
     for (const { message, count, stack } of data.exceptions) this.exceptions.add(message, count, stack);

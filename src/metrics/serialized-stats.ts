@@ -7,7 +7,8 @@ import type { CheckSummary, ExceptionSummary } from './summary.ts';
 
 /**
  * v2: named checks' counts were added. v3: histograms in the uncompressed V2 encoding; empty endpoints left
- * out. v4: histograms as sparse bins; the aggregated row only its totals (the receiver adds the endpoints).
+ * out. v4: histograms as sparse bins; endpoints and seconds as positional arrays; the aggregated row only its
+ * totals (the receiver adds the endpoints).
  */
 export const SERIALIZED_STATS_FORMAT = 'volley.run-stats.v4';
 
@@ -30,38 +31,56 @@ export interface SerializedTotals {
   failures: number;
 }
 
-export interface SerializedEndpoint {
-  method: string;
-  name: string;
-  requests: number;
-  failures: number;
-  minMs: number;
-  maxMs: number;
-  sumMicros: number;
-  contentBytes: number;
+/**
+ * One endpoint, as a positional array: JSON arrays parse in about half the time of the same objects with
+ * their keys, at half the size, and a coordinator parses one per endpoint per worker per second. Fields are
+ * read through ENDPOINT's indexes.
+ */
+export type SerializedEndpoint = [
+  method: string,
+  name: string,
+  requests: number,
+  failures: number,
+  minMs: number,
+  maxMs: number,
+  sumMicros: number,
+  contentBytes: number,
   /** Sparse bins at LATENCY_DIGITS; their counts add up to `requests`. */
-  histogram: string;
+  histogram: string,
   /** Only the seconds that saw requests. */
-  window: SerializedSecond[];
-  /** Failure message → occurrences (empty for the aggregated row). */
-  errors: SerializedFailure[];
-}
+  window: SerializedSecond[],
+  /** Failure message and occurrences. */
+  errors: SerializedFailure[],
+];
 
-export interface SerializedSecond {
-  /** Epoch second (floor(ms / 1000)). */
-  second: number;
-  requests: number;
-  failures: number;
-  minMs: number;
-  maxMs: number;
+export const ENDPOINT = {
+  method: 0,
+  name: 1,
+  requests: 2,
+  failures: 3,
+  minMs: 4,
+  maxMs: 5,
+  sumMicros: 6,
+  contentBytes: 7,
+  histogram: 8,
+  window: 9,
+  errors: 10,
+} as const;
+
+/** One second of an endpoint's window; `second` is an epoch second (floor(ms / 1000)). */
+export type SerializedSecond = [
+  second: number,
+  requests: number,
+  failures: number,
+  minMs: number,
+  maxMs: number,
   /** Sparse bins at WINDOW_DIGITS; their counts add up to `requests`. */
-  histogram: string;
-}
+  histogram: string,
+];
 
-export interface SerializedFailure {
-  error: string;
-  occurrences: number;
-}
+export const SECOND = { second: 0, requests: 1, failures: 2, minMs: 3, maxMs: 4, histogram: 5 } as const;
+
+export type SerializedFailure = [error: string, occurrences: number];
 
 /** Thrown by `RunStats.merge` when handed something that is not a serialized RunStats of this version. */
 export class StatsFormatError extends Error {

@@ -9,7 +9,7 @@
 import type { Histogram } from './histogram.ts';
 import { createWindowHistogram, WINDOW_DIGITS } from './histogram.ts';
 import type { LatencyDistribution } from './latency.ts';
-import type { SerializedSecond } from './serialized-stats.ts';
+import { SECOND, type SerializedSecond } from './serialized-stats.ts';
 import { encodeSparse, forEachSparseBin } from './sparse-histogram.ts';
 
 export const WINDOW_SECONDS = 10;
@@ -87,14 +87,16 @@ export class SlidingWindow {
   serialize(originSecond: number): SerializedSecond[] {
     return this.buckets
       .filter((bucket) => bucket.requests > 0)
-      .map(({ second, requests, failures, minMs, maxMs, histogram }) => ({
-        second: second + originSecond,
-        requests,
-        failures,
-        minMs,
-        maxMs,
-        histogram: encodeSparse(histogram),
-      }));
+      .map(
+        ({ second, requests, failures, minMs, maxMs, histogram }): SerializedSecond => [
+          second + originSecond,
+          requests,
+          failures,
+          minMs,
+          maxMs,
+          encodeSparse(histogram),
+        ],
+      );
   }
 
   /**
@@ -103,12 +105,12 @@ export class SlidingWindow {
    */
   merge(seconds: readonly SerializedSecond[], originSecond: number, also: SlidingWindow | null = null): void {
     for (const incoming of seconds) {
-      if (incoming.requests === 0) continue;
-      const second = incoming.second - originSecond;
+      if (incoming[SECOND.requests] === 0) continue;
+      const second = incoming[SECOND.second] - originSecond;
       const into = this.take(second, incoming);
       const alsoInto = also?.take(second, incoming) ?? null;
       if (into === null && alsoInto === null) continue;
-      forEachSparseBin(incoming.histogram, WINDOW_DIGITS, (value, count) => {
+      forEachSparseBin(incoming[SECOND.histogram], WINDOW_DIGITS, (value, count) => {
         into?.recordValueWithCount(value, count);
         alsoInto?.recordValueWithCount(value, count);
       });
@@ -120,10 +122,12 @@ export class SlidingWindow {
     const bucket = this.slot(second);
     if (bucket.requests > 0 && second < bucket.second) return null;
     if (bucket.requests === 0 || second > bucket.second) bucket.clear(second);
-    if (bucket.requests === 0 || incoming.minMs < bucket.minMs) bucket.minMs = incoming.minMs;
-    if (incoming.maxMs > bucket.maxMs) bucket.maxMs = incoming.maxMs;
-    bucket.requests += incoming.requests;
-    bucket.failures += incoming.failures;
+    const minMs = incoming[SECOND.minMs];
+    const maxMs = incoming[SECOND.maxMs];
+    if (bucket.requests === 0 || minMs < bucket.minMs) bucket.minMs = minMs;
+    if (maxMs > bucket.maxMs) bucket.maxMs = maxMs;
+    bucket.requests += incoming[SECOND.requests];
+    bucket.failures += incoming[SECOND.failures];
     return bucket.histogram;
   }
 

@@ -35,7 +35,10 @@ const DIGIT_VALUE = (() => {
 const MAX_GROUPS = 11;
 
 /** log2 of half a bucket's bins, by significant digits (HdrHistogram: ceil(log2(2·10^digits)) - 1). */
-const HALF_COUNT_MAGNITUDE = { 2: Math.ceil(Math.log2(2 * 10 ** 2)) - 1, 3: Math.ceil(Math.log2(2 * 10 ** 3)) - 1 };
+const HALF_COUNT_MAGNITUDE = {
+  2: Math.ceil(Math.log2(2 * 10 ** 2)) - 1,
+  3: Math.ceil(Math.log2(2 * 10 ** 3)) - 1,
+};
 /** 2^0 … 2^63: bins' widths, beyond what 32-bit shifts reach. */
 const POWERS_OF_TWO = Array.from({ length: 64 }, (_, i) => 2 ** i);
 
@@ -112,19 +115,23 @@ function readNumber(encoded: string): number {
   return -2;
 }
 
-/** The bins of the histogram read last: (value, count) pairs, room for every bin of the finer precision. */
+/** The bins of the histogram read last, as (index, count) pairs: room for every bin of the finer precision. */
 const bins = new Float64Array(2 * (LAST_INDEX[3] + 1));
+/** The counts' sum of the histogram read last. */
+let binsTotal = 0;
 
 /**
- * Reads and checks all of `encoded` into `bins`; returns the number of bins. Throws SparseHistogramError on
- * anything that is not a sparse histogram of this precision: a character outside the alphabet, a number cut
- * short or longer than 55 bits, a bin beyond the range or listed with no count.
+ * Reads and checks all of `encoded` into `bins` and `binsTotal`; returns the number of bins. Throws
+ * SparseHistogramError on anything that is not a sparse histogram of this precision: a character outside
+ * the alphabet, a number cut short or longer than 55 bits, a bin beyond the range or listed with no count,
+ * counts that add up beyond safe integers.
  */
 function readBins(encoded: string, digits: SignificantDigits): number {
   const last = LAST_INDEX[digits];
   at = 0;
   let index = 0;
   let n = 0;
+  let total = 0;
   while (at < encoded.length) {
     const start = at;
     const gap = readNumber(encoded);
@@ -139,18 +146,21 @@ function readBins(encoded: string, digits: SignificantDigits): number {
     index += gap;
     if (index > last) throw new SparseHistogramError(`a sparse histogram's bin ${index} is beyond its range`);
     if (count === 0) throw new SparseHistogramError(`a sparse histogram lists bin ${index} with no count`);
-    bins[2 * n] = binValue(index, digits);
+    bins[2 * n] = index;
     bins[2 * n + 1] = count;
+    total += count;
     n += 1;
     index += 1;
   }
+  if (!Number.isSafeInteger(total)) throw new SparseHistogramError('a sparse histogram counts too much');
+  binsTotal = total;
   return n;
 }
 
 /**
  * Calls `each(value, count)` for every non-empty bin of `encoded`, in ascending order (`value`: the bin's
  * lowest µs), and returns the counts' sum. All of `encoded` is checked before `each` is first called
- * (SparseHistogramError): a caller never adds half of a bad histogram.
+ * (SparseHistogramError): a caller never adds half of a bad histogram. `each` must not read another.
  */
 export function forEachSparseBin(
   encoded: string,
@@ -158,16 +168,15 @@ export function forEachSparseBin(
   each: (value: number, count: number) => void,
 ): number {
   const n = readBins(encoded, digits);
-  let total = 0;
-  for (let i = 0; i < n; i++) total += bins[2 * i + 1] as number;
-  if (!Number.isSafeInteger(total)) throw new SparseHistogramError('a sparse histogram counts too much');
-  for (let i = 0; i < n; i++) each(bins[2 * i] as number, bins[2 * i + 1] as number);
+  const total = binsTotal;
+  for (let i = 0; i < n; i++) each(binValue(bins[2 * i] as number, digits), bins[2 * i + 1] as number);
   return total;
 }
 
 /** The counts' sum of `encoded`, checking it all (see forEachSparseBin): the check before a merge. */
 export function sparseTotal(encoded: string, digits: SignificantDigits): number {
-  return forEachSparseBin(encoded, digits, () => {});
+  readBins(encoded, digits);
+  return binsTotal;
 }
 
 /** Adds `encoded` into `into` (and `alsoInto`) exactly: both of precision `digits`. Returns its count. */

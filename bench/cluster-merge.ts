@@ -121,6 +121,13 @@ function simulateWorkers(port: number): void {
 
 interface Round {
   cpuPercent: number;
+  /**
+   * From the first report's arrival to the last one's: the workers' steady stream, without the fixed costs
+   * around it (assigning and starting a thousand workers, the final summary) that a longer run amortizes.
+   */
+  steadyPercent: number;
+  /** The kernel's part of it (sockets), in % of one core. */
+  systemPercent: number;
   msPerWorkerSecond: number;
   liveLagSec: number;
   loopDelayMs: number;
@@ -168,6 +175,8 @@ async function coordinatorRound(): Promise<Round> {
   );
   const accepted = await accepting;
   let lastDone = 0;
+  let firstReport: { at: number; cpu: NodeJS.CpuUsage } | null = null;
+  let lastReport = { at: 0, cpu: process.cpuUsage() };
   const links = accepted.links.map(
     (link): WorkerLink => ({
       label: link.label,
@@ -176,8 +185,12 @@ async function coordinatorRound(): Promise<Round> {
       close: () => link.close(),
       onMessage: (handler) =>
         link.onMessage((message: WorkerMessage) => {
-          if (message.type === 'stats') arrivals.push(performance.now());
-          else if (message.type === 'done') lastDone = performance.now();
+          if (message.type === 'stats') {
+            const at = performance.now();
+            arrivals.push(at);
+            firstReport ??= { at, cpu: process.cpuUsage() };
+            lastReport = { at, cpu: process.cpuUsage() };
+          } else if (message.type === 'done') lastDone = performance.now();
           handler(message);
         }),
     }),
@@ -197,12 +210,24 @@ async function coordinatorRound(): Promise<Round> {
   const wall = (end - t0) / 1000;
   return {
     cpuPercent: (100 * cpuSec) / wall,
+    steadyPercent: steady(firstReport, lastReport),
+    systemPercent: cpu.system / 1e4 / wall,
     msPerWorkerSecond: (cpuSec * 1000) / (workers * seconds),
     liveLagSec: liveLag / 1000,
     loopDelayMs: delay.max / 1e6,
     exitSec: (end - lastDone) / 1000,
     merged: summary.aggregated.requests,
   };
+}
+
+/** CPU between two moments, in % of one core over the time between them. */
+function steady(
+  first: { at: number; cpu: NodeJS.CpuUsage } | null,
+  last: { at: number; cpu: NodeJS.CpuUsage },
+): number {
+  if (first === null || last.at <= first.at) return Number.NaN;
+  const used = last.cpu.user + last.cpu.system - first.cpu.user - first.cpu.system;
+  return used / 10 / (last.at - first.at);
 }
 
 /** CPU ms per delta for `merge` over `n` deltas (after a warm-up). */
@@ -404,54 +429,40 @@ async function main(): Promise<void> {
     const side = sideBySide();
     sides.push(side);
     console.log(
-      `  round ${round + 1}: CPU ${fixed(result.cpuPercent, 1)}% of a core (${fixed(result.msPerWorkerSecond, 3)} ms per worker-second), live lag ${fixed(result.liveLagSec, 2)} s, event-loop delay ${fixed(result.loopDelayMs)} ms, exit ${fixed(result.exitSec, 2)} s after the last report; merged ${result.merged} of ${workers * seconds * endpoints * requests} requests`,
+      `  round ${round + 1}: CPU ${fixed(result.cpuPercent, 1)}% of a core (steady ${fixed(result.steadyPercent, 1)}%, system ${fixed(result.systemPercent, 1)}%; ${fixed(result.msPerWorkerSecond, 3)} ms per worker-second), live lag ${fixed(result.liveLagSec, 2)} s, event-loop delay ${fixed(result.loopDelayMs)} ms, exit ${fixed(result.exitSec, 2)} s after the last report; merged ${result.merged} of ${workers * seconds * endpoints * requests} requests`,
     );
     console.log(
       `           one delta: v4 ${fixed(side.now, 3)} ms (${side.bytes.now} B), v3 ${fixed(side.v3, 3)} ms (${side.bytes.v3} B), compressed ${fixed(side.compressed, 3)} ms (${side.bytes.compressed} B)`,
     );
   }
-  const m = (pick: (r: Round) => number) => spread(results.map(pick));
-  const show = (s: ReturnType<typeof spread>, digits: number) =>
-    `${fixed(s.median, digits)} (${fixed(s.min, digits)}–${fixed(s.max, digits)})`;
+  const show = (values: number[], digits: number) => {
+    const s = spread(values);
+    return `${fixed(s.median, digits)} (${fixed(s.min, digits)}–${fixed(s.max, digits)})`;
+  };
+  const rows: [string, (r: Round) => number, number][] = [
+    ['coordinator CPU, % of one core', (r) => r.cpuPercent, 1],
+    ['  of which system (kernel)', (r) => r.systemPercent, 1],
+    ['  while reports stream in', (r) => r.steadyPercent, 1],
+    ['CPU ms per worker-second', (r) => r.msPerWorkerSecond, 3],
+    ['live lag, s', (r) => r.liveLagSec, 2],
+    ['longest event-loop delay, ms', (r) => r.loopDelayMs, 0],
+    ['exit after the last report, s', (r) => r.exitSec, 2],
+  ];
   console.log('medians (min–max):');
-  console.log(
-    `  coordinator CPU, % of one core   ${show(
-      m((r) => r.cpuPercent),
-      1,
-    )}`,
+  for (const [label, pick, digits] of rows) {
+    console.log(`  ${label.padEnd(34)}${show(results.map(pick), digits)}`);
+  }
+  const v4 = show(
+    sides.map((s) => s.now),
+    3,
   );
-  console.log(
-    `  CPU ms per worker-second         ${show(
-      m((r) => r.msPerWorkerSecond),
-      3,
-    )}`,
+  const v3 = show(
+    sides.map((s) => s.v3 / s.now),
+    1,
   );
-  console.log(
-    `  live lag, s                      ${show(
-      m((r) => r.liveLagSec),
-      2,
-    )}`,
+  const compressed = show(
+    sides.map((s) => s.compressed / s.now),
+    1,
   );
-  console.log(
-    `  longest event-loop delay, ms     ${show(
-      m((r) => r.loopDelayMs),
-      0,
-    )}`,
-  );
-  console.log(
-    `  exit after the last report, s    ${show(
-      m((r) => r.exitSec),
-      2,
-    )}`,
-  );
-  const ratio = (pick: (s: SideBySide) => number) => spread(sides.map((s) => pick(s) / s.now));
-  console.log(
-    `  one delta's parse + merge: v4 ${show(spread(sides.map((s) => s.now)), 3)} ms; v3 ÷ v4 ${show(
-      ratio((s) => s.v3),
-      1,
-    )}; compressed ÷ v4 ${show(
-      ratio((s) => s.compressed),
-      1,
-    )}`,
-  );
+  console.log(`  one delta's parse + merge: v4 ${v4} ms; v3 ÷ v4 ${v3}; compressed ÷ v4 ${compressed}`);
 }

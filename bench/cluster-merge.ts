@@ -8,10 +8,10 @@
  * and the exit delay (from the last worker's final report to runCoordinator's return).
  *
  * Side by side, in the same process and rounds, one delta's parse + merge in today's format (sparse bins,
- * volley.run-stats.v4, with the message check) and in the two before it: v3 (plain HdrHistogram V2,
- * every bin read and recorded) and the compressed encoding (each histogram inflated and added whole). The
- * older two are timed on their histograms and JSON only (no check, no bookkeeping): a lower bound on what
- * they cost, so the ratios understate the gain.
+ * volley.run-stats.v4, with the message check and RunStats' bookkeeping) and in the two before it: v3
+ * (plain HdrHistogram V2, every bin read and recorded) and the compressed encoding (each histogram inflated
+ * and added whole). The older two are timed on their JSON and histograms only (no check, no bookkeeping):
+ * a lower bound on what they cost, so the ratios understate the gain.
  *
  *   npx node bench/cluster-merge.ts [--workers 200] [--endpoints 20] [--requests 5] [--seconds 10] [--rounds 3]
  */
@@ -70,9 +70,6 @@ function delta(endpointCount: number, requestsEach: number): SerializedRunStats 
   stats.dispose();
   return serialized;
 }
-
-if (values.child !== undefined) simulateWorkers(Number(values.child));
-else await main();
 
 /** The simulated workers: all in this child, so that their CPU is not the coordinator's. */
 function simulateWorkers(port: number): void {
@@ -230,9 +227,8 @@ function steady(
   return used / 10 / (last.at - first.at);
 }
 
-/** CPU ms per delta for `merge` over `n` deltas (after a warm-up). */
-function cpuPerDelta(n: number, merge: () => void): number {
-  for (let i = 0; i < Math.ceil(n / 4); i++) merge();
+/** CPU ms of one call of `merge` (after a warm-up). */
+function cpuPerCall(n: number, merge: () => void): number {
   const c = process.cpuUsage();
   for (let i = 0; i < n; i++) merge();
   const used = process.cpuUsage(c);
@@ -246,33 +242,60 @@ interface SideBySide {
   bytes: { now: number; v3: number; compressed: number };
 }
 
-/** One delta's parse + merge in today's format and the two before it. */
+/** Where an older format's merge adds: per endpoint (and the aggregated row), a whole-run and a window histogram. */
+class Targets {
+  readonly #byName = new Map<string, { whole: Histogram; window: Histogram }>();
+
+  of(name: string): { whole: Histogram; window: Histogram } {
+    let target = this.#byName.get(name);
+    if (target === undefined) {
+      target = { whole: createLatencyHistogram(), window: createWindowHistogram() };
+      this.#byName.set(name, target);
+    }
+    return target;
+  }
+
+  destroy(): void {
+    for (const { whole, window } of this.#byName.values()) {
+      whole.destroy();
+      window.destroy();
+    }
+  }
+}
+
+/**
+ * One delta's parse + merge in today's format and the two before it, each into its own per-endpoint
+ * histograms as a coordinator holds them; v4 and v3 alternate in chunks, so that the machine's load hits
+ * both alike.
+ */
 function sideBySide(): SideBySide {
   const sample = delta(endpoints, requests);
   const text = JSON.stringify({ type: 'stats', stats: sample, users: 1 });
   const v3 = JSON.stringify(toV3(sample));
   const compressed = JSON.stringify(toCompressed(JSON.parse(v3) as V3Stats));
-  const n = Math.max(20, Math.round(4000 / endpoints));
+  const chunk = Math.max(10, Math.round(2000 / endpoints));
   const into = new RunStats();
-  const now = cpuPerDelta(n, () => {
+  const mergeNow = () => {
     const message = JSON.parse(text) as WorkerMessage & { type: 'stats' };
     if (checkWorkerMessage(message, 10) !== null) throw new Error('the sample delta is refused');
     into.merge(message.stats);
-  });
-  into.dispose();
-  const [whole, window] = [createLatencyHistogram(), createWindowHistogram()];
-  const v3Merge = cpuPerDelta(n, () => {
+  };
+  const v3Targets = new Targets();
+  const mergeV3 = () => {
     const parsed = JSON.parse(v3) as V3Stats;
     for (const e of [...parsed.endpoints, parsed.aggregated]) {
+      const { whole, window } = v3Targets.of(e.name);
       forEachEncodedValue(e.histogram, (value, count) => whole.recordValueWithCount(value, count));
       for (const s of e.window) {
         forEachEncodedValue(s.histogram, (value, count) => window.recordValueWithCount(value, count));
       }
     }
-  });
-  const compressedMerge = cpuPerDelta(Math.max(5, Math.round(n / 10)), () => {
+  };
+  const compressedTargets = new Targets();
+  const mergeCompressed = () => {
     const parsed = JSON.parse(compressed) as V3Stats;
     for (const e of [...parsed.endpoints, parsed.aggregated]) {
+      const { whole, window } = compressedTargets.of(e.name);
       const h = decodeFromCompressedBase64(e.histogram, 32, true);
       whole.add(h);
       h.destroy();
@@ -282,13 +305,24 @@ function sideBySide(): SideBySide {
         w.destroy();
       }
     }
-  });
-  whole.destroy();
-  window.destroy();
+  };
+  // Warm-up, then alternating chunks.
+  cpuPerCall(chunk, mergeNow);
+  cpuPerCall(chunk, mergeV3);
+  let [now, older] = [0, 0];
+  for (let i = 0; i < 5; i++) {
+    now += cpuPerCall(chunk, mergeNow) / 5;
+    older += cpuPerCall(chunk, mergeV3) / 5;
+  }
+  cpuPerCall(1, mergeCompressed);
+  const compressedMs = cpuPerCall(Math.max(3, Math.round(chunk / 2)), mergeCompressed);
+  into.dispose();
+  v3Targets.destroy();
+  compressedTargets.destroy();
   return {
     now,
-    v3: v3Merge,
-    compressed: compressedMerge,
+    v3: older,
+    compressed: compressedMs,
     bytes: { now: text.length, v3: v3.length, compressed: compressed.length },
   };
 }
@@ -466,3 +500,7 @@ async function main(): Promise<void> {
   );
   console.log(`  one delta's parse + merge: v4 ${v4} ms; v3 ÷ v4 ${v3}; compressed ÷ v4 ${compressed}`);
 }
+
+// Last: the helpers above (a class among them) are defined by now.
+if (values.child !== undefined) simulateWorkers(Number(values.child));
+else await main();

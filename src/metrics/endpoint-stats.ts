@@ -107,8 +107,8 @@ export class EndpointStats implements LatencyDistribution {
   }
 
   /**
-   * Adds an endpoint recorded elsewhere; `aggregated` (the aggregated row) gets its figures too, from the
-   * same reading of its histograms.
+   * Adds an endpoint recorded elsewhere; `aggregated` (the aggregated row) gets its counts too, not its
+   * histograms: those are rebuilt from the endpoints' when read (see `rebuildHistograms`).
    */
   merge(data: SerializedEndpoint, originSecond: number, aggregated: EndpointStats | null = null): void {
     const requests = data[ENDPOINT.requests];
@@ -120,12 +120,25 @@ export class EndpointStats implements LatencyDistribution {
       const contentBytes = data[ENDPOINT.contentBytes];
       this.addCounts(requests, failures, minMs, maxMs, sumMicros, contentBytes);
       aggregated?.addCounts(requests, failures, minMs, maxMs, sumMicros, contentBytes);
-      addSparse(data[ENDPOINT.histogram], LATENCY_DIGITS, this.histogram, aggregated?.histogram ?? null);
+      addSparse(data[ENDPOINT.histogram], LATENCY_DIGITS, this.histogram);
     }
     this.window.merge(data[ENDPOINT.window], originSecond, aggregated?.window ?? null);
     for (const [error, occurrences] of data[ENDPOINT.errors]) {
       this.failuresByError.set(error, (this.failuresByError.get(error) ?? 0) + occurrences);
     }
+  }
+
+  /**
+   * For the aggregated row: its histograms (whole run and window) become the sum of `endpoints'`, whose
+   * counts it holds the sum of. A coordinator merging a thousand deltas a second records each value once,
+   * into its endpoint, and adds whole histograms only when a table or threshold reads them.
+   */
+  rebuildHistograms(endpoints: readonly EndpointStats[]): void {
+    this.histogram.reset();
+    for (const endpoint of endpoints) {
+      if (endpoint.requests > 0) this.histogram.add(endpoint.histogram);
+    }
+    this.window.rebuild(endpoints.map((endpoint) => endpoint.window));
   }
 
   /** Frees the histograms' WebAssembly memory now; the object must not be used afterwards. */

@@ -58,6 +58,8 @@ export class RunStats implements SampleSink {
   private readonly byMethod = new Map<string, Map<string, EndpointStats>>();
   private readonly endpoints: EndpointStats[] = [];
   private readonly aggregated = new EndpointStats('', AGGREGATED_NAME);
+  /** Merges added counts to the aggregated row but not values to its histograms: rebuilt when next read. */
+  private aggregatedStale = false;
   private readonly exceptions = new ExceptionTable();
   private readonly checks = new CheckTable();
   /** Where the current-window histograms are summed when read. */
@@ -129,6 +131,7 @@ export class RunStats implements SampleSink {
   }
 
   snapshot(users: number): StatsSnapshot {
+    this.refreshAggregated();
     const clock = this.clock();
     const { endpoints, aggregated } = this.summarizeEndpoints(clock);
     return {
@@ -145,6 +148,7 @@ export class RunStats implements SampleSink {
 
   /** The thresholds judged on the numbers so far (the run's `:abort` thresholds, once a second). */
   judge(thresholds: readonly Threshold[]): ThresholdResult[] {
+    this.refreshAggregated();
     const merged: EndpointStats[] = [];
     try {
       return evaluateThresholds(
@@ -165,6 +169,7 @@ export class RunStats implements SampleSink {
   }
 
   summary(meta: RunMeta, thresholds: readonly Threshold[], options: SummaryOptions): RunSummary {
+    this.refreshAggregated();
     const clock = this.clock();
     const { endpoints, aggregated } = this.summarizeEndpoints(clock);
     const merged: EndpointStats[] = [];
@@ -230,7 +235,7 @@ export class RunStats implements SampleSink {
 
   /**
    * Adds what another RunStats recorded, exactly (histograms included); the aggregated row gets the sum of
-   * the endpoints (what it holds in the process that recorded them). Throws StatsFormatError for data of
+   * the endpoints (what it holds in the process that recorded them), its histograms when next read. Throws StatsFormatError for data of
    * another format version. Timing (start/stop) stays this instance's own.
    */
   merge(data: SerializedRunStats): void {
@@ -241,6 +246,7 @@ export class RunStats implements SampleSink {
       const stats = this.byMethod.get(method)?.get(name) ?? this.addEndpoint(method, name);
       stats.merge(endpoint, this.originSecond, this.aggregated);
     }
+    if (data.endpoints.length > 0) this.aggregatedStale = true;
     for (const { message, count, stack } of data.exceptions) this.exceptions.add(message, count, stack);
     for (const check of data.checks) this.checks.add(check);
   }
@@ -262,6 +268,13 @@ export class RunStats implements SampleSink {
     byName.set(name, endpoint);
     this.endpoints.push(endpoint);
     return endpoint;
+  }
+
+  /** The aggregated row's histograms, brought up to date with the merges since they were last read. */
+  private refreshAggregated(): void {
+    if (!this.aggregatedStale) return;
+    this.aggregatedStale = false;
+    this.aggregated.rebuildHistograms(this.endpoints);
   }
 
   private readingTime(): number {

@@ -10,7 +10,7 @@ import type { Histogram } from './histogram.ts';
 import { createWindowHistogram, WINDOW_DIGITS } from './histogram.ts';
 import type { LatencyDistribution } from './latency.ts';
 import { SECOND, type SerializedSecond } from './serialized-stats.ts';
-import { encodeSparse, forEachSparseBin } from './sparse-histogram.ts';
+import { addSparse, encodeSparse } from './sparse-histogram.ts';
 
 export const WINDOW_SECONDS = 10;
 
@@ -100,20 +100,33 @@ export class SlidingWindow {
   }
 
   /**
-   * Adds seconds recorded elsewhere (into `also` as well: the aggregated row's window); a second older than
-   * the one in its slot is dropped (it left the window).
+   * Adds seconds recorded elsewhere; a second older than the one in its slot is dropped (it left the
+   * window). `also` (the aggregated row's window) gets their counts, not their histograms: see `rebuild`.
    */
   merge(seconds: readonly SerializedSecond[], originSecond: number, also: SlidingWindow | null = null): void {
     for (const incoming of seconds) {
       if (incoming[SECOND.requests] === 0) continue;
       const second = incoming[SECOND.second] - originSecond;
+      also?.take(second, incoming);
       const into = this.take(second, incoming);
-      const alsoInto = also?.take(second, incoming) ?? null;
-      if (into === null && alsoInto === null) continue;
-      forEachSparseBin(incoming[SECOND.histogram], WINDOW_DIGITS, (value, count) => {
-        into?.recordValueWithCount(value, count);
-        alsoInto?.recordValueWithCount(value, count);
-      });
+      if (into !== null) addSparse(incoming[SECOND.histogram], WINDOW_DIGITS, into);
+    }
+  }
+
+  /**
+   * Makes each second's histogram the sum of the same second's in `windows` (the endpoints' windows, of
+   * which this is the aggregated row's): a second's requests are the sum of theirs, so their histograms add
+   * up to its histogram. Cheaper than recording every merged value twice when many are merged between reads.
+   */
+  rebuild(windows: readonly SlidingWindow[]): void {
+    for (let slot = 0; slot < WINDOW_SECONDS; slot++) {
+      const bucket = this.buckets[slot] as SecondBucket;
+      bucket.histogram.reset();
+      if (bucket.requests === 0) continue;
+      for (const window of windows) {
+        const other = window.buckets[slot] as SecondBucket;
+        if (other.requests > 0 && other.second === bucket.second) bucket.histogram.add(other.histogram);
+      }
     }
   }
 

@@ -179,15 +179,7 @@ export function sparseTotal(encoded: string, digits: SignificantDigits): number 
   return binsTotal;
 }
 
-/** Adds `encoded` into `into` (and `alsoInto`) exactly: both of precision `digits`. Returns its count. */
-export function addSparse(
-  encoded: string,
-  digits: SignificantDigits,
-  into: Histogram,
-  alsoInto: Histogram | null = null,
-): number {
-  return forEachSparseBin(encoded, digits, (value, count) => {
-    into.recordValueWithCount(value, count);
-    alsoInto?.recordValueWithCount(value, count);
-  });
+/** Adds `encoded` into `into` exactly (both of precision `digits`), bin by bin. Returns its count. */
+export function addSparse(encoded: string, digits: SignificantDigits, into: Histogram): number {
+  return forEachSparseBin(encoded, digits, (value, count) => into.recordValueWithCount(value, count));
 }

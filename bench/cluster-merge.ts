@@ -172,8 +172,9 @@ async function coordinatorRound(): Promise<Round> {
   );
   const accepted = await accepting;
   let lastDone = 0;
-  let firstReport: { at: number; cpu: NodeJS.CpuUsage } | null = null;
-  let lastReport = { at: 0, cpu: process.cpuUsage() };
+  // CPU sampled every 100 ms (reading it on every report would cost the coordinator measurably).
+  const samples: Sample[] = [];
+  const sampler = setInterval(() => samples.push({ at: performance.now(), cpu: process.cpuUsage() }), 100);
   const links = accepted.links.map(
     (link): WorkerLink => ({
       label: link.label,
@@ -182,12 +183,8 @@ async function coordinatorRound(): Promise<Round> {
       close: () => link.close(),
       onMessage: (handler) =>
         link.onMessage((message: WorkerMessage) => {
-          if (message.type === 'stats') {
-            const at = performance.now();
-            arrivals.push(at);
-            firstReport ??= { at, cpu: process.cpuUsage() };
-            lastReport = { at, cpu: process.cpuUsage() };
-          } else if (message.type === 'done') lastDone = performance.now();
+          if (message.type === 'stats') arrivals.push(performance.now());
+          else if (message.type === 'done') lastDone = performance.now();
           handler(message);
         }),
     }),
@@ -199,6 +196,7 @@ async function coordinatorRound(): Promise<Round> {
   const summary = await runCoordinator({ plan, settings, links });
   const end = performance.now();
   const cpu = process.cpuUsage(cpu0);
+  clearInterval(sampler);
   delay.disable();
   accepted.close();
   child.kill();
@@ -207,7 +205,7 @@ async function coordinatorRound(): Promise<Round> {
   const wall = (end - t0) / 1000;
   return {
     cpuPercent: (100 * cpuSec) / wall,
-    steadyPercent: steady(firstReport, lastReport),
+    steadyPercent: steady(samples, arrivals[0] ?? 0, arrivals.at(-1) ?? 0),
     systemPercent: cpu.system / 1e4 / wall,
     msPerWorkerSecond: (cpuSec * 1000) / (workers * seconds),
     liveLagSec: liveLag / 1000,
@@ -217,12 +215,16 @@ async function coordinatorRound(): Promise<Round> {
   };
 }
 
-/** CPU between two moments, in % of one core over the time between them. */
-function steady(
-  first: { at: number; cpu: NodeJS.CpuUsage } | null,
-  last: { at: number; cpu: NodeJS.CpuUsage },
-): number {
-  if (first === null || last.at <= first.at) return Number.NaN;
+interface Sample {
+  at: number;
+  cpu: NodeJS.CpuUsage;
+}
+
+/** CPU from the first sample after `from` to the last before `to`, in % of one core over that time. */
+function steady(samples: readonly Sample[], from: number, to: number): number {
+  const inside = samples.filter((s) => s.at >= from && s.at <= to);
+  const [first, last] = [inside[0], inside.at(-1)];
+  if (first === undefined || last === undefined || last.at <= first.at) return Number.NaN;
   const used = last.cpu.user + last.cpu.system - first.cpu.user - first.cpu.system;
   return used / 10 / (last.at - first.at);
 }

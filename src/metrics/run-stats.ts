@@ -235,8 +235,8 @@ export class RunStats implements SampleSink {
 
   /**
    * Adds what another RunStats recorded, exactly (histograms included); the aggregated row gets the sum of
-   * the endpoints (what it holds in the process that recorded them), its histograms when next read. Throws StatsFormatError for data of
-   * another format version. Timing (start/stop) stays this instance's own.
+   * the endpoints (what it holds in the process that recorded them), its histograms when next read.
+   * Throws StatsFormatError for data of another format version. Timing (start/stop) stays this instance's own.
    */
   merge(data: SerializedRunStats): void {
     assertSerializedStats(data);

@@ -60,10 +60,12 @@ export const LATENCY_DIGITS = 3;
 /** Per-second window histograms: 2 significant digits (±1%), 7x smaller, as current percentiles are coarse anyway. */
 export const WINDOW_DIGITS = 2;
 
+/** A whole-run histogram (LATENCY_DIGITS). */
 export function createLatencyHistogram(): Histogram {
   return createHistogram(LATENCY_DIGITS);
 }
 
+/** A one-second window histogram (WINDOW_DIGITS). */
 export function createWindowHistogram(): Histogram {
   return createHistogram(WINDOW_DIGITS);
 }

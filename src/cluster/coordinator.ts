@@ -49,8 +49,18 @@ const STOP_GRACE_MS = 15_000;
  * them: each counts its run time from its own start message, which may reach it late on a busy machine.
  */
 const RUN_TIME_GRACE_MS = 5_000;
-/** A live snapshot is taken when every worker has reported; if one lags, after this long anyway. */
-const SNAPSHOT_MAX_GAP_MS = 1600;
+/**
+ * Live tables come on a fixed cadence, from whatever was merged by then: their cost does not grow with the
+ * number of workers, and a slow worker does not hold them back. Skipped when nothing new arrived, unless
+ * the last one is twice as old (the current rates still move as the window slides).
+ */
+const SNAPSHOT_INTERVAL_MS = 1000;
+/**
+ * Worker messages are queued as they arrive and handled in slices of about this long, each followed by a
+ * turn of the event loop: a burst of reports (a thousand workers reporting in the same instant) cannot
+ * hold back timers (live tables, heartbeats, stop deadlines) for longer than a slice.
+ */
+const MESSAGE_SLICE_MS = 10;
 
 export interface CoordinatorOptions {
   /** Resolved as for a single process: reporters, signal, log, thresholds, users, ramp, run time… */
@@ -115,8 +125,13 @@ class Coordinator {
   readonly #arrivals = new ArrivalTotals();
   #stopReason: string | null = null;
   #startupError: string | null = null;
-  #snapshotsTaken = 0;
   #lastSnapshotAt = 0;
+  /** Something was merged since the last live snapshot. */
+  #fresh = false;
+  /** Worker messages and closes not handled yet, in arrival order (see MESSAGE_SLICE_MS). */
+  readonly #inbox: (() => void)[] = [];
+  #inboxHead = 0;
+  #draining = false;
   readonly #conditions = new Conditions();
   /** The web UI's edit made before the start (see setLoad). */
   #pendingLoad: { users?: number; spawnRate?: number; arrivalRate?: number } | null = null;
@@ -133,8 +148,8 @@ class Coordinator {
   async run(): Promise<RunSummary> {
     const plan = this.#plan;
     for (const worker of this.#workers) {
-      worker.link.onMessage((message) => this.#onMessage(worker, message));
-      worker.link.onClose((reason) => this.#onClose(worker, reason));
+      worker.link.onMessage((message) => this.#receive(() => this.#onMessage(worker, message)));
+      worker.link.onClose((reason) => this.#receive(() => this.#onClose(worker, reason)));
     }
     const signal = plan.signal;
     const onAbort = () => this.#stopAll('signal');
@@ -186,11 +201,12 @@ class Coordinator {
       const reason = plan.runTimeSec === null ? 'stages' : 'run-time';
       timers.push(setTimeout(() => this.#stopAll(reason), plannedSec * 1000 + RUN_TIME_GRACE_MS));
     }
-    // A worker that lags (or a run where nothing reports) still gets a live table about once a second.
     timers.push(
       setInterval(() => {
-        if (performance.now() - this.#lastSnapshotAt >= SNAPSHOT_MAX_GAP_MS) this.#snapshot();
-      }, 200),
+        if (this.#fresh || performance.now() - this.#lastSnapshotAt >= 2 * SNAPSHOT_INTERVAL_MS) {
+          this.#snapshot();
+        }
+      }, SNAPSHOT_INTERVAL_MS),
     );
     void this.#conditions
       .until(() => this.#allEnded())
@@ -244,13 +260,41 @@ class Coordinator {
     return reasons[0] ?? 'error';
   }
 
+  /** Queues what a link delivered, to be handled in order by `#drain`. */
+  #receive(handle: () => void): void {
+    this.#inbox.push(handle);
+    if (this.#draining) return;
+    this.#draining = true;
+    setImmediate(() => this.#drain());
+  }
+
+  /** Handles queued messages for one slice, then lets the event loop turn before the next. */
+  #drain(): void {
+    const until = performance.now() + MESSAGE_SLICE_MS;
+    const inbox = this.#inbox;
+    try {
+      while (this.#inboxHead < inbox.length && performance.now() < until) {
+        const handle = inbox[this.#inboxHead] as () => void;
+        inbox[this.#inboxHead++] = noop;
+        handle();
+      }
+    } finally {
+      // Even past a throw (a bug, surfaced as before), what is queued still gets handled.
+      if (this.#inboxHead === inbox.length) {
+        inbox.length = 0;
+        this.#inboxHead = 0;
+        this.#draining = false;
+      } else setImmediate(() => this.#drain());
+      this.#conditions.changed();
+    }
+  }
+
   #onMessage(worker: Worker, message: WorkerMessage): void {
     if (worker.state === 'done' || worker.state === 'lost') return;
     worker.heardAtMs = monotonicEpochMs();
     const invalid = checkWorkerMessage(message, MAX_USERS);
     if (invalid !== null) {
       this.#fail(worker, `sent an invalid message (${invalid}): dropped`);
-      this.#conditions.changed();
       return;
     }
     switch (message.type) {
@@ -286,9 +330,6 @@ class Coordinator {
         worker.peakUsers = Math.max(worker.peakUsers, message.users);
         worker.reports += 1;
         noteReport(worker, message.stats.aggregated?.requests ?? 0, message.cpuPercent);
-        if (this.#workers.every((w) => w.state !== 'running' || w.reports > this.#snapshotsTaken)) {
-          this.#snapshot();
-        }
         break;
       case 'done':
         if (!this.#merge(worker, message.stats)) break;
@@ -310,7 +351,6 @@ class Coordinator {
         this.#fail(worker, message.message);
         break;
     }
-    this.#conditions.changed();
   }
 
   /**
@@ -334,7 +374,6 @@ class Coordinator {
   #onClose(worker: Worker, reason: string): void {
     if (worker.state === 'done' || worker.state === 'lost' || worker.state === 'leaving') return;
     this.#fail(worker, reason);
-    this.#conditions.changed();
   }
 
   /** Before the start, any worker failing fails the run; after it, the run goes on without that worker. */
@@ -362,6 +401,7 @@ class Coordinator {
 
   #merge(worker: Worker, stats: SerializedRunStats): boolean {
     if (!this.#tryMerge(worker, () => this.#stats.merge(stats))) return false;
+    this.#fresh = true;
     worker.requests += stats.aggregated.requests;
     // The plan's extra sinks (the Prometheus exporter) see each delta as a process sees each sample.
     for (const sink of this.#plan.sampleSinks ?? []) {
@@ -387,7 +427,7 @@ class Coordinator {
 
   #snapshot(): void {
     if (!this.#started || this.#allEnded()) return;
-    this.#snapshotsTaken += 1;
+    this.#fresh = false;
     this.#lastSnapshotAt = performance.now();
     const users = this.#workers.reduce((sum, w) => sum + w.users, 0);
     const snapshot = this.#stats.snapshot(users);
@@ -459,3 +499,5 @@ function workerSettings(settings: VolleyOptions, seed: number): VolleyOptions {
   const { clusterToken: _token, ...rest } = settings as VolleyOptions & { clusterToken?: unknown };
   return { ...rest, seed };
 }
+
+function noop(): void {}

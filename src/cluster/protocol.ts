@@ -18,7 +18,7 @@
  *   both ways              ping                  (over TCP, every few seconds: see socket-link.ts)
  *
  * Statistics travel as deltas (RunStats.serialize then reset), merged exactly by RunStats.merge: counts
- * add, HDR histograms add losslessly, per-second window buckets add by epoch second.
+ * add, HDR histograms' non-empty bins add losslessly, per-second window buckets add by epoch second.
  */
 import type { ArrivalShare } from '../engine/arrival-summary.ts';
 import type { LogLevel } from '../log.ts';
@@ -27,8 +27,11 @@ import type { SerializedRunStats } from '../metrics/serialized-stats.ts';
 import type { ArrivalSnapshot } from '../metrics/summary.ts';
 import type { VolleyOptions } from '../script/options.ts';
 
-/** Bumped on any incompatible change; a worker speaking another version is refused at once. */
-export const CLUSTER_PROTOCOL_VERSION = 2;
+/**
+ * Bumped on any incompatible change; a worker speaking another version is refused at once.
+ * 3: statistics deltas in format volley.run-stats.v4 (sparse histograms, aggregated row as totals).
+ */
+export const CLUSTER_PROTOCOL_VERSION = 3;
 
 export interface HelloMessage {
   type: 'hello';

@@ -1,9 +1,14 @@
 /**
  * What the coordinator accepts from a worker: every field of every message checked for type and bounds,
- * and a statistics delta checked for consistency (its endpoints add up to its aggregated row), so a
- * broken or hostile worker is dropped with a reason instead of its numbers landing in the report.
+ * and a statistics delta checked for consistency (its endpoints add up to its totals, each histogram's
+ * counts to its requests, each second's requests to no more than its endpoint's), so a broken or hostile
+ * worker is dropped with a reason instead of its numbers landing in the report. Checking costs what the
+ * merge costs: both read the sparse histograms once (a few characters per value recorded).
  */
-import { SERIALIZED_STATS_FORMAT } from '../metrics/serialized-stats.ts';
+import { LATENCY_DIGITS, WINDOW_DIGITS } from '../metrics/histogram.ts';
+import { ENDPOINT, SECOND, SERIALIZED_STATS_FORMAT } from '../metrics/serialized-stats.ts';
+import { WINDOW_SECONDS } from '../metrics/sliding-window.ts';
+import { type SignificantDigits, SparseHistogramError, sparseTotal } from '../metrics/sparse-histogram.ts';
 import type { WorkerMessage } from './protocol.ts';
 
 /** More than this many requests in one report (about a second) is not a real worker's. */
@@ -20,62 +25,109 @@ function fail(what: string): never {
   throw new Invalid(what);
 }
 
+/**
+ * `what` and its `field`: a delta's fields are named only once one is wrong, as building a name for each of
+ * the thousands a second a coordinator checks would cost more than checking them.
+ */
+function named(what: string, field: string): string {
+  return field === '' ? what : `${what}.${field}`;
+}
+
 function object(value: unknown, what: string): Fields {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`${what} is not an object`);
   return value as Fields;
 }
 
-function count(value: unknown, what: string, max = MAX_REQUESTS_PER_REPORT): number {
+function count(value: unknown, what: string, max = MAX_REQUESTS_PER_REPORT, field = ''): number {
   if (!Number.isSafeInteger(value) || (value as number) < 0 || (value as number) > max) {
-    fail(`${what} is not a count from 0 to ${max}: ${JSON.stringify(value)}`);
+    fail(`${named(what, field)} is not a count from 0 to ${max}: ${JSON.stringify(value)}`);
   }
   return value as number;
 }
 
-function finite(value: unknown, what: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) fail(`${what} is not a number ≥ 0`);
+function finite(value: unknown, what: string, field = ''): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    fail(`${named(what, field)} is not a number ≥ 0`);
   return value;
 }
 
-function text(value: unknown, what: string, max = MAX_STRING): string {
+function text(value: unknown, what: string, max = MAX_STRING, field = ''): string {
   if (typeof value !== 'string' || value.length > max)
-    fail(`${what} is not a string of at most ${max} characters`);
+    fail(`${named(what, field)} is not a string of at most ${max} characters`);
   return value;
 }
 
-function rows(value: unknown, what: string): unknown[] {
-  if (!Array.isArray(value) || value.length > MAX_ROWS) fail(`${what} is not a list`);
+function rows(value: unknown, what: string, field = ''): unknown[] {
+  if (!Array.isArray(value) || value.length > MAX_ROWS) fail(`${named(what, field)} is not a list`);
   return value;
 }
 
+function list(value: unknown, length: number, what: string): unknown[] {
+  if (!Array.isArray(value) || value.length !== length) fail(`${what} is not a list of ${length}`);
+  return value;
+}
+
+/** A SerializedEndpoint (positional: see ENDPOINT); returns its requests and failures. */
 function endpoint(value: unknown, what: string): { requests: number; failures: number } {
-  const e = object(value, what);
-  text(e.method, `${what}.method`, 64);
-  text(e.name, `${what}.name`, 4096);
-  const requests = count(e.requests, `${what}.requests`);
-  const failures = count(e.failures, `${what}.failures`);
+  const e = list(value, 11, what);
+  text(e[ENDPOINT.method], what, 64, 'method');
+  text(e[ENDPOINT.name], what, 4096, 'name');
+  const requests = count(e[ENDPOINT.requests], what, MAX_REQUESTS_PER_REPORT, 'requests');
+  const failures = count(e[ENDPOINT.failures], what, MAX_REQUESTS_PER_REPORT, 'failures');
   if (failures > requests) fail(`${what} has more failures (${failures}) than requests (${requests})`);
-  const min = finite(e.minMs, `${what}.minMs`);
-  const max = finite(e.maxMs, `${what}.maxMs`);
+  const min = finite(e[ENDPOINT.minMs], what, 'minMs');
+  const max = finite(e[ENDPOINT.maxMs], what, 'maxMs');
   if (requests > 0 && min > max) fail(`${what}.minMs is above its maxMs`);
-  finite(e.sumMicros, `${what}.sumMicros`);
-  finite(e.contentBytes, `${what}.contentBytes`);
-  text(e.histogram, `${what}.histogram`, 16 * 1024 * 1024);
-  for (const [i, second] of rows(e.window, `${what}.window`).entries()) {
-    const s = object(second, `${what}.window[${i}]`);
-    count(s.second, `${what}.window[${i}].second`, 2 ** 40);
-    count(s.requests, `${what}.window[${i}].requests`);
-    count(s.failures, `${what}.window[${i}].failures`);
-    text(s.histogram, `${what}.window[${i}].histogram`, 16 * 1024 * 1024);
+  finite(e[ENDPOINT.sumMicros], what, 'sumMicros');
+  finite(e[ENDPOINT.contentBytes], what, 'contentBytes');
+  histogram(e[ENDPOINT.histogram], LATENCY_DIGITS, requests, what, 'histogram');
+  // A delta spans about a second, so its window holds one or two: never more than the window's length.
+  let inSeconds = 0;
+  const seconds = rows(e[ENDPOINT.window], what, 'window');
+  if (seconds.length > WINDOW_SECONDS) fail(`${what}.window holds more than ${WINDOW_SECONDS} seconds`);
+  for (let i = 0; i < seconds.length; i++) {
+    const at = `${what}.window[${i}]`;
+    const s = list(seconds[i], 6, at);
+    count(s[SECOND.second], at, 2 ** 40, 'second');
+    const secondRequests = count(s[SECOND.requests], at, MAX_REQUESTS_PER_REPORT, 'requests');
+    if (count(s[SECOND.failures], at, MAX_REQUESTS_PER_REPORT, 'failures') > secondRequests)
+      fail(`${at} has more failures than requests`);
+    const secondMin = finite(s[SECOND.minMs], at, 'minMs');
+    if (secondRequests > 0 && secondMin > finite(s[SECOND.maxMs], at, 'maxMs'))
+      fail(`${at}.minMs is above its maxMs`);
+    histogram(s[SECOND.histogram], WINDOW_DIGITS, secondRequests, at, 'histogram');
+    inSeconds += secondRequests;
   }
+  // The window may have lost a second (a report more than 10 s late), never gained one.
+  if (inSeconds > requests) fail(`${what}'s seconds hold ${inSeconds} requests, more than its ${requests}`);
   let errors = 0;
-  for (const [i, error] of rows(e.errors, `${what}.errors`).entries()) {
-    const f = object(error, `${what}.errors[${i}]`);
-    text(f.error, `${what}.errors[${i}].error`);
-    errors += count(f.occurrences, `${what}.errors[${i}].occurrences`);
+  const failed = rows(e[ENDPOINT.errors], what, 'errors');
+  for (let i = 0; i < failed.length; i++) {
+    const f = list(failed[i], 2, `${what}.errors[${i}]`);
+    text(f[0], `${what}.errors[${i}] (its message)`);
+    errors += count(f[1], `${what}.errors[${i}] (its occurrences)`);
   }
   if (errors > failures) fail(`${what} lists ${errors} failure occurrences for ${failures} failures`);
   return { requests, failures };
+}
+
+/** A sparse histogram of `digits` whose counts add up to `requests`. */
+function histogram(
+  value: unknown,
+  digits: SignificantDigits,
+  requests: number,
+  what: string,
+  field: string,
+): void {
+  const encoded = text(value, what, 16 * 1024 * 1024, field);
+  let total: number;
+  try {
+    total = sparseTotal(encoded, digits);
+  } catch (error) {
+    if (error instanceof SparseHistogramError) fail(`${named(what, field)}: ${error.message}`);
+    throw error;
+  }
+  if (total !== requests) fail(`${named(what, field)} counts ${total} values for ${requests} requests`);
 }
 
 /** Checks a serialized RunStats delta; throws Invalid with what is wrong. */
@@ -86,12 +138,17 @@ function stats(value: unknown, what: string): void {
   }
   let requests = 0;
   let failures = 0;
-  for (const [i, e] of rows(s.endpoints, `${what}.endpoints`).entries()) {
-    const sums = endpoint(e, `${what}.endpoints[${i}]`);
+  const endpoints = rows(s.endpoints, `${what}.endpoints`);
+  for (let i = 0; i < endpoints.length; i++) {
+    const sums = endpoint(endpoints[i], `${what}.endpoints[${i}]`);
     requests += sums.requests;
     failures += sums.failures;
   }
-  const total = endpoint(s.aggregated, `${what}.aggregated`);
+  const totals = object(s.aggregated, `${what}.aggregated`);
+  const total = {
+    requests: count(totals.requests, `${what}.aggregated.requests`, Number.MAX_SAFE_INTEGER),
+    failures: count(totals.failures, `${what}.aggregated.failures`, Number.MAX_SAFE_INTEGER),
+  };
   if (total.requests !== requests || total.failures !== failures) {
     fail(
       `${what}: its endpoints add up to ${requests} requests and ${failures} failures, its total says ${total.requests} and ${total.failures}`,

@@ -4,15 +4,15 @@
  */
 import type { Histogram } from './histogram.ts';
 import {
-  addEncodedHistogram,
   createLatencyHistogram,
   destroyHistograms,
   destroyHistogramsWith,
-  encodeHistogram,
+  LATENCY_DIGITS,
 } from './histogram.ts';
 import type { LatencyDistribution } from './latency.ts';
-import type { SerializedEndpoint } from './serialized-stats.ts';
+import { ENDPOINT, type SerializedEndpoint } from './serialized-stats.ts';
 import { SlidingWindow } from './sliding-window.ts';
+import { addSparse, encodeSparse } from './sparse-histogram.ts';
 
 export class EndpointStats implements LatencyDistribution {
   readonly method: string;
@@ -66,7 +66,14 @@ export class EndpointStats implements LatencyDistribution {
   /** Adds another endpoint's whole-run figures (not its window or failures): for thresholds over several methods. */
   addTotals(other: EndpointStats): void {
     if (other.requests === 0) return;
-    this.addCounts(other);
+    this.addCounts(
+      other.requests,
+      other.failures,
+      other.minMs,
+      other.maxMs,
+      other.sumMicros,
+      other.contentBytes,
+    );
     this.histogram.add(other.histogram);
   }
 
@@ -84,30 +91,54 @@ export class EndpointStats implements LatencyDistribution {
 
   /** `originSecond`: the epoch second that `second` 0 of `record` stands for. */
   serialize(originSecond: number): SerializedEndpoint {
-    return {
-      method: this.method,
-      name: this.name,
-      requests: this.requests,
-      failures: this.failures,
-      minMs: this.minMs,
-      maxMs: this.maxMs,
-      sumMicros: this.sumMicros,
-      contentBytes: this.contentBytes,
-      histogram: encodeHistogram(this.histogram),
-      window: this.window.serialize(originSecond),
-      errors: [...this.failuresByError].map(([error, occurrences]) => ({ error, occurrences })),
-    };
+    return [
+      this.method,
+      this.name,
+      this.requests,
+      this.failures,
+      this.minMs,
+      this.maxMs,
+      this.sumMicros,
+      this.contentBytes,
+      encodeSparse(this.histogram),
+      this.window.serialize(originSecond),
+      [...this.failuresByError],
+    ];
   }
 
-  merge(data: SerializedEndpoint, originSecond: number): void {
-    if (data.requests > 0) {
-      this.addCounts(data);
-      addEncodedHistogram(this.histogram, data.histogram);
+  /**
+   * Adds an endpoint recorded elsewhere; `aggregated` (the aggregated row) gets its counts too, not its
+   * histograms: those are rebuilt from the endpoints' when read (see `rebuildHistograms`).
+   */
+  merge(data: SerializedEndpoint, originSecond: number, aggregated: EndpointStats | null = null): void {
+    const requests = data[ENDPOINT.requests];
+    if (requests > 0) {
+      const failures = data[ENDPOINT.failures];
+      const minMs = data[ENDPOINT.minMs];
+      const maxMs = data[ENDPOINT.maxMs];
+      const sumMicros = data[ENDPOINT.sumMicros];
+      const contentBytes = data[ENDPOINT.contentBytes];
+      this.addCounts(requests, failures, minMs, maxMs, sumMicros, contentBytes);
+      aggregated?.addCounts(requests, failures, minMs, maxMs, sumMicros, contentBytes);
+      addSparse(data[ENDPOINT.histogram], LATENCY_DIGITS, this.histogram);
     }
-    this.window.merge(data.window, originSecond);
-    for (const { error, occurrences } of data.errors) {
+    this.window.merge(data[ENDPOINT.window], originSecond, aggregated?.window ?? null);
+    for (const [error, occurrences] of data[ENDPOINT.errors]) {
       this.failuresByError.set(error, (this.failuresByError.get(error) ?? 0) + occurrences);
     }
+  }
+
+  /**
+   * For the aggregated row: its histograms (whole run and window) become the sum of `endpoints'`, whose
+   * counts it holds the sum of. A coordinator merging a thousand deltas a second records each value once,
+   * into its endpoint, and adds whole histograms only when a table or threshold reads them.
+   */
+  rebuildHistograms(endpoints: readonly EndpointStats[]): void {
+    this.histogram.reset();
+    for (const endpoint of endpoints) {
+      if (endpoint.requests > 0) this.histogram.add(endpoint.histogram);
+    }
+    this.window.rebuild(endpoints.map((endpoint) => endpoint.window));
   }
 
   /** Frees the histograms' WebAssembly memory now; the object must not be used afterwards. */
@@ -115,13 +146,20 @@ export class EndpointStats implements LatencyDistribution {
     destroyHistograms(this, this.allHistograms());
   }
 
-  private addCounts(other: Omit<SerializedEndpoint, 'histogram' | 'window' | 'errors'>): void {
-    if (this.requests === 0 || other.minMs < this.minMs) this.minMs = other.minMs;
-    if (other.maxMs > this.maxMs) this.maxMs = other.maxMs;
-    this.requests += other.requests;
-    this.failures += other.failures;
-    this.sumMicros += other.sumMicros;
-    this.contentBytes += other.contentBytes;
+  private addCounts(
+    requests: number,
+    failures: number,
+    minMs: number,
+    maxMs: number,
+    sumMicros: number,
+    contentBytes: number,
+  ): void {
+    if (this.requests === 0 || minMs < this.minMs) this.minMs = minMs;
+    if (maxMs > this.maxMs) this.maxMs = maxMs;
+    this.requests += requests;
+    this.failures += failures;
+    this.sumMicros += sumMicros;
+    this.contentBytes += contentBytes;
   }
 
   private allHistograms(): Histogram[] {

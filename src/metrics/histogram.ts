@@ -56,13 +56,18 @@ function withNativeInflate(init: () => void): void {
 }
 
 /** Whole-run histograms: 3 significant digits (±0.1%). */
+export const LATENCY_DIGITS = 3;
+/** Per-second window histograms: 2 significant digits (±1%), 7x smaller, as current percentiles are coarse anyway. */
+export const WINDOW_DIGITS = 2;
+
+/** A whole-run histogram (LATENCY_DIGITS). */
 export function createLatencyHistogram(): Histogram {
-  return createHistogram(3);
+  return createHistogram(LATENCY_DIGITS);
 }
 
-/** Per-second window histograms: 2 significant digits (±1%), 7x smaller, as current percentiles are coarse anyway. */
+/** A one-second window histogram (WINDOW_DIGITS). */
 export function createWindowHistogram(): Histogram {
-  return createHistogram(2);
+  return createHistogram(WINDOW_DIGITS);
 }
 
 function createHistogram(digits: 2 | 3): Histogram {
@@ -82,10 +87,9 @@ export function toMicros(ms: number): number {
 }
 
 /**
- * Compact, exact, portable text form: the standard HdrHistogram V2 encoding, base64, not deflated. A
- * statistics delta's histogram holds a handful of values, and V2 already writes each run of empty bins as
- * one number, so it is small as it is; reading it back then costs in proportion to the bins that hold
- * values (see `forEachEncodedValue`), where inflating and adding whole count arrays cost tens of µs each.
+ * Exact, portable text form: the standard HdrHistogram V2 encoding, base64, not deflated. Statistics
+ * deltas carry its non-empty bins rewritten as sparse text (sparse-histogram.ts), read here with
+ * `forEachEncodedValue` in proportion to the bins that hold values.
  */
 export function encodeHistogram(histogram: Histogram): string {
   const wasm = histogram as Partial<{ encode(): Uint8Array }>;
@@ -109,9 +113,13 @@ const V2_HEADER_BYTES = 40;
 /**
  * Calls `each(value, count)` for every bin of an `encodeHistogram` result that holds values, in
  * ascending order; `value` is the lowest value of the bin (in µs), which records into the same bin of a
- * histogram of the same precision. Throws on anything that is not such an encoding.
+ * histogram of the same precision; `index` is the bin's place in HdrHistogram's count array. Throws on
+ * anything that is not such an encoding.
  */
-export function forEachEncodedValue(encoded: string, each: (value: number, count: number) => void): void {
+export function forEachEncodedValue(
+  encoded: string,
+  each: (value: number, count: number, index: number) => void,
+): void {
   const bytes = Buffer.from(encoded, 'base64');
   if (bytes.length < V2_HEADER_BYTES || (bytes.readInt32BE(0) & ~0xf0) !== V2_COOKIE_BASE) {
     throw new Error('not an HdrHistogram V2 encoding');
@@ -155,7 +163,7 @@ export function forEachEncodedValue(encoded: string, each: (value: number, count
         subBucket -= halfCount;
         bucket = 0;
       }
-      each(subBucket * POWERS_OF_TWO[bucket + unitMagnitude]!, count);
+      each(subBucket * POWERS_OF_TWO[bucket + unitMagnitude]!, count, index);
     }
     index += 1;
   }

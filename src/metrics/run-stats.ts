@@ -24,7 +24,7 @@ import {
 import { round3 } from './latency.ts';
 import { decideOutcome } from './run-outcome.ts';
 import type { SerializedRunStats } from './serialized-stats.ts';
-import { assertSerializedStats, SERIALIZED_STATS_FORMAT } from './serialized-stats.ts';
+import { assertSerializedStats, ENDPOINT, SERIALIZED_STATS_FORMAT } from './serialized-stats.ts';
 import type { SampleSink } from './sink.ts';
 import type {
   EndpointSummary,
@@ -58,6 +58,8 @@ export class RunStats implements SampleSink {
   private readonly byMethod = new Map<string, Map<string, EndpointStats>>();
   private readonly endpoints: EndpointStats[] = [];
   private readonly aggregated = new EndpointStats('', AGGREGATED_NAME);
+  /** Merges added counts to the aggregated row but not values to its histograms: rebuilt when next read. */
+  private aggregatedStale = false;
   private readonly exceptions = new ExceptionTable();
   private readonly checks = new CheckTable();
   /** Where the current-window histograms are summed when read. */
@@ -129,6 +131,7 @@ export class RunStats implements SampleSink {
   }
 
   snapshot(users: number): StatsSnapshot {
+    this.refreshAggregated();
     const clock = this.clock();
     const { endpoints, aggregated } = this.summarizeEndpoints(clock);
     return {
@@ -145,6 +148,7 @@ export class RunStats implements SampleSink {
 
   /** The thresholds judged on the numbers so far (the run's `:abort` thresholds, once a second). */
   judge(thresholds: readonly Threshold[]): ThresholdResult[] {
+    this.refreshAggregated();
     const merged: EndpointStats[] = [];
     try {
       return evaluateThresholds(
@@ -165,6 +169,7 @@ export class RunStats implements SampleSink {
   }
 
   summary(meta: RunMeta, thresholds: readonly Threshold[], options: SummaryOptions): RunSummary {
+    this.refreshAggregated();
     const clock = this.clock();
     const { endpoints, aggregated } = this.summarizeEndpoints(clock);
     const merged: EndpointStats[] = [];
@@ -222,25 +227,26 @@ export class RunStats implements SampleSink {
       endpoints: this.endpoints
         .filter((endpoint) => endpoint.requests > 0)
         .map((endpoint) => endpoint.serialize(this.originSecond)),
-      aggregated: this.aggregated.serialize(this.originSecond),
+      aggregated: { requests: this.aggregated.requests, failures: this.aggregated.failures },
       exceptions: this.exceptions.list(),
       checks: this.checks.list(),
     };
   }
 
   /**
-   * Adds what another RunStats recorded, exactly (histograms included). Throws StatsFormatError for
-   * data of another format version. Timing (start/stop) stays this instance's own.
+   * Adds what another RunStats recorded, exactly (histograms included); the aggregated row gets the sum of
+   * the endpoints (what it holds in the process that recorded them), its histograms when next read.
+   * Throws StatsFormatError for data of another format version. Timing (start/stop) stays this instance's own.
    */
   merge(data: SerializedRunStats): void {
     assertSerializedStats(data);
     for (const endpoint of data.endpoints) {
-      const stats =
-        this.byMethod.get(endpoint.method)?.get(endpoint.name) ??
-        this.addEndpoint(endpoint.method, endpoint.name);
-      stats.merge(endpoint, this.originSecond);
+      const method = endpoint[ENDPOINT.method];
+      const name = endpoint[ENDPOINT.name];
+      const stats = this.byMethod.get(method)?.get(name) ?? this.addEndpoint(method, name);
+      stats.merge(endpoint, this.originSecond, this.aggregated);
     }
-    this.aggregated.merge(data.aggregated, this.originSecond);
+    if (data.endpoints.length > 0) this.aggregatedStale = true;
     for (const { message, count, stack } of data.exceptions) this.exceptions.add(message, count, stack);
     for (const check of data.checks) this.checks.add(check);
   }
@@ -262,6 +268,13 @@ export class RunStats implements SampleSink {
     byName.set(name, endpoint);
     this.endpoints.push(endpoint);
     return endpoint;
+  }
+
+  /** The aggregated row's histograms, brought up to date with the merges since they were last read. */
+  private refreshAggregated(): void {
+    if (!this.aggregatedStale) return;
+    this.aggregatedStale = false;
+    this.aggregated.rebuildHistograms(this.endpoints);
   }
 
   private readingTime(): number {

@@ -7,9 +7,10 @@
  * The serialized form uses epoch seconds, given the timeline's origin.
  */
 import type { Histogram } from './histogram.ts';
-import { addEncodedHistogram, createWindowHistogram, encodeHistogram } from './histogram.ts';
+import { createWindowHistogram, WINDOW_DIGITS } from './histogram.ts';
 import type { LatencyDistribution } from './latency.ts';
-import type { SerializedSecond } from './serialized-stats.ts';
+import { SECOND, type SerializedSecond } from './serialized-stats.ts';
+import { addSparse, encodeSparse } from './sparse-histogram.ts';
 
 export const WINDOW_SECONDS = 10;
 
@@ -86,30 +87,61 @@ export class SlidingWindow {
   serialize(originSecond: number): SerializedSecond[] {
     return this.buckets
       .filter((bucket) => bucket.requests > 0)
-      .map(({ second, requests, failures, minMs, maxMs, histogram }) => ({
-        second: second + originSecond,
-        requests,
-        failures,
-        minMs,
-        maxMs,
-        histogram: encodeHistogram(histogram),
-      }));
+      .map(
+        ({ second, requests, failures, minMs, maxMs, histogram }): SerializedSecond => [
+          second + originSecond,
+          requests,
+          failures,
+          minMs,
+          maxMs,
+          encodeSparse(histogram),
+        ],
+      );
   }
 
-  /** Adds seconds recorded elsewhere; a second older than the one in its slot is dropped (it left the window). */
-  merge(seconds: readonly SerializedSecond[], originSecond: number): void {
+  /**
+   * Adds seconds recorded elsewhere; a second older than the one in its slot is dropped (it left the
+   * window). `also` (the aggregated row's window) gets their counts, not their histograms: see `rebuild`.
+   */
+  merge(seconds: readonly SerializedSecond[], originSecond: number, also: SlidingWindow | null = null): void {
     for (const incoming of seconds) {
-      if (incoming.requests === 0) continue;
-      const second = incoming.second - originSecond;
-      const bucket = this.slot(second);
-      if (bucket.requests > 0 && second < bucket.second) continue;
-      if (bucket.requests === 0 || second > bucket.second) bucket.clear(second);
-      if (bucket.requests === 0 || incoming.minMs < bucket.minMs) bucket.minMs = incoming.minMs;
-      if (incoming.maxMs > bucket.maxMs) bucket.maxMs = incoming.maxMs;
-      bucket.requests += incoming.requests;
-      bucket.failures += incoming.failures;
-      addEncodedHistogram(bucket.histogram, incoming.histogram);
+      if (incoming[SECOND.requests] === 0) continue;
+      const second = incoming[SECOND.second] - originSecond;
+      also?.take(second, incoming);
+      const into = this.take(second, incoming);
+      if (into !== null) addSparse(incoming[SECOND.histogram], WINDOW_DIGITS, into);
     }
+  }
+
+  /**
+   * Makes each second's histogram the sum of the same second's in `windows` (the endpoints' windows, of
+   * which this is the aggregated row's): a second's requests are the sum of theirs, so their histograms add
+   * up to its histogram. Cheaper than recording every merged value twice when many are merged between reads.
+   */
+  rebuild(windows: readonly SlidingWindow[]): void {
+    for (let slot = 0; slot < WINDOW_SECONDS; slot++) {
+      const bucket = this.buckets[slot] as SecondBucket;
+      bucket.histogram.reset();
+      if (bucket.requests === 0) continue;
+      for (const window of windows) {
+        const other = window.buckets[slot] as SecondBucket;
+        if (other.requests > 0 && other.second === bucket.second) bucket.histogram.add(other.histogram);
+      }
+    }
+  }
+
+  /** Adds `incoming`'s counts into the bucket of `second` and returns its histogram; null if it left the window. */
+  private take(second: number, incoming: SerializedSecond): Histogram | null {
+    const bucket = this.slot(second);
+    if (bucket.requests > 0 && second < bucket.second) return null;
+    if (bucket.requests === 0 || second > bucket.second) bucket.clear(second);
+    const minMs = incoming[SECOND.minMs];
+    const maxMs = incoming[SECOND.maxMs];
+    if (bucket.requests === 0 || minMs < bucket.minMs) bucket.minMs = minMs;
+    if (maxMs > bucket.maxMs) bucket.maxMs = maxMs;
+    bucket.requests += incoming[SECOND.requests];
+    bucket.failures += incoming[SECOND.failures];
+    return bucket.histogram;
   }
 
   private slot(second: number): SecondBucket {

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createLatencyHistogram, encodeHistogram } from '../../src/metrics/histogram.ts';
+import { createLatencyHistogram } from '../../src/metrics/histogram.ts';
 import { addEncodedToBuckets } from '../../src/metrics/histogram-buckets.ts';
+import { encodeSparse } from '../../src/metrics/sparse-histogram.ts';
 
 function encoded(micros: number[]): string {
   const histogram = createLatencyHistogram();
   for (const value of micros) histogram.recordValue(value);
-  return encodeHistogram(histogram);
+  return encodeSparse(histogram);
 }
 
 test('values count in the first bucket whose bound they do not exceed (le), those above the last nowhere', () => {

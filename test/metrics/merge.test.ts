@@ -130,10 +130,37 @@ test('merging something else throws StatsFormatError with a one-line message', (
       assert.ok(error instanceof StatsFormatError);
       assert.equal(
         error.message,
-        'cannot merge statistics in format "volley.run-stats.v0": expected "volley.run-stats.v3" (are all workers running the same volley version?)',
+        'cannot merge statistics in format "volley.run-stats.v0": expected "volley.run-stats.v4" (are all workers running the same volley version?)',
       );
       return true;
     },
   );
   assert.throws(() => target.merge(null as never), StatsFormatError);
+});
+
+test('the aggregated row’s window, rebuilt from merged endpoints, holds only the endpoints’ seconds that are its own', () => {
+  const clock = new FakeClock();
+  const receiver = stats(clock);
+  const early = stats(clock);
+  const late = stats(clock);
+  clock.set(1500);
+  early.request('GET', '/early', 30, 0, null);
+  clock.set(11_500);
+  late.request('GET', '/late', 20, 0, null);
+  late.request('GET', '/late', 40, 0, null);
+  // Second 1 and second 11 share a slot: /early's bucket keeps second 1, the aggregated row's holds 11.
+  receiver.merge(JSON.parse(JSON.stringify(early.serialize())));
+  receiver.merge(JSON.parse(JSON.stringify(late.serialize())));
+  const row = receiver.snapshot(1).aggregated;
+  assert.equal(row.requests, 3);
+  // Percentiles are their HDR bin's highest value: 30 ms reads 30.015, 20 ms 20.1 at the window's precision.
+  assert.equal(Math.round(row.percentiles['50'] as number), 30);
+  assert.equal(Math.round(row.currentPercentiles['50'] as number), 20, 'second 1 (30 ms) left the window');
+  assert.equal(Math.round(row.currentPercentiles['66'] as number), 40);
+  // A merge after a read brings the row's histograms up to date again.
+  late.reset();
+  late.request('GET', '/late', 20, 0, null);
+  late.request('GET', '/late', 20, 0, null);
+  receiver.merge(late.serialize());
+  assert.equal(Math.round(receiver.snapshot(1).aggregated.currentPercentiles['66'] as number), 20);
 });

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, type Metric, Registry } from 'prom-client';
 import { addEncodedToBuckets } from '../../metrics/histogram-buckets.ts';
-import type { SerializedRunStats } from '../../metrics/serialized-stats.ts';
+import { ENDPOINT, type SerializedRunStats } from '../../metrics/serialized-stats.ts';
 import type { SampleSink } from '../../metrics/sink.ts';
 import type { RunSummary, StatsSnapshot } from '../../metrics/summary.ts';
 import { isLoopbackHost, isLoopbackHostHeader } from '../loopback-host.ts';
@@ -272,12 +272,12 @@ export class PrometheusExporter implements Reporter, SampleSink {
   /** A multi-process run: what one worker recorded since its previous report. */
   merge(stats: SerializedRunStats): void {
     for (const endpoint of stats.endpoints) {
-      if (endpoint.requests === 0) continue;
-      const tally = this.#tally(endpoint.method, endpoint.name);
-      tally.requests += endpoint.requests;
-      tally.failures += endpoint.failures;
-      tally.sumSec += endpoint.sumMicros / 1e6;
-      addEncodedToBuckets(endpoint.histogram, this.#bucketsMicros, tally.inBucket);
+      if (endpoint[ENDPOINT.requests] === 0) continue;
+      const tally = this.#tally(endpoint[ENDPOINT.method], endpoint[ENDPOINT.name]);
+      tally.requests += endpoint[ENDPOINT.requests];
+      tally.failures += endpoint[ENDPOINT.failures];
+      tally.sumSec += endpoint[ENDPOINT.sumMicros] / 1e6;
+      addEncodedToBuckets(endpoint[ENDPOINT.histogram], this.#bucketsMicros, tally.inBucket);
     }
     for (const check of stats.checks) {
       const tally = this.#checkTally(check.method, check.endpoint, check.name);

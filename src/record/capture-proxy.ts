@@ -171,6 +171,9 @@ export async function startCaptureProxy(options: CaptureProxyOptions): Promise<C
         requestDone = true;
       } else responseDone = true;
       if (!requestDone || !responseDone) return;
+      // The connection outlives the exchange (keep-alive): a listener left on it would keep every
+      // exchange it carried alive, and grow its list, until it closes.
+      req.socket.off('close', socketClosed);
       inFlight -= 1;
       const entry = exchange.finish(upstream, prefix);
       if (entry !== null) options.onEntry(entry);
@@ -178,7 +181,8 @@ export async function startCaptureProxy(options: CaptureProxyOptions): Promise<C
     };
     req.on('end', () => done('request'));
     req.on('close', () => done('request'));
-    req.socket.once('close', () => done('request'));
+    const socketClosed = () => done('request');
+    req.socket.once('close', socketClosed);
     // The client went away mid-exchange: so does the upstream request.
     res.on('close', () => {
       if (!res.writableFinished) out.destroy();

@@ -224,6 +224,31 @@ export class Redactor {
     this.#offset = Math.max(this.#offset, highestPlaceholder(text));
   }
 
+  /** How many secrets have been learned so far: pass it to `finderSince` later. */
+  get learnedCount(): number {
+    return this.#placeholders.size;
+  }
+
+  /**
+   * An index of the secrets learned after the first `count` (long enough to be scrubbed), in every
+   * spelling, and each spelling also as it reads inside a JSON string: finds which serialised HAR
+   * entries hold one. Null when there are none.
+   */
+  finderSince(count: number): SecretIndex | null {
+    const index = new SecretIndex(MIN_SCRUBBED_LENGTH);
+    let n = 0;
+    let any = false;
+    for (const value of this.#placeholders.keys()) {
+      if (n++ < count || value.length < MIN_SCRUBBED_LENGTH) continue;
+      any = true;
+      for (const spelling of spellings(value)) {
+        index.add(spelling, '');
+        index.add(JSON.stringify(spelling).slice(1, -1), '');
+      }
+    }
+    return any ? index : null;
+  }
+
   /** Secret values learned so far (long enough not to match by chance) with their placeholders. */
   knownSecrets(): [string, string][] {
     return [...this.#placeholders].filter(([value]) => value.length >= MIN_SCRUBBED_LENGTH);

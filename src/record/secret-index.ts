@@ -50,6 +50,12 @@ export class SecretIndex {
     this.#all.sort((a, b) => b.spelling.length - a.spelling.length);
   }
 
+  /** Whether `text` holds any indexed secret. */
+  foundIn(text: string): boolean {
+    // A hit always changes the text: a replacement is never the spelling it replaces.
+    return this.replaceIn(text) !== text;
+  }
+
   /** `text` with every indexed secret replaced, left to right. */
   replaceIn(text: string): string {
     const key = this.keyLength;

@@ -41,12 +41,12 @@ export function scrubLearned(entry: HarEntry, redactor: Redactor): void {
   const text = (value: string) => redactor.text(value);
   request.url = text(request.url);
   request.queryString = queryList(request.url);
-  request.headers = request.headers.map((h) => ({ name: h.name, value: text(h.value) }));
+  for (const h of request.headers) h.value = text(h.value);
   request.cookies = requestCookies(request.headers);
   const post = request.postData;
   if (post?.text !== undefined) post.text = text(post.text);
   for (const param of post?.params ?? []) if (param.value !== undefined) param.value = text(param.value);
-  response.headers = response.headers.map((h) => ({ name: h.name, value: text(h.value) }));
+  for (const h of response.headers) h.value = text(h.value);
   response.cookies = responseCookies(response.headers);
   response.redirectURL = text(response.redirectURL);
   if (response._error !== undefined) response._error = text(response._error);

@@ -355,9 +355,7 @@ class Exchange {
     const req = this.#req;
     const up = this.#upstream;
     const url = `${upstream.origin}${prefix}${req.url ?? '/'}`;
-    const requestHeaders = pairs(req.rawHeaders).filter(
-      (h) => !/^(proxy-authorization|x-volley-token)$/i.test(h.name),
-    );
+    const requestHeaders = pairs(req.rawHeaders, PROXY_ONLY);
     const responseHeaders = up ? pairs(up.rawHeaders) : [];
     // Phases in order; a phase that did not happen (a reused connection has no connect) is -1 in HAR.
     const socketAt = this.#socketAt >= 0 ? this.#socketAt : this.#t0;
@@ -372,8 +370,8 @@ class Exchange {
     const wait = Math.max(0, headersAt - sentAt);
     const receive = Math.max(0, endAt - headersAt);
     const status = up?.statusCode ?? 0;
-    const requestBody = Buffer.concat(this.#requestChunks);
-    const responseBody = Buffer.concat(this.#responseChunks);
+    const requestBody = joined(this.#requestChunks);
+    const responseBody = joined(this.#responseChunks);
     const mimeType = findValue(responseHeaders, 'content-type') ?? 'x-unknown';
     const encoded = findValue(responseHeaders, 'content-encoding') !== undefined;
     const responseText = encoded ? null : utf8Text(responseBody);
@@ -450,8 +448,19 @@ function keep(chunks: Buffer[], chunk: Buffer, offset: number, max: number): voi
   chunks.push(offset + chunk.byteLength <= max ? chunk : chunk.subarray(0, max - offset));
 }
 
-function pairs(raw: readonly string[]): HarNameValue[] {
+/** The client's credentials for the proxy itself: never forwarded, never recorded. */
+const PROXY_ONLY = new Set(['proxy-authorization', 'x-volley-token']);
+
+function pairs(raw: readonly string[], leaveOut?: ReadonlySet<string>): HarNameValue[] {
   const list: HarNameValue[] = [];
-  for (let i = 0; i < raw.length; i += 2) list.push({ name: raw[i] as string, value: raw[i + 1] as string });
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (leaveOut?.has(name.toLowerCase()) !== true) list.push({ name, value: raw[i + 1] as string });
+  }
   return list;
+}
+
+/** A body's chunks as one buffer; most bodies are one chunk, which needs no copy. */
+function joined(chunks: Buffer[]): Buffer {
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
 }

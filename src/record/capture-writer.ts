@@ -1,7 +1,8 @@
 /**
  * Where `volley capture` puts its entries: a HAR file rewritten atomically (a reader, or a crash, sees the
  * previous complete file or the new one) at most once per `flushMs` while entries arrive, so it grows as
- * traffic does. A rotation starts a new file (`NAME-2.har`, `NAME-3.har`, …) when the current one would
+ * traffic does. A rewrite costs the whole file: a large one is rewritten less often, so that rewriting
+ * takes at most a twentieth of the time (an 8 MB file that takes 50 ms, once a second). A rotation starts a new file (`NAME-2.har`, `NAME-3.har`, …) when the current one would
  * pass `rotateBytes` or is `rotateMs` old, which also bounds what a rewrite costs.
  *
  * Entries are redacted and serialised in batches after the exchanges that made them were answered
@@ -30,12 +31,15 @@ export interface CaptureWriterOptions {
   rotateBytes?: number;
   /** A new file once the current one is this old (ms). */
   rotateMs?: number;
-  /** Longest an entry waits to be written. Default 1000 ms. */
+  /** Longest an entry waits to be written while rewrites are quick. Default 1000 ms. */
   flushMs?: number;
   /** Said once, e.g. that --max-entries was reached. */
   log?: (message: string) => void;
   now?: () => number;
 }
+
+/** Rewrites wait this many times as long as the last one took: they take at most 1/20 of the time. */
+const REWRITE_SHARE = 20;
 
 /** One serialised entry of the current file. */
 interface Line {
@@ -67,6 +71,8 @@ export class CaptureWriter {
   #total = 0;
   #dirty = false;
   #timer: NodeJS.Timeout | null = null;
+  /** How long the last rewrite took, start to rename (ms). */
+  #lastWriteMs = 0;
   /** Writes in order, one at a time. */
   #writing: Promise<void> = Promise.resolve();
   #failed: unknown = null;
@@ -139,7 +145,8 @@ export class CaptureWriter {
       this.#bytes += Buffer.byteLength(text) + 8;
     }
     this.#dirty = true;
-    this.#timer ??= setTimeout(() => this.#flushNow(), this.#options.flushMs ?? 1000);
+    const wait = Math.max(this.#options.flushMs ?? 1000, REWRITE_SHARE * this.#lastWriteMs);
+    this.#timer ??= setTimeout(() => this.#flushNow(), wait);
   }
 
   #full(text: string, now: number): boolean {
@@ -175,6 +182,7 @@ export class CaptureWriter {
 
   /** The current file as it stands, scrubbed of secrets learned since its lines were written. */
   #write(): void {
+    const started = performance.now();
     this.#dirty = false;
     this.#scrubLines();
     const file = this.#files.at(-1) as string;
@@ -185,6 +193,7 @@ export class CaptureWriter {
       } catch (error) {
         this.#failed ??= error;
       }
+      this.#lastWriteMs = performance.now() - started;
     });
   }
 

@@ -90,26 +90,38 @@ export async function startCaptureProxy(options: CaptureProxyOptions): Promise<C
     return given !== undefined && sameSecret(given, options.token);
   };
 
+  /**
+   * The request's headers for the upstream, read from the raw list alone (touching `req.headers` would
+   * build a second copy of them): Host set to the upstream, X-Forwarded-For extended, X-Forwarded-Host
+   * and -Proto added unless the client sent them, whatever their case.
+   */
   const forwardHeaders = (req: IncomingMessage, keepUpgrade: boolean): OutgoingHttpHeaders => {
     const headers: OutgoingHttpHeaders = {};
     const raw = req.rawHeaders;
+    let host = '';
+    let forwardedFor = '';
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i] as string;
+      const value = raw[i + 1] as string;
       const lower = name.toLowerCase();
-      if (lower === 'host') continue;
+      if (lower === 'host') {
+        host = value;
+        continue;
+      }
+      if (lower === 'x-forwarded-for') {
+        forwardedFor = forwardedFor === '' ? value : `${forwardedFor}, ${value}`;
+        continue;
+      }
       if (HOP_BY_HOP.has(lower) && !(keepUpgrade && (lower === 'connection' || lower === 'upgrade')))
         continue;
-      const had = headers[name];
-      headers[name] =
-        had === undefined
-          ? (raw[i + 1] as string)
-          : [...(Array.isArray(had) ? had : [String(had)]), raw[i + 1] as string];
+      const key = lower === 'x-forwarded-host' || lower === 'x-forwarded-proto' ? lower : name;
+      const had = headers[key];
+      headers[key] = had === undefined ? value : [...(Array.isArray(had) ? had : [String(had)]), value];
     }
     headers.host = upstream.host;
     const client = req.socket.remoteAddress ?? '';
-    const forwarded = headerValue(req.headers['x-forwarded-for']);
-    headers['x-forwarded-for'] = forwarded ? `${forwarded}, ${client}` : client;
-    headers['x-forwarded-host'] ??= req.headers.host ?? '';
+    headers['x-forwarded-for'] = forwardedFor === '' ? client : `${forwardedFor}, ${client}`;
+    headers['x-forwarded-host'] ??= host;
     headers['x-forwarded-proto'] ??= 'http';
     return headers;
   };

@@ -191,7 +191,10 @@ export async function startCaptureProxy(options: CaptureProxyOptions): Promise<C
       if (entry !== null) options.onEntry(entry);
       if (inFlight === 0) settled?.();
     };
-    req.on('end', () => done('request'));
+    req.on('end', () => {
+      exchange.requestEnded();
+      done('request');
+    });
     req.on('close', () => done('request'));
     const socketClosed = () => done('request');
     req.socket.once('close', socketClosed);
@@ -297,6 +300,7 @@ class Exchange {
   #connectAt = -1;
   #secureAt = -1;
   #sentAt = -1;
+  #endedAt = -1;
   #headersAt = -1;
   #requestBytes = 0;
   readonly #requestChunks: Buffer[] = [];
@@ -339,6 +343,15 @@ class Exchange {
     });
   }
 
+  /**
+   * The client's request ended, and with it what it hands the upstream request: sent then, or on
+   * connecting. Earlier than the upstream request's 'finish', which waits for a write callback and so
+   * comes late when the event loop is busy (a `wait` measured from it came out short).
+   */
+  requestEnded(): void {
+    if (this.#recording && this.#endedAt < 0) this.#endedAt = performance.now();
+  }
+
   requestChunk(chunk: Buffer): void {
     this.#requestBytes += chunk.byteLength;
     if (this.#recording)
@@ -373,7 +386,8 @@ class Exchange {
     const socketAt = this.#socketAt >= 0 ? this.#socketAt : this.#t0;
     const connected =
       this.#secureAt >= 0 ? this.#secureAt : this.#connectAt >= 0 ? this.#connectAt : socketAt;
-    const sentAt = Math.max(connected, this.#sentAt >= 0 ? this.#sentAt : connected);
+    const handedOver = this.#endedAt >= 0 ? this.#endedAt : this.#sentAt;
+    const sentAt = Math.max(connected, handedOver >= 0 ? handedOver : connected);
     const headersAt = this.#headersAt >= 0 ? Math.max(this.#headersAt, sentAt) : endAt;
     const blocked = socketAt - this.#t0;
     const connect = this.#connectAt >= 0 ? this.#connectAt - socketAt : -1;

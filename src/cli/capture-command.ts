@@ -31,8 +31,10 @@ export const CAPTURE_HELP = `Usage: volley capture --upstream URL --out FILE.har
 
 A reverse proxy in front of a service: forwards every request to --upstream and records each exchange as
 HAR 1.2 with its real timings, redacted by the recording rules (docs/recording.md), until Ctrl-C
-(SIGINT/SIGTERM). The file is rewritten atomically about once a second while traffic flows. Play it back
-with volley run FILE.har -H URL --speed 2 (docs/traffic.md). WebSocket upgrades pass through unrecorded.
+(SIGINT/SIGTERM). The file is rewritten atomically about once a second while traffic flows (a large one
+less often); a secret a later exchange reveals is scrubbed from the entries written before it. Play it
+back with volley run FILE.har -H URL --speed 2 (docs/traffic.md). WebSocket upgrades pass through
+unrecorded.
 
 Options:
       --listen HOST:PORT       where to listen (default 127.0.0.1:8080; beyond loopback clients must send

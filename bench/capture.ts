@@ -1,11 +1,13 @@
 /**
- * `node bench/capture.ts`: what `volley capture` costs. The same load (autocannon) goes to nginx directly
- * and through the capturing proxy, interleaved round by round: the p50 it adds at a moderate fixed rate,
- * and the requests per second it passes flat out, with its CPU per request (so req/s per core, the figure
- * that survives a shared machine). The proxy runs pinned to core 0 and records every exchange (rotating
- * files at 8 MB, as a long capture should). Method: bench/README.md ("Capture overhead").
+ * `node bench/capture.ts`: what `volley capture` costs. The same load goes to nginx directly, through the
+ * plainest node:http reverse proxy (bench/lib/bare-proxy.ts, the floor any Node proxy pays) and through
+ * the capturing proxy, interleaved round by round: the p50 each adds at a moderate fixed rate (timed to
+ * the microsecond by bench/lib/paced-client.ts), and the requests per second each passes flat out
+ * (autocannon) with its CPU per request, so req/s per core, the figure that survives a shared machine.
+ * Proxies run pinned to core 0, nginx to core 1; capture records every exchange (rotating files at 8 MB,
+ * as a long capture should). Method: bench/README.md ("Capture overhead").
  */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,113 +37,141 @@ if (nginxPath === null) {
 }
 const nginx = await startNginx(nginxPath, 1, connections * 4);
 const dir = mkdtempSync(join(tmpdir(), 'volley-bench-capture-'));
-const port = await freePort();
-const proxy = spawnPinned(0, process.execPath, [
-  join(ROOT, 'bin', 'volley.js'),
-  'capture',
-  '--listen',
-  `127.0.0.1:${port}`,
-  '--upstream',
-  nginx.url,
-  '--out',
-  join(dir, 'bench.har'),
-  '--rotate-size',
-  '8MB',
-]);
-const proxyErrors = collectStderr(proxy);
-const proxied = `http://127.0.0.1:${port}`;
 
-async function waitForProxy(): Promise<void> {
+interface Proxy {
+  url: string;
+  child: ChildProcess;
+}
+
+async function startProxy(script: string[], extra: string[]): Promise<Proxy> {
+  const port = await freePort();
+  const child = spawnPinned(0, process.execPath, [
+    ...script,
+    '--listen',
+    `127.0.0.1:${port}`,
+    '--upstream',
+    nginx.url,
+    ...extra,
+  ]);
+  const errors = collectStderr(child);
+  const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     try {
-      if ((await fetch(`${proxied}/`)).ok) return;
+      if ((await fetch(`${url}/`)).ok) return { url, child };
     } catch {}
     await sleep(50);
   }
-  throw new Error(`volley capture did not start: ${proxyErrors()}`);
+  throw new Error(`${script.join(' ')} did not start: ${errors()}`);
 }
 
-interface LoadResult {
-  latency: { p50: number };
-  requests: { average: number; total: number };
-}
-
-/** autocannon (the npm devDependency's CLI, as bench/lib/tools.ts runs it), its --json report. */
-function load(url: string, options: { rate?: number; connections: number }): Promise<LoadResult> {
-  const args = [
-    join(ROOT, 'node_modules', 'autocannon', 'autocannon.js'),
-    '--json',
-    '-c',
-    String(options.connections),
-    '-d',
-    String(duration),
-  ];
-  if (options.rate !== undefined) args.push('-R', String(options.rate));
+/** A node script's --json output (autocannon or the paced client). */
+function nodeJson<T>(args: string[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [...args, url], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
+    execFile(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
       if (error) reject(error);
-      else resolve(JSON.parse(stdout) as LoadResult);
+      else resolve(JSON.parse(stdout) as T);
     });
   });
 }
 
-const direct = nginx.url;
-const results = {
-  direct: { p50: [] as number[], rps: [] as number[] },
-  proxied: { p50: [] as number[], rps: [] as number[], cpuMicros: [] as number[] },
-};
+const paced = (url: string) =>
+  nodeJson<{ p50: number; count: number }>([
+    join(ROOT, 'bench', 'lib', 'paced-client.ts'),
+    `${url}/`,
+    String(rate),
+    String(duration),
+    '8',
+  ]);
+
+const flatOut = (url: string) =>
+  nodeJson<{ requests: { average: number; total: number } }>([
+    join(ROOT, 'node_modules', 'autocannon', 'autocannon.js'),
+    '--json',
+    '-c',
+    String(connections),
+    '-d',
+    String(duration),
+    `${url}/`,
+  ]);
+
+const TARGETS = ['direct', 'bare', 'capture'] as const;
+type Target = (typeof TARGETS)[number];
+const results = Object.fromEntries(
+  TARGETS.map((t) => [t, { p50: [] as number[], rps: [] as number[], cpuMicros: [] as number[] }]),
+) as Record<Target, { p50: number[]; rps: number[]; cpuMicros: number[] }>;
+/** Same-round ratios, capture's figure ÷ another's. */
+const ratios = { rpsDirect: [] as number[], cpuBare: [] as number[], addedP50: [] as number[] };
+
+const proxies: Proxy[] = [];
 try {
-  await waitForProxy();
+  const bare = await startProxy([join(ROOT, 'bench', 'lib', 'bare-proxy.ts')], []);
+  proxies.push(bare);
+  const capture = await startProxy(
+    [join(ROOT, 'bin', 'volley.js'), 'capture'],
+    ['--out', join(dir, 'bench.har'), '--rotate-size', '8MB'],
+  );
+  proxies.push(capture);
+  const urls: Record<Target, string> = { direct: nginx.url, bare: bare.url, capture: capture.url };
+  const pids: Record<Target, number | undefined> = {
+    direct: undefined,
+    bare: bare.child.pid,
+    capture: capture.child.pid,
+  };
   for (let round = 1; round <= rounds; round++) {
-    for (const [name, url] of [
-      ['direct', direct],
-      ['proxied', proxied],
-    ] as const) {
-      const latency = await load(url, { rate, connections: 8 });
-      results[name].p50.push(latency.latency.p50);
-      const before = cpuSeconds(proxy.pid as number);
-      const flat = await load(url, { connections });
-      const after = cpuSeconds(proxy.pid as number);
-      results[name].rps.push(flat.requests.average);
-      if (name === 'proxied' && before && after) {
+    for (const target of TARGETS) {
+      const latency = await paced(urls[target]);
+      const pid = pids[target];
+      const before = pid === undefined ? null : cpuSeconds(pid);
+      const flat = await flatOut(urls[target]);
+      const after = pid === undefined ? null : cpuSeconds(pid);
+      const r = results[target];
+      r.p50.push(latency.p50);
+      r.rps.push(flat.requests.average);
+      if (before && after) {
         const cpu = after.user + after.system - before.user - before.system;
-        results.proxied.cpuMicros.push((cpu * 1e6) / Math.max(1, flat.requests.total));
+        r.cpuMicros.push((cpu * 1e6) / Math.max(1, flat.requests.total));
       }
       process.stderr.write(
-        `round ${round} ${name}: p50 ${latency.latency.p50} ms at ${rate}/s, ${Math.round(flat.requests.average)} req/s flat out\n`,
+        `round ${round} ${target}: p50 ${latency.p50.toFixed(3)} ms at ${rate}/s, ${Math.round(flat.requests.average)} req/s flat out${r.cpuMicros.length === round ? `, ${(r.cpuMicros.at(-1) as number).toFixed(1)} µs CPU/req` : ''}\n`,
       );
     }
+    const last = (t: Target, k: 'p50' | 'rps' | 'cpuMicros') => results[t][k].at(-1) as number;
+    ratios.rpsDirect.push(last('capture', 'rps') / last('direct', 'rps'));
+    ratios.cpuBare.push(last('capture', 'cpuMicros') / last('bare', 'cpuMicros'));
+    ratios.addedP50.push(last('capture', 'p50') - last('direct', 'p50'));
   }
 } finally {
-  await stop(proxy);
+  for (const proxy of proxies) await stop(proxy.child);
   await nginx.close();
   rmSync(dir, { recursive: true, force: true });
 }
 
-const d = { p50: spread(results.direct.p50), rps: spread(results.direct.rps) };
-const p = {
-  p50: spread(results.proxied.p50),
-  rps: spread(results.proxied.rps),
-  cpu: spread(results.proxied.cpuMicros),
-};
+const m = (list: number[]) => spread(list).median;
+const row = (label: string, pick: (t: Target) => string, difference: string): string[] => [
+  label,
+  ...TARGETS.map(pick),
+  difference,
+];
 process.stdout.write(
   `${table(
-    ['', 'direct', 'through volley capture', 'difference'],
+    ['', 'direct', 'bare node:http proxy', 'volley capture', 'capture vs (same-round median)'],
     [
-      [
+      row(
         `p50 at ${rate} req/s (ms)`,
-        fixed(d.p50.median, 2),
-        fixed(p.p50.median, 2),
-        `+${fixed(p.p50.median - d.p50.median, 2)} ms`,
-      ],
-      [
+        (t) => fixed(m(results[t].p50), 3),
+        `+${fixed(m(ratios.addedP50), 3)} ms vs direct`,
+      ),
+      row(
         `req/s flat out (${connections} conns)`,
-        fixed(d.rps.median),
-        fixed(p.rps.median),
-        `${fixed((p.rps.median / d.rps.median) * 100)}%`,
-      ],
-      ['proxy CPU µs/req', '', fixed(p.cpu.median, 1), ''],
-      ['proxy req/s per core', '', fixed(1e6 / p.cpu.median), ''],
+        (t) => fixed(m(results[t].rps)),
+        `${fixed(m(ratios.rpsDirect) * 100)}% of direct`,
+      ),
+      row(
+        'proxy CPU µs/req',
+        (t) => (t === 'direct' ? '' : fixed(m(results[t].cpuMicros), 1)),
+        `${fixed(m(ratios.cpuBare), 2)}× the bare proxy`,
+      ),
+      row('proxy req/s per core', (t) => (t === 'direct' ? '' : fixed(1e6 / m(results[t].cpuMicros))), ''),
     ],
-  )}\n(medians of ${rounds} rounds × ${duration} s; autocannon is the client, nginx the upstream)\n`,
+  )}\n(medians of ${rounds} rounds × ${duration} s; nginx the upstream on core 1, proxies on core 0)\n`,
 );

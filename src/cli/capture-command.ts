@@ -3,8 +3,6 @@ import { parseHostPort } from '../cluster/socket-link.ts';
 import { parseDuration } from '../engine/duration.ts';
 import { generateCaptureToken, startCaptureProxy } from '../record/capture-proxy.ts';
 import { CaptureWriter } from '../record/capture-writer.ts';
-import type { HarEntry } from '../record/har.ts';
-import { redactEntries } from '../record/redact-entries.ts';
 import { defaultRedactionRules, Redactor } from '../record/redaction.ts';
 import { isLoopbackHost } from '../report/loopback-host.ts';
 import type { CliIo } from './io.ts';
@@ -33,8 +31,10 @@ export const CAPTURE_HELP = `Usage: volley capture --upstream URL --out FILE.har
 
 A reverse proxy in front of a service: forwards every request to --upstream and records each exchange as
 HAR 1.2 with its real timings, redacted by the recording rules (docs/recording.md), until Ctrl-C
-(SIGINT/SIGTERM). The file is rewritten atomically about once a second while traffic flows. Play it back
-with volley run FILE.har -H URL --speed 2 (docs/traffic.md). WebSocket upgrades pass through unrecorded.
+(SIGINT/SIGTERM). The file is rewritten atomically about once a second while traffic flows (a large one
+less often); a secret a later exchange reveals is scrubbed from the entries written before it. Play it
+back with volley run FILE.har -H URL --speed 2 (docs/traffic.md). WebSocket upgrades pass through
+unrecorded.
 
 Options:
       --listen HOST:PORT       where to listen (default 127.0.0.1:8080; beyond loopback clients must send
@@ -84,6 +84,7 @@ export async function captureCommand(args: readonly string[], io: CliIo): Promis
   }
   const writer = new CaptureWriter({
     file: out.startsWith('/') ? out : `${io.cwd}/${out}`,
+    redactor,
     ...optionalCount('--max-entries', values['max-entries']),
     ...optionalSize('--rotate-size', values['rotate-size'], 'rotateBytes'),
     ...(values['rotate-time'] !== undefined
@@ -105,7 +106,7 @@ export async function captureCommand(args: readonly string[], io: CliIo): Promis
     insecure: values.insecure === true,
     ...(maxBody !== undefined ? { maxBodyBytes: maxBody } : {}),
     recording: () => writer.accepting,
-    onEntry: (entry) => writer.add(redactCaptured(entry, redactor)),
+    onEntry: (entry) => writer.add(entry),
   }).catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(
       `--listen ${listenText}: ${error.code === 'EADDRINUSE' ? 'the port is taken' : (error.code ?? error.message)}`,
@@ -118,19 +119,6 @@ export async function captureCommand(args: readonly string[], io: CliIo): Promis
   await writer.close();
   io.stderr.write(`volley capture: ${writer.total} exchange(s) recorded in ${writer.files.join(', ')}\n`);
   return 0;
-}
-
-/**
- * The entry by the recording rules. A binary request body ("base64:…") has no names to redact by, and
- * parsing a megabyte of it as a form would hold the proxy up: it is set aside meanwhile.
- */
-function redactCaptured(entry: HarEntry, redactor: Redactor): HarEntry {
-  const post = entry.request.postData;
-  const binary = post?.text?.startsWith('base64:') === true ? post : undefined;
-  if (binary) delete entry.request.postData;
-  const redacted = redactEntries([entry], redactor, null)[0] as HarEntry;
-  if (binary) redacted.request.postData = binary;
-  return redacted;
 }
 
 function parseUpstream(text: string | undefined): URL {

@@ -90,26 +90,38 @@ export async function startCaptureProxy(options: CaptureProxyOptions): Promise<C
     return given !== undefined && sameSecret(given, options.token);
   };
 
+  /**
+   * The request's headers for the upstream, read from the raw list alone (touching `req.headers` would
+   * build a second copy of them): Host set to the upstream, X-Forwarded-For extended, X-Forwarded-Host
+   * and -Proto added unless the client sent them, whatever their case.
+   */
   const forwardHeaders = (req: IncomingMessage, keepUpgrade: boolean): OutgoingHttpHeaders => {
     const headers: OutgoingHttpHeaders = {};
     const raw = req.rawHeaders;
+    let host = '';
+    let forwardedFor = '';
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i] as string;
+      const value = raw[i + 1] as string;
       const lower = name.toLowerCase();
-      if (lower === 'host') continue;
+      if (lower === 'host') {
+        host = value;
+        continue;
+      }
+      if (lower === 'x-forwarded-for') {
+        forwardedFor = forwardedFor === '' ? value : `${forwardedFor}, ${value}`;
+        continue;
+      }
       if (HOP_BY_HOP.has(lower) && !(keepUpgrade && (lower === 'connection' || lower === 'upgrade')))
         continue;
-      const had = headers[name];
-      headers[name] =
-        had === undefined
-          ? (raw[i + 1] as string)
-          : [...(Array.isArray(had) ? had : [String(had)]), raw[i + 1] as string];
+      const key = lower === 'x-forwarded-host' || lower === 'x-forwarded-proto' ? lower : name;
+      const had = headers[key];
+      headers[key] = had === undefined ? value : [...(Array.isArray(had) ? had : [String(had)]), value];
     }
     headers.host = upstream.host;
     const client = req.socket.remoteAddress ?? '';
-    const forwarded = headerValue(req.headers['x-forwarded-for']);
-    headers['x-forwarded-for'] = forwarded ? `${forwarded}, ${client}` : client;
-    headers['x-forwarded-host'] ??= req.headers.host ?? '';
+    headers['x-forwarded-for'] = forwardedFor === '' ? client : `${forwardedFor}, ${client}`;
+    headers['x-forwarded-host'] ??= host;
     headers['x-forwarded-proto'] ??= 'http';
     return headers;
   };
@@ -171,14 +183,21 @@ export async function startCaptureProxy(options: CaptureProxyOptions): Promise<C
         requestDone = true;
       } else responseDone = true;
       if (!requestDone || !responseDone) return;
+      // The connection outlives the exchange (keep-alive): a listener left on it would keep every
+      // exchange it carried alive, and grow its list, until it closes.
+      req.socket.off('close', socketClosed);
       inFlight -= 1;
       const entry = exchange.finish(upstream, prefix);
       if (entry !== null) options.onEntry(entry);
       if (inFlight === 0) settled?.();
     };
-    req.on('end', () => done('request'));
+    req.on('end', () => {
+      exchange.requestEnded();
+      done('request');
+    });
     req.on('close', () => done('request'));
-    req.socket.once('close', () => done('request'));
+    const socketClosed = () => done('request');
+    req.socket.once('close', socketClosed);
     // The client went away mid-exchange: so does the upstream request.
     res.on('close', () => {
       if (!res.writableFinished) out.destroy();
@@ -281,6 +300,7 @@ class Exchange {
   #connectAt = -1;
   #secureAt = -1;
   #sentAt = -1;
+  #endedAt = -1;
   #headersAt = -1;
   #requestBytes = 0;
   readonly #requestChunks: Buffer[] = [];
@@ -323,6 +343,15 @@ class Exchange {
     });
   }
 
+  /**
+   * The client's request ended, and with it what it hands the upstream request: sent then, or on
+   * connecting. Earlier than the upstream request's 'finish', which waits for a write callback and so
+   * comes late when the event loop is busy (a `wait` measured from it came out short).
+   */
+  requestEnded(): void {
+    if (this.#recording && this.#endedAt < 0) this.#endedAt = performance.now();
+  }
+
   requestChunk(chunk: Buffer): void {
     this.#requestBytes += chunk.byteLength;
     if (this.#recording)
@@ -351,15 +380,14 @@ class Exchange {
     const req = this.#req;
     const up = this.#upstream;
     const url = `${upstream.origin}${prefix}${req.url ?? '/'}`;
-    const requestHeaders = pairs(req.rawHeaders).filter(
-      (h) => !/^(proxy-authorization|x-volley-token)$/i.test(h.name),
-    );
+    const requestHeaders = pairs(req.rawHeaders, PROXY_ONLY);
     const responseHeaders = up ? pairs(up.rawHeaders) : [];
     // Phases in order; a phase that did not happen (a reused connection has no connect) is -1 in HAR.
     const socketAt = this.#socketAt >= 0 ? this.#socketAt : this.#t0;
     const connected =
       this.#secureAt >= 0 ? this.#secureAt : this.#connectAt >= 0 ? this.#connectAt : socketAt;
-    const sentAt = Math.max(connected, this.#sentAt >= 0 ? this.#sentAt : connected);
+    const handedOver = this.#endedAt >= 0 ? this.#endedAt : this.#sentAt;
+    const sentAt = Math.max(connected, handedOver >= 0 ? handedOver : connected);
     const headersAt = this.#headersAt >= 0 ? Math.max(this.#headersAt, sentAt) : endAt;
     const blocked = socketAt - this.#t0;
     const connect = this.#connectAt >= 0 ? this.#connectAt - socketAt : -1;
@@ -368,8 +396,8 @@ class Exchange {
     const wait = Math.max(0, headersAt - sentAt);
     const receive = Math.max(0, endAt - headersAt);
     const status = up?.statusCode ?? 0;
-    const requestBody = Buffer.concat(this.#requestChunks);
-    const responseBody = Buffer.concat(this.#responseChunks);
+    const requestBody = joined(this.#requestChunks);
+    const responseBody = joined(this.#responseChunks);
     const mimeType = findValue(responseHeaders, 'content-type') ?? 'x-unknown';
     const encoded = findValue(responseHeaders, 'content-encoding') !== undefined;
     const responseText = encoded ? null : utf8Text(responseBody);
@@ -446,8 +474,19 @@ function keep(chunks: Buffer[], chunk: Buffer, offset: number, max: number): voi
   chunks.push(offset + chunk.byteLength <= max ? chunk : chunk.subarray(0, max - offset));
 }
 
-function pairs(raw: readonly string[]): HarNameValue[] {
+/** The client's credentials for the proxy itself: never forwarded, never recorded. */
+const PROXY_ONLY = new Set(['proxy-authorization', 'x-volley-token']);
+
+function pairs(raw: readonly string[], leaveOut?: ReadonlySet<string>): HarNameValue[] {
   const list: HarNameValue[] = [];
-  for (let i = 0; i < raw.length; i += 2) list.push({ name: raw[i] as string, value: raw[i + 1] as string });
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (leaveOut?.has(name.toLowerCase()) !== true) list.push({ name, value: raw[i + 1] as string });
+  }
   return list;
+}
+
+/** A body's chunks as one buffer; most bodies are one chunk, which needs no copy. */
+function joined(chunks: Buffer[]): Buffer {
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
 }

@@ -1,6 +1,8 @@
 /**
- * Endpoint names for traffic that was not written as a scenario (HAR playback): a path segment that is an
- * id becomes `:id`, so `/items/123` and `/items/456` are one endpoint in the statistics, not thousands.
+ * Endpoint names for traffic that was not written by hand: a path segment that is an id becomes `:id`, so
+ * `/items/123` and `/items/456` are one endpoint in the statistics, not thousands. The one rule both HAR
+ * playback (`volley run FILE.har`) and `har2ts` name requests by, so a run of either reports the same
+ * endpoints and `volley compare` can set one against the other.
  */
 
 /** Whole numbers, UUIDs, long hex (hashes, Mongo ids) and long opaque tokens that mix digits and letters. */

@@ -1,4 +1,5 @@
 import { Correlator } from './correlation.ts';
+import { templatePath } from './endpoint-template.ts';
 import type { Har, HarEntry } from './har.ts';
 import { type FilteredHar, filterHar, type HarFilterOptions } from './har-filter.ts';
 import { type Expr, expr, type Printable, print, quote, templateText } from './js-literal.ts';
@@ -50,19 +51,16 @@ function target(
   const segments = url.pathname.split('/');
   let dynamic = false;
   const code: string[] = [];
-  const named: string[] = [];
   for (const segment of segments) {
     const decoded = safeDecode(segment);
     const value = segment === '' ? null : correlator.use(step, decoded, null);
-    if (value === null) {
-      code.push(templateText(segment));
-      named.push(segment);
-    } else {
+    if (value === null) code.push(templateText(segment));
+    else {
       dynamic = true;
       code.push(`\${${exprCode(value)}}`);
-      named.push('[id]');
     }
   }
+  const dynamicPath = dynamic;
   const query: string[] = [];
   for (const [k, v] of url.searchParams) {
     const value = correlator.use(step, v, k);
@@ -77,8 +75,18 @@ function target(
     code: dynamic
       ? `\`${prefix}${path}\``
       : quote(`${prefix === '' ? '' : url.origin}${url.pathname}${url.search}`),
-    name: dynamic && named.includes('[id]') ? named.join('/') : null,
+    name: endpointName(url.pathname, dynamicPath),
   };
+}
+
+/**
+ * The request's name: by the rule HAR playback names the same request by (`templatePath`), so a run of
+ * the scenario and a playback of the HAR report the same endpoints. Null when that is the default name
+ * (the path as written) anyway; a path built from values of the run is named after the recorded one.
+ */
+function endpointName(pathname: string, dynamicPath: boolean): string | null {
+  const name = templatePath(pathname);
+  return dynamicPath || name !== pathname ? name : null;
 }
 
 function safeDecode(segment: string): string {

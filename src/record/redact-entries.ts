@@ -15,7 +15,13 @@ export function redactEntries(
 ): HarEntry[] {
   if (extended !== null) redactor.continueAfter(JSON.stringify(extended.log.entries));
   const copies = entries.map((entry) => structuredClone(entry));
-  for (const { request, response } of copies) {
+  redactInPlace(copies, redactor);
+  return copies;
+}
+
+/** `redactEntries` on entries the caller owns (`volley capture`'s): no copies. */
+export function redactInPlace(entries: readonly HarEntry[], redactor: Redactor): void {
+  for (const { request, response } of entries) {
     request.url = redactor.url(request.url);
     request.headers = redactor.headers(request.headers);
     if (request.postData !== undefined) redactPostData(request.postData, redactor);
@@ -23,22 +29,28 @@ export function redactEntries(
     if (response.redirectURL !== '') response.redirectURL = redactor.url(response.redirectURL);
     mapContentText(response.content, response.headers, (t) => redactor.body(t, response.content.mimeType));
   }
+  for (const entry of entries) scrubLearned(entry, redactor);
+}
+
+/**
+ * The second pass alone: every secret learned so far replaced wherever it appears in an entry already
+ * redacted (in place). Run again on earlier entries when a later exchange reveals a secret.
+ */
+export function scrubLearned(entry: HarEntry, redactor: Redactor): void {
+  const { request, response } = entry;
   const text = (value: string) => redactor.text(value);
-  for (const { request, response } of copies) {
-    request.url = text(request.url);
-    request.queryString = queryList(request.url);
-    request.headers = request.headers.map((h) => ({ name: h.name, value: text(h.value) }));
-    request.cookies = requestCookies(request.headers);
-    const post = request.postData;
-    if (post?.text !== undefined) post.text = text(post.text);
-    for (const param of post?.params ?? []) if (param.value !== undefined) param.value = text(param.value);
-    response.headers = response.headers.map((h) => ({ name: h.name, value: text(h.value) }));
-    response.cookies = responseCookies(response.headers);
-    response.redirectURL = text(response.redirectURL);
-    if (response._error !== undefined) response._error = text(response._error);
-    mapContentText(response.content, response.headers, text);
-  }
-  return copies;
+  request.url = text(request.url);
+  request.queryString = queryList(request.url);
+  for (const h of request.headers) h.value = text(h.value);
+  request.cookies = requestCookies(request.headers);
+  const post = request.postData;
+  if (post?.text !== undefined) post.text = text(post.text);
+  for (const param of post?.params ?? []) if (param.value !== undefined) param.value = text(param.value);
+  for (const h of response.headers) h.value = text(h.value);
+  response.cookies = responseCookies(response.headers);
+  response.redirectURL = text(response.redirectURL);
+  if (response._error !== undefined) response._error = text(response._error);
+  mapContentText(response.content, response.headers, text);
 }
 
 /** Rewrites a response body's text: plain, or compressed (Content-Encoding) and kept so. */

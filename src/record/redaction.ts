@@ -36,6 +36,9 @@ export function defaultRedactionRules(extra: Partial<RedactionRules> = {}): Reda
 /** Shorter values are not replaced in free text: they would match by chance (a PIN in a price). */
 const MIN_SCRUBBED_LENGTH = 8;
 
+/** Escapes and non-ASCII characters: a body with any is parsed to look for secret names. */
+const NEEDS_PARSING = /[\\%\u0080-\uffff]/;
+
 /** Header values that are URLs, whose query strings are redacted like a request's. */
 const URL_HEADERS = new Set(['location', 'content-location', 'referer']);
 
@@ -186,6 +189,7 @@ export class Redactor {
    * re-serialised when something in it was replaced.
    */
   body(text: string, mimeType: string): string {
+    if (this.#holdsNoSecretName(text)) return this.text(text);
     const type = mimeType.toLowerCase();
     const jsonType = type.includes('json');
     const plain = type === '' || type === 'x-unknown' || type.startsWith('text/plain');
@@ -232,9 +236,45 @@ export class Redactor {
     this.#offset = Math.max(this.#offset, highestPlaceholder(text));
   }
 
+  /** How many secrets have been learned so far: pass it to `finderSince` later. */
+  get learnedCount(): number {
+    return this.#placeholders.size;
+  }
+
+  /**
+   * An index of the secrets learned after the first `count` (long enough to be scrubbed), in every
+   * spelling, and each spelling also as it reads inside a JSON string: finds which serialised HAR
+   * entries hold one. Null when there are none.
+   */
+  finderSince(count: number): SecretIndex | null {
+    const index = new SecretIndex(MIN_SCRUBBED_LENGTH);
+    let n = 0;
+    let any = false;
+    for (const value of this.#placeholders.keys()) {
+      if (n++ < count || value.length < MIN_SCRUBBED_LENGTH) continue;
+      any = true;
+      for (const spelling of spellings(value)) {
+        index.add(spelling, '');
+        index.add(JSON.stringify(spelling).slice(1, -1), '');
+      }
+    }
+    return any ? index : null;
+  }
+
   /** Secret values learned so far (long enough not to match by chance) with their placeholders. */
   knownSecrets(): [string, string][] {
     return [...this.#placeholders].filter(([value]) => value.length >= MIN_SCRUBBED_LENGTH);
+  }
+
+  /**
+   * Whether a body cannot hold a value to redact by name, so that parsing it would change nothing but
+   * what `text` changes anyway: no JSON paths to follow, and no name the rules match, as spelled in
+   * the text. Escapes (`\u0074oken`, `%74oken`) and non-ASCII text (case folding beyond ASCII) could
+   * spell a name the hint does not see: those are parsed.
+   */
+  #holdsNoSecretName(text: string): boolean {
+    if (this.#paths.length > 0 || this.#wildcard) return false;
+    return !NEEDS_PARSING.test(text) && !this.#names.hint.test(text);
   }
 
   #headerByName(name: string, value: string): string {

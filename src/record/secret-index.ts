@@ -76,6 +76,12 @@ export class SecretIndex {
     }
   }
 
+  /** Whether `text` holds any indexed secret. */
+  foundIn(text: string): boolean {
+    // A hit always changes the text: a replacement is never the spelling it replaces.
+    return this.replaceIn(text) !== text;
+  }
+
   /** `text` with every indexed secret replaced, left to right. */
   replaceIn(text: string): string {
     if (this.#spellings.size === 0 || text.length < this.keyLength) return text;

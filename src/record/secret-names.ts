@@ -74,15 +74,27 @@ const MAX_CACHED = 10_000;
 export class NamePatterns {
   readonly #patterns: RegExp[];
   readonly #cache = new Map<string, boolean>();
+  /**
+   * Found in any text that holds a name the patterns match, as that name is spelled there (camelCase,
+   * kebab-case, spaces…): a text without it holds none, and need not be parsed to look.
+   */
+  readonly hint: RegExp;
 
   /** `flag` names the option in the error a bad pattern gives. */
   constructor(globs: readonly string[], flag: string) {
+    const words = new Set<string>();
     this.#patterns = globs.map((glob) => {
       const snake = snakeName(glob.trim());
       if (snake.replaceAll('*', '') === '') throw new RecordingError(`${flag}: "${glob}" names nothing`);
-      const escaped = snake.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-      return new RegExp(`^${escaped.replaceAll('*', '.*')}$`);
+      // A name the glob matches holds its longest literal run, in snake_case: its words separated by
+      // nothing (camelCase), `_`, `-` or spaces in the original spelling.
+      const longest = snake.split('*').reduce((a, b) => (b.length > a.length ? b : a), '');
+      const parts = longest.split('_').filter(Boolean).map(escapeRegExp);
+      // A glob of separators and stars alone (`*_*`) has no word to look for: every text may hold one.
+      words.add(parts.length > 0 ? parts.join('[\\s_+-]*') : '');
+      return new RegExp(`^${escapeRegExp(snake).replaceAll('*', '.*')}$`);
     });
+    this.hint = new RegExp(`(?:${[...words].join('|')})`, 'i');
   }
 
   matches(name: string): boolean {
@@ -96,4 +108,8 @@ export class NamePatterns {
     }
     return hit;
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
 }

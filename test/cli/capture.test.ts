@@ -278,3 +278,25 @@ test('capture refuses bad usage with one line and exit code 2', async () => {
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
 });
+
+test('a secret a later response reveals is scrubbed from the exchanges already written, as in a recording', async () => {
+  const proxy = await capture(['--upstream', service.url, '--out', 'late.har']);
+  // Sent before anything says it is a secret: in the path, echoed in the response body.
+  assert.equal((await fetch(`${proxy.url}/early/${SECRET_TOKEN}`)).status, 200);
+  const file = join(dir, 'late.har');
+  await until(() => {
+    try {
+      return readFileSync(file, 'utf8').includes(SECRET_TOKEN);
+    } catch {
+      return false;
+    }
+  }, 'the first exchange to be written as it was');
+  const login = await fetch(`${proxy.url}/login`, { method: 'POST', body: '{}' });
+  assert.equal(((await login.json()) as { token: string }).token, SECRET_TOKEN);
+  await until(() => !readFileSync(file, 'utf8').includes(SECRET_TOKEN), 'the next rewrite to scrub it');
+  const stopped = await proxy.stop();
+  assert.equal(stopped.code, 0, stopped.stderr);
+  const har = JSON.parse(readFileSync(file, 'utf8')) as Har;
+  assert.equal(har.log.entries[0]?.request.url, `${service.url}/early/__REDACTED_1__`);
+  assert.ok(!readFileSync(file, 'utf8').includes(SECRET_TOKEN));
+});

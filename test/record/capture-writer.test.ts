@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { CaptureWriter } from '../../src/record/capture-writer.ts';
 import type { HarEntry } from '../../src/record/har.ts';
+import { defaultRedactionRules, Redactor } from '../../src/record/redaction.ts';
 import { harSchemaErrors } from '../helpers/har-schema.ts';
 import { tempDir } from '../report/temp-dir.ts';
 
@@ -113,4 +115,88 @@ test('a capture that saw no traffic still leaves a valid, empty HAR', async () =
   const writer = new CaptureWriter({ file: join(dir, 'empty.har') });
   await writer.close();
   assert.deepEqual(read(join(dir, 'empty.har')).log.entries, []);
+});
+
+const LATE = 'late-9f8e7d6c5b4a3210';
+
+/** An exchange that sends LATE where no rule can tell it is a secret: in a path, a query, a gzip body. */
+function usesLateSecret(i: number): HarEntry {
+  const e = entry(i);
+  e.request.url = `http://127.0.0.1:5000/items/${LATE}?ref=${LATE}`;
+  e.request.headers = [{ name: 'X-Ref', value: LATE }];
+  e.response.headers = [{ name: 'Content-Encoding', value: 'gzip' }];
+  e.response.content = {
+    size: 40,
+    mimeType: 'application/json',
+    text: gzipSync(JSON.stringify({ see: LATE })).toString('base64'),
+    encoding: 'base64',
+  };
+  return e;
+}
+
+/** A later exchange whose response reveals LATE under a secret name. */
+function revealsLateSecret(i: number): HarEntry {
+  const e = entry(i);
+  e.response.content = { size: 30, mimeType: 'application/json', text: JSON.stringify({ token: LATE }) };
+  return e;
+}
+
+/** The file's text, with every gzip body unzipped, once its entries number `count`. */
+async function settled(file: string, count: number): Promise<string> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    try {
+      const har = read(file);
+      if (har.log.entries.length === count) {
+        const bodies = har.log.entries
+          .filter((e) => e.response.content.encoding === 'base64')
+          .map((e) => gunzipSync(Buffer.from(e.response.content.text ?? '', 'base64')).toString());
+        return readFileSync(file, 'utf8') + bodies.join('\n');
+      }
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`${file} never held ${count} entries`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+test('a secret revealed by a later exchange is scrubbed from the entries already written, at the next write', async () => {
+  const dir = await tempDir();
+  const file = join(dir, 'cap.har');
+  const writer = new CaptureWriter({ file, flushMs: 20, redactor: new Redactor(defaultRedactionRules()) });
+  writer.add(usesLateSecret(1));
+  assert.ok((await settled(file, 1)).includes(LATE), 'not yet known as a secret when first written');
+  writer.add(revealsLateSecret(2));
+  const text = await settled(file, 2);
+  assert.ok(!text.includes(LATE), text);
+  const har = read(file);
+  assert.equal(
+    har.log.entries[0]?.request.url,
+    'http://127.0.0.1:5000/items/__REDACTED_1__?ref=__REDACTED_1__',
+  );
+  assert.deepEqual(har.log.entries[0]?.request.queryString, [{ name: 'ref', value: '__REDACTED_1__' }]);
+  await writer.close();
+  assert.equal(await harSchemaErrors(read(file)), null);
+});
+
+test('a secret revealed after its file was rotated out is scrubbed from that file when the capture ends', async () => {
+  const dir = await tempDir();
+  const file = join(dir, 'cap.har');
+  const writer = new CaptureWriter({
+    file,
+    rotateBytes: JSON.stringify(usesLateSecret(1)).length + 10,
+    redactor: new Redactor(defaultRedactionRules()),
+  });
+  // Each in a batch of its own, as exchanges minutes apart would be.
+  for (const e of [usesLateSecret(1), entry(2), revealsLateSecret(3)]) {
+    writer.add(e);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await writer.close();
+  assert.deepEqual(writer.files, [file, join(dir, 'cap-2.har'), join(dir, 'cap-3.har')]);
+  for (const [i, f] of writer.files.entries()) {
+    const text = await settled(f, 1);
+    assert.ok(!text.includes(LATE), `${f}: ${text}`);
+    assert.equal(await harSchemaErrors(read(f)), null);
+    if (i === 0) assert.match(text, /__REDACTED_1__/);
+  }
 });

@@ -158,7 +158,7 @@ describe('har2ts', () => {
     await runAndExpectNoFailures(file, counter.url, ['-u', '2', '-i', '4']);
   });
 
-  test('a HAR recorded from an example converts into a scenario that runs with zero failures', async () => {
+  test('a HAR recorded from an example converts into a scenario that runs with zero failures and names endpoints as its playback does', async () => {
     const harFile = join(dir, 'users-posts.har');
     const rec = await runCli(
       [
@@ -183,11 +183,30 @@ describe('har2ts', () => {
     assert.match(converted.stdout, /unique\.email\('journey'/);
     const file = join(dir, 'users-posts.ts');
     writeFileSync(file, converted.stdout);
-    await runAndExpectNoFailures(file, demo.url, ['-u', '2', '-i', '2']);
+    const scenario = await runAndExpectNoFailures(file, demo.url, ['-u', '2', '-i', '2']);
+    // Playback of the same HAR names the same endpoints, by the same rule (ids as :id).
+    const json = join(dir, 'played.json');
+    const played = await runCli([
+      'run',
+      harFile,
+      '-H',
+      demo.url,
+      '--speed',
+      '100',
+      '--only-summary',
+      '--json-file',
+      json,
+    ]);
+    // The recording's sign-up replays the same e-mail (409, a failure): the names are what counts here.
+    assert.ok(played.code === 0 || played.code === 1, played.stdout + played.stderr);
+    const names = (summary: RunSummary) => summary.endpoints.map((e) => `${e.method} ${e.name}`).sort();
+    const playback = JSON.parse(readFileSync(json, 'utf8')) as RunSummary;
+    assert.deepEqual(names(scenario), names(playback));
+    assert.ok(names(playback).includes('GET /api/users/:id/posts'), names(playback).join(', '));
   });
 });
 
-async function runAndExpectNoFailures(file: string, host: string, args: string[]): Promise<void> {
+async function runAndExpectNoFailures(file: string, host: string, args: string[]): Promise<RunSummary> {
   const json = `${file}.json`;
   const r = await runCli(['run', file, '-H', host, ...args, '--only-summary', '--json-file', json]);
   assert.equal(r.code, 0, `${readFileSync(file, 'utf8')}\n${r.stdout}\n${r.stderr}`);
@@ -195,4 +214,5 @@ async function runAndExpectNoFailures(file: string, host: string, args: string[]
   assert.ok(summary.aggregated.requests > 0);
   assert.equal(summary.aggregated.failures, 0);
   assert.deepEqual(summary.exceptions, []);
+  return summary;
 }

@@ -1,6 +1,7 @@
 /** Redaction rules: which names, headers and JSON paths hold secrets, and how their placeholders are spelled. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { defaultRedactionRules, type RedactionRules, Redactor } from '../../src/record/redaction.ts';
 import {
   DEFAULT_KEPT_NAMES,
@@ -374,5 +375,71 @@ describe('redaction, rule by rule', () => {
       ].join('\n'),
     );
     assert.equal(r.text('again multi-pw-123'), 'again __REDACTED_1__');
+  });
+
+  test('a body value is redacted exactly when its name is a secret name, however the name is spelled or escaped', () => {
+    // Bodies without a secret name in them are not parsed (the names' hint): it must never miss one.
+    const words = [
+      'pass',
+      'word',
+      'token',
+      'api',
+      'key',
+      'auth',
+      'or',
+      'session',
+      'id',
+      's',
+      'sig',
+      'x',
+      'csrf',
+    ];
+    const spelled = fc
+      .array(
+        fc.record({
+          word: fc.constantFrom(...words),
+          upper: fc.constantFrom('lower', 'UPPER', 'Capital'),
+          separator: fc.constantFrom('', '_', '-', ' ', '.', '  '),
+        }),
+        { minLength: 1, maxLength: 4 },
+      )
+      .map((parts) =>
+        parts
+          .map(({ word, upper, separator }, i) => {
+            const cased =
+              upper === 'UPPER'
+                ? word.toUpperCase()
+                : upper === 'Capital'
+                  ? word[0]?.toUpperCase() + word.slice(1)
+                  : word;
+            return (i === 0 ? '' : separator) + cased;
+          })
+          .join(''),
+      );
+    const VALUE = 'v4lue-0123456789';
+    fc.assert(
+      fc.property(
+        spelled,
+        fc.constantFrom('plain', 'unicode-escaped', 'percent-encoded'),
+        (name, spelling) => {
+          const r = new Redactor(rules());
+          const secret = r.isSecretName(name);
+          const first = name.charCodeAt(0).toString(16).padStart(4, '0');
+          const json =
+            spelling === 'unicode-escaped'
+              ? `{"data":{"\\u${first}${JSON.stringify(name).slice(2)}:"${VALUE}"}}`
+              : JSON.stringify({ data: { [name]: VALUE } });
+          const form =
+            spelling === 'percent-encoded'
+              ? `%${name.charCodeAt(0).toString(16)}${encodeURIComponent(name.slice(1))}=${VALUE}`
+              : `${encodeURIComponent(name).replaceAll('%20', '+')}=${VALUE}`;
+          const jsonOut = r.body(json, 'application/json');
+          const formOut = r.body(form, 'application/x-www-form-urlencoded');
+          assert.equal(!jsonOut.includes(VALUE), secret, `${name} in ${json} → ${jsonOut}`);
+          assert.equal(!formOut.includes(VALUE), secret, `${name} in ${form} → ${formOut}`);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -115,9 +115,15 @@ export class VirtualUserRunner<S> implements VirtualUser<S> {
     while (!signal.aborted && !this.#retired && this.iteration < limit) {
       const task = this.#picker.next(this.random);
       const started = waits ? performance.now() : 0;
-      const outcome = await this.#runTask(task);
+      // #runTask inlined: an async call less per task (a promise and a resumption each).
+      let stopUser = false;
+      try {
+        await task.fn(this);
+      } catch (error) {
+        stopUser = this.#taskFailed(error);
+      }
       this.iteration += 1;
-      if (outcome === 'stop-user' || signal.aborted || this.#retired || this.iteration >= limit) break;
+      if (stopUser || signal.aborted || this.#retired || this.iteration >= limit) break;
       if (waits) await this.#wait((performance.now() - started) / 1000);
     }
     if (cls.onStop) await this.#guard(cls.onStop);
@@ -127,10 +133,16 @@ export class VirtualUserRunner<S> implements VirtualUser<S> {
     try {
       await task.fn(this);
     } catch (error) {
-      if (error instanceof StopUser) return 'stop-user';
-      if (!(error instanceof EndTask) && !this.#ctx.signal.aborted) this.#ctx.sink.exception(error);
+      if (this.#taskFailed(error)) return 'stop-user';
     }
     return 'ok';
+  }
+
+  /** What a task threw: true when the user must stop; else recorded, unless it ended the task or the run stops. */
+  #taskFailed(error: unknown): boolean {
+    if (error instanceof StopUser) return true;
+    if (!(error instanceof EndTask) && !this.#ctx.signal.aborted) this.#ctx.sink.exception(error);
+    return false;
   }
 
   /** Runs onStart/onStop; false when the user must not go on (it threw or asked to stop). */

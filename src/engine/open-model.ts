@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'; // not the global, a getter: see metrics/clock.ts
 import { round3 } from '../metrics/latency.ts';
 import { RunStats } from '../metrics/run-stats.ts';
 import type { RunSummary, StatsSnapshot } from '../metrics/summary.ts';

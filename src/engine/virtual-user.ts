@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'; // not the global, a getter: see metrics/clock.ts
 import type { HttpClient } from '../http/types.ts';
 import type { SampleSink } from '../metrics/sink.ts';
 import { EndTask, isControlSignal, StopUser } from '../script/control.ts';

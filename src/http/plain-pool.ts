@@ -10,6 +10,7 @@
  * cover (FormData bodies, unusual headers, interceptors, proxies) through undici.
  */
 import { isIP } from 'node:net';
+import { performance } from 'node:perf_hooks'; // not the global, a getter: see metrics/clock.ts
 import type { ConnectionOptions } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { type OpenedConnection, startingOnNewConnection } from './connection-timing.ts';

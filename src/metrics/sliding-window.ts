@@ -7,7 +7,7 @@
  * The serialized form uses epoch seconds, given the timeline's origin.
  */
 import type { Histogram } from './histogram.ts';
-import { addEncodedHistogram, createWindowHistogram, encodeHistogram } from './histogram.ts';
+import { addEncodedHistogram, createWindowHistogram, encodeHistogram, recorderOf } from './histogram.ts';
 import type { LatencyDistribution } from './latency.ts';
 import type { SerializedSecond } from './serialized-stats.ts';
 
@@ -21,6 +21,7 @@ class SecondBucket {
   minMs = 0;
   maxMs = 0;
   readonly histogram: Histogram = createWindowHistogram();
+  readonly record = recorderOf(this.histogram);
 
   clear(second: number): void {
     this.second = second;
@@ -52,7 +53,7 @@ export class SlidingWindow {
     if (ms > bucket.maxMs) bucket.maxMs = ms;
     bucket.requests++;
     if (failed) bucket.failures++;
-    bucket.histogram.recordValue(micros);
+    bucket.record(micros);
   }
 
   /** Sums the seconds within the window ending in second `nowSecond` into `scratch` (reset first). */

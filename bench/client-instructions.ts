@@ -12,6 +12,11 @@
  *
  * `node-floor` is the least a Node HTTP/1.1 client can do: 64 sockets writing one constant request
  * string each time a read arrives (no parsing, no timing, no statistics), with `onread` as volley uses.
+ *
+ * `--rate N` runs volley's open model instead (N arrivals/s, at most 5,000 users): instructions per arrival.
+ * Under callgrind a generator runs some 50× slower, so what it does once a second (the statistics
+ * snapshot for the reporters, some 10 million instructions) weighs some 50× more per request than it
+ * does at full speed: `--keep` the files to see it apart.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +35,8 @@ const { values } = parseArgs({
     window: { type: 'string', default: '20' },
     connections: { type: 'string', default: '64' },
     rounds: { type: 'string', default: '1' },
+    /** volley only: the open model at this many arrivals/s (minimal scenario) instead of 64 users. */
+    rate: { type: 'string' },
     /** Keeps the callgrind files there, and has Node write /tmp/perf-PID.map to name JIT code in them. */
     keep: { type: 'string' },
   },
@@ -66,7 +73,20 @@ function commandOf(name: string, url: string): { command: string; args: string[]
     throw new Error(`${name}: ${tool?.unavailable() ?? 'no such tool'}`);
   }
   const { command, args } = tool.command(url, CONNECTIONS, 3600);
-  return { command, args };
+  if (values.rate === undefined || !name.startsWith('volley')) return { command, args };
+  // The open model: arrivals at a fixed rate rather than users sending flat out.
+  const users = args.indexOf('-u');
+  return {
+    command,
+    args: [
+      ...args.slice(0, users),
+      '--arrival-rate',
+      values.rate,
+      '--max-users',
+      '5000',
+      ...args.slice(users + 2),
+    ],
+  };
 }
 
 const names = values.tools.split(',');

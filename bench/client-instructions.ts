@@ -91,7 +91,12 @@ function commandOf(name: string, url: string): { command: string; args: string[]
 
 const names = values.tools.split(',');
 const results = new Map<string, number[]>(names.map((n) => [n, []]));
-const nginx = await startNginx(which('nginx') as string, 1, CONNECTIONS + 100);
+// The open model may have up to its 5,000 users connected at once.
+const nginx = await startNginx(
+  which('nginx') as string,
+  1,
+  values.rate === undefined ? CONNECTIONS + 100 : 5100,
+);
 try {
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const name of names) {

@@ -128,11 +128,13 @@ try {
         // Start-up under callgrind takes a minute or more for Node: sending first, then the warm-up.
         const start = await nginx.requests();
         while ((await nginx.requests()) - start < CONNECTIONS * 10) {
-          if (child.exitCode !== null) throw new Error(`${name} exited: ${stderr()}`);
+          if (child.exitCode !== null || child.signalCode !== null)
+            throw new Error(`${name} exited: ${stderr()}`);
           await sleep(500);
         }
         await sleep(Number(values.warmup) * 1000);
-        if (child.exitCode !== null) throw new Error(`${name} exited: ${stderr()}`);
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new Error(`${name} exited: ${stderr()}`);
         const pid = String(child.pid);
         execFileSync('callgrind_control', ['-z', pid], { stdio: 'ignore' });
         const before = await nginx.requests();

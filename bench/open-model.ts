@@ -38,6 +38,8 @@ interface Round {
   scheduled: number;
   cpuAvg: number;
   cpuPeak: number;
+  /** The generator's average CPU over the run × the arrivals' span ÷ arrivals launched: 30,000/s needs 30,000× that per second. */
+  cpuMicrosPerArrival: number;
   overloaded: boolean;
   loopP99: number;
   loopMax: number;
@@ -95,6 +97,9 @@ try {
         scheduled: summary.arrivals.scheduled,
         cpuAvg: generator.cpuPercentAvg ?? Number.NaN,
         cpuPeak: generator.cpuPercentPeak ?? Number.NaN,
+        cpuMicrosPerArrival:
+          ((generator.cpuPercentAvg ?? Number.NaN) / 100) *
+          (((summary.arrivals.durationSec ?? Number(values.duration)) * 1e6) / summary.arrivals.launched),
         overloaded: generator.overloaded === true,
         loopP99: generator.loopDelayMs?.p99 ?? Number.NaN,
         loopMax: generator.loopDelayMs?.max ?? Number.NaN,
@@ -105,7 +110,8 @@ try {
       process.stderr.write(
         `round ${round + 1} ${variant.name}: dropped ${measured.dropped}/${measured.scheduled} ` +
           `(${fixed((100 * measured.dropped) / measured.scheduled, 3)}%), CPU ${fixed(measured.cpuAvg)}% avg ` +
-          `${fixed(measured.cpuPeak)}% peak${measured.overloaded ? ' (warned)' : ''}, loop delay p99 ` +
+          `${fixed(measured.cpuPeak)}% peak${measured.overloaded ? ' (warned)' : ''}, ` +
+          `${fixed(measured.cpuMicrosPerArrival, 1)} µs CPU/arrival, loop delay p99 ` +
           `${fixed(measured.loopP99, 1)} ms max ${fixed(measured.loopMax, 1)} ms, p50 ${measured.p50} ms p99 ${measured.p99} ms\n`,
       );
     }
@@ -123,6 +129,10 @@ const rows = [...results].map(([name, rounds]) => {
       3,
     )}%`,
     fixed(m((r) => r.cpuAvg)),
+    fixed(
+      m((r) => r.cpuMicrosPerArrival),
+      1,
+    ),
     `${rounds.filter((r) => r.overloaded).length}/${rounds.length}`,
     fixed(
       m((r) => r.loopP99),
@@ -140,5 +150,5 @@ const rows = [...results].map(([name, rounds]) => {
 });
 process.stdout.write(
   `\nOpen model, ${values.rate} arrivals/s for ${values.duration} s, one core, nginx (medians of ${values.rounds} rounds):\n` +
-    `${table(['volley', 'dropped', 'CPU % avg', 'CPU warning', 'loop delay p99 ms', 'p50 ms', 'p99 ms'], rows)}\n`,
+    `${table(['volley', 'dropped', 'CPU % avg', 'CPU µs/arrival', 'CPU warning', 'loop delay p99 ms', 'p50 ms', 'p99 ms'], rows)}\n`,
 );

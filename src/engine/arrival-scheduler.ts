@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'; // not the global, a getter: see metrics/clock.ts
 import { ArrivalSchedule, type RateRamp } from './arrival-schedule.ts';
 
 /**

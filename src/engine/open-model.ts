@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'; // not the global, a getter: see metrics/clock.ts
 import { round3 } from '../metrics/latency.ts';
 import { RunStats } from '../metrics/run-stats.ts';
 import type { RunSummary, StatsSnapshot } from '../metrics/summary.ts';
@@ -327,6 +328,16 @@ export class OpenModel implements LoadModel {
     return false;
   }
 
+  /** The idle users of `cls`: one list per class for the run, not defaulted and stored again per arrival. */
+  #idleOf(cls: AnyUserClass): UserSlot[] {
+    let list = this.#idle.get(cls);
+    if (list === undefined) {
+      list = [];
+      this.#idle.set(cls, list);
+    }
+    return list;
+  }
+
   /** A user's life: onStart once, then one task per arrival handed to it, onStop at the end. */
   async #live(slot: UserSlot, firstIntendedMs: number): Promise<void> {
     const observer = this.#observer;
@@ -355,11 +366,10 @@ export class OpenModel implements LoadModel {
       if (this.#stopped) break;
       // At the cap, an arrival of another class is waiting: this user leaves to make room for it.
       if (this.#waitingCount > 0 && this.#users >= this.#options.maxUsers) break;
+      const idle = this.#idleOf(slot.cls);
       intendedMs = await new Promise<number | null>((resolve) => {
         slot.wake = resolve;
-        const list = this.#idle.get(slot.cls) ?? [];
-        list.push(slot);
-        this.#idle.set(slot.cls, list);
+        idle.push(slot);
       });
     }
     await slot.vu.end();

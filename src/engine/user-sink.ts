@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'; // not the global, a getter: see metrics/clock.ts
 import type { SampleSink } from '../metrics/sink.ts';
 
 /** Where every user's samples go: the run's statistics, and what open-model runs keep besides. */

@@ -10,7 +10,14 @@ import { encodeBody } from './request-body.ts';
 import { HttpResponse } from './response.ts';
 import type { HttpTransport } from './transport.ts';
 import type { Check, HttpClient, NamedChecks, RequestOptions, VolleyResponse } from './types.ts';
-import { type BaseUrl, defaultSampleName, parseBaseUrl, resolveTarget, withQuery } from './url.ts';
+import {
+  type BaseUrl,
+  defaultSampleName,
+  parseBaseUrl,
+  resolveTarget,
+  type Target,
+  withQuery,
+} from './url.ts';
 
 export interface HttpClientOptions {
   /** The run's --host; relative request URLs are appended to it (see url.ts). */
@@ -40,6 +47,9 @@ class UserHttpClient implements HttpClient {
   readonly #sink: SampleSink;
   readonly #timeoutMs: number;
   readonly #cookies = new UserCookies();
+  /** The URL of the last request and where it went (resolveTarget's answer depends on nothing else). */
+  #lastUrl: string | null = null;
+  #lastTarget: Target | null = null;
 
   constructor(options: HttpClientOptions) {
     this.baseUrl = options.baseUrl;
@@ -145,7 +155,12 @@ class UserHttpClient implements HttpClient {
     opts: RequestOptions,
     multipart: ExchangeRequest['body'],
   ): ExchangeRequest {
-    const { origin, path } = resolveTarget(this.#base, url);
+    // The same URL as this user's last request (the common case): no new target.
+    if (url !== this.#lastUrl) {
+      this.#lastTarget = resolveTarget(this.#base, url);
+      this.#lastUrl = url;
+    }
+    const { origin, path } = this.#lastTarget as Target;
     const encoded = encodeBody(opts);
     // The client's own headers object is sent as is unless this request adds to it.
     let headers = this.headers;

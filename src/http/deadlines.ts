@@ -5,6 +5,7 @@
  * them) just leaves its list. Cheaper than setTimeout + clearTimeout per request, whose Timeout objects
  * and async-hooks bookkeeping showed in the profiles.
  */
+import { performance } from 'node:perf_hooks'; // not the global, a getter: see metrics/clock.ts
 
 /** One pending deadline; `cancel()` when the request ends first. */
 export class Deadline {

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { performance } from 'node:perf_hooks'; // not the global, a getter: see metrics/clock.ts
 import type { Dispatcher, FormData } from 'undici';
 import { openingConnection } from './connection-timing.ts';
 import { addDeadline, Deadline } from './deadlines.ts';

@@ -116,12 +116,21 @@ export class HttpTransport {
     if (
       this.#fastPath &&
       typeof origin === 'string' &&
-      (origin.startsWith('http://') || origin.startsWith('https://')) &&
       isPlainRequest(body, headers as Record<string, string>) &&
       isPlainRequestLine(options.method, options.path)
     ) {
-      this.#plainPool(origin).dispatch(options as Parameters<PlainPool['dispatch']>[0], handler);
-    } else if (this.#proxies === null || typeof origin !== 'string') {
+      // An origin with a pool was checked when the pool was made: no scheme test per request.
+      const pool = this.#plainPools.get(origin);
+      if (pool !== undefined) {
+        pool.dispatch(options as Parameters<PlainPool['dispatch']>[0], handler);
+        return;
+      }
+      if (origin.startsWith('http://') || origin.startsWith('https://')) {
+        this.#plainPool(origin).dispatch(options as Parameters<PlainPool['dispatch']>[0], handler);
+        return;
+      }
+    }
+    if (this.#proxies === null || typeof origin !== 'string') {
       this.#undiciDispatcher().dispatch(options, handler);
     } else {
       this.#undiciFor(origin, this.#proxies).dispatch(options, handler);

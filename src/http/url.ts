@@ -67,8 +67,19 @@ export function withQuery(path: string, query: Record<string, string | number | 
   return `${path}${path.includes('?') ? '&' : '?'}${encoded}`;
 }
 
+/** The last URL named, and its name: a scenario names the same few URLs again and again. */
+let namedUrl: string | null = null;
+let lastName = '';
+
 /** The default sample name: the URL as written by the user, without query string or fragment. */
 export function defaultSampleName(url: string): string {
+  if (url === namedUrl) return lastName;
+  namedUrl = url;
+  lastName = nameOf(url);
+  return lastName;
+}
+
+function nameOf(url: string): string {
   let end = url.indexOf('?');
   const hash = url.indexOf('#');
   if (hash !== -1 && (end === -1 || hash < end)) end = hash;

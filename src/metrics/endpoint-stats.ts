@@ -8,6 +8,7 @@ import {
   destroyHistograms,
   destroyHistogramsWith,
   LATENCY_DIGITS,
+  recorderOf,
 } from './histogram.ts';
 import type { LatencyDistribution } from './latency.ts';
 import { ENDPOINT, type SerializedEndpoint } from './serialized-stats.ts';
@@ -26,6 +27,7 @@ export class EndpointStats implements LatencyDistribution {
   sumMicros = 0;
   contentBytes = 0;
   readonly histogram: Histogram = createLatencyHistogram();
+  readonly #record = recorderOf(this.histogram);
   readonly window = new SlidingWindow();
   /** Failure message → occurrences. Filled by RunStats for real endpoints only. */
   readonly failuresByError = new Map<string, number>();
@@ -47,7 +49,7 @@ export class EndpointStats implements LatencyDistribution {
     if (failed) this.failures++;
     this.sumMicros += micros;
     this.contentBytes += contentBytes;
-    this.histogram.recordValue(micros);
+    this.#record(micros);
     this.window.record(second, ms, micros, failed);
   }
 

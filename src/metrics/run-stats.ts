@@ -57,6 +57,8 @@ export class RunStats implements SampleSink {
   /** method → name → stats: two lookups by the caller's own strings, so a known endpoint costs no allocation. */
   private readonly byMethod = new Map<string, Map<string, EndpointStats>>();
   private readonly endpoints: EndpointStats[] = [];
+  /** The endpoint the last request counted in (endpoints are never removed). */
+  private lastEndpoint: EndpointStats | null = null;
   private readonly aggregated = new EndpointStats('', AGGREGATED_NAME);
   /** Merges added counts to the aggregated row but not values to its histograms: rebuilt when next read. */
   private aggregatedStale = false;
@@ -107,7 +109,12 @@ export class RunStats implements SampleSink {
     contentBytes: number,
     error: string | null,
   ): void {
-    const endpoint = this.byMethod.get(method)?.get(name) ?? this.addEndpoint(method, name);
+    // The same endpoint as the last request (a scenario of one request, or a burst of one): no look-up.
+    let endpoint = this.lastEndpoint;
+    if (endpoint === null || name !== endpoint.name || method !== endpoint.method) {
+      endpoint = this.byMethod.get(method)?.get(name) ?? this.addEndpoint(method, name);
+      this.lastEndpoint = endpoint;
+    }
     // Negative or NaN → 0; beyond the histogram's range → its max (an outlier must not stop the run).
     // In range, the caller's own number is passed on: a computed double would be boxed on every call.
     let ms = responseTimeMs;

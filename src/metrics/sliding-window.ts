@@ -7,7 +7,7 @@
  * The serialized form uses epoch seconds, given the timeline's origin.
  */
 import type { Histogram } from './histogram.ts';
-import { createWindowHistogram, WINDOW_DIGITS } from './histogram.ts';
+import { createWindowHistogram, recorderOf, WINDOW_DIGITS } from './histogram.ts';
 import type { LatencyDistribution } from './latency.ts';
 import { SECOND, type SerializedSecond } from './serialized-stats.ts';
 import { addSparse, encodeSparse } from './sparse-histogram.ts';
@@ -22,6 +22,7 @@ class SecondBucket {
   minMs = 0;
   maxMs = 0;
   readonly histogram: Histogram = createWindowHistogram();
+  readonly record = recorderOf(this.histogram);
 
   clear(second: number): void {
     this.second = second;
@@ -53,7 +54,7 @@ export class SlidingWindow {
     if (ms > bucket.maxMs) bucket.maxMs = ms;
     bucket.requests++;
     if (failed) bucket.failures++;
-    bucket.histogram.recordValue(micros);
+    bucket.record(micros);
   }
 
   /** Sums the seconds within the window ending in second `nowSecond` into `scratch` (reset first). */

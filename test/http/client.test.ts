@@ -427,6 +427,23 @@ describeEachTransport('HTTP client', (transport) => {
       assert.equal(res.ok, false);
       assert.match(res.error ?? '', /Invalid URL/);
       assert.equal(t.sink.samples.length, before + 1);
+      // Failing again, and a good URL after it still goes where it points.
+      assert.equal((await t.client.get('http://exa mple.com:99999/')).ok, false);
+      assert.equal((await t.client.get(`${other.url}/somewhere`)).text(), 'other server');
+    });
+
+    it('sends each request where its own URL points, whatever the one before', async () => {
+      const urls = [`${other.url}/a`, `${other.url}/a`, '/echo', `${other.url}/b?x`, '/echo', '/echo'];
+      const texts: string[] = [];
+      for (const url of urls) texts.push((await t.client.get(url)).text());
+      assert.deepEqual(
+        texts.map((text) => text === 'other server'),
+        [true, true, false, true, false, false],
+      );
+      assert.deepEqual(
+        t.sink.samples.slice(-urls.length).map((sample) => sample.name),
+        [`${other.url}/a`, `${other.url}/a`, '/echo', `${other.url}/b`, '/echo', '/echo'],
+      );
     });
   });
 

@@ -81,6 +81,41 @@ describeEachTransport('plain HTTP/1.1 client', (transport) => {
 
     after(() => raw.close());
 
+    it("sends each request's own line and headers on a kept connection, however the last one looked", async () => {
+      const server = await startHttpServer((req, res) => {
+        res.end(
+          `${req.method} ${req.url} ${req.headers['x-a'] ?? '-'} ${req.headers['content-length'] ?? '-'}`,
+        );
+      });
+      const t = transport.client(server.url, {}, { connections: 1 });
+      try {
+        const seen: string[] = [];
+        for (const send of [
+          () => t.client.get('/a'),
+          () => t.client.get('/a'),
+          () => t.client.get('/a', { headers: { 'x-a': '1' } }),
+          () => t.client.get('/a'),
+          () => t.client.get('/b'),
+          () => t.client.post('/b'),
+          () => t.client.get('/b'),
+        ]) {
+          seen.push((await send()).text());
+        }
+        assert.deepEqual(seen, [
+          'GET /a - -',
+          'GET /a - -',
+          'GET /a 1 -',
+          'GET /a - -',
+          'GET /b - -',
+          'POST /b - 0',
+          'GET /b - -',
+        ]);
+      } finally {
+        await t.transport.destroy();
+        await server.close();
+      }
+    });
+
     it('keeps one connection alive across requests', async () => {
       const t = transport.client(raw.url, {}, { connections: 1 });
       try {
@@ -252,6 +287,12 @@ describe('which requests the plain pool takes (the rest go to undici)', () => {
     assert.equal(isPlainRequestLine('GE T', '/'), false);
     assert.equal(isPlainRequestLine('GET', '/a b'), false);
     assert.equal(isPlainRequestLine('GET', ''), false);
+    // The last valid line is remembered: a different one is checked again.
+    assert.equal(isPlainRequestLine('GET', '/'), true);
+    assert.equal(isPlainRequestLine('GET', '/ x'), false);
+    assert.equal(isPlainRequestLine('G T', '/'), false);
+    assert.equal(isPlainRequestLine('CONNECT', '/'), false);
+    assert.equal(isPlainRequestLine('GET', '/'), true);
   });
 });
 

@@ -30,9 +30,9 @@ function watcher(): ResponseEvents & { seen: Seen } {
       seen.status = status;
       seen.headers = headers;
     },
-    onBody(chunk) {
+    onBody(data, start, end) {
       if (seen.ends > 0) seen.bodyAfterEnd = true;
-      seen.body.push(Buffer.from(chunk));
+      seen.body.push(Buffer.from(data.subarray(start, end)));
     },
     onEnd() {
       seen.ends++;

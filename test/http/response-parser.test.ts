@@ -21,8 +21,8 @@ function recorder(): ResponseEvents & { result: Parsed } {
       result.headers = headers;
       result.heads++;
     },
-    onBody(chunk) {
-      result.body += chunk.toString('latin1');
+    onBody(data, start, end) {
+      result.body += data.toString('latin1', start, end);
     },
     onEnd(reusable) {
       result.ended = true;
@@ -193,6 +193,41 @@ describe('ResponseParser head reuse', () => {
     const repeated = 'HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 0\r\n\r\n';
     (parse(repeated).headers['set-cookie'] as string[]).push('c=3');
     assert.deepEqual(parse(repeated).headers['set-cookie'], ['a=1', 'b=2']);
+  });
+
+  it('reuses a head only when the same bytes form a whole head: a longer head sharing its start is parsed', () => {
+    const short = 'HTTP/1.1 200 OK\r\nX-A: 1\r\nContent-Length: 2\r\n\r\n';
+    assert.deepEqual(parse(`${short}ok`).headers, { 'x-a': '1', 'content-length': '2' });
+    const longer = 'HTTP/1.1 200 OK\r\nX-A: 1\r\nContent-Length: 2\r\nX-B: 2\r\n\r\n';
+    const r = parse(`${longer}ok`);
+    assert.deepEqual([r.headers, r.body], [{ 'x-a': '1', 'content-length': '2', 'x-b': '2' }, 'ok']);
+    // The same head split over reads, after it was cached whole.
+    assert.deepEqual(parse(`${short}ok`, 7).body, 'ok');
+  });
+
+  it('reads only up to the end it is given: a reused read buffer holds stale bytes after it', () => {
+    const parser = new ResponseParser();
+    const buffer = Buffer.alloc(256, 'x');
+    const wire = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
+    // Stale bytes that would complete the head, and a stale chunk line, past the end of this read.
+    buffer.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\n\r\n', 'latin1');
+    const events = recorder();
+    parser.expect(events, false);
+    const cut = wire.length - 4;
+    assert.equal(parser.execute(buffer, cut), cut);
+    assert.equal(events.result.heads, 0);
+    buffer.write(wire.slice(cut), 'latin1');
+    assert.equal(parser.execute(buffer, wire.length - cut), wire.length - cut);
+    assert.deepEqual([events.result.status, events.result.body, events.result.ended], [200, 'ok', true]);
+    const chunked = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n';
+    const second = recorder();
+    parser.expect(second, false);
+    buffer.write(`${chunked}\n\n`, 'latin1');
+    assert.equal(parser.execute(buffer, chunked.length - 1), chunked.length - 1);
+    assert.equal(second.result.ended, false);
+    buffer.write('\n', 'latin1');
+    parser.execute(buffer, 1);
+    assert.deepEqual([second.result.body, second.result.ended], ['ok', true]);
   });
 });
 

@@ -51,6 +51,10 @@ describe('URL resolution (Locust-style join)', () => {
     assert.equal(defaultSampleName('/items/1?full=1'), '/items/1');
     assert.equal(defaultSampleName('/items#top'), '/items');
     assert.equal(defaultSampleName('http://h/x?y'), 'http://h/x');
+    // The same URL again, and another after it: each named by its own text.
+    assert.equal(defaultSampleName('http://h/x?y'), 'http://h/x');
+    assert.equal(defaultSampleName('/plain'), '/plain');
+    assert.equal(defaultSampleName('/items/1?full=1'), '/items/1');
   });
 });
 

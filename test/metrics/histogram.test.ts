@@ -12,6 +12,7 @@ import {
   destroyHistogramsWith,
   encodeHistogram,
   MAX_RESPONSE_TIME_MS,
+  recorderOf,
   toMicros,
 } from '../../src/metrics/histogram.ts';
 import { until } from '../helpers/until.ts';
@@ -35,6 +36,36 @@ test('a histogram covers 1 µs to one hour and refuses more instead of growing (
     () => histogram.recordValue(toMicros(MAX_RESPONSE_TIME_MS) * 2),
     /outside of histogram covered range/,
   );
+});
+
+test('a recorder records exactly what recordValue records, refuses what it refuses, and nothing once destroyed', () => {
+  for (const create of [createLatencyHistogram, createWindowHistogram]) {
+    const direct = create();
+    const through = create();
+    const record = recorderOf(through);
+    for (const value of [1, 7, 999, 1234, 56_789, 3_600_000_000]) {
+      direct.recordValue(value);
+      record(value);
+    }
+    assert.equal(encodeHistogram(through), encodeHistogram(direct));
+    assert.throws(() => record(toMicros(MAX_RESPONSE_TIME_MS) * 2), /outside of histogram covered range/);
+    const owner = {};
+    destroyHistograms(owner, [through, direct]);
+    assert.throws(() => record(1), /destroyed/);
+  }
+});
+
+test('a recorder of a JS histogram (no WebAssembly) records through recordValue', () => {
+  const { build } = createRequire(import.meta.url)('hdr-histogram-js') as typeof import('hdr-histogram-js');
+  const js = build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    useWebAssembly: false,
+  });
+  const record = recorderOf(js);
+  record(1234);
+  record(1234);
+  assert.deepEqual([js.totalCount, js.maxValue], [2, 1234]);
 });
 
 test('milliseconds become whole microseconds, rounded', () => {

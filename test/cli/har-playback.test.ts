@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import type { RunSummary } from '../../src/metrics/summary.ts';
 import { runCli } from '../helpers/cli.ts';
+import { harEntry, harText } from '../helpers/har-entry.ts';
 import { startServer, type TestServer } from '../helpers/servers.ts';
 
 interface Arrival {
@@ -30,42 +31,21 @@ const dir = mkdtempSync(join(tmpdir(), 'volley-playback-test-'));
 /** ~6 s of traffic: 25 requests 250 ms apart, every fifth a POST with a body, ids in the paths. */
 function sixSecondsOfTraffic(): string {
   const t0 = Date.parse('2026-01-01T00:00:00.000Z');
-  const entries = Array.from({ length: 25 }, (_, i) => ({
-    startedDateTime: new Date(t0 + i * 250).toISOString(),
-    time: 5,
-    request: {
+  const entries = Array.from({ length: 25 }, (_, i) =>
+    harEntry({
+      startedDateTime: new Date(t0 + i * 250).toISOString(),
       method: i % 5 === 0 ? 'POST' : 'GET',
       url: `https://api.example.test/items/${100 + i}?v=1`,
-      httpVersion: 'HTTP/1.1',
-      cookies: [],
       headers: [
         { name: 'Host', value: 'api.example.test' },
         { name: 'X-Trace', value: String(i) },
       ],
-      queryString: [],
-      headersSize: -1,
-      bodySize: 0,
       ...(i % 5 === 0 ? { postData: { mimeType: 'application/json', text: `{"n":${i}}` } } : {}),
-    },
-    response: {
-      status: 200,
-      statusText: 'OK',
-      httpVersion: 'HTTP/1.1',
-      cookies: [],
-      headers: [],
-      content: { size: 2, mimeType: 'text/plain' },
-      redirectURL: '',
-      headersSize: -1,
-      bodySize: 2,
-    },
-    cache: {},
-    timings: { send: 0, wait: 5, receive: 0 },
-  }));
-  const file = join(dir, 'six.har');
-  writeFileSync(
-    file,
-    JSON.stringify({ log: { version: '1.2', creator: { name: 'test', version: '1' }, entries } }),
+      waitMs: 5,
+    }),
   );
+  const file = join(dir, 'six.har');
+  writeFileSync(file, harText(entries));
   return file;
 }
 

@@ -6,37 +6,18 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { CaptureWriter } from '../../src/record/capture-writer.ts';
 import type { HarEntry } from '../../src/record/har.ts';
 import { defaultRedactionRules, Redactor } from '../../src/record/redaction.ts';
+import { harEntry } from '../helpers/har-entry.ts';
 import { harSchemaErrors } from '../helpers/har-schema.ts';
 import { tempDir } from '../report/temp-dir.ts';
 
 function entry(i: number): HarEntry {
-  return {
+  return harEntry({
     startedDateTime: new Date(1_700_000_000_000 + i).toISOString(),
-    time: 1,
-    request: {
-      method: 'GET',
-      url: `http://127.0.0.1:5000/items/${i}`,
-      httpVersion: 'HTTP/1.1',
-      cookies: [],
-      headers: [],
-      queryString: [],
-      headersSize: -1,
-      bodySize: 0,
-    },
-    response: {
-      status: 200,
-      statusText: 'OK',
-      httpVersion: 'HTTP/1.1',
-      cookies: [],
-      headers: [],
-      content: { size: 2, mimeType: 'text/plain', text: 'ok' },
-      redirectURL: '',
-      headersSize: -1,
-      bodySize: 2,
-    },
-    cache: {},
-    timings: { send: 0, wait: 1, receive: 0 },
-  };
+    method: 'GET',
+    url: `http://127.0.0.1:5000/items/${i}`,
+    waitMs: 1,
+    text: true,
+  });
 }
 
 const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as { log: { entries: HarEntry[] } };

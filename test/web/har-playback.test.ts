@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { harEntry, harText } from '../helpers/har-entry.ts';
 import { startServer, type TestServer } from '../helpers/servers.ts';
 import { post, request } from './http-request.ts';
 import { startWebCli } from './web-cli.ts';
@@ -23,37 +24,15 @@ before(async () => {
   });
   // 24 requests 100 ms apart (2.4 s, 0.3 s at --speed 8); every fourth a POST; ids in the paths.
   const t0 = Date.parse('2026-01-01T00:00:00.000Z');
-  const entries = Array.from({ length: REQUESTS }, (_, i) => ({
-    startedDateTime: new Date(t0 + i * 100).toISOString(),
-    time: 5,
-    request: {
+  const entries = Array.from({ length: REQUESTS }, (_, i) =>
+    harEntry({
+      startedDateTime: new Date(t0 + i * 100).toISOString(),
       method: i % 4 === 0 ? 'POST' : 'GET',
       url: `https://api.example.test/items/${100 + i}`,
-      httpVersion: 'HTTP/1.1',
-      cookies: [],
-      headers: [],
-      queryString: [],
-      headersSize: -1,
-      bodySize: 0,
-    },
-    response: {
-      status: 200,
-      statusText: 'OK',
-      httpVersion: 'HTTP/1.1',
-      cookies: [],
-      headers: [],
-      content: { size: 2, mimeType: 'text/plain' },
-      redirectURL: '',
-      headersSize: -1,
-      bodySize: 2,
-    },
-    cache: {},
-    timings: { send: 0, wait: 5, receive: 0 },
-  }));
-  writeFileSync(
-    join(dir, 'traffic.har'),
-    JSON.stringify({ log: { version: '1.2', creator: { name: 'test', version: '1' }, entries } }),
+      waitMs: 5,
+    }),
   );
+  writeFileSync(join(dir, 'traffic.har'), harText(entries));
 });
 after(() => target.close());
 

@@ -69,7 +69,11 @@ export const mutationGroups: Record<string, MutationGroup> = {
   // Apart from the parser: its tests open connections, and every parser mutant would run them too.
   pool: {
     mutate: ['src/http/plain-pool.ts'],
-    tests: ['test/http/plain-pool.test.ts'],
+    tests: [
+      'test/http/plain-pool.test.ts',
+      'test/http/plain-pool-connections.test.ts',
+      'test/http/plain-pool-routes.test.ts',
+    ],
   },
   record: {
     mutate: [

@@ -1,0 +1,229 @@
+import assert from 'node:assert/strict';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { describe, it } from 'node:test';
+import { PlainPool } from '../../src/http/plain-pool.ts';
+import { until } from '../helpers/until.ts';
+import { GET, recorder } from './pool-recorder.ts';
+
+const OPTIONS = {
+  connections: 1,
+  connectTimeoutMs: 5000,
+  keepAliveTimeoutMs: 30_000,
+  tls: { rejectUnauthorized: true },
+};
+
+/**
+ * A raw server on loopback answering each request head with `ok` (no keep-alive hint), counting
+ * connections and requests. `dropSecondRequest`: a kept-alive connection closed just as its second
+ * request arrives. `stopListening()` refuses new connections and keeps those open.
+ */
+async function countingServer(options: { dropSecondRequest?: boolean } = {}) {
+  const state = { opened: 0, closed: 0, received: 0 };
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    state.opened++;
+    sockets.add(socket);
+    socket.on('close', () => {
+      state.closed++;
+      sockets.delete(socket);
+    });
+    socket.on('error', () => {});
+    let pending = '';
+    let onThisConnection = 0;
+    socket.on('data', (data) => {
+      pending += data.toString('latin1');
+      for (let end = pending.indexOf('\r\n\r\n'); end !== -1; end = pending.indexOf('\r\n\r\n')) {
+        pending = pending.slice(end + 4);
+        state.received++;
+        onThisConnection++;
+        if (options.dropSecondRequest === true && onThisConnection === 2) socket.destroy();
+        else socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  let listening = true;
+  const stopListening = () =>
+    new Promise<void>((resolve) => {
+      listening = false;
+      server.close(() => resolve());
+    });
+  const close = async () => {
+    for (const socket of sockets) socket.destroy();
+    if (listening) await stopListening();
+  };
+  return { url: `http://127.0.0.1:${port}`, state, stopListening, close };
+}
+
+describe('the plain pool: requests given up before they are sent', () => {
+  it('a connection that opens after its request was given up goes idle, and close() does not wait for it', async () => {
+    const server = await countingServer();
+    const pool = new PlainPool(server.url, OPTIONS, PlainPool.readBuffer());
+    try {
+      const givenUp = recorder({ giveUp: new Error('timed out while connecting') });
+      pool.dispatch(GET, givenUp.handler);
+      await until(() => givenUp.seen.starts.length === 1, 'the new connection to start the request');
+      const next = recorder();
+      pool.dispatch(GET, next.handler);
+      await next.done;
+      assert.equal(next.seen.body, 'ok');
+      assert.deepEqual(
+        [server.state.opened, server.state.received],
+        [1, 1],
+        'nothing sent for the given-up request',
+      );
+      await pool.close();
+      await until(() => server.state.closed === 1, 'the idle connection closed by close()');
+    } finally {
+      pool.destroy();
+      await server.close();
+    }
+  });
+
+  it('an idle connection whose request was given up serves the next one, and close() does not wait for it', async () => {
+    const server = await countingServer();
+    const pool = new PlainPool(server.url, OPTIONS, PlainPool.readBuffer());
+    try {
+      const first = recorder();
+      pool.dispatch(GET, first.handler);
+      await first.done;
+      const givenUp = recorder({ giveUp: new Error('timed out') });
+      pool.dispatch(GET, givenUp.handler);
+      assert.equal(givenUp.seen.starts.length, 1, 'started at once on the idle connection');
+      const next = recorder();
+      pool.dispatch(GET, next.handler);
+      await next.done;
+      assert.equal(next.seen.body, 'ok');
+      assert.deepEqual([server.state.opened, server.state.received], [1, 2]);
+      await pool.close();
+      await until(() => server.state.closed === 1, 'the idle connection closed by close()');
+    } finally {
+      pool.destroy();
+      await server.close();
+    }
+  });
+
+  it('skips queued requests given up meanwhile and serves the next on the released connection', async () => {
+    const server = await countingServer();
+    const pool = new PlainPool(server.url, OPTIONS, PlainPool.readBuffer());
+    try {
+      const first = recorder();
+      const givenUp = [1, 2, 3].map(() => recorder({ giveUp: new Error('timed out while queued') }));
+      const last = recorder();
+      pool.dispatch(GET, first.handler);
+      for (const r of givenUp) pool.dispatch(GET, r.handler);
+      pool.dispatch(GET, last.handler);
+      await last.done;
+      assert.deepEqual([first.seen.body, last.seen.body], ['ok', 'ok']);
+      assert.deepEqual([server.state.opened, server.state.received], [1, 2]);
+      await pool.close();
+    } finally {
+      pool.destroy();
+      await server.close();
+    }
+  });
+});
+
+describe('the plain pool: a request sent again after a stale connection', () => {
+  /** One request answered, then the kept-alive connection dropped under the second, which is retried. */
+  async function dropped(
+    onRetry: (pool: PlainPool, controller: import('undici').Dispatcher.DispatchController) => void,
+  ) {
+    const server = await countingServer({ dropSecondRequest: true });
+    const pool = new PlainPool(server.url, OPTIONS, PlainPool.readBuffer());
+    const first = recorder();
+    pool.dispatch(GET, first.handler);
+    await first.done;
+    const retried = recorder({
+      // The second start is the retry's: the request waits there for a new connection.
+      onStart: (controller) => {
+        if (retried.seen.starts.length === 2) onRetry(pool, controller);
+      },
+    });
+    pool.dispatch(GET, retried.handler);
+    return { server, pool, retried };
+  }
+
+  it('fails at once when given up while it waits for a new connection, and is not sent again', async () => {
+    const reason = new Error('timed out while waiting to be sent again');
+    let waiting: import('undici').Dispatcher.DispatchController | undefined;
+    const { server, pool, retried } = await dropped((_pool, controller) => {
+      waiting = controller;
+      assert.deepEqual([controller.aborted, controller.paused, controller.reason], [false, false, null]);
+      controller.abort(reason);
+      controller.abort(new Error('a second abort'));
+    });
+    try {
+      await retried.done;
+      assert.equal(retried.seen.error, reason.message);
+      assert.deepEqual([waiting?.aborted, waiting?.reason], [true, reason]);
+      // The new connection then takes it, and the handler refuses it (as Exchange does).
+      await until(() => retried.seen.starts.length === 3, 'the new connection to start it');
+      await pool.close();
+      assert.deepEqual(
+        [server.state.opened, server.state.received],
+        [2, 2],
+        'sent once, dropped, never again',
+      );
+      assert.equal(retried.seen.error, reason.message, 'told once');
+    } finally {
+      pool.destroy();
+      await server.close();
+    }
+  });
+
+  it('close() called while it waits for a new connection waits for its response', async () => {
+    let closing: Promise<void> | undefined;
+    let endedWhenClosed: boolean | undefined;
+    // Once the retry is queued and its connection opening (a microtask later), not from inside it.
+    const { server, pool, retried } = await dropped((p) =>
+      queueMicrotask(() => {
+        closing = p.close().then(() => {
+          endedWhenClosed = retried.seen.ended;
+        });
+      }),
+    );
+    try {
+      await retried.done;
+      await closing;
+      assert.equal(retried.seen.body, 'ok');
+      assert.equal(endedWhenClosed, true, 'close() resolved after the response');
+    } finally {
+      pool.destroy();
+      await server.close();
+    }
+  });
+
+  it('destroy() called while it waits for a new connection fails it', async () => {
+    const { server, retried } = await dropped((p) => queueMicrotask(() => p.destroy()));
+    try {
+      await retried.done;
+      assert.equal(retried.seen.error, 'the HTTP transport was destroyed');
+      assert.equal(server.state.received, 2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('fails with the reason when its new connection is refused', async () => {
+    let server: Awaited<ReturnType<typeof countingServer>> | undefined;
+    const {
+      pool,
+      retried,
+      server: s,
+    } = await dropped(() => {
+      void server?.stopListening();
+    });
+    server = s;
+    try {
+      // Stopped listening at the retry: the connection open until then is the one dropped.
+      await retried.done;
+      assert.match(retried.seen.error ?? '', /ECONNREFUSED/);
+      await pool.close();
+    } finally {
+      pool.destroy();
+      await s.close();
+    }
+  });
+});

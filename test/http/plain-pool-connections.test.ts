@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
+import type { Dispatcher } from 'undici';
 import { PlainPool } from '../../src/http/plain-pool.ts';
 import { until } from '../helpers/until.ts';
 import { GET, recorder } from './pool-recorder.ts';
@@ -12,13 +13,18 @@ const OPTIONS = {
   tls: { rejectUnauthorized: true },
 };
 
+const OK = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
+const OK_THEN_CLOSE = 'HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok';
+
 /**
  * A raw server on loopback answering each request head with `ok` (no keep-alive hint), counting
- * connections and requests. `dropSecondRequest`: a kept-alive connection closed just as its second
- * request arrives. `stopListening()` refuses new connections and keeps those open.
+ * connections and requests. By path: `/hold` waits for `state.held`'s release, `/hold-close` too and
+ * then says Connection: close, `/end` closes the connection after the response. `dropSecondRequest`: a
+ * kept-alive connection closed just as its second request arrives. `stopListening()` refuses new
+ * connections and keeps those open.
  */
 async function countingServer(options: { dropSecondRequest?: boolean } = {}) {
-  const state = { opened: 0, closed: 0, received: 0 };
+  const state = { opened: 0, closed: 0, received: 0, held: [] as (() => void)[] };
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     state.opened++;
@@ -33,11 +39,15 @@ async function countingServer(options: { dropSecondRequest?: boolean } = {}) {
     socket.on('data', (data) => {
       pending += data.toString('latin1');
       for (let end = pending.indexOf('\r\n\r\n'); end !== -1; end = pending.indexOf('\r\n\r\n')) {
+        const path = pending.slice(0, end).split(' ')[1];
         pending = pending.slice(end + 4);
         state.received++;
         onThisConnection++;
         if (options.dropSecondRequest === true && onThisConnection === 2) socket.destroy();
-        else socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+        else if (path === '/hold') state.held.push(() => socket.write(OK));
+        else if (path === '/hold-close') state.held.push(() => socket.write(OK_THEN_CLOSE));
+        else if (path === '/end') socket.end(OK);
+        else socket.write(OK);
       }
     });
   });
@@ -55,6 +65,102 @@ async function countingServer(options: { dropSecondRequest?: boolean } = {}) {
   };
   return { url: `http://127.0.0.1:${port}`, state, stopListening, close };
 }
+
+describe('the plain pool: connections and closing', () => {
+  it('close() waits for the request in flight, then closes its connection', async () => {
+    const server = await countingServer();
+    const pool = new PlainPool(server.url, OPTIONS, PlainPool.readBuffer());
+    try {
+      const r = recorder();
+      pool.dispatch({ ...GET, path: '/hold' }, r.handler);
+      await until(() => server.state.held.length === 1, 'the request at the server');
+      let endedWhenClosed: boolean | undefined;
+      const closing = pool.close().then(() => {
+        endedWhenClosed = r.seen.ended;
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(endedWhenClosed, undefined, 'close() waits while the request is in flight');
+      server.state.held[0]?.();
+      await closing;
+      assert.deepEqual([r.seen.body, endedWhenClosed], ['ok', true]);
+      await until(() => server.state.closed === 1, 'its connection closed');
+    } finally {
+      pool.destroy();
+      await server.close();
+    }
+  });
+
+  it('drops an idle connection its server closed, and opens a new one for the next request', async () => {
+    const server = await countingServer();
+    const pool = new PlainPool(server.url, OPTIONS, PlainPool.readBuffer());
+    try {
+      const first = recorder();
+      pool.dispatch({ ...GET, path: '/end' }, first.handler);
+      await first.done;
+      await until(() => server.state.closed === 1, 'the connection closed by the server');
+      const next = recorder();
+      pool.dispatch(GET, next.handler);
+      await next.done;
+      assert.deepEqual([next.seen.body, next.seen.error], ['ok', undefined]);
+      assert.equal(server.state.opened, 2);
+    } finally {
+      pool.destroy();
+      await server.close();
+    }
+  });
+
+  it('a connection closed while busy leaves the idle ones in use', async () => {
+    const server = await countingServer();
+    const pool = new PlainPool(server.url, { ...OPTIONS, connections: 2 }, PlainPool.readBuffer());
+    try {
+      const closing = recorder();
+      const quick = recorder();
+      pool.dispatch({ ...GET, path: '/hold-close' }, closing.handler);
+      pool.dispatch(GET, quick.handler);
+      await quick.done;
+      await until(() => server.state.held.length === 1, 'the held request at the server');
+      server.state.held[0]?.();
+      await closing.done;
+      await until(() => server.state.closed === 1, 'the closed connection gone');
+      const next = recorder();
+      pool.dispatch(GET, next.handler);
+      await next.done;
+      assert.equal(next.seen.body, 'ok');
+      assert.equal(server.state.opened, 2, 'the idle connection reused');
+    } finally {
+      pool.destroy();
+      await server.close();
+    }
+  });
+
+  it('fails requests before they have a connection with a controller neither aborted nor paused', async () => {
+    const pool = new PlainPool('http://127.0.0.1:1', OPTIONS, PlainPool.readBuffer());
+    await pool.close();
+    let controller: Dispatcher.DispatchController | undefined;
+    pool.dispatch(GET, {
+      onResponseError: (c) => {
+        controller = c;
+      },
+    });
+    assert.deepEqual([controller?.aborted, controller?.paused, controller?.reason], [false, false, null]);
+  });
+
+  it('tolerates handlers without onResponseError, which the dispatch interface allows', async () => {
+    const closed = new PlainPool('http://127.0.0.1:1', OPTIONS, PlainPool.readBuffer());
+    await closed.close();
+    closed.dispatch(GET, {});
+    const server = await countingServer();
+    const url = server.url;
+    await server.close(); // nothing listens there now: the connection is refused
+    const refused = new PlainPool(url, OPTIONS, PlainPool.readBuffer());
+    refused.dispatch(GET, {});
+    await refused.close(); // resolves once the refusal took the request
+    const destroyed = new PlainPool(url, OPTIONS, PlainPool.readBuffer());
+    destroyed.dispatch(GET, {});
+    destroyed.dispatch(GET, {});
+    destroyed.destroy();
+  });
+});
 
 describe('the plain pool: requests given up before they are sent', () => {
   it('a connection that opens after its request was given up goes idle, and close() does not wait for it', async () => {
@@ -127,9 +233,7 @@ describe('the plain pool: requests given up before they are sent', () => {
 
 describe('the plain pool: a request sent again after a stale connection', () => {
   /** One request answered, then the kept-alive connection dropped under the second, which is retried. */
-  async function dropped(
-    onRetry: (pool: PlainPool, controller: import('undici').Dispatcher.DispatchController) => void,
-  ) {
+  async function dropped(onRetry: (pool: PlainPool, controller: Dispatcher.DispatchController) => void) {
     const server = await countingServer({ dropSecondRequest: true });
     const pool = new PlainPool(server.url, OPTIONS, PlainPool.readBuffer());
     const first = recorder();
@@ -147,7 +251,7 @@ describe('the plain pool: a request sent again after a stale connection', () => 
 
   it('fails at once when given up while it waits for a new connection, and is not sent again', async () => {
     const reason = new Error('timed out while waiting to be sent again');
-    let waiting: import('undici').Dispatcher.DispatchController | undefined;
+    let waiting: Dispatcher.DispatchController | undefined;
     const { server, pool, retried } = await dropped((_pool, controller) => {
       waiting = controller;
       assert.deepEqual([controller.aborted, controller.paused, controller.reason], [false, false, null]);

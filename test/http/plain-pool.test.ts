@@ -452,6 +452,7 @@ describe('the plain pool on its own', () => {
       await late.done;
       assert.equal(late.seen.body, 'ok');
       assert.equal(state.opened, 2);
+      await until(() => state.closed === 1, 'the expired connection closed, not just left');
     } finally {
       pool.destroy();
       await server.close();

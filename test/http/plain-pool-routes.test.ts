@@ -7,6 +7,7 @@ import type { TLSSocket } from 'node:tls';
 import { PlainPool } from '../../src/http/plain-pool.ts';
 import { listenOnLoopback, type TestServer } from '../helpers/servers.ts';
 import { selfSignedCertificate } from '../helpers/tls.ts';
+import { until } from '../helpers/until.ts';
 import { GET, recorder } from './pool-recorder.ts';
 
 const certificate = selfSignedCertificate();
@@ -279,6 +280,70 @@ describe('the plain pool at an IPv6 address', () => {
       direct.destroy();
       proxied.destroy();
       await proxy.close();
+    }
+  });
+});
+
+describe('the plain pool: a connection slower than the others', { skip: noOpenssl }, () => {
+  it('a new connection that finds no request waiting goes idle, and close() does not wait for it', async () => {
+    // A kept-alive HTTPS server holding /hold, behind a TCP relay that holds the second connection's
+    // handshake: the first connection serves the request the second was opened for.
+    const held: (() => void)[] = [];
+    let handshakes = 0;
+    const tls = createHttpsServer({ ...certificate }, (req, res) => {
+      if (req.url === '/hold') held.push(() => res.end('held'));
+      else res.end('quick');
+    });
+    tls.on('secureConnection', () => handshakes++);
+    const upstream = await listenOnLoopback(tls, 'https');
+    let relayed = 0;
+    let letSecondThrough = () => {};
+    const sockets = new Set<Socket>();
+    const relay = createServer((client) => {
+      relayed++;
+      sockets.add(client);
+      client.pause();
+      const through = () => {
+        const server = connect(upstream.port, '127.0.0.1', () => {
+          client.pipe(server);
+          server.pipe(client);
+          client.resume();
+        });
+        sockets.add(server);
+      };
+      if (relayed === 2) letSecondThrough = through;
+      else through();
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const { port } = relay.address() as AddressInfo;
+    const pool = new PlainPool(
+      `https://127.0.0.1:${port}`,
+      { ...OPTIONS, connections: 2 },
+      PlainPool.readBuffer(),
+    );
+    try {
+      const first = recorder();
+      pool.dispatch({ ...GET, path: '/hold' }, first.handler);
+      await until(() => held.length === 1, 'the first request at the server');
+      const second = recorder();
+      pool.dispatch(GET, second.handler);
+      await until(() => relayed === 2, 'the second connection at the relay');
+      held[0]?.();
+      await second.done;
+      assert.deepEqual(
+        [first.seen.body, second.seen.body],
+        ['held', 'quick'],
+        'both on the first connection',
+      );
+      letSecondThrough();
+      // The server counts a handshake once the client has finished its own.
+      await until(() => handshakes === 2, 'the second connection ready');
+      await pool.close();
+    } finally {
+      pool.destroy();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => relay.close(() => resolve()));
+      await upstream.close();
     }
   });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import type { Dispatcher } from 'undici';
@@ -130,6 +131,27 @@ describe('the plain pool: connections and closing', () => {
     } finally {
       pool.destroy();
       await server.close();
+    }
+  });
+
+  it('does not connect again after a refused connection when no request waits', async () => {
+    const server = await countingServer();
+    const url = server.url;
+    await server.close(); // nothing listens there now
+    let attempts = 0;
+    const count = () => attempts++;
+    subscribe('net.client.socket', count);
+    const pool = new PlainPool(url, OPTIONS, PlainPool.readBuffer());
+    try {
+      const r = recorder();
+      pool.dispatch(GET, r.handler);
+      await r.done;
+      assert.match(r.seen.error ?? '', /ECONNREFUSED/);
+      // A new attempt would have started at once, in the same callback that failed the request.
+      assert.equal(attempts, 1);
+    } finally {
+      unsubscribe('net.client.socket', count);
+      pool.destroy();
     }
   });
 

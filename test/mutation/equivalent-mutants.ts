@@ -723,4 +723,91 @@ export const equivalentMutants: EquivalentMutant[] = [
     replacement: '""',
     reason: 'Buffer.from with an empty encoding name decodes UTF-8, the default',
   },
+  {
+    file: 'src/http/plain-pool.ts',
+    line: 177,
+    column: 9,
+    mutator: 'CallExpression',
+    replacement: ';',
+    reason:
+      'destroy() that follows takes the connection off the idle list anyway (through removed()); an idle connection is never one already gone',
+  },
+  {
+    file: 'src/http/plain-pool.ts',
+    line: 205,
+    column: 5,
+    mutator: 'CallExpression',
+    replacement: ';',
+    reason:
+      'the loop over every connection that follows closes the idle ones too: terminate() closes a connection without a request',
+  },
+  {
+    file: 'src/http/plain-pool.ts',
+    line: 219,
+    column: 7,
+    mutator: 'ConditionalExpression',
+    replacement: 'false',
+    reason:
+      'an http: pool never gets a TLS session (only TLS sockets report one), so the second operand holds whenever the first does',
+  },
+  {
+    file: 'src/http/plain-pool.ts',
+    line: 219,
+    column: 28,
+    mutator: 'ConditionalExpression',
+    replacement: 'false',
+    reason:
+      "before the first session, tls.connect's option session: undefined is the same as none; after it, the session is added either way",
+  },
+  {
+    file: 'src/http/plain-pool.ts',
+    line: 233,
+    column: 16,
+    mutator: 'BooleanLiteral',
+    replacement: 'true',
+    reason: 'startingOnNewConnection always runs the callback, which assigns it',
+  },
+  {
+    file: 'src/http/plain-pool.ts',
+    line: 268,
+    column: 53,
+    mutator: 'BooleanLiteral',
+    replacement: 'false',
+    reason:
+      'a retried request is sent only on a new connection (connected() takes the retries, released() only the queue), where no request is retriable yet: none has had a response',
+  },
+  {
+    file: 'src/http/plain-pool.ts',
+    line: 279,
+    column: 28,
+    mutator: 'EqualityOperator',
+    replacement: 'this.#open <= this.#options.connections',
+    reason:
+      '#open never exceeds the limit, so just after the decrement it is below it: both comparisons hold',
+  },
+  {
+    file: 'src/http/plain-pool.ts',
+    line: 285,
+    column: 5,
+    mutator: 'CallExpression',
+    replacement: ';',
+    reason:
+      'memory only: the failed connection stays in the set until destroy(), whose terminate() does nothing to a connection already gone; removed() is never called for it',
+  },
+  {
+    file: 'src/http/plain-pool.ts',
+    line: 289,
+    column: 28,
+    mutator: 'ConditionalExpression',
+    replacement: 'true',
+    reason: 'as line 279: just after the decrement #open is below the limit',
+  },
+  {
+    file: 'src/http/plain-pool.ts',
+    line: 289,
+    column: 28,
+    mutator: 'EqualityOperator',
+    replacement: 'this.#open <= this.#options.connections',
+    reason: 'as line 279',
+  },
 ];

@@ -25,7 +25,7 @@ const OK_THEN_CLOSE = 'HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2
  * connections and keeps those open.
  */
 async function countingServer(options: { dropSecondRequest?: boolean } = {}) {
-  const state = { opened: 0, closed: 0, received: 0, held: [] as (() => void)[] };
+  const state = { opened: 0, closed: 0, received: 0, held: [] as (() => void)[], heldOn: [] as Socket[] };
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     state.opened++;
@@ -45,8 +45,10 @@ async function countingServer(options: { dropSecondRequest?: boolean } = {}) {
         state.received++;
         onThisConnection++;
         if (options.dropSecondRequest === true && onThisConnection === 2) socket.destroy();
-        else if (path === '/hold') state.held.push(() => socket.write(OK));
-        else if (path === '/hold-close') state.held.push(() => socket.write(OK_THEN_CLOSE));
+        else if (path === '/hold') {
+          state.held.push(() => socket.write(OK));
+          state.heldOn.push(socket);
+        } else if (path === '/hold-close') state.held.push(() => socket.write(OK_THEN_CLOSE));
         else if (path === '/end') socket.end(OK);
         else socket.write(OK);
       }
@@ -87,6 +89,98 @@ describe('the plain pool: connections and closing', () => {
       await until(() => server.state.closed === 1, 'its connection closed');
     } finally {
       pool.destroy();
+      await server.close();
+    }
+  });
+
+  it('close() waits for a request still waiting for its connection', async () => {
+    const server = await countingServer();
+    const pool = new PlainPool(server.url, OPTIONS, PlainPool.readBuffer());
+    try {
+      const r = recorder();
+      pool.dispatch(GET, r.handler);
+      let endedWhenClosed: boolean | undefined;
+      await pool.close().then(() => {
+        endedWhenClosed = r.seen.ended;
+      });
+      assert.deepEqual([r.seen.body, endedWhenClosed], ['ok', true]);
+    } finally {
+      pool.destroy();
+      await server.close();
+    }
+  });
+
+  it('close() waits for every request in flight, not only the first to end', async () => {
+    const server = await countingServer();
+    const pool = new PlainPool(server.url, { ...OPTIONS, connections: 2 }, PlainPool.readBuffer());
+    try {
+      const [a, b] = [recorder(), recorder()];
+      pool.dispatch({ ...GET, path: '/hold' }, a.handler);
+      pool.dispatch({ ...GET, path: '/hold' }, b.handler);
+      await until(() => server.state.held.length === 2, 'both requests at the server');
+      let bEndedWhenClosed: boolean | undefined;
+      const closing = pool.close().then(() => {
+        bEndedWhenClosed = b.seen.ended;
+      });
+      server.state.held[0]?.();
+      await a.done;
+      server.state.held[1]?.();
+      await closing;
+      assert.equal(bEndedWhenClosed, true);
+    } finally {
+      pool.destroy();
+      await server.close();
+    }
+  });
+
+  it('close() resolves when the last request in flight fails', async () => {
+    const server = await countingServer();
+    const pool = new PlainPool(server.url, OPTIONS, PlainPool.readBuffer());
+    try {
+      const r = recorder();
+      pool.dispatch({ ...GET, path: '/hold' }, r.handler);
+      await until(() => server.state.heldOn.length === 1, 'the request at the server');
+      const closing = pool.close();
+      server.state.heldOn[0]?.destroy();
+      await r.done;
+      assert.ok(r.seen.error, 'the request failed');
+      await closing;
+    } finally {
+      pool.destroy();
+      await server.close();
+    }
+  });
+
+  it('close() closes the connections that were idle while it waited', async () => {
+    const server = await countingServer();
+    const pool = new PlainPool(server.url, { ...OPTIONS, connections: 2 }, PlainPool.readBuffer());
+    try {
+      const [busy, quick] = [recorder(), recorder()];
+      pool.dispatch({ ...GET, path: '/hold' }, busy.handler);
+      pool.dispatch(GET, quick.handler);
+      await quick.done;
+      await until(() => server.state.held.length === 1, 'the held request at the server');
+      const closing = pool.close();
+      server.state.held[0]?.();
+      await closing;
+      await until(() => server.state.closed === 2, 'both connections closed');
+    } finally {
+      pool.destroy();
+      await server.close();
+    }
+  });
+
+  it('refuses requests after destroy()', async () => {
+    const server = await countingServer();
+    const pool = new PlainPool(server.url, OPTIONS, PlainPool.readBuffer());
+    pool.destroy();
+    try {
+      const r = recorder();
+      pool.dispatch(GET, r.handler);
+      await r.done;
+      assert.equal(r.seen.error, 'the HTTP transport is closed');
+      assert.equal(server.state.opened, 0);
+    } finally {
       await server.close();
     }
   });
@@ -293,6 +387,44 @@ describe('the plain pool: a request sent again after a stale connection', () => 
         'sent once, dropped, never again',
       );
       assert.equal(retried.seen.error, reason.message, 'told once');
+    } finally {
+      pool.destroy();
+      await server.close();
+    }
+  });
+
+  it('a queued request sent on a reused connection is sent again too', async () => {
+    const server = await countingServer({ dropSecondRequest: true });
+    const pool = new PlainPool(server.url, OPTIONS, PlainPool.readBuffer());
+    try {
+      const [first, queued] = [recorder(), recorder()];
+      pool.dispatch(GET, first.handler);
+      pool.dispatch(GET, queued.handler);
+      await queued.done;
+      assert.deepEqual([queued.seen.body, queued.seen.error], ['ok', undefined]);
+      assert.deepEqual([server.state.opened, server.state.received], [2, 3]);
+    } finally {
+      pool.destroy();
+      await server.close();
+    }
+  });
+
+  it('given up while it waits, fails a handler without onResponseError quietly', async () => {
+    const server = await countingServer({ dropSecondRequest: true });
+    const pool = new PlainPool(server.url, OPTIONS, PlainPool.readBuffer());
+    try {
+      const first = recorder();
+      pool.dispatch(GET, first.handler);
+      await first.done;
+      let starts = 0;
+      pool.dispatch(GET, {
+        // The second start is the retry's: give up there, and refuse the new connection's start.
+        onRequestStart: (controller) => {
+          if (++starts >= 2) controller.abort(new Error('timed out'));
+        },
+      });
+      await until(() => starts === 3, 'the new connection to start it');
+      await pool.close();
     } finally {
       pool.destroy();
       await server.close();

@@ -284,66 +284,91 @@ describe('the plain pool at an IPv6 address', () => {
   });
 });
 
+/**
+ * A kept-alive HTTPS server holding /hold, behind a TCP relay that holds the second connection's
+ * handshake until `letSecondThrough()`: the first connection can serve the request the second was
+ * opened for. Counts the server's handshakes, and the pool's connections closed at the relay.
+ */
+async function slowSecondConnection() {
+  const state = { held: [] as (() => void)[], handshakes: 0, relayed: 0, relayClosed: 0 };
+  const tls = createHttpsServer({ ...certificate }, (req, res) => {
+    if (req.url === '/hold') state.held.push(() => res.end('held'));
+    else res.end('quick');
+  });
+  tls.on('secureConnection', () => state.handshakes++);
+  const upstream = await listenOnLoopback(tls, 'https');
+  let letSecondThrough = () => {};
+  const sockets = new Set<Socket>();
+  const relay = createServer((client) => {
+    state.relayed++;
+    sockets.add(client);
+    client.on('error', () => {});
+    client.on('close', () => state.relayClosed++);
+    client.pause();
+    const through = () => {
+      const server = connect(upstream.port, '127.0.0.1', () => {
+        client.pipe(server);
+        server.pipe(client);
+        client.resume();
+      });
+      server.on('error', () => {});
+      sockets.add(server);
+    };
+    if (state.relayed === 2) letSecondThrough = through;
+    else through();
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  const { port } = relay.address() as AddressInfo;
+  const pool = new PlainPool(
+    `https://127.0.0.1:${port}`,
+    { ...OPTIONS, connections: 2 },
+    PlainPool.readBuffer(),
+  );
+  /** Both requests served by the first connection while the second is held at the relay. */
+  const serveBothOnFirst = async () => {
+    const first = recorder();
+    pool.dispatch({ ...GET, path: '/hold' }, first.handler);
+    await until(() => state.held.length === 1, 'the first request at the server');
+    const second = recorder();
+    pool.dispatch(GET, second.handler);
+    await until(() => state.relayed === 2, 'the second connection at the relay');
+    state.held[0]?.();
+    await second.done;
+    assert.deepEqual([first.seen.body, second.seen.body], ['held', 'quick'], 'both on the first connection');
+  };
+  const close = async () => {
+    pool.destroy();
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => relay.close(() => resolve()));
+    await upstream.close();
+  };
+  return { state, pool, serveBothOnFirst, letSecondThrough: () => letSecondThrough(), close };
+}
+
 describe('the plain pool: a connection slower than the others', { skip: noOpenssl }, () => {
   it('a new connection that finds no request waiting goes idle, and close() does not wait for it', async () => {
-    // A kept-alive HTTPS server holding /hold, behind a TCP relay that holds the second connection's
-    // handshake: the first connection serves the request the second was opened for.
-    const held: (() => void)[] = [];
-    let handshakes = 0;
-    const tls = createHttpsServer({ ...certificate }, (req, res) => {
-      if (req.url === '/hold') held.push(() => res.end('held'));
-      else res.end('quick');
-    });
-    tls.on('secureConnection', () => handshakes++);
-    const upstream = await listenOnLoopback(tls, 'https');
-    let relayed = 0;
-    let letSecondThrough = () => {};
-    const sockets = new Set<Socket>();
-    const relay = createServer((client) => {
-      relayed++;
-      sockets.add(client);
-      client.pause();
-      const through = () => {
-        const server = connect(upstream.port, '127.0.0.1', () => {
-          client.pipe(server);
-          server.pipe(client);
-          client.resume();
-        });
-        sockets.add(server);
-      };
-      if (relayed === 2) letSecondThrough = through;
-      else through();
-    });
-    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-    const { port } = relay.address() as AddressInfo;
-    const pool = new PlainPool(
-      `https://127.0.0.1:${port}`,
-      { ...OPTIONS, connections: 2 },
-      PlainPool.readBuffer(),
-    );
+    const slow = await slowSecondConnection();
     try {
-      const first = recorder();
-      pool.dispatch({ ...GET, path: '/hold' }, first.handler);
-      await until(() => held.length === 1, 'the first request at the server');
-      const second = recorder();
-      pool.dispatch(GET, second.handler);
-      await until(() => relayed === 2, 'the second connection at the relay');
-      held[0]?.();
-      await second.done;
-      assert.deepEqual(
-        [first.seen.body, second.seen.body],
-        ['held', 'quick'],
-        'both on the first connection',
-      );
-      letSecondThrough();
+      await slow.serveBothOnFirst();
+      slow.letSecondThrough();
       // The server counts a handshake once the client has finished its own.
-      await until(() => handshakes === 2, 'the second connection ready');
-      await pool.close();
+      await until(() => slow.state.handshakes === 2, 'the second connection ready');
+      await slow.pool.close();
     } finally {
-      pool.destroy();
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => relay.close(() => resolve()));
-      await upstream.close();
+      await slow.close();
+    }
+  });
+
+  it('a connection that opens after close() resolved is closed at once', async () => {
+    const slow = await slowSecondConnection();
+    try {
+      await slow.serveBothOnFirst();
+      await slow.pool.close();
+      slow.letSecondThrough();
+      // Closed by the pool as soon as its handshake is done (the server may not even see it finish).
+      await until(() => slow.state.relayClosed === 2, 'both connections closed');
+    } finally {
+      await slow.close();
     }
   });
 });

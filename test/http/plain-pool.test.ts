@@ -339,7 +339,8 @@ describe('the plain pool on its own', () => {
     const { server, state } = await countingServer();
     const pool = new PlainPool(server.url, { ...OPTIONS, keepAliveTimeoutMs: 1000 }, PlainPool.readBuffer());
     try {
-      const t = performance.now();
+      // Whole milliseconds: (t + 1000) - t is then exactly 1000, not a rounding error either side of it.
+      const t = Math.floor(performance.now());
       pool.sweep(t); // the pool's clock: a connection going idle now is idle since t
       const first = recorder();
       pool.dispatch(get, first.handler);

@@ -787,15 +787,6 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/http/plain-pool.ts',
-    line: 285,
-    column: 5,
-    mutator: 'CallExpression',
-    replacement: ';',
-    reason:
-      'memory only: the failed connection stays in the set until destroy(), whose terminate() does nothing to a connection already gone; removed() is never called for it',
-  },
-  {
-    file: 'src/http/plain-pool.ts',
     line: 289,
     column: 28,
     mutator: 'ConditionalExpression',
@@ -809,5 +800,40 @@ export const equivalentMutants: EquivalentMutant[] = [
     mutator: 'EqualityOperator',
     replacement: 'this.#open <= this.#options.connections',
     reason: 'as line 279',
+  },
+  {
+    file: 'src/http/plain-pool.ts',
+    line: 219,
+    column: 7,
+    mutator: 'LogicalOperator',
+    replacement: 'dial.tls === null && this.#session === undefined',
+    reason:
+      'an http: pool has no session, so it dials as it is; an https: one adds session: undefined before the first session, the same as none',
+  },
+  {
+    file: 'src/http/plain-pool.ts',
+    line: 257,
+    column: 5,
+    mutator: 'CallExpression',
+    replacement: ';',
+    reason:
+      'close() is the only one to wait for the drain and it sets #closed: then the released connection is destroyed, and removed() checks the drain',
+  },
+  {
+    file: 'src/http/plain-pool.ts',
+    line: 273,
+    column: 9,
+    mutator: 'ConditionalExpression',
+    replacement: 'false',
+    reason:
+      "removed() is called once per connection, always for one still in the set (a connection is gone for good first); without the delete it stays in the set, where destroy()'s terminate() does nothing to it: memory only",
+  },
+  {
+    file: 'src/http/plain-pool.ts',
+    line: 279,
+    column: 28,
+    mutator: 'ConditionalExpression',
+    replacement: 'true',
+    reason: 'as the comparison above: just after the decrement #open is below the limit',
   },
 ];

@@ -826,7 +826,7 @@ export const equivalentMutants: EquivalentMutant[] = [
     mutator: 'ConditionalExpression',
     replacement: 'false',
     reason:
-      "removed() is called once per connection, always for one still in the set (a connection is gone for good first); without the delete it stays in the set, where destroy()'s terminate() does nothing to it: memory only",
+      "removed() is called once per connection (its own gone flag), and only for one still in the set (a connection that never opened goes through failedToConnect() instead); without the delete the gone connection stays in the set, where destroy()'s terminate() does nothing to it: memory only",
   },
   {
     file: 'src/http/plain-pool.ts',

@@ -32,7 +32,8 @@ test('an empty histogram changes nothing; buckets above the largest value are le
 });
 
 test('a bound above the histogram’s range counts everything up to the range’s end', () => {
-  const counts: number[] = [];
+  // Zeros to start from, as the Prometheus reporter's tallies: only buckets that get values are touched.
+  const counts = [0, 0];
   addEncodedToBuckets(encoded([3_600_000_000]), [1000, Number.MAX_SAFE_INTEGER], counts);
   assert.deepEqual(counts, [0, 1]);
 });

@@ -25,6 +25,7 @@ export const mutationGroups: Record<string, MutationGroup> = {
     tests: [
       'test/metrics/histogram.test.ts',
       'test/metrics/histogram-buckets.test.ts',
+      'test/metrics/histogram-encoding.test.ts',
       'test/metrics/percentiles.test.ts',
       'test/metrics/run-stats.test.ts',
       'test/metrics/merge.test.ts',

@@ -803,4 +803,21 @@ export const equivalentMutants: EquivalentMutant[] = [
     replacement: 'true',
     reason: 'as the comparison above: just after the decrement #open is below the limit',
   },
+  {
+    file: 'src/metrics/histogram-buckets.ts',
+    line: 21,
+    column: 12,
+    mutator: 'ConditionalExpression',
+    replacement: 'true',
+    reason:
+      'past the last bound boundsMicros[bucket] is undefined and a value > undefined is false: the loop stops there all the same',
+  },
+  {
+    file: 'src/metrics/histogram-buckets.ts',
+    line: 21,
+    column: 12,
+    mutator: 'EqualityOperator',
+    replacement: 'bucket <= boundsMicros.length',
+    reason: 'as above',
+  },
 ];

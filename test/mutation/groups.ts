@@ -26,6 +26,7 @@ export const mutationGroups: Record<string, MutationGroup> = {
       'test/metrics/histogram.test.ts',
       'test/metrics/histogram-buckets.test.ts',
       'test/metrics/histogram-encoding.test.ts',
+      'test/metrics/summary-histograms.test.ts',
       'test/metrics/percentiles.test.ts',
       'test/metrics/run-stats.test.ts',
       'test/metrics/merge.test.ts',

@@ -426,7 +426,7 @@ export const equivalentMutants: EquivalentMutant[] = [
     column: 5,
     mutator: 'CallExpression',
     replacement: ';',
-    reason: 'memory only (see line 160)',
+    reason: 'memory only (see line 196)',
   },
   {
     file: 'src/metrics/thresholds.ts',
@@ -462,6 +462,14 @@ export const equivalentMutants: EquivalentMutant[] = [
     mutator: 'EqualityOperator',
     replacement: 'ms <= this.minMs',
     reason: 'a value equal to the minimum leaves it the same',
+  },
+  {
+    file: 'src/metrics/endpoint-stats.ts',
+    line: 45,
+    column: 9,
+    mutator: 'EqualityOperator',
+    replacement: 'ms >= this.maxMs',
+    reason: 'a value equal to the maximum leaves it the same',
   },
   {
     file: 'src/metrics/endpoint-stats.ts',

@@ -762,6 +762,15 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/http/plain-pool.ts',
+    line: 285,
+    column: 5,
+    mutator: 'CallExpression',
+    replacement: ';',
+    reason:
+      'memory only: the connection that failed to open stays in the set until destroy(), whose terminate() does nothing to a connection already gone; removed() is never called for it',
+  },
+  {
+    file: 'src/http/plain-pool.ts',
     line: 289,
     column: 28,
     mutator: 'ConditionalExpression',

@@ -604,7 +604,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/record/redaction.ts',
-    line: 181,
+    line: 189,
     column: 31,
     mutator: 'Regex',
     replacement: '/\\s*[[{]/',
@@ -612,7 +612,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/record/redaction.ts',
-    line: 233,
+    line: 241,
     column: 22,
     mutator: 'StringLiteral',
     replacement: '"Stryker was here!"',
@@ -620,7 +620,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/record/redaction.ts',
-    line: 237,
+    line: 245,
     column: 20,
     mutator: 'Regex',
     replacement: '/^([A-Za-z][\\w-]*) (.+)/',
@@ -628,7 +628,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/record/redaction.ts',
-    line: 254,
+    line: 262,
     column: 65,
     mutator: 'ArrowFunction',
     replacement: '() => undefined',
@@ -636,7 +636,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/record/redaction.ts',
-    line: 255,
+    line: 263,
     column: 9,
     mutator: 'ConditionalExpression',
     replacement: 'false',
@@ -644,7 +644,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/record/redaction.ts',
-    line: 255,
+    line: 263,
     column: 24,
     mutator: 'StringLiteral',
     replacement: '""',
@@ -652,7 +652,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/record/redaction.ts',
-    line: 260,
+    line: 268,
     column: 13,
     mutator: 'EqualityOperator',
     replacement: 'eq <= 0',

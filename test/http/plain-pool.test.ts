@@ -380,7 +380,7 @@ describe('the plain pool on its own', () => {
     const { server, state } = await countingServer();
     const pool = new PlainPool(server.url, { ...OPTIONS, keepAliveTimeoutMs: 1000 }, PlainPool.readBuffer());
     try {
-      // A whole number: (t + 1000) - t is not always exactly 1000 in floating point for any t.
+      // Whole milliseconds: (t + 1000) - t is then exactly 1000, not a rounding error either side of it.
       const t = Math.floor(performance.now());
       pool.sweep(t); // the pool's clock: a connection going idle now is idle since t
       const first = recorder();
@@ -494,6 +494,7 @@ describe('the plain pool on its own', () => {
       await late.done;
       assert.equal(late.seen.body, 'ok');
       assert.equal(state.opened, 2);
+      await until(() => state.closed === 1, 'the expired connection closed, not just left');
     } finally {
       pool.destroy();
       await server.close();

@@ -33,6 +33,7 @@ test('an empty histogram changes nothing; buckets above the largest value are le
 });
 
 test('a bound above the histogram’s range counts everything up to the range’s end', () => {
+  // Nothing to start from: a bucket passed over holds 0, never a hole.
   const counts: number[] = [];
   addEncodedToBuckets(encoded([3_600_000_000]), [1000, Number.MAX_SAFE_INTEGER], counts);
   assert.deepEqual(counts, [0, 1]);

@@ -25,6 +25,8 @@ export const mutationGroups: Record<string, MutationGroup> = {
     tests: [
       'test/metrics/histogram.test.ts',
       'test/metrics/histogram-buckets.test.ts',
+      'test/metrics/histogram-encoding.test.ts',
+      'test/metrics/summary-histograms.test.ts',
       'test/metrics/percentiles.test.ts',
       'test/metrics/run-stats.test.ts',
       'test/metrics/merge.test.ts',
@@ -69,7 +71,11 @@ export const mutationGroups: Record<string, MutationGroup> = {
   // Apart from the parser: its tests open connections, and every parser mutant would run them too.
   pool: {
     mutate: ['src/http/plain-pool.ts'],
-    tests: ['test/http/plain-pool.test.ts'],
+    tests: [
+      'test/http/plain-pool.test.ts',
+      'test/http/plain-pool-connections.test.ts',
+      'test/http/plain-pool-routes.test.ts',
+    ],
   },
   record: {
     mutate: [

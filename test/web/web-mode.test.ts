@@ -128,12 +128,15 @@ test('Ctrl-C during a run stops it, writes its reports, then quits', async () =>
     ],
     { cwd: dir, timeoutMs: 20_000 },
   );
-  // Wait for requests to be counted, then interrupt.
-  for (let i = 0; i < 100; i++) {
+  // Wait for requests to be counted, then interrupt: polled (bounded), failing loudly if they never are.
+  let counted = false;
+  for (let i = 0; i < 100 && !counted; i++) {
     const state = JSON.parse((await request(`${cli.url}api/state`)).body);
-    if ((state.stats?.snapshot.aggregated.requests ?? 0) > 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    counted = (state.stats?.snapshot.aggregated.requests ?? 0) > 0;
+    if (!counted) await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  if (!counted) cli.child.kill('SIGKILL');
+  assert.ok(counted, 'no request counted after 10 s of polling');
   cli.child.kill('SIGINT');
   assert.equal(await cli.exited, 0, cli.stderr());
   assert.match(cli.stderr(), /SIGINT: stopping, writing reports, quitting/);

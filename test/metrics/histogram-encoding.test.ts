@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { build, type Histogram } from 'hdr-histogram-js';
+import { build, type Histogram, type JsHistogram } from 'hdr-histogram-js';
 import {
   addEncodedHistogram,
   createLatencyHistogram,
@@ -87,4 +87,88 @@ test('anything but an HdrHistogram V2 encoding is refused', () => {
   const truncated = Buffer.from(encodeHistogram(createLatencyHistogram()), 'base64').subarray(0, 41);
   truncated.writeInt32BE(1000, 4);
   assert.throws(() => forEachEncodedValue(truncated.toString('base64'), () => {}), /damaged/);
+});
+
+/** A JS histogram of any precision and lowest discernible value (the reader takes its layout from the header). */
+function histogramOf(digits: number, lowest: number): JsHistogram {
+  return build({
+    bitBucketSize: 64,
+    lowestDiscernibleValue: lowest,
+    highestTrackableValue: lowest * 2 ** 40,
+    numberOfSignificantValueDigits: digits as 1 | 2 | 3 | 4 | 5,
+    useWebAssembly: false,
+  }) as JsHistogram;
+}
+
+test('any precision, any lowest discernible value, any count: re-recording what is read gives the same histogram', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 5 }),
+      fc.constantFrom(1, 3, 1000),
+      fc.array(
+        fc.tuple(
+          fc.double({ min: 0, max: 2 ** 30, noNaN: true }),
+          // Counts past 32 bits take the reader's wide arithmetic (40 of them stay below 2^53 in all).
+          fc.oneof(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 2 ** 31, max: 2 ** 45 })),
+        ),
+        { minLength: 1, maxLength: 40 },
+      ),
+      (digits, lowest, recorded) => {
+        const original = histogramOf(digits, lowest);
+        for (const [fraction, count] of recorded)
+          original.recordValueWithCount(Math.floor(lowest * fraction), count);
+        const copy = histogramOf(digits, lowest);
+        let previous = -1;
+        forEachEncodedValue(encodeHistogram(original), (value, count, index) => {
+          assert.ok(index > previous, 'bins ascending, each once');
+          previous = index;
+          assert.equal(original.getCountAtIndex(index), count);
+          assert.equal(original.lowestEquivalentValue(value), value, 'the lowest value of its bin');
+          copy.recordValueWithCount(value, count);
+        });
+        assert.equal(copy.totalCount, original.totalCount);
+        for (let index = 0; index < original.countsArrayLength; index++) {
+          assert.equal(copy.getCountAtIndex(index), original.getCountAtIndex(index), `bin ${index}`);
+        }
+      },
+    ),
+    { seed: 17, numRuns: 150 },
+  );
+});
+
+test('a header that is not V2 or whose layout cannot be is refused as damaged, naming which', () => {
+  const good = () => {
+    const h = createLatencyHistogram();
+    h.recordValue(1234);
+    const bytes = Buffer.from(encodeHistogram(h), 'base64');
+    h.destroy();
+    return bytes;
+  };
+  const refused = (bytes: Buffer) => () => forEachEncodedValue(bytes.toString('base64'), () => {});
+  assert.throws(refused(good().subarray(0, 39)), /not an HdrHistogram V2 encoding/, 'shorter than a header');
+  const cookie = good();
+  cookie.writeInt32BE(0x1c849304, 0);
+  assert.throws(refused(cookie), /not an HdrHistogram V2 encoding/, 'another cookie');
+  // The cookie's word-size nibble is not part of what makes it V2.
+  const wordSize = good();
+  wordSize.writeInt32BE(0x1c849313, 0);
+  const seen: number[] = [];
+  forEachEncodedValue(wordSize.toString('base64'), (value) => seen.push(value));
+  assert.deepEqual(seen, [1234]);
+  for (const [at, value, why] of [
+    [12, -1, 'negative precision'],
+    [12, 6, 'precision beyond 5 digits'],
+  ] as const) {
+    const bytes = good();
+    bytes.writeInt32BE(value, at);
+    assert.throws(refused(bytes), /damaged/, why);
+  }
+  const lowest = good();
+  lowest.writeBigInt64BE(0n, 16);
+  assert.throws(refused(lowest), /damaged/, 'lowest discernible value 0');
+  const exact = good();
+  exact.writeInt32BE(exact.length - 40, 4);
+  assert.doesNotThrow(refused(exact), 'a payload that ends exactly at the end');
+  exact.writeInt32BE(exact.length - 39, 4);
+  assert.throws(refused(exact), /damaged/, 'a payload longer than the bytes');
 });

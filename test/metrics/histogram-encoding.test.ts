@@ -163,6 +163,12 @@ test('a header that is not V2 or whose layout cannot be is refused as damaged, n
     bytes.writeInt32BE(value, at);
     assert.throws(refused(bytes), /damaged/, why);
   }
+  const noDigits = good();
+  noDigits.writeInt32BE(0, 12);
+  assert.doesNotThrow(refused(noDigits), 'a precision of 0 digits is a layout');
+  const headerOnly = good().subarray(0, 40);
+  headerOnly.writeInt32BE(0, 4);
+  assert.doesNotThrow(refused(headerOnly), 'a header announcing no payload');
   const lowest = good();
   lowest.writeBigInt64BE(0n, 16);
   assert.throws(refused(lowest), /damaged/, 'lowest discernible value 0');
@@ -171,4 +177,15 @@ test('a header that is not V2 or whose layout cannot be is refused as damaged, n
   assert.doesNotThrow(refused(exact), 'a payload that ends exactly at the end');
   exact.writeInt32BE(exact.length - 39, 4);
   assert.throws(refused(exact), /damaged/, 'a payload longer than the bytes');
+});
+
+test('bytes after the payload its header announces are not read', () => {
+  const h = createLatencyHistogram();
+  h.recordValue(1234);
+  // ZigZag 1 (0x02): a count of one more bin, if it were read.
+  const bytes = Buffer.concat([Buffer.from(encodeHistogram(h), 'base64'), Buffer.from([0x02])]);
+  h.destroy();
+  const seen: number[] = [];
+  forEachEncodedValue(bytes.toString('base64'), (value) => seen.push(value));
+  assert.deepEqual(seen, [1234]);
 });

@@ -131,3 +131,19 @@ test('an endpoint disposed of frees its histograms at once', () => {
   endpoint.dispose();
   assert.throws(() => endpoint.record(1, 1000, 0, false, 0), /destroyed/);
 });
+
+test('a recorder of a WebAssembly histogram writes into WebAssembly itself, not through the wrapper’s recordValue', () => {
+  const histogram = createLatencyHistogram();
+  let throughWrapper = 0;
+  const wrapper = histogram.recordValue.bind(histogram);
+  histogram.recordValue = (value: number) => {
+    throughWrapper++;
+    wrapper(value);
+  };
+  const record = recorderOf(histogram);
+  record(5);
+  record(1234);
+  assert.equal(throughWrapper, 0, 'the wrapper was not called');
+  assert.deepEqual([histogram.totalCount, histogram.maxValue], [2, 1234]);
+  histogram.destroy();
+});

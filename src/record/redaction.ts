@@ -189,7 +189,7 @@ export class Redactor {
    * re-serialised when something in it was replaced.
    */
   body(text: string, mimeType: string): string {
-    if (this.#holdsNoSecretName(text)) return this.text(text);
+    if (!this.mayNameSecret(text)) return this.text(text);
     const type = mimeType.toLowerCase();
     const jsonType = type.includes('json');
     const plain = type === '' || type === 'x-unknown' || type.startsWith('text/plain');
@@ -267,14 +267,14 @@ export class Redactor {
   }
 
   /**
-   * Whether a body cannot hold a value to redact by name, so that parsing it would change nothing but
+   * Whether a body may hold a value to redact by name; when not, parsing it would change nothing but
    * what `text` changes anyway: no JSON paths to follow, and no name the rules match, as spelled in
    * the text. Escapes (`\u0074oken`, `%74oken`) and non-ASCII text (case folding beyond ASCII) could
    * spell a name the hint does not see: those are parsed.
    */
-  #holdsNoSecretName(text: string): boolean {
-    if (this.#paths.length > 0 || this.#wildcard) return false;
-    return !NEEDS_PARSING.test(text) && !this.#names.hint.test(text);
+  mayNameSecret(text: string): boolean {
+    if (this.#paths.length > 0 || this.#wildcard) return true;
+    return NEEDS_PARSING.test(text) || this.#names.hint.test(text);
   }
 
   #headerByName(name: string, value: string): string {

@@ -82,19 +82,18 @@ export class NamePatterns {
 
   /** `flag` names the option in the error a bad pattern gives. */
   constructor(globs: readonly string[], flag: string) {
-    const words = new Set<string>();
+    const words: string[][] = [];
     this.#patterns = globs.map((glob) => {
       const snake = snakeName(glob.trim());
       if (snake.replaceAll('*', '') === '') throw new RecordingError(`${flag}: "${glob}" names nothing`);
       // A name the glob matches holds its longest literal run, in snake_case: its words separated by
       // nothing (camelCase), `_`, `-` or spaces in the original spelling.
       const longest = snake.split('*').reduce((a, b) => (b.length > a.length ? b : a), '');
-      const parts = longest.split('_').filter(Boolean).map(escapeRegExp);
       // A glob of separators and stars alone (`*_*`) has no word to look for: every text may hold one.
-      words.add(parts.length > 0 ? parts.join('[\\s_+-]*') : '');
+      words.push(longest.split('_').filter(Boolean));
       return new RegExp(`^${escapeRegExp(snake).replaceAll('*', '.*')}$`);
     });
-    this.hint = new RegExp(`(?:${[...words].join('|')})`, 'i');
+    this.hint = new RegExp(hintSource(words), 'i');
   }
 
   matches(name: string): boolean {
@@ -108,6 +107,46 @@ export class NamePatterns {
     }
     return hit;
   }
+}
+
+const SEPARATORS = '[\\s_+-]*';
+
+/**
+ * One pattern for every glob's words, as a tree of shared prefixes (`pass(?:w(?:ord|d)|phrase)`): the
+ * engine then tries one character class at each position, not every word in turn, which made the
+ * alternation of some thirty words cost about 2.6 ns per character of every body it looked at. A word
+ * that is a prefix of another is enough alone: the hint only says whether any is there.
+ */
+function hintSource(words: readonly (readonly string[])[]): string {
+  interface Node {
+    end: boolean;
+    next: Map<string, Node>;
+  }
+  const root: Node = { end: false, next: new Map() };
+  for (const parts of words) {
+    let node = root;
+    // Atoms: each character, and a run of separators between the words.
+    const atoms = parts.flatMap((part, i) => [...(i > 0 ? [SEPARATORS] : []), ...part]);
+    for (const atom of atoms) {
+      let child = node.next.get(atom);
+      if (child === undefined) {
+        child = { end: false, next: new Map() };
+        node.next.set(atom, child);
+      }
+      node = child;
+    }
+    node.end = true;
+  }
+  // No glob at all: nothing is ever found.
+  if (root.next.size === 0 && !root.end) return '(?!)';
+  const source = (node: Node): string => {
+    if (node.end) return '';
+    const branches = [...node.next].map(
+      ([atom, child]) => (atom === SEPARATORS ? atom : escapeRegExp(atom)) + source(child),
+    );
+    return branches.length === 1 ? (branches[0] as string) : `(?:${branches.join('|')})`;
+  };
+  return source(root);
 }
 
 function escapeRegExp(text: string): string {

@@ -35,20 +35,10 @@ function hasUrlWithParameters(value: Encoded | undefined): boolean {
   return typeof url === 'string' && /[?#@]/.test(url);
 }
 
-/** Names of the default and added rules, loosely, to find lines that may hold a named secret at all. */
-function nameHint(rules: RedactionRules): RegExp {
-  const words = [...rules.names, ...rules.headers]
-    .map((glob) => glob.replaceAll('*', '').split(/[_-]/).filter(Boolean))
-    .filter((parts) => parts.length > 0)
-    .map((parts) => parts.map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[_-]?'));
-  return new RegExp(`(?:${[...new Set(words)].join('|')})`, 'i');
-}
-
 /** Redacts the lines a traced process writes, and appends each new secret to the secrets file. */
 export class LineRedactor {
   readonly #redactor: Redactor;
   readonly #secretsFile: string;
-  readonly #hint: RegExp;
   /** Secrets at JSON paths: every value must go through the redactor. */
   readonly #byPath: boolean;
   /** Header names by whether their values are kept as they are. */
@@ -59,7 +49,6 @@ export class LineRedactor {
     this.#redactor = new Redactor(rules);
     if (numberFrom > 0) this.#redactor.continueAfter(placeholder(numberFrom));
     this.#secretsFile = secretsFile;
-    this.#hint = nameHint(rules);
     this.#byPath = rules.jsonPaths.length > 0;
   }
 
@@ -119,21 +108,25 @@ export class LineRedactor {
     return this.#redactor.text(text);
   }
 
+  /** The line with its secrets by name replaced; the same object when there is none (most requests). */
   #inbound(line: InboundLine): InboundLine {
-    const r = this.#redactor;
+    const { req, res } = line;
+    const url = /[?#@]/.test(req.url) ? this.#redactor.url(req.url) : req.url;
+    const reqHeaders = this.#headers(req.headers);
+    const reqBody = this.#body(req.body, contentType(req.headers));
+    const resHeaders = this.#headers(res.headers);
+    const resBody = this.#body(res.body, contentType(res.headers));
+    const same =
+      url === req.url &&
+      reqHeaders === req.headers &&
+      reqBody === req.body &&
+      resHeaders === res.headers &&
+      resBody === res.body;
+    if (same) return line;
     return {
       ...line,
-      req: {
-        method: line.req.method,
-        url: /[?#@]/.test(line.req.url) ? r.url(line.req.url) : line.req.url,
-        headers: this.#headers(line.req.headers),
-        body: this.#body(line.req.body, contentType(line.req.headers)),
-      },
-      res: {
-        status: line.res.status,
-        headers: this.#headers(line.res.headers),
-        body: this.#body(line.res.body, contentType(line.res.headers)),
-      },
+      req: { method: req.method, url, headers: reqHeaders, body: reqBody },
+      res: { status: res.status, headers: resHeaders, body: resBody },
     };
   }
 
@@ -156,9 +149,12 @@ export class LineRedactor {
     return plain;
   }
 
-  /** Bodies are parsed only when a secret name may be in them; learned secrets go by the line's text. */
+  /**
+   * Bodies are parsed only when a secret name may be in them, by the redactor's own test (escaped and
+   * non-ASCII spellings included); learned secrets go by the line's text.
+   */
   #body(record: BodyRecord, type: string): BodyRecord {
-    if (record === null || !('text' in record) || !this.#hint.test(record.text)) return record;
+    if (record === null || !('text' in record) || !this.#redactor.mayNameSecret(record.text)) return record;
     return { text: this.#redactor.body(record.text, type) };
   }
 

@@ -572,7 +572,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/record/redaction.ts',
-    line: 60,
+    line: 63,
     column: 7,
     mutator: 'ConditionalExpression',
     replacement: 'true',
@@ -580,7 +580,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/record/redaction.ts',
-    line: 61,
+    line: 64,
     column: 97,
     mutator: 'BooleanLiteral',
     replacement: 'false',
@@ -588,7 +588,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/record/redaction.ts',
-    line: 100,
+    line: 105,
     column: 32,
     mutator: 'MethodExpression',
     replacement: 'this.#paths.map(formFieldOf)',
@@ -596,7 +596,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/record/redaction.ts',
-    line: 100,
+    line: 105,
     column: 88,
     mutator: 'ConditionalExpression',
     replacement: 'true',
@@ -604,7 +604,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/record/redaction.ts',
-    line: 189,
+    line: 196,
     column: 31,
     mutator: 'Regex',
     replacement: '/\\s*[[{]/',
@@ -612,7 +612,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/record/redaction.ts',
-    line: 241,
+    line: 289,
     column: 22,
     mutator: 'StringLiteral',
     replacement: '"Stryker was here!"',
@@ -620,7 +620,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/record/redaction.ts',
-    line: 245,
+    line: 293,
     column: 20,
     mutator: 'Regex',
     replacement: '/^([A-Za-z][\\w-]*) (.+)/',
@@ -628,7 +628,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/record/redaction.ts',
-    line: 262,
+    line: 310,
     column: 65,
     mutator: 'ArrowFunction',
     replacement: '() => undefined',
@@ -636,7 +636,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/record/redaction.ts',
-    line: 263,
+    line: 311,
     column: 9,
     mutator: 'ConditionalExpression',
     replacement: 'false',
@@ -644,7 +644,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/record/redaction.ts',
-    line: 263,
+    line: 311,
     column: 24,
     mutator: 'StringLiteral',
     replacement: '""',
@@ -652,7 +652,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/record/redaction.ts',
-    line: 268,
+    line: 316,
     column: 13,
     mutator: 'EqualityOperator',
     replacement: 'eq <= 0',
@@ -660,7 +660,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/record/redact-entries.ts',
-    line: 23,
+    line: 29,
     column: 9,
     mutator: 'ConditionalExpression',
     replacement: 'true',
@@ -668,7 +668,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/record/redact-entries.ts',
-    line: 23,
+    line: 29,
     column: 34,
     mutator: 'StringLiteral',
     replacement: '"Stryker was here!"',
@@ -676,15 +676,15 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/record/redact-entries.ts',
-    line: 34,
-    column: 41,
+    line: 48,
+    column: 39,
     mutator: 'ArrayDeclaration',
     replacement: '["Stryker was here"]',
     reason: 'the elements of the replacement list are strings, which have no value to redact',
   },
   {
     file: 'src/record/redact-entries.ts',
-    line: 63,
+    line: 75,
     column: 38,
     mutator: 'ArrayDeclaration',
     replacement: '["Stryker was here"]',
@@ -700,7 +700,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/http/plain-pool.ts',
-    line: 177,
+    line: 187,
     column: 9,
     mutator: 'CallExpression',
     replacement: ';',
@@ -709,7 +709,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/http/plain-pool.ts',
-    line: 205,
+    line: 215,
     column: 5,
     mutator: 'CallExpression',
     replacement: ';',
@@ -718,7 +718,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/http/plain-pool.ts',
-    line: 219,
+    line: 229,
     column: 7,
     mutator: 'ConditionalExpression',
     replacement: 'false',
@@ -727,7 +727,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/http/plain-pool.ts',
-    line: 219,
+    line: 229,
     column: 28,
     mutator: 'ConditionalExpression',
     replacement: 'false',
@@ -736,7 +736,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/http/plain-pool.ts',
-    line: 233,
+    line: 243,
     column: 16,
     mutator: 'BooleanLiteral',
     replacement: 'true',
@@ -744,7 +744,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/http/plain-pool.ts',
-    line: 268,
+    line: 278,
     column: 53,
     mutator: 'BooleanLiteral',
     replacement: 'false',
@@ -753,7 +753,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/http/plain-pool.ts',
-    line: 279,
+    line: 289,
     column: 28,
     mutator: 'EqualityOperator',
     replacement: 'this.#open <= this.#options.connections',
@@ -762,7 +762,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/http/plain-pool.ts',
-    line: 285,
+    line: 295,
     column: 5,
     mutator: 'CallExpression',
     replacement: ';',
@@ -771,23 +771,23 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/http/plain-pool.ts',
-    line: 289,
+    line: 299,
     column: 28,
     mutator: 'ConditionalExpression',
     replacement: 'true',
-    reason: 'as line 279: just after the decrement #open is below the limit',
+    reason: 'as line 289: just after the decrement #open is below the limit',
   },
   {
     file: 'src/http/plain-pool.ts',
-    line: 289,
+    line: 299,
     column: 28,
     mutator: 'EqualityOperator',
     replacement: 'this.#open <= this.#options.connections',
-    reason: 'as line 279',
+    reason: 'as line 289',
   },
   {
     file: 'src/http/plain-pool.ts',
-    line: 219,
+    line: 229,
     column: 7,
     mutator: 'LogicalOperator',
     replacement: 'dial.tls === null && this.#session === undefined',
@@ -796,7 +796,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/http/plain-pool.ts',
-    line: 257,
+    line: 267,
     column: 5,
     mutator: 'CallExpression',
     replacement: ';',
@@ -805,7 +805,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/http/plain-pool.ts',
-    line: 273,
+    line: 283,
     column: 9,
     mutator: 'ConditionalExpression',
     replacement: 'false',
@@ -814,7 +814,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/http/plain-pool.ts',
-    line: 279,
+    line: 289,
     column: 28,
     mutator: 'ConditionalExpression',
     replacement: 'true',

@@ -116,6 +116,8 @@ function keptBody(chunks: readonly (string | Buffer)[]): BodyRecord {
   );
 }
 
+const TRANSPORT_NAME_LENGTHS = new Set([...TRANSPORT_HEADERS].map((name) => name.length));
+
 function pairs(raw: readonly string[]): [string, string][] {
   const out: [string, string][] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string]);
@@ -140,8 +142,15 @@ function sentHead(res: http.ServerResponse): { status: number; headers: [string,
     if (colon > at && colon < next) {
       const name = head.slice(at, colon);
       // How it travelled (date, keep-alive…) is never compared: not worth recording on every line.
-      if (!TRANSPORT_HEADERS.has(name.toLowerCase()))
-        headers.push([name, head.slice(colon + 1, next).trim()]);
+      // Only names of those lengths are lowered to look.
+      if (!(TRANSPORT_NAME_LENGTHS.has(name.length) && TRANSPORT_HEADERS.has(name.toLowerCase()))) {
+        // Node writes `name: value`: the value is sliced as it is unless it has blanks around it.
+        const start = head.charCodeAt(colon + 1) === 0x20 ? colon + 2 : colon + 1;
+        const value = head.slice(start, next);
+        const blank =
+          value.length > 0 && (value.charCodeAt(0) <= 0x20 || value.charCodeAt(value.length - 1) <= 0x20);
+        headers.push([name, blank ? value.trim() : value]);
+      }
     }
     at = next + 2;
   }

@@ -8,8 +8,9 @@
  * Entries are redacted and serialised in batches after the exchanges that made them were answered
  * (`setImmediate`), so the forwarding path only hands them over. Unredacted entries live in memory only.
  * A secret first seen in a later exchange is scrubbed from earlier entries as in a recording
- * (`redactEntries`): from the current file at its next write, and from earlier files when the capture
- * ends, each rewritten atomically.
+ * (`redactEntries`): from the current file at its next write, from files already rotated out one per
+ * write (the one scrubbed longest ago first, so a rewrite reads at most one more file), and from all of
+ * them when the capture ends, each rewritten atomically.
  */
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
@@ -114,7 +115,7 @@ export class CaptureWriter {
     if (this.#files.length === 0) this.#rotate(this.#now());
     this.#dirty = true;
     this.#flushNow();
-    for (const closed of this.#closed) this.#writing = this.#writing.then(() => this.#scrubClosed(closed));
+    for (const closed of this.#closed) this.#scrubClosed(closed);
     await this.#writing;
     if (this.#failed !== null) throw this.#failed;
   }
@@ -193,8 +194,24 @@ export class CaptureWriter {
       } catch (error) {
         this.#failed ??= error;
       }
+    });
+    const stale = this.#staleClosed();
+    if (stale !== undefined) this.#scrubClosed(stale);
+    // Counted in the time a write takes: rewrites still take at most a twentieth of the time.
+    this.#writing = this.#writing.then(() => {
       this.#lastWriteMs = performance.now() - started;
     });
+  }
+
+  /** The rotated-out file scrubbed longest ago, when a secret was learned since. */
+  #staleClosed(): ClosedFile | undefined {
+    const learned = this.#redactor?.learnedCount ?? 0;
+    let stalest: ClosedFile | undefined;
+    for (const closed of this.#closed) {
+      if (closed.scrubbedTo < learned && (stalest === undefined || closed.scrubbedTo < stalest.scrubbedTo))
+        stalest = closed;
+    }
+    return stalest;
   }
 
   /**
@@ -215,21 +232,27 @@ export class CaptureWriter {
     }
   }
 
-  /** An earlier file, read back and rewritten when a secret learned after it was written is in it. */
-  async #scrubClosed(closed: ClosedFile): Promise<void> {
+  /**
+   * Queues an earlier file to be read back and rewritten if a secret learned since it was last scrubbed
+   * is in it. The secrets are taken now: those learned later are the next scrub's.
+   */
+  #scrubClosed(closed: ClosedFile): void {
     const redactor = this.#redactor;
     if (redactor === null || redactor.learnedCount === closed.scrubbedTo) return;
     const finder = redactor.finderSince(closed.scrubbedTo);
     closed.scrubbedTo = redactor.learnedCount;
-    try {
-      const text = await readFile(closed.file, 'utf8');
-      if (finder === null || !(closed.compressed || finder.foundIn(text))) return;
-      const entries = (JSON.parse(text) as { log: { entries: HarEntry[] } }).log.entries;
-      const lines = entries.map((entry) => JSON.stringify(scrubbed(entry, redactor)));
-      await writeFileAtomic(closed.file, harDocument(lines), { mode: 0o600 });
-    } catch (error) {
-      this.#failed ??= error;
-    }
+    if (finder === null) return;
+    this.#writing = this.#writing.then(async () => {
+      try {
+        const text = await readFile(closed.file, 'utf8');
+        if (!(closed.compressed || finder.foundIn(text))) return;
+        const entries = (JSON.parse(text) as { log: { entries: HarEntry[] } }).log.entries;
+        const lines = entries.map((entry) => JSON.stringify(scrubbed(entry, redactor)));
+        await writeFileAtomic(closed.file, harDocument(lines), { mode: 0o600 });
+      } catch (error) {
+        this.#failed ??= error;
+      }
+    });
   }
 
   #now(): number {

@@ -159,6 +159,33 @@ test('a secret revealed by a later exchange is scrubbed from the entries already
   assert.equal(await harSchemaErrors(read(file)), null);
 });
 
+test('a secret revealed after its file was rotated out is scrubbed from that file at a later write, before the capture ends', async () => {
+  const dir = await tempDir();
+  const file = join(dir, 'cap.har');
+  const writer = new CaptureWriter({
+    file,
+    flushMs: 20,
+    rotateBytes: JSON.stringify(usesLateSecret(1)).length + 10,
+    redactor: new Redactor(defaultRedactionRules()),
+  });
+  writer.add(usesLateSecret(1));
+  assert.ok((await settled(file, 1)).includes(LATE), 'not yet known as a secret when first written');
+  writer.add(entry(2));
+  await settled(join(dir, 'cap-2.har'), 1);
+  writer.add(revealsLateSecret(3));
+  await settled(join(dir, 'cap-3.har'), 1);
+  // The capture goes on: the first file is rewritten by one of the next writes, not at the end.
+  const deadline = Date.now() + 5000;
+  while ((await settled(file, 1)).includes(LATE)) {
+    assert.ok(Date.now() < deadline, 'the rotated-out file still holds the secret');
+    writer.add(entry(4));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.match(await settled(file, 1), /__REDACTED_1__/);
+  assert.equal(await harSchemaErrors(read(file)), null);
+  await writer.close();
+});
+
 test('a secret revealed after its file was rotated out is scrubbed from that file when the capture ends', async () => {
   const dir = await tempDir();
   const file = join(dir, 'cap.har');

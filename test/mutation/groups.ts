@@ -89,6 +89,9 @@ export const mutationGroups: Record<string, MutationGroup> = {
       'test/record/replayer.test.ts',
       'test/record/redaction.test.ts',
       'test/record/redact-entries.test.ts',
+      // The redactor's parts that the capture writer and the trace recorder use.
+      'test/record/capture-writer.test.ts',
+      'test/trace/line-redactor.test.ts',
     ],
   },
   trace: {

@@ -442,4 +442,58 @@ describe('redaction, rule by rule', () => {
       { numRuns: 500 },
     );
   });
+
+  test('a header keeps its value as it is unless it is secret, a cookie or a URL, whatever its case', () => {
+    const r = new Redactor(rules());
+    for (const name of ['Content-Type', 'x-request-id', 'Access-Control-Allow-Credentials', 'ETag'])
+      assert.equal(r.keepsHeaderValue(name), true, name);
+    for (const name of [
+      'Cookie',
+      'cookie',
+      'Set-Cookie',
+      'set-cookie',
+      'Location',
+      'content-location',
+      'Referer',
+      'Authorization',
+      'X-Api-Key',
+      'x-auth-token',
+    ])
+      assert.equal(r.keepsHeaderValue(name), false, name);
+  });
+
+  test('the secrets learned are handed out in the order learned, from any count on', () => {
+    const r = new Redactor(rules());
+    assert.equal(r.learnedCount, 0);
+    assert.deepEqual(r.learnedSince(0), []);
+    r.secret('first-secret-1');
+    r.secret('second-secret-2');
+    r.secret('first-secret-1');
+    r.secret('third-secret-3');
+    assert.equal(r.learnedCount, 3);
+    assert.deepEqual(r.learnedSince(0), [
+      ['first-secret-1', '__REDACTED_1__'],
+      ['second-secret-2', '__REDACTED_2__'],
+      ['third-secret-3', '__REDACTED_3__'],
+    ]);
+    assert.deepEqual(r.learnedSince(2), [['third-secret-3', '__REDACTED_3__']]);
+    assert.deepEqual(r.learnedSince(3), []);
+  });
+
+  test('a finder sees only the secrets learned after its count, long enough, in every spelling', () => {
+    const r = new Redactor(rules());
+    r.secret('early-secret/1');
+    assert.equal(r.finderSince(1), null, 'nothing learned since');
+    r.secret('short');
+    assert.equal(r.finderSince(1), null, 'too short to scrub');
+    r.secret('late "secret"/2');
+    const finder = r.finderSince(1);
+    assert.ok(finder !== null);
+    assert.equal(finder.foundIn('a path /late%20%22secret%22%2F2/x'), true, 'URL-encoded');
+    assert.equal(finder.foundIn('a form late+%22secret%22%2F2&x=1'), true, 'form-encoded');
+    assert.equal(finder.foundIn(JSON.stringify({ v: 'late "secret"/2' })), true, 'inside a JSON string');
+    assert.equal(finder.foundIn('raw late "secret"/2 here'), true, 'as it is');
+    assert.equal(finder.foundIn('early-secret/1 and short'), false, 'learned before the count, or short');
+    assert.ok(r.finderSince(0)?.foundIn('early-secret/1'), 'from 0: the early one too');
+  });
 });

@@ -331,7 +331,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/metrics/run-stats.ts',
-    line: 75,
+    line: 79,
     column: 36,
     mutator: 'ArithmeticOperator',
     replacement: 'this.runStartMs * 1000',
@@ -340,7 +340,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/metrics/run-stats.ts',
-    line: 76,
+    line: 80,
     column: 33,
     mutator: 'ArrayDeclaration',
     replacement: '[]',
@@ -349,7 +349,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/metrics/run-stats.ts',
-    line: 112,
+    line: 121,
     column: 11,
     mutator: 'EqualityOperator',
     replacement: 'ms > 0',
@@ -357,7 +357,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/metrics/run-stats.ts',
-    line: 113,
+    line: 122,
     column: 14,
     mutator: 'EqualityOperator',
     replacement: 'ms >= MAX_RESPONSE_TIME_MS',
@@ -365,7 +365,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/metrics/run-stats.ts',
-    line: 115,
+    line: 124,
     column: 19,
     mutator: 'EqualityOperator',
     replacement: 'contentBytes > 0',
@@ -373,7 +373,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/metrics/run-stats.ts',
-    line: 196,
+    line: 208,
     column: 15,
     mutator: 'BlockStatement',
     replacement: '{}',
@@ -382,7 +382,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/metrics/run-stats.ts',
-    line: 197,
+    line: 209,
     column: 35,
     mutator: 'CallExpression',
     replacement: ';',
@@ -390,15 +390,15 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/metrics/run-stats.ts',
-    line: 156,
+    line: 167,
     column: 15,
     mutator: 'BlockStatement',
     replacement: '{}',
-    reason: 'as line 196, for the thresholds judged during the run (:abort)',
+    reason: 'as line 208, for the thresholds judged during the run (:abort)',
   },
   {
     file: 'src/metrics/run-stats.ts',
-    line: 157,
+    line: 168,
     column: 35,
     mutator: 'CallExpression',
     replacement: ';',
@@ -406,7 +406,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/metrics/run-stats.ts',
-    line: 318,
+    line: 338,
     column: 9,
     mutator: 'EqualityOperator',
     replacement: 'matches.length < 1',
@@ -414,7 +414,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/metrics/run-stats.ts',
-    line: 319,
+    line: 339,
     column: 40,
     mutator: 'StringLiteral',
     replacement: '"Stryker was here!"',
@@ -422,11 +422,11 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/metrics/run-stats.ts',
-    line: 320,
+    line: 340,
     column: 5,
     mutator: 'CallExpression',
     replacement: ';',
-    reason: 'memory only (see line 196)',
+    reason: 'memory only (see line 208)',
   },
   {
     file: 'src/metrics/thresholds.ts',
@@ -457,7 +457,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/metrics/endpoint-stats.ts',
-    line: 44,
+    line: 46,
     column: 32,
     mutator: 'EqualityOperator',
     replacement: 'ms <= this.minMs',
@@ -465,7 +465,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/metrics/endpoint-stats.ts',
-    line: 45,
+    line: 47,
     column: 9,
     mutator: 'EqualityOperator',
     replacement: 'ms >= this.maxMs',
@@ -473,23 +473,23 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/metrics/endpoint-stats.ts',
-    line: 119,
+    line: 159,
     column: 32,
     mutator: 'EqualityOperator',
-    replacement: 'other.minMs <= this.minMs',
-    reason: 'as line 44',
+    replacement: 'minMs <= this.minMs',
+    reason: 'as line 46',
   },
   {
     file: 'src/metrics/endpoint-stats.ts',
-    line: 120,
+    line: 160,
     column: 9,
     mutator: 'EqualityOperator',
-    replacement: 'other.maxMs >= this.maxMs',
+    replacement: 'maxMs >= this.maxMs',
     reason: 'a merged maximum equal to this one leaves it the same',
   },
   {
     file: 'src/metrics/run-stats.ts',
-    line: 250,
+    line: 263,
     column: 44,
     mutator: 'CallExpression',
     replacement: ';',
@@ -498,7 +498,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/metrics/run-stats.ts',
-    line: 251,
+    line: 264,
     column: 5,
     mutator: 'CallExpression',
     replacement: ';',

@@ -97,6 +97,29 @@ test('html report in Chromium: the median is readable beside a p95 a hundred tim
   await page.locator('#over-time').screenshot({ path: join(SCREENSHOTS, 'html-report-charts.png') });
 });
 
+test('html report in Chromium: a median just above a power of ten stays clear of the x axis', {
+  skip,
+}, async () => {
+  // The log axis is whole powers of ten: a range from 1 ms put a median of 1.01–1.1 ms on the axis.
+  const dir = mkdtempSync(join(tmpdir(), 'volley-html-browser-'));
+  const file = join(dir, 'decade.html');
+  const data = timeline();
+  data.p50Ms = data.p50Ms.map((_, i) => 1.01 + (i % 10) / 100);
+  writeFileSync(file, renderHtmlReport(summary(), data, await loadChartAssets()));
+  const other = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  try {
+    await other.goto(pathToFileURL(file).href);
+    await other.waitForSelector('html[data-charts="4"]', { timeout: 10_000 });
+    const p50 = (await other.evaluate(
+      `(${LINE_HEIGHT_IN_PLOT})(${JSON.stringify(['chart-latency', CHART_COLORS.p50])})`,
+    )) as LineHeight;
+    assert.ok(p50.pixels > 100, `p50 line drawn: ${JSON.stringify(p50)}`);
+    assert.ok(p50.height > 0.05, `p50 line height in the plot: ${p50.height}`);
+  } finally {
+    await other.close();
+  }
+});
+
 test('html report in Chromium: per-endpoint chart of the busiest 5, re-drawn as endpoints and the metric are picked', {
   skip,
 }, async () => {

@@ -41,3 +41,46 @@ test('launchBefore launches what was intended before a moment (the run end, a st
   assert.equal(launched, 3);
   arrivals.stop();
 });
+
+/** A launch that takes 0.1 ms of CPU, as making a user and sending its request can. */
+function busyLaunch(launched: number[]): (intendedMs: number) => void {
+  return (intendedMs) => {
+    launched.push(intendedMs);
+    const until = performance.now() + 0.1;
+    while (performance.now() < until);
+  };
+}
+
+test('arrivals that fell due together are launched in slices of about a millisecond, each with its intended time', async () => {
+  const launched: number[] = [];
+  const arrivals = new ArrivalScheduler(busyLaunch(launched));
+  const origin = performance.now() - 1000; // a second late: 1,000 arrivals due at once
+  arrivals.start(origin);
+  arrivals.plan([{ durationSec: 0, rate: 1000 }], origin);
+  // The clock is read every 16 launches, and 16 take 1.6 ms: the first slice ends there.
+  assert.equal(launched.length, 16);
+  // Between slices the event loop turns (responses are read, users freed): an immediate queued now
+  // runs after the next slice, not after all of them.
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(launched.length, 32);
+  for (let turns = 0; launched.length < 1000 && turns < 1000; turns++) {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  arrivals.stop();
+  assert.ok(launched.length >= 1000, `${launched.length} launched`);
+  // Every one with the time the schedule intended (1 ms apart from the origin), in order.
+  for (let i = 0; i < 1000; i++)
+    assert.ok(Math.abs((launched[i] as number) - (origin + i)) < 1e-6, `arrival ${i}`);
+});
+
+test('launchBefore launches every arrival before its moment at once, without slices', () => {
+  const launched: number[] = [];
+  const arrivals = new ArrivalScheduler(busyLaunch(launched));
+  const origin = performance.now();
+  arrivals.start(origin);
+  arrivals.endAt(origin + 10_000);
+  arrivals.plan([{ durationSec: 0, rate: 1000 }], origin + 1); // the first arrival in 1 ms
+  arrivals.launchBefore(origin + 1 + 200); // as at a stage's end: 200 arrivals, all of them now
+  assert.equal(launched.length, 200);
+  arrivals.stop();
+});

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { Dispatcher } from 'undici';
 import { isPlainRequest, isPlainRequestLine, PlainPool } from '../../src/http/plain-pool.ts';
 import { until } from '../helpers/until.ts';
 import { startHttpServer } from './helpers.ts';
+import { GET, recorder } from './pool-recorder.ts';
 import { describeEachTransport } from './transports.ts';
 
 const OPTIONS = {
@@ -297,36 +297,6 @@ describe('which requests the plain pool takes (the rest go to undici)', () => {
 });
 
 describe('the plain pool on its own', () => {
-  /** A handler that keeps what it was told; `done` settles at the response's end or failure. */
-  function recorder() {
-    const seen: { status?: number; body: string; error?: string; ended: boolean } = {
-      body: '',
-      ended: false,
-    };
-    let settle = () => {};
-    const done = new Promise<void>((resolve) => {
-      settle = resolve;
-    });
-    const handler: Dispatcher.DispatchHandler = {
-      onResponseStart: (_c, status) => {
-        seen.status = status;
-      },
-      onResponseData: (_c, chunk) => {
-        seen.body += Buffer.from(chunk).toString();
-      },
-      onResponseEnd: () => {
-        seen.ended = true;
-        settle();
-      },
-      onResponseError: (_c, error) => {
-        seen.error = error.message;
-        settle();
-      },
-    };
-    return { seen, handler, done };
-  }
-  const get = { method: 'GET', path: '/', headers: {}, body: null };
-
   /**
    * A raw server that answers each request at once (no keep-alive hint, so the pool's own timeout
    * applies), or never while `hold` is set; it counts connections opened and closed.
@@ -371,7 +341,7 @@ describe('the plain pool on its own', () => {
     const pool = new PlainPool('http://127.0.0.1:1', OPTIONS, PlainPool.readBuffer());
     await pool.close();
     const r = recorder();
-    pool.dispatch(get, r.handler);
+    pool.dispatch(GET, r.handler);
     await r.done;
     assert.equal(r.seen.error, 'the HTTP transport is closed');
   });
@@ -384,19 +354,19 @@ describe('the plain pool on its own', () => {
       const t = Math.floor(performance.now());
       pool.sweep(t); // the pool's clock: a connection going idle now is idle since t
       const first = recorder();
-      pool.dispatch(get, first.handler);
+      pool.dispatch(GET, first.handler);
       await first.done;
       assert.equal(first.seen.body, 'ok');
       pool.sweep(t + 1000);
       const second = recorder();
-      pool.dispatch(get, second.handler);
+      pool.dispatch(GET, second.handler);
       await second.done;
       assert.equal(state.opened, 1, 'reused after exactly the timeout');
       // Idle again since the last sweep's time, t + 1000: a millisecond past the timeout at t + 2001.
       pool.sweep(t + 2001);
       await until(() => state.closed === 1, 'the idle connection closed');
       const third = recorder();
-      pool.dispatch(get, third.handler);
+      pool.dispatch(GET, third.handler);
       await third.done;
       assert.equal(state.opened, 2);
     } finally {
@@ -411,7 +381,7 @@ describe('the plain pool on its own', () => {
     const pool = new PlainPool(server.url, { ...OPTIONS, connections: 1 }, PlainPool.readBuffer());
     try {
       const requests = [recorder(), recorder(), recorder()];
-      for (const r of requests) pool.dispatch(get, r.handler);
+      for (const r of requests) pool.dispatch(GET, r.handler);
       await until(() => state.received === 1, 'the first request at the server');
       pool.destroy();
       await Promise.all(requests.map((r) => r.done));
@@ -432,7 +402,7 @@ describe('the plain pool on its own', () => {
     const pool = new PlainPool(url, { ...OPTIONS, connections: 1 }, PlainPool.readBuffer());
     try {
       const requests = [recorder(), recorder()];
-      for (const r of requests) pool.dispatch(get, r.handler);
+      for (const r of requests) pool.dispatch(GET, r.handler);
       await Promise.all(requests.map((r) => r.done));
       for (const r of requests) assert.match(r.seen.error ?? '', /ECONNREFUSED/);
     } finally {
@@ -445,7 +415,7 @@ describe('the plain pool on its own', () => {
     const pool = new PlainPool(server.url, OPTIONS, PlainPool.readBuffer());
     try {
       const r = recorder();
-      pool.dispatch(get, r.handler);
+      pool.dispatch(GET, r.handler);
       await r.done;
       await pool.close();
       await until(() => state.closed === state.opened, 'every connection closed');
@@ -460,7 +430,7 @@ describe('the plain pool on its own', () => {
     try {
       for (let i = 0; i < 2; i++) {
         const r = recorder();
-        pool.dispatch(get, r.handler);
+        pool.dispatch(GET, r.handler);
         await r.done;
         assert.deepEqual([r.seen.body, r.seen.error], ['ok', undefined], `request ${i + 1}`);
       }
@@ -480,17 +450,17 @@ describe('the plain pool on its own', () => {
     const pool = new PlainPool(server.url, OPTIONS, PlainPool.readBuffer());
     try {
       const first = recorder();
-      pool.dispatch(get, first.handler);
+      pool.dispatch(GET, first.handler);
       await first.done;
       const soon = recorder();
-      pool.dispatch(get, soon.handler);
+      pool.dispatch(GET, soon.handler);
       await soon.done;
       assert.equal(state.opened, 1, 'reused within the second');
       const idleFrom = performance.now();
       // The rule is about time passing: wait until the connection has been idle for over a second.
       await until(() => performance.now() - idleFrom > 1100, 'a second and a bit', 5000);
       const late = recorder();
-      pool.dispatch(get, late.handler);
+      pool.dispatch(GET, late.handler);
       await late.done;
       assert.equal(late.seen.body, 'ok');
       assert.equal(state.opened, 2);

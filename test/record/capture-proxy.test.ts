@@ -1,11 +1,11 @@
 /** The capturing proxy in-process: what it sends the upstream, and the entries it hands over. */
 import assert from 'node:assert/strict';
 import type { IncomingHttpHeaders } from 'node:http';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { test } from 'node:test';
 import { startCaptureProxy } from '../../src/record/capture-proxy.ts';
 import type { HarEntry } from '../../src/record/har.ts';
-import { startServer } from '../helpers/servers.ts';
+import { closedPort, startServer } from '../helpers/servers.ts';
 
 /** A GET with headers exactly as given (raw names, repeated ones kept). */
 function get(url: string, rawHeaders: [string, string][]): Promise<number> {
@@ -63,5 +63,291 @@ test('the upstream gets Host set to it, X-Forwarded-For extended once, and the c
   } finally {
     await proxy.close();
     await service.close();
+  }
+});
+
+/** A proxy in front of `handler`'s server, and the entries it hands over. */
+async function proxied(
+  handler: Parameters<typeof startServer>[0],
+  upstreamUrl?: string,
+): Promise<{ url: string; entries: HarEntry[]; close(): Promise<void> }> {
+  const service = await startServer(handler);
+  const entries: HarEntry[] = [];
+  const proxy = await startCaptureProxy({
+    host: '127.0.0.1',
+    port: 0,
+    upstream: new URL(upstreamUrl ?? service.url),
+    token: null,
+    onEntry: (entry) => entries.push(entry),
+  });
+  return {
+    url: proxy.url,
+    entries,
+    async close() {
+      await proxy.close(100);
+      await service.close();
+    },
+  };
+}
+
+interface Answer {
+  status: number;
+  headers: string[];
+  body: Buffer;
+  /** The response ended whole (false: the connection broke first). */
+  complete: boolean;
+}
+
+/** One request over its own keep-alive agent (or `agent`), the answer read whole. */
+function send(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: Buffer; agent?: Agent } = {},
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers, agent: options.agent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('close', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.rawHeaders,
+            body: Buffer.concat(chunks),
+            complete: res.complete,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+async function entriesOf(entries: HarEntry[], count: number): Promise<HarEntry[]> {
+  const until = Date.now() + 5000;
+  while (entries.length < count && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
+  return entries;
+}
+
+test('an upstream nothing listens on gets a 502 that names it, and an entry with the error', async () => {
+  const port = await closedPort();
+  const p = await proxied((_req, res) => res.end(), `http://127.0.0.1:${port}`);
+  try {
+    const answer = await send(`${p.url}/x`);
+    assert.equal(answer.status, 502);
+    assert.match(answer.body.toString(), new RegExp(`upstream http://127\\.0\\.0\\.1:${port}: ECONNREFUSED`));
+    const [entry] = await entriesOf(p.entries, 1);
+    assert.equal(entry?.response.status, 0);
+    assert.match(entry?.response._error ?? '', /^upstream: ECONNREFUSED/);
+  } finally {
+    await p.close();
+  }
+});
+
+test('an upstream that breaks off mid-body breaks the client’s response off too, and the entry says so', async () => {
+  const p = await proxied((_req, res) => {
+    res.writeHead(200, { 'content-length': '100' });
+    res.write('only part of it');
+    setTimeout(() => res.socket?.destroy(), 20);
+  });
+  try {
+    const answer = await send(`${p.url}/broken`);
+    assert.equal(answer.status, 200);
+    assert.equal(answer.complete, false);
+    const [entry] = await entriesOf(p.entries, 1);
+    assert.ok(entry?.response._error !== undefined, 'the entry records the failure');
+  } finally {
+    await p.close();
+  }
+});
+
+test('a client that goes away mid-response ends the upstream request too', async () => {
+  let upstreamClosed: () => void = () => {};
+  const closed = new Promise<void>((resolve) => {
+    upstreamClosed = resolve;
+  });
+  const p = await proxied((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.write('first part\n');
+    res.on('close', () => upstreamClosed());
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const req = request(`${p.url}/stream`, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', () => {});
+      req.on('close', () => resolve());
+      req.end();
+      setTimeout(() => reject(new Error('no first chunk')), 5000).unref();
+    });
+    await closed;
+    const [entry] = await entriesOf(p.entries, 1);
+    assert.equal(entry?.response.status, 200);
+    assert.equal(entry?.response._error, 'the client closed the connection before the response ended');
+  } finally {
+    await p.close();
+  }
+});
+
+test('an upload the upstream answers without reading is answered, and the client’s connection goes on', async () => {
+  const p = await proxied((req, res) => {
+    if (req.url === '/too-big') {
+      res.writeHead(413, { 'content-type': 'text/plain' });
+      res.end('too big');
+      return;
+    }
+    req.resume();
+    req.on('end', () => res.end('ok'));
+  });
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const big = Buffer.alloc(4 * 1024 * 1024, 1);
+    const refused = await send(`${p.url}/too-big`, { method: 'POST', body: big, agent });
+    assert.equal(refused.status, 413);
+    assert.equal(refused.body.toString(), 'too big');
+    const next = await send(`${p.url}/next`, { method: 'POST', body: Buffer.from('small'), agent });
+    assert.equal(next.status, 200);
+    assert.equal(next.body.toString(), 'ok');
+  } finally {
+    agent.destroy();
+    await p.close();
+  }
+});
+
+test('HEAD, 204 and 304 pass through with no body; repeated Set-Cookie headers stay separate', async () => {
+  const p = await proxied((req, res) => {
+    if (req.url === '/none') res.writeHead(204).end();
+    else if (req.url === '/same') res.writeHead(304, { etag: '"v1"' }).end();
+    else {
+      res.setHeader('set-cookie', ['a=1; Path=/', 'b=2; Path=/']);
+      res.setHeader('content-type', 'text/plain');
+      res.end('body');
+    }
+  });
+  try {
+    const head = await send(`${p.url}/page`, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.body.length, 0);
+    const none = await send(`${p.url}/none`);
+    assert.deepEqual([none.status, none.body.length], [204, 0]);
+    const same = await send(`${p.url}/same`, { headers: { 'if-none-match': '"v1"' } });
+    assert.deepEqual([same.status, same.body.length], [304, 0]);
+    const page = await send(`${p.url}/page`);
+    const cookies = page.headers.filter(
+      (_, i) => i % 2 === 1 && /^set-cookie$/i.test(page.headers[i - 1] ?? ''),
+    );
+    assert.deepEqual(cookies, ['a=1; Path=/', 'b=2; Path=/']);
+    const entries = await entriesOf(p.entries, 4);
+    assert.deepEqual(
+      entries.map((e) => `${e.request.method} ${e.response.status} ${e.response.bodySize}`),
+      ['HEAD 200 0', 'GET 204 0', 'GET 304 0', 'GET 200 4'],
+    );
+    assert.deepEqual(
+      entries[3]?.response.cookies.map((c) => `${c.name}=${c.value}`),
+      ['a=1', 'b=2'],
+    );
+  } finally {
+    await p.close();
+  }
+});
+
+test('a large response to a slow reader arrives whole (back-pressure both ways), and an Expect: 100-continue upload goes through', async () => {
+  const large = Buffer.alloc(8 * 1024 * 1024);
+  for (let i = 0; i < large.length; i++) large[i] = i % 251;
+  const p = await proxied((req, res) => {
+    let bytes = 0;
+    req.on('data', (d: Buffer) => {
+      bytes += d.length;
+    });
+    req.on('end', () => {
+      if (req.url === '/large') res.end(large);
+      else res.end(String(bytes));
+    });
+  });
+  try {
+    const received = await new Promise<Buffer>((resolve, reject) => {
+      const req = request(`${p.url}/large`, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          // Read slowly: the proxy must hold the upstream back, not buffer 8 MB unboundedly fast.
+          res.pause();
+          setTimeout(() => res.resume(), 1);
+        });
+        res.on('end', () => resolve(Buffer.concat(chunks)));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(received.length, large.length);
+    assert.ok(received.equals(large), 'the same bytes');
+    const upload = await new Promise<Answer>((resolve, reject) => {
+      const body = Buffer.alloc(100_000, 3);
+      const req = request(`${p.url}/continue`, {
+        method: 'PUT',
+        headers: { expect: '100-continue', 'content-length': String(body.length) },
+      });
+      req.on('continue', () => req.end(body));
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.rawHeaders,
+            body: Buffer.concat(chunks),
+            complete: true,
+          }),
+        );
+      });
+      req.on('error', reject);
+    });
+    assert.deepEqual([upload.status, upload.body.toString()], [200, '100000']);
+  } finally {
+    await p.close();
+  }
+});
+
+test('a client that gives up mid-upload leaves the proxy serving the next one', async () => {
+  let upstreamGone: () => void = () => {};
+  const gone = new Promise<void>((resolve) => {
+    upstreamGone = resolve;
+  });
+  const p = await proxied((req, res) => {
+    if (req.url === '/upload') {
+      req.on('data', () => {});
+      req.on('close', () => upstreamGone());
+      return;
+    }
+    res.end('next');
+  });
+  try {
+    await new Promise<void>((resolve) => {
+      const req = request(`${p.url}/upload`, {
+        method: 'PUT',
+        headers: { 'content-length': String(10 * 1024 * 1024) },
+      });
+      req.on('error', () => resolve());
+      req.write(Buffer.alloc(1024 * 1024, 5), () => {
+        req.destroy();
+        resolve();
+      });
+    });
+    await gone;
+    const next = await send(`${p.url}/next`);
+    assert.deepEqual([next.status, next.body.toString()], [200, 'next']);
+    const entries = await entriesOf(p.entries, 2);
+    assert.deepEqual(
+      entries.map((e) => new URL(e.request.url).pathname),
+      ['/upload', '/next'],
+    );
+  } finally {
+    await p.close();
   }
 });

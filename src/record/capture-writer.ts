@@ -42,12 +42,9 @@ export interface CaptureWriterOptions {
 /** Rewrites wait this many times as long as the last one took: they take at most 1/20 of the time. */
 const REWRITE_SHARE = 20;
 
-/** One serialised entry of the current file. */
-interface Line {
-  text: string;
-  /** Its response body is compressed: a search of the text cannot see a secret in it. */
-  compressed: boolean;
-}
+/** Where the entries of the current file start, before the first is written. */
+const FIRST_CAPACITY = 64 * 1024;
+const SEPARATOR = ',\n';
 
 /** A file already rotated out, and how many secrets were known when it was last scrubbed. */
 interface ClosedFile {
@@ -64,7 +61,17 @@ export class CaptureWriter {
   /** Added, not yet redacted, with when (for --rotate-time). */
   #pending: { entry: HarEntry; at: number }[] = [];
   #batch: NodeJS.Immediate | null = null;
-  #lines: Line[] = [];
+  /**
+   * The current file's entries as UTF-8, one a line, joined by commas: encoded once, when serialised,
+   * and written as they are at every rewrite. Bytes already in it are never changed in place (a rewrite
+   * may still be writing them): a scrub or a larger buffer makes a new one.
+   */
+  #entries = Buffer.allocUnsafeSlow(FIRST_CAPACITY);
+  #used = 0;
+  /** Where each entry starts in `#entries`. */
+  #starts: number[] = [];
+  /** The entries whose response bodies are compressed: a search of the text cannot see a secret in them. */
+  #compressed = new Set<number>();
   /** Secrets known when the current file's lines were last scrubbed. */
   #scrubbedTo = 0;
   #bytes = 0;
@@ -138,16 +145,36 @@ export class CaptureWriter {
       // One line per entry: serialised once, and the file still diffs by entry.
       const text = JSON.stringify(entry);
       if (this.#files.length === 0) this.#rotate(now);
-      else if (this.#lines.length > 0 && this.#full(text, now)) {
+      else if (this.#starts.length > 0 && this.#full(text, now)) {
         this.#write();
         this.#rotate(now);
       }
-      this.#lines.push({ text, compressed: compressedBody(entry) });
+      if (compressedBody(entry)) this.#compressed.add(this.#starts.length);
+      this.#append(text);
       this.#bytes += Buffer.byteLength(text) + 8;
     }
     this.#dirty = true;
     const wait = Math.max(this.#options.flushMs ?? 1000, REWRITE_SHARE * this.#lastWriteMs);
     this.#timer ??= setTimeout(() => this.#flushNow(), wait);
+  }
+
+  /** Adds an entry's text to the current file's bytes. */
+  #append(text: string): void {
+    const room = (this.#starts.length > 0 ? SEPARATOR.length : 0) + text.length * 3;
+    if (this.#used + room > this.#entries.length) {
+      const larger = Buffer.allocUnsafeSlow(Math.max(this.#entries.length * 2, this.#used + room));
+      this.#entries.copy(larger, 0, 0, this.#used);
+      this.#entries = larger;
+    }
+    if (this.#starts.length > 0) this.#used += this.#entries.write(SEPARATOR, this.#used, 'latin1');
+    this.#starts.push(this.#used);
+    this.#used += this.#entries.write(text, this.#used);
+  }
+
+  /** The text of entry `i` of the current file. */
+  #text(i: number): string {
+    const end = i + 1 < this.#starts.length ? (this.#starts[i + 1] as number) - SEPARATOR.length : this.#used;
+    return this.#entries.toString('utf8', this.#starts[i], end);
   }
 
   #full(text: string, now: number): boolean {
@@ -162,14 +189,17 @@ export class CaptureWriter {
       this.#closed.push({
         file: previous,
         scrubbedTo: this.#scrubbedTo,
-        compressed: this.#lines.some((line) => line.compressed),
+        compressed: this.#compressed.size > 0,
       });
     }
     const first = this.#options.file;
     const n = this.#files.length + 1;
     const ext = extname(first);
     this.#files.push(n === 1 ? first : join(dirname(first), `${basename(first, ext)}-${n}${ext || '.har'}`));
-    this.#lines = [];
+    this.#entries = Buffer.allocUnsafeSlow(FIRST_CAPACITY);
+    this.#used = 0;
+    this.#starts = [];
+    this.#compressed = new Set();
     this.#bytes = 0;
     this.#openedAt = now;
   }
@@ -187,7 +217,7 @@ export class CaptureWriter {
     this.#dirty = false;
     this.#scrubLines();
     const file = this.#files.at(-1) as string;
-    const document = harDocument(this.#lines.map((line) => line.text));
+    const document = harDocument(this.#entries.subarray(0, this.#used), this.#starts.length);
     this.#writing = this.#writing.then(async () => {
       try {
         await writeFileAtomic(file, document, { mode: 0o600 });
@@ -224,12 +254,24 @@ export class CaptureWriter {
     const finder = redactor.finderSince(this.#scrubbedTo);
     this.#scrubbedTo = redactor.learnedCount;
     if (finder === null) return;
-    for (const line of this.#lines) {
-      if (!line.compressed && !finder.foundIn(line.text)) continue;
-      const before = Buffer.byteLength(line.text);
-      line.text = JSON.stringify(scrubbed(JSON.parse(line.text) as HarEntry, redactor));
-      this.#bytes += Buffer.byteLength(line.text) - before;
+    const count = this.#starts.length;
+    const texts: string[] = [];
+    let changed = false;
+    for (let i = 0; i < count; i++) {
+      const text = this.#text(i);
+      if (this.#compressed.has(i) || finder.foundIn(text)) {
+        const clean = JSON.stringify(scrubbed(JSON.parse(text) as HarEntry, redactor));
+        this.#bytes += Buffer.byteLength(clean) - Buffer.byteLength(text);
+        changed ||= clean !== text;
+        texts.push(clean);
+      } else texts.push(text);
     }
+    if (!changed) return;
+    // Written afresh into a new buffer: a rewrite in flight may still be reading the old one.
+    this.#entries = Buffer.allocUnsafeSlow(this.#entries.length);
+    this.#used = 0;
+    this.#starts = [];
+    for (const text of texts) this.#append(text);
   }
 
   /**
@@ -248,7 +290,9 @@ export class CaptureWriter {
         if (!(closed.compressed || finder.foundIn(text))) return;
         const entries = (JSON.parse(text) as { log: { entries: HarEntry[] } }).log.entries;
         const lines = entries.map((entry) => JSON.stringify(scrubbed(entry, redactor)));
-        await writeFileAtomic(closed.file, harDocument(lines), { mode: 0o600 });
+        await writeFileAtomic(closed.file, harDocument(Buffer.from(lines.join(SEPARATOR)), lines.length), {
+          mode: 0o600,
+        });
       } catch (error) {
         this.#failed ??= error;
       }
@@ -287,8 +331,11 @@ function compressedBody(entry: HarEntry): boolean {
   return content.encoding !== undefined && findValue(headers, 'content-encoding') !== undefined;
 }
 
-/** A HAR 1.2 document around entries already serialised, one a line. */
-function harDocument(entries: readonly string[]): string {
+/**
+ * A HAR 1.2 document around entries already serialised (UTF-8, one a line, joined by commas), as the
+ * parts to write one after the other: the entries are not copied.
+ */
+function harDocument(entries: Buffer, count: number): Buffer[] {
   const head = JSON.stringify(
     { version: '1.2', creator: { name: 'volley capture', version: VOLLEY_VERSION } },
     null,
@@ -296,6 +343,6 @@ function harDocument(entries: readonly string[]): string {
   )
     .slice(0, -2)
     .replaceAll('\n', '\n  ');
-  const list = entries.length === 0 ? '[]' : `[\n${entries.join(',\n')}\n    ]`;
-  return `{\n  "log": ${head},\n    "entries": ${list}\n  }\n}\n`;
+  if (count === 0) return [Buffer.from(`{\n  "log": ${head},\n    "entries": []\n  }\n}\n`)];
+  return [Buffer.from(`{\n  "log": ${head},\n    "entries": [\n`), entries, Buffer.from('\n    ]\n  }\n}\n')];
 }

@@ -208,3 +208,47 @@ test('a secret revealed after its file was rotated out is scrubbed from that fil
     if (i === 0) assert.match(text, /__REDACTED_1__/);
   }
 });
+
+test('entries with text of every width survive the buffer growing and a scrub rewriting some of them in the middle', async () => {
+  const dir = await tempDir();
+  const file = join(dir, 'cap.har');
+  const writer = new CaptureWriter({ file, flushMs: 20, redactor: new Redactor(defaultRedactionRules()) });
+  const texts = ['plain ascii', 'café crème', 'データ', '🚀 launch', 'mixed é ✓ 😀'];
+  const expected: string[] = [];
+  // Far more than the first buffer holds (64 KB), with the late secret in every seventh entry.
+  for (let i = 0; i < 600; i++) {
+    const e = i % 7 === 3 ? usesLateSecret(i) : entry(i);
+    const text = `${texts[i % texts.length]} #${i} ${'·'.repeat(i % 50)}`;
+    if (i % 7 !== 3) e.response.content = { size: text.length, mimeType: 'text/plain', text };
+    expected.push(i % 7 === 3 ? '' : text);
+    writer.add(e);
+  }
+  await settled(file, 600);
+  writer.add(revealsLateSecret(600));
+  const text = await settled(file, 601);
+  assert.ok(!text.includes(LATE), 'the late secret is gone from every entry');
+  await writer.close();
+  const entries = read(file).log.entries;
+  assert.equal(entries.length, 601);
+  for (let i = 0; i < 600; i++) {
+    if (i % 7 === 3) assert.match(entries[i]?.request.url ?? '', /__REDACTED_1__/);
+    else assert.equal(entries[i]?.response.content.text, expected[i], `entry ${i}`);
+  }
+  assert.equal(await harSchemaErrors(read(file)), null);
+});
+
+test('an entry whose UTF-8 is three times its length in characters is written whole', async () => {
+  const dir = await tempDir();
+  const file = join(dir, 'cap.har');
+  const writer = new CaptureWriter({ file, flushMs: 20 });
+  // 30,000 characters, 90,000 bytes: more than the first buffer holds, though its length is not.
+  const text = 'デ'.repeat(30_000);
+  const e = entry(1);
+  e.response.content = { size: text.length * 3, mimeType: 'text/plain', text };
+  writer.add(e);
+  writer.add(entry(2));
+  await writer.close();
+  const entries = read(file).log.entries;
+  assert.equal(entries[0]?.response.content.text, text);
+  assert.equal(entries[1]?.request.url, 'http://127.0.0.1:5000/items/2');
+});

@@ -23,6 +23,18 @@ test('replaces an existing file and accepts bytes', async () => {
   assert.deepEqual(await readdir(dir), ['out.bin']);
 });
 
+test('writes parts one after the other, as one file', async () => {
+  const dir = await tempDir();
+  const path = join(dir, 'parts.json');
+  const large = Buffer.alloc(3 * 1024 * 1024, 0x61);
+  await writeFileAtomic(path, [Buffer.from('['), new Uint8Array(0), large, Buffer.from(']')]);
+  const written = await readFile(path);
+  assert.equal(written.length, large.length + 2);
+  assert.equal(written.subarray(0, 2).toString(), '[a');
+  assert.equal(written.subarray(-2).toString(), 'a]');
+  assert.deepEqual(await readdir(dir), ['parts.json']);
+});
+
 test('creates missing parent directories', async () => {
   const dir = await tempDir();
   const path = join(dir, 'a', 'b', 'c.csv');

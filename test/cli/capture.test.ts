@@ -4,6 +4,7 @@
  * WebSocket upgrades), and that the HAR plays back.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -12,6 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startDemoServer } from '../../src/demo/server.ts';
+import type { RunSummary } from '../../src/metrics/summary.ts';
 import type { Har } from '../../src/record/har.ts';
 import { type CliResult, runCli } from '../helpers/cli.ts';
 import { harSchemaErrors } from '../helpers/har-schema.ts';
@@ -299,4 +303,78 @@ test('a secret a later response reveals is scrubbed from the exchanges already w
   const har = JSON.parse(readFileSync(file, 'utf8')) as Har;
   assert.equal(har.log.entries[0]?.request.url, `${service.url}/early/__REDACTED_1__`);
   assert.ok(!readFileSync(file, 'utf8').includes(SECRET_TOKEN));
+});
+
+test('in front of the demo API, curl’s and volley run’s traffic is recorded as sent: every exchange, its timings and overlap, no secret', async () => {
+  const demo = await startDemoServer({ port: 0, seedStudents: 5, passwordCost: 1024 });
+  try {
+    const proxy = await capture(['--upstream', demo.url, '--out', 'demo.har']);
+    const password = 'Demo-Pass-7f3e9a21c4';
+    const curl = (args: string[]) =>
+      new Promise<string>((resolve, reject) => {
+        execFile('curl', ['-sS', '--fail-with-body', ...args], (error, stdout, stderr) =>
+          error ? reject(new Error(`curl ${args.join(' ')}: ${stderr}${stdout}`)) : resolve(stdout),
+        );
+      });
+    const form = ['-d', 'email=cap@demo.test', '-d', `password=${password}`];
+    await curl([
+      `${proxy.url}/client_registeration`,
+      ...form,
+      '-d',
+      'fullName=Cap Ture',
+      '-d',
+      'userName=capture1',
+      '-d',
+      'phone=+15550100000',
+    ]);
+    const token = (JSON.parse(await curl([`${proxy.url}/client_login`, ...form])) as { token: string }).token;
+    assert.ok(token.length >= 16, 'the demo hands out a token');
+    await curl([`${proxy.url}/me`, '-H', `Authorization: Bearer ${token}`]);
+    const run = await runCli(
+      [
+        'run',
+        fileURLToPath(new URL('../../examples/users-posts/scenario.ts', import.meta.url)),
+        '-H',
+        proxy.url,
+        '-u',
+        '4',
+        '-i',
+        '8',
+        '--only-summary',
+        '--json-file',
+        'demo-run.json',
+      ],
+      { cwd: dir, env: { THINK_TIME: '0' } },
+    );
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const sent = (JSON.parse(readFileSync(join(dir, 'demo-run.json'), 'utf8')) as RunSummary).aggregated
+      .requests;
+    const stopped = await proxy.stop();
+    assert.equal(stopped.code, 0, stopped.stderr);
+    const text = readFileSync(join(dir, 'demo.har'), 'utf8');
+    const entries = (JSON.parse(text) as Har).log.entries;
+    assert.equal(entries.length, 3 + sent, `3 from curl and the ${sent} volley run counted`);
+    assert.deepEqual(
+      entries
+        .slice(0, 3)
+        .map((e) => `${e.request.method} ${new URL(e.request.url).pathname} ${e.response.status}`),
+      ['POST /client_registeration 200', 'POST /client_login 200', 'GET /me 200'],
+    );
+    for (const e of entries) {
+      assert.ok(e.request.url.startsWith(`${demo.url}/`), e.request.url);
+      const { blocked = 0, send, wait, receive } = e.timings;
+      assert.ok(blocked >= 0 && send >= 0 && wait >= 0 && receive >= 0, JSON.stringify(e.timings));
+      assert.ok(e.time + 0.01 >= blocked + send + wait + receive, `time ${e.time} covers the phases`);
+    }
+    // curl's requests came one at a time; volley's 4 users overlapped.
+    assert.deepEqual(
+      entries.slice(0, 3).map((e) => e._inFlight),
+      [1, 1, 1],
+    );
+    assert.ok(Math.max(...entries.slice(3).map((e) => e._inFlight ?? 0)) >= 2, 'the 4 users overlapped');
+    assert.ok(!text.includes(password), 'the password is not in the file');
+    assert.ok(!text.includes(token), 'the token is not in the file');
+  } finally {
+    await demo.close();
+  }
 });

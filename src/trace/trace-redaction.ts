@@ -83,21 +83,29 @@ export class LineRedactor {
     // Deeper than data goes: let the redactor decide.
     if (depth > 64) return true;
     if (Array.isArray(value)) {
-      for (const item of value) if (this.#hasSecretKey(item, depth + 1)) return true;
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i];
+        if (item !== null && typeof item === 'object' && this.#hasSecretKey(item, depth + 1)) return true;
+      }
       return false;
     }
     if (isRowSet(value)) {
       for (const column of value.c as string[]) if (this.#redactor.isSecretName(column)) return true;
       // Cells are mostly numbers and strings: only objects (JSON columns) have keys to look at.
       for (const cells of value.v as Encoded[][]) {
-        for (const cell of cells) {
+        for (let i = 0; i < cells.length; i++) {
+          const cell = cells[i];
           if (cell !== null && typeof cell === 'object' && this.#hasSecretKey(cell, depth + 2)) return true;
         }
       }
       return false;
     }
-    for (const key in value) {
-      if (this.#redactor.isSecretName(key) || this.#hasSecretKey(value[key], depth + 1)) return true;
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      if (this.#redactor.isSecretName(key)) return true;
+      const item = value[key];
+      if (item !== null && typeof item === 'object' && this.#hasSecretKey(item, depth + 1)) return true;
     }
     return false;
   }

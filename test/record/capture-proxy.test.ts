@@ -1,7 +1,7 @@
 /** The capturing proxy in-process: what it sends the upstream, and the entries it hands over. */
 import assert from 'node:assert/strict';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Agent, request } from 'node:http';
+import { Agent, type IncomingMessage, request } from 'node:http';
 import { test } from 'node:test';
 import { startCaptureProxy } from '../../src/record/capture-proxy.ts';
 import type { HarEntry } from '../../src/record/har.ts';
@@ -90,12 +90,37 @@ async function proxied(
   };
 }
 
+/** A promise and what settles it: for a test to wait on an event the server sees. */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>((settle) => {
+    resolve = settle;
+  });
+  return { promise, resolve };
+}
+
 interface Answer {
   status: number;
   headers: string[];
   body: Buffer;
   /** The response ended whole (false: the connection broke first). */
   complete: boolean;
+}
+
+/** The response read whole, once it closes. */
+function answerOf(res: IncomingMessage): Promise<Answer> {
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return new Promise((resolve) => {
+    res.on('close', () =>
+      resolve({
+        status: res.statusCode ?? 0,
+        headers: res.rawHeaders,
+        body: Buffer.concat(chunks),
+        complete: res.complete,
+      }),
+    );
+  });
 }
 
 /** One request over its own keep-alive agent (or `agent`), the answer read whole. */
@@ -107,18 +132,7 @@ function send(
     const req = request(
       url,
       { method: options.method ?? 'GET', headers: options.headers, agent: options.agent },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('close', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.rawHeaders,
-            body: Buffer.concat(chunks),
-            complete: res.complete,
-          }),
-        );
-      },
+      (res) => resolve(answerOf(res)),
     );
     req.on('error', reject);
     req.end(options.body);
@@ -164,14 +178,11 @@ test('an upstream that breaks off mid-body breaks the client’s response off to
 });
 
 test('a client that goes away mid-response ends the upstream request too', async () => {
-  let upstreamClosed: () => void = () => {};
-  const closed = new Promise<void>((resolve) => {
-    upstreamClosed = resolve;
-  });
+  const upstreamClosed = signal();
   const p = await proxied((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.write('first part\n');
-    res.on('close', () => upstreamClosed());
+    res.on('close', () => upstreamClosed.resolve());
   });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -186,7 +197,7 @@ test('a client that goes away mid-response ends the upstream request too', async
       req.end();
       setTimeout(() => reject(new Error('no first chunk')), 5000).unref();
     });
-    await closed;
+    await upstreamClosed.promise;
     const [entry] = await entriesOf(p.entries, 1);
     assert.equal(entry?.response.status, 200);
     assert.equal(entry?.response._error, 'the client closed the connection before the response ended');
@@ -294,18 +305,7 @@ test('a large response to a slow reader arrives whole (back-pressure both ways),
         headers: { expect: '100-continue', 'content-length': String(body.length) },
       });
       req.on('continue', () => req.end(body));
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.rawHeaders,
-            body: Buffer.concat(chunks),
-            complete: true,
-          }),
-        );
-      });
+      req.on('response', (res) => resolve(answerOf(res)));
       req.on('error', reject);
     });
     assert.deepEqual([upload.status, upload.body.toString()], [200, '100000']);
@@ -315,14 +315,11 @@ test('a large response to a slow reader arrives whole (back-pressure both ways),
 });
 
 test('a client that gives up mid-upload leaves the proxy serving the next one', async () => {
-  let upstreamGone: () => void = () => {};
-  const gone = new Promise<void>((resolve) => {
-    upstreamGone = resolve;
-  });
+  const upstreamGone = signal();
   const p = await proxied((req, res) => {
     if (req.url === '/upload') {
       req.on('data', () => {});
-      req.on('close', () => upstreamGone());
+      req.on('close', () => upstreamGone.resolve());
       return;
     }
     res.end('next');
@@ -339,7 +336,7 @@ test('a client that gives up mid-upload leaves the proxy serving the next one', 
         resolve();
       });
     });
-    await gone;
+    await upstreamGone.promise;
     const next = await send(`${p.url}/next`);
     assert.deepEqual([next.status, next.body.toString()], [200, 'next']);
     const entries = await entriesOf(p.entries, 2);

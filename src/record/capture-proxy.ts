@@ -484,7 +484,8 @@ class Exchange implements Dispatcher.DispatchHandler {
     const responseText = encoded ? null : utf8Text(responseBody);
     const requestText = this.#requestBytes > 0 ? utf8Text(requestBody) : null;
     const truncated = (bytes: number) => bytes > maxBody;
-    const clientGone = !this.#res.writableFinished && answered;
+    // Not an upstream failure, and the response never got out whole: the client left first.
+    const clientGone = !this.#res.writableFinished && this.#error === null;
     const round = (ms: number) => Math.round(ms * 1000) / 1000;
     return {
       startedDateTime: new Date(this.#startedAt).toISOString(),

@@ -177,9 +177,14 @@ test('an upstream that breaks off mid-body breaks the client’s response off to
   }
 });
 
-test('a client that goes away mid-response ends the upstream request too', async () => {
+test('a client that goes away mid-response, or before any answer, ends the upstream request too', async () => {
   const upstreamClosed = signal();
-  const p = await proxied((_req, res) => {
+  const silentClosed = signal();
+  const p = await proxied((req, res) => {
+    if (req.url === '/silent') {
+      res.on('close', () => silentClosed.resolve());
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.write('first part\n');
     res.on('close', () => upstreamClosed.resolve());
@@ -201,6 +206,14 @@ test('a client that goes away mid-response ends the upstream request too', async
     const [entry] = await entriesOf(p.entries, 1);
     assert.equal(entry?.response.status, 200);
     assert.equal(entry?.response._error, 'the client closed the connection before the response ended');
+    const gaveUp = request(`${p.url}/silent`);
+    gaveUp.on('error', () => {});
+    gaveUp.end();
+    setTimeout(() => gaveUp.destroy(), 50);
+    await silentClosed.promise;
+    const silent = (await entriesOf(p.entries, 2))[1];
+    assert.equal(silent?.response.status, 0);
+    assert.equal(silent?.response._error, 'the client closed the connection before the response ended');
   } finally {
     await p.close();
   }

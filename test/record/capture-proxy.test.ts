@@ -361,3 +361,44 @@ test('a client that gives up mid-upload leaves the proxy serving the next one', 
     await p.close();
   }
 });
+
+test('an upstream with a path puts it before every request’s path, absolute-form targets included', async () => {
+  const seen: string[] = [];
+  const service = await startServer((req, res) => {
+    seen.push(req.url ?? '');
+    res.end('ok');
+  });
+  const entries: HarEntry[] = [];
+  const proxy = await startCaptureProxy({
+    host: '127.0.0.1',
+    port: 0,
+    upstream: new URL(`${service.url}/base/`),
+    token: null,
+    onEntry: (entry) => entries.push(entry),
+  });
+  try {
+    assert.equal((await send(`${proxy.url}/items?x=1`)).status, 200);
+    // A client that speaks to it as to a forward proxy: the request target is a whole URL.
+    const absolute = await new Promise<number>((resolve, reject) => {
+      const target = new URL(proxy.url);
+      const req = request(
+        { host: target.hostname, port: target.port, path: 'http://elsewhere.example/abs?q=2' },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(absolute, 200);
+    assert.deepEqual(seen, ['/base/items?x=1', '/base/abs?q=2']);
+    assert.deepEqual(
+      (await entriesOf(entries, 2)).map((e) => e.request.url),
+      [`${service.url}/base/items?x=1`, `${service.url}/base/abs?q=2`],
+    );
+  } finally {
+    await proxy.close();
+    await service.close();
+  }
+});

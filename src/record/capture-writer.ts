@@ -74,7 +74,6 @@ export class CaptureWriter {
   #compressed = new Set<number>();
   /** Secrets known when the current file's lines were last scrubbed. */
   #scrubbedTo = 0;
-  #bytes = 0;
   #openedAt = 0;
   #total = 0;
   #dirty = false;
@@ -151,7 +150,6 @@ export class CaptureWriter {
       }
       if (compressedBody(entry)) this.#compressed.add(this.#starts.length);
       this.#append(text);
-      this.#bytes += Buffer.byteLength(text) + 8;
     }
     this.#dirty = true;
     const wait = Math.max(this.#options.flushMs ?? 1000, REWRITE_SHARE * this.#lastWriteMs);
@@ -179,7 +177,9 @@ export class CaptureWriter {
 
   #full(text: string, now: number): boolean {
     const { rotateBytes, rotateMs } = this.#options;
-    if (rotateBytes !== undefined && this.#bytes + Buffer.byteLength(text) > rotateBytes) return true;
+    // The entries' own bytes: the document around them adds a hundred or so.
+    const bytes = this.#used + SEPARATOR.length + Buffer.byteLength(text);
+    if (rotateBytes !== undefined && bytes > rotateBytes) return true;
     return rotateMs !== undefined && now - this.#openedAt >= rotateMs;
   }
 
@@ -200,7 +200,6 @@ export class CaptureWriter {
     this.#used = 0;
     this.#starts = [];
     this.#compressed = new Set();
-    this.#bytes = 0;
     this.#openedAt = now;
   }
 
@@ -261,7 +260,6 @@ export class CaptureWriter {
       const text = this.#text(i);
       if (this.#compressed.has(i) || finder.foundIn(text)) {
         const clean = JSON.stringify(scrubbed(JSON.parse(text) as HarEntry, redactor));
-        this.#bytes += Buffer.byteLength(clean) - Buffer.byteLength(text);
         changed ||= clean !== text;
         texts.push(clean);
       } else texts.push(text);

@@ -5,8 +5,8 @@ import { ReportWriteError } from './report-error.ts';
 
 /**
  * Writes `data` (text, bytes, or parts of it in order) to `path` so that readers see either the old file
- * or the complete new one, never a half file: write a temporary file in the same directory (rename is only atomic within a filesystem), fsync it,
- * then rename it over the target. Creates missing parent directories. On failure the temporary file is
+ * or the complete new one, never a half file: write a temporary file in the same directory (rename is
+ * only atomic within a filesystem), fsync it, then rename it over the target. Creates missing parent directories. On failure the temporary file is
  * removed and a ReportWriteError naming `path` is thrown. `mode` sets the file's permissions (0o600 for
  * files that may hold secrets); by default they are 0o666 less the umask, as for any new file.
  */
@@ -32,8 +32,10 @@ export async function writeFileAtomic(
     handle = await open(temporary, 'wx', options.mode ?? 0o666);
     // The umask can only remove bits; chmod makes the mode exact before any byte is written.
     if (options.mode !== undefined) await handle.chmod(options.mode);
-    if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
-    else for (const part of data) await writeWhole(handle, part);
+    // On a handle, each writeFile writes all it is given from where the last one ended.
+    for (const part of typeof data === 'string' || data instanceof Uint8Array ? [data] : data) {
+      await handle.writeFile(part);
+    }
     await handle.sync();
     await handle.close();
     handle = undefined;
@@ -44,15 +46,6 @@ export async function writeFileAtomic(
     throw new ReportWriteError(path, error);
   }
   await syncDirectory(directory);
-}
-
-/** Writes all of `part` at the handle's position (a write may take less than it was given). */
-async function writeWhole(handle: FileHandle, part: Uint8Array): Promise<void> {
-  let offset = 0;
-  while (offset < part.byteLength) {
-    const { bytesWritten } = await handle.write(part, offset, part.byteLength - offset);
-    offset += bytesWritten;
-  }
 }
 
 /** Makes the rename itself durable. Best effort: some platforms cannot open or fsync a directory. */

@@ -2,6 +2,8 @@
  * The page's script, served as /assets/app.js. Plain browser JavaScript (no build step): it loads
  * /api/state once, then follows /api/events (server-sent events) and posts JSON to the control endpoints.
  */
+import { LOG_TIME_SCALE } from '../report/render/html-charts.ts';
+
 export const PAGE_SCRIPT = String.raw`
 'use strict';
 (function () {
@@ -283,8 +285,7 @@ export const PAGE_SCRIPT = String.raw`
   }
 
   // The times chart is log scale (a median 100 times below the p95 stays readable): 0 cannot be drawn.
-  // Its range is whole powers of ten with room: the lowest value at least a factor 2 above the axis (a
-  // median of 0.105 ms under a range from 0.1 lay on it), the highest a factor 2 below the top.
+  // Its range is the HTML report's (LOG_TIME_SCALE).
   function positive(column) { return column.map(function (v) { return v === null || v <= 0 ? null : v; }); }
 
   function makeCharts() {
@@ -315,7 +316,7 @@ export const PAGE_SCRIPT = String.raw`
       ], fromZero), d.rps, $('chart-rps')),
       times: new uPlot(opts('Response times (ms, log scale)', [
         { label: 'Median', stroke: '#1f6feb' }, { label: '95th percentile', stroke: '#9a6700' },
-      ], { distr: 3, log: 10, range: function (_u, min, max) { return min > 0 && max > 0 ? uPlot.rangeLog(min / 2, max * 2, 10, true) : [1, 100]; } }), d.times, $('chart-times')),
+      ], ${LOG_TIME_SCALE}), d.times, $('chart-times')),
       users: new uPlot(opts('Number of users', [{ label: 'Users', stroke: '#6e40c9' }], fromZero), d.users, $('chart-users')),
     };
   }

@@ -24,6 +24,14 @@ const ENDPOINT_COLORS = [
   '#4d7c0f',
 ];
 
+/**
+ * The uPlot scale of response-time charts (this report's and the web UI's), as script source: log 10, whole
+ * powers of ten around the data, with room: the lowest value at least a factor 2 above the axis (a median
+ * of 0.105 ms under a range from 0.1 lay on it) and the highest a factor 2 below the top.
+ */
+export const LOG_TIME_SCALE =
+  '{ distr: 3, log: 10, range: function (_u, min, max) { return min > 0 && max > 0 ? uPlot.rangeLog(min / 2, max * 2, 10, true) : [1, 100]; } }';
+
 export const HTML_CHARTS_SCRIPT = `
 (function () {
   'use strict';
@@ -44,9 +52,7 @@ export const HTML_CHARTS_SCRIPT = `
   // A log scale cannot show 0: a second without requests is a gap.
   function positive(column) { return column.map(function (v) { return v == null || v <= 0 ? null : v; }); }
   var fromZero = { range: function (_u, _min, max) { return [0, max > 0 ? max * 1.1 : 1]; } };
-  // Whole powers of ten around the data, with room: the lowest value at least a factor 2 above the axis
-  // (a median of 0.105 ms under a range from 0.1 lay on it) and the highest a factor 2 below the top.
-  var logScale = { distr: 3, log: 10, range: function (_u, min, max) { return min > 0 && max > 0 ? uPlot.rangeLog(min / 2, max * 2, 10, true) : [1, 100]; } };
+  var logScale = ${LOG_TIME_SCALE};
   function options(el, unit, series, y) {
     return {
       width: widthOf(el),

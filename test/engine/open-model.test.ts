@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { test } from 'node:test';
+import { LoopSaturation, type SaturationSignal } from '../../src/engine/loop-saturation.ts';
 import { ARRIVAL_PATIENCE_MS, OpenModel } from '../../src/engine/open-model.ts';
 import { resolveRunPlan } from '../../src/engine/resolve-plan.ts';
 import { runLoadTest, startLoadTest } from '../../src/engine/run.ts';
@@ -326,7 +327,12 @@ test('the correction: time an arrival waits before its first request counts, the
   }));
 
 /** An OpenModel on a test pool; its users run `task` once per arrival. */
-function openModel(options: { rate: number; maxUsers: number; task: () => Promise<void> }) {
+function openModel(options: {
+  rate: number;
+  maxUsers: number;
+  task: () => Promise<void>;
+  loop?: SaturationSignal;
+}) {
   const cls = user({ name: 'arrival', tasks: [async () => options.task()] });
   const t = testPool([cls as AnyUserClass]);
   const model = new OpenModel({
@@ -336,6 +342,7 @@ function openModel(options: { rate: number; maxUsers: number; task: () => Promis
     maxUsers: options.maxUsers,
     ramps: [{ durationSec: 0, rate: options.rate }],
     delaySec: 0,
+    ...(options.loop ? { loop: options.loop } : {}),
   });
   return { model, t };
 }
@@ -430,6 +437,48 @@ test('an arrival that finds every user under the cap busy waits for the first to
     await until(() => t.pool.size === 0, 'users to leave');
     await t.close();
   }
+});
+
+test('while volley itself is saturated, an arrival that finds its users busy waits for one instead of making a user', async () => {
+  const loop = { saturated: true, start() {}, stop() {} };
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const { model, t } = openModel({ rate: 200, maxUsers: 50, task: () => held, loop });
+  try {
+    model.start(performance.now());
+    await until(() => (model.snapshotPart().arrivals?.scheduled ?? 0) >= 10, '10 arrivals due');
+    // The first arrival had no user to wait for: it made one. The others wait for it.
+    assert.equal(model.activeUsers, 1);
+    assert.equal(model.snapshotPart().arrivals?.launched, 1);
+    loop.saturated = false;
+    // Once volley has time to spare, the arrivals that waited get users of their own as new ones come:
+    // none is left waiting for a user that is held.
+    await until(() => {
+      const a = model.snapshotPart().arrivals;
+      return a !== undefined && a.scheduled >= 30 && a.launched === a.scheduled;
+    }, 'every arrival to have a user');
+    assert.equal(model.snapshotPart().arrivals?.dropped, 0);
+    assert.equal(model.activeUsers, model.snapshotPart().arrivals?.launched, 'a user per arrival: all held');
+  } finally {
+    model.stop();
+    release();
+    await until(() => t.pool.size === 0, 'users to leave');
+    await t.close();
+  }
+});
+
+test('the event loop counts as saturated after a sample it was busy through, and not after one it waited in', async () => {
+  const loop = new LoopSaturation();
+  loop.sample();
+  const busyUntil = performance.now() + 60;
+  while (performance.now() < busyUntil) {}
+  loop.sample();
+  assert.equal(loop.saturated, true);
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  loop.sample();
+  assert.equal(loop.saturated, false);
 });
 
 test('arrivals due during a pause of the generator wait for the users that finish meanwhile: none dropped', async () => {

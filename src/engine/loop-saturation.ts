@@ -1,0 +1,52 @@
+import { type EventLoopUtilization, performance } from 'node:perf_hooks';
+
+/** The share of a sample the event loop must have been busy for the generator to count as saturated. */
+export const SATURATED_UTILIZATION = 0.9;
+/** How often the event loop's utilization is sampled: often enough to follow a start-up. */
+export const SATURATION_SAMPLE_MS = 50;
+
+/** Whether the load generator has time to spare: what the open model asks before it makes a user. */
+export interface SaturationSignal {
+  readonly saturated: boolean;
+  start(): void;
+  stop(): void;
+}
+
+/**
+ * Whether the load generator's own event loop had no time to spare over the last sample (node's event
+ * loop utilization: the share of time it was not waiting for I/O). Saturated, the generator's users are
+ * busy because their responses wait unread, not because the target is slow.
+ */
+export class LoopSaturation implements SaturationSignal {
+  #last: EventLoopUtilization | null = null;
+  #saturated = false;
+  #timer: NodeJS.Timeout | null = null;
+
+  get saturated(): boolean {
+    return this.#saturated;
+  }
+
+  start(): void {
+    if (this.#timer !== null) return;
+    this.#last = performance.eventLoopUtilization();
+    this.#timer = setInterval(() => this.sample(), SATURATION_SAMPLE_MS);
+    // Never keeps the process alive on its own.
+    this.#timer.unref();
+  }
+
+  /** Takes one sample now (called by the timer; public for tests). */
+  sample(): void {
+    const now = performance.eventLoopUtilization();
+    if (this.#last !== null) {
+      this.#saturated =
+        performance.eventLoopUtilization(now, this.#last).utilization >= SATURATED_UTILIZATION;
+    }
+    this.#last = now;
+  }
+
+  stop(): void {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+    this.#saturated = false;
+  }
+}

@@ -264,8 +264,8 @@ export class OpenModel implements LoadModel {
       return;
     }
     this.#newUser(cls, intendedMs);
-    // An arrival that waited while volley was saturated waits no longer now that it has time: with each
-    // new user made, the oldest of them gets one too, so the waiting end at twice the rate they began.
+    // Arrivals that waited while volley was saturated wait no longer now that it has time: each new user
+    // made brings one more for the oldest of them, so none is left waiting on a user held by a slow target.
     const waiting = this.#waiting.get(cls);
     if (waiting !== undefined && waiting.size > 0 && this.#users < this.#options.maxUsers) {
       this.#waitingCount -= 1;

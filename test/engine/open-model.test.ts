@@ -347,6 +347,27 @@ function openModel(options: {
   return { model, t };
 }
 
+/** A promise tasks wait on until the test releases it. */
+function gate(): { held: Promise<void>; release: () => void } {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { held, release };
+}
+
+/** Stops the model, lets held tasks end, and waits for every user to leave. */
+async function shutDown(
+  model: OpenModel,
+  t: ReturnType<typeof testPool>,
+  release: () => void,
+): Promise<void> {
+  model.stop();
+  release();
+  await until(() => t.pool.size === 0, 'users to leave');
+  await t.close();
+}
+
 test('the open model runs one task per arrival on users made as needed and kept idle between arrivals', async () => {
   let tasks = 0;
   const { model, t } = openModel({ rate: 100, maxUsers: 50, task: async () => void tasks++ });
@@ -370,10 +391,7 @@ test('the open model runs one task per arrival on users made as needed and kept 
 });
 
 test('under maxUsers, an arrival that finds no free user within the patience is dropped and counted', async () => {
-  let release: () => void = () => {};
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
+  const { held, release } = gate();
   const { model, t } = openModel({ rate: 200, maxUsers: 2, task: () => held });
   try {
     const startMs = performance.now();
@@ -399,18 +417,12 @@ test('under maxUsers, an arrival that finds no free user within the patience is 
       'each arrival launched or dropped in the end',
     );
   } finally {
-    model.stop();
-    release();
-    await until(() => t.pool.size === 0, 'users to leave');
-    await t.close();
+    await shutDown(model, t, release);
   }
 });
 
 test('an arrival that finds every user under the cap busy waits for the first to finish', async () => {
-  let release: () => void = () => {};
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
+  const { held, release } = gate();
   let tasks = 0;
   // The first task holds its user until released; the others end at once.
   const { model, t } = openModel({
@@ -432,19 +444,13 @@ test('an arrival that finds every user under the cap busy waits for the first to
     assert.equal(arrivals?.launched, tasks);
     assert.equal(t.pool.peak, 1);
   } finally {
-    model.stop();
-    release();
-    await until(() => t.pool.size === 0, 'users to leave');
-    await t.close();
+    await shutDown(model, t, release);
   }
 });
 
 test('while volley itself is saturated, an arrival that finds its users busy waits for one instead of making a user', async () => {
   const loop = { saturated: true, start() {}, stop() {} };
-  let release: () => void = () => {};
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
+  const { held, release } = gate();
   const { model, t } = openModel({ rate: 200, maxUsers: 50, task: () => held, loop });
   try {
     model.start(performance.now());
@@ -462,10 +468,7 @@ test('while volley itself is saturated, an arrival that finds its users busy wai
     assert.equal(model.snapshotPart().arrivals?.dropped, 0);
     assert.equal(model.activeUsers, model.snapshotPart().arrivals?.launched, 'a user per arrival: all held');
   } finally {
-    model.stop();
-    release();
-    await until(() => t.pool.size === 0, 'users to leave');
-    await t.close();
+    await shutDown(model, t, release);
   }
 });
 

@@ -45,6 +45,8 @@ interface Round {
   loopMax: number;
   p50: number;
   p99: number;
+  /** The most users (each with its connection) open at once. */
+  peakUsers: number;
 }
 
 function checkout(revision: string): string {
@@ -105,6 +107,7 @@ try {
         loopMax: generator.loopDelayMs?.max ?? Number.NaN,
         p50: percentile('50'),
         p99: percentile('99'),
+        peakUsers: Number(summary.meta.peakUsers ?? Number.NaN),
       };
       results.get(variant.name)?.push(measured);
       process.stderr.write(
@@ -112,7 +115,8 @@ try {
           `(${fixed((100 * measured.dropped) / measured.scheduled, 3)}%), CPU ${fixed(measured.cpuAvg)}% avg ` +
           `${fixed(measured.cpuPeak)}% peak${measured.overloaded ? ' (warned)' : ''}, ` +
           `${fixed(measured.cpuMicrosPerArrival, 1)} µs CPU/arrival, loop delay p99 ` +
-          `${fixed(measured.loopP99, 1)} ms max ${fixed(measured.loopMax, 1)} ms, p50 ${measured.p50} ms p99 ${measured.p99} ms\n`,
+          `${fixed(measured.loopP99, 1)} ms max ${fixed(measured.loopMax, 1)} ms, p50 ${measured.p50} ms p99 ${measured.p99} ms, ` +
+          `${measured.peakUsers} users at most\n`,
       );
     }
   }
@@ -146,9 +150,10 @@ const rows = [...results].map(([name, rounds]) => {
       m((r) => r.p99),
       1,
     ),
+    fixed(m((r) => r.peakUsers)),
   ];
 });
 process.stdout.write(
   `\nOpen model, ${values.rate} arrivals/s for ${values.duration} s, one core, nginx (medians of ${values.rounds} rounds):\n` +
-    `${table(['volley', 'dropped', 'CPU % avg', 'CPU µs/arrival', 'CPU warning', 'loop delay p99 ms', 'p50 ms', 'p99 ms'], rows)}\n`,
+    `${table(['volley', 'dropped', 'CPU % avg', 'CPU µs/arrival', 'CPU warning', 'loop delay p99 ms', 'p50 ms', 'p99 ms', 'users'], rows)}\n`,
 );

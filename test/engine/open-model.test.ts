@@ -332,6 +332,7 @@ function openModel(options: {
   maxUsers: number;
   task: () => Promise<void>;
   loop?: SaturationSignal;
+  saturatedWaitMs?: number;
 }) {
   const cls = user({ name: 'arrival', tasks: [async () => options.task()] });
   const t = testPool([cls as AnyUserClass]);
@@ -343,6 +344,7 @@ function openModel(options: {
     ramps: [{ durationSec: 0, rate: options.rate }],
     delaySec: 0,
     ...(options.loop ? { loop: options.loop } : {}),
+    ...(options.saturatedWaitMs === undefined ? {} : { saturatedWaitMs: options.saturatedWaitMs }),
   });
   return { model, t };
 }
@@ -451,7 +453,13 @@ test('an arrival that finds every user under the cap busy waits for the first to
 test('while volley itself is saturated, an arrival that finds its users busy waits for one instead of making a user', async () => {
   const loop = { saturated: true, start() {}, stop() {} };
   const { held, release } = gate();
-  const { model, t } = openModel({ rate: 200, maxUsers: 50, task: () => held, loop });
+  const { model, t } = openModel({
+    rate: 200,
+    maxUsers: 50,
+    task: () => held,
+    loop,
+    saturatedWaitMs: 60_000,
+  });
   try {
     model.start(performance.now());
     await until(() => (model.snapshotPart().arrivals?.scheduled ?? 0) >= 10, '10 arrivals due');
@@ -467,6 +475,24 @@ test('while volley itself is saturated, an arrival that finds its users busy wai
     }, 'every arrival to have a user');
     assert.equal(model.snapshotPart().arrivals?.dropped, 0);
     assert.equal(model.activeUsers, model.snapshotPart().arrivals?.launched, 'a user per arrival: all held');
+  } finally {
+    await shutDown(model, t, release);
+  }
+});
+
+test('below the cap, an arrival waits on a saturated volley only so long, then gets a user: none is dropped', async () => {
+  const loop = { saturated: true, start() {}, stop() {} };
+  const { held, release } = gate();
+  const { model, t } = openModel({ rate: 200, maxUsers: 50, task: () => held, loop, saturatedWaitMs: 30 });
+  try {
+    model.start(performance.now());
+    await until(() => model.activeUsers >= 5, 'the arrivals that waited 30 ms to get users');
+    const a = model.snapshotPart().arrivals;
+    assert.ok(a);
+    assert.equal(a.dropped, 0);
+    // Those that have not waited the 30 ms yet still wait: fewer users than arrivals.
+    assert.ok(a.launched < a.scheduled, `${a.launched} launched of ${a.scheduled}`);
+    assert.equal(model.activeUsers, a.launched);
   } finally {
     await shutDown(model, t, release);
   }

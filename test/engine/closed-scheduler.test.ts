@@ -20,12 +20,13 @@ function countingSpawner(): UserSpawner & { spawned: number; retired: number } {
 test('a stage ending as the next begins reaches its target even when the next timer fires early', () => {
   const spawner = countingSpawner();
   const closed = new ClosedScheduler(spawner);
-  // Stage 1 ramps 0 → 2 over 0.5 s and started 499.6 ms ago: by the clock only one user is due yet.
-  const stage1At = performance.now() - 499.6;
-  closed.retarget(2, 4, { firstAtOnce: false, atMs: stage1At });
+  // Stage 1 ramps 0 → 2 over 10 s and started 9.9 s ago: by the clock only one user is due yet. (The
+  // 100 ms to go are room for a slow machine: with 0.4 ms, a pause before the first tick made it two.)
+  const stage1At = performance.now() - 9_900;
+  closed.retarget(2, 0.2, { firstAtOnce: false, atMs: stage1At });
   assert.equal(spawner.spawned, 1);
-  // Stage 2's timer fired a hair early (timers round to whole ms): the second user still comes first.
-  closed.retarget(0, 4, { firstAtOnce: false, atMs: stage1At + 500 });
+  // Stage 2's timer fired early (timers round to whole ms; here by more): the second user still comes first.
+  closed.retarget(0, 0.2, { firstAtOnce: false, atMs: stage1At + 10_000 });
   assert.equal(spawner.spawned, 2);
   assert.equal(closed.current, 2);
   closed.stop();

@@ -274,8 +274,7 @@ export class OpenModel implements LoadModel {
       // Below the cap, waiting on a saturated loop is bounded: the oldest that waited long enough gets a user.
       const waitMs = this.#options.saturatedWaitMs ?? SATURATED_WAIT_MS;
       if (this.#users < this.#options.maxUsers && queue.oldest < performance.now() - waitMs) {
-        this.#waitingCount -= 1;
-        this.#newUser(cls, queue.shift() as number);
+        this.#newUserForOldest(cls, queue);
       }
       return;
     }
@@ -284,8 +283,7 @@ export class OpenModel implements LoadModel {
     // made brings one more for the oldest of them, so none is left waiting on a user held by a slow target.
     const waiting = this.#waiting.get(cls);
     if (waiting !== undefined && waiting.size > 0 && this.#users < this.#options.maxUsers) {
-      this.#waitingCount -= 1;
-      this.#newUser(cls, waiting.shift() as number);
+      this.#newUserForOldest(cls, waiting);
     }
   }
 
@@ -319,6 +317,12 @@ export class OpenModel implements LoadModel {
         if (this.#waitingCount > 0 && !this.#stopped) this.#serveOtherClass();
       },
     );
+  }
+
+  /** The oldest of a class's waiting arrivals stops waiting: a new user runs it. */
+  #newUserForOldest(cls: AnyUserClass, queue: WaitingArrivals): void {
+    this.#waitingCount -= 1;
+    this.#newUser(cls, queue.shift() as number);
   }
 
   #drop(intendedMs: number): void {
@@ -356,8 +360,7 @@ export class OpenModel implements LoadModel {
       for (const entry of this.#waiting)
         if (oldest === null || entry[1].oldest < oldest[1].oldest) oldest = entry;
       if (oldest === null || oldest[1].size === 0) return;
-      this.#waitingCount -= 1;
-      this.#newUser(oldest[0], oldest[1].shift() as number);
+      this.#newUserForOldest(oldest[0], oldest[1]);
     }
   }
 

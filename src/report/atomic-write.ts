@@ -6,9 +6,10 @@ import { ReportWriteError } from './report-error.ts';
 /**
  * Writes `data` (text, bytes, or parts of it in order) to `path` so that readers see either the old file
  * or the complete new one, never a half file: write a temporary file in the same directory (rename is
- * only atomic within a filesystem), fsync it, then rename it over the target. Creates missing parent directories. On failure the temporary file is
- * removed and a ReportWriteError naming `path` is thrown. `mode` sets the file's permissions (0o600 for
- * files that may hold secrets); by default they are 0o666 less the umask, as for any new file.
+ * only atomic within a filesystem), fsync it, then rename it over the target. Creates missing parent
+ * directories. On failure the temporary file is removed and a ReportWriteError naming `path` is thrown.
+ * `mode` sets the file's permissions (0o600 for files that may hold secrets); by default they are 0o666
+ * less the umask, as for any new file.
  */
 export async function writeFileAtomic(
   path: string,

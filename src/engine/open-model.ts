@@ -10,6 +10,7 @@ import type { LoadModel, RetargetOptions } from './load-model.ts';
 import { LoopSaturation, type SaturationSignal } from './loop-saturation.ts';
 import { createRandom, deriveSeed, type Random } from './rng.ts';
 import type { OpenModelStats } from './run-plan.ts';
+import { SaturatedGrowth } from './saturated-growth.ts';
 import type { UserPool, UserSlot } from './user-pool.ts';
 import type { RunSinks } from './user-sink.ts';
 
@@ -49,12 +50,12 @@ export interface OpenModelOptions {
 export const ARRIVAL_PATIENCE_MS = 1000;
 
 /**
- * Below the cap, how long an arrival waits for a busy user while volley is saturated before it gets a
- * user of its own: well inside the patience, so an arrival is dropped only at the cap. A saturated start
- * that lasts longer grows its users as before the wait existed (on a slow machine that was the case,
- * and with waits unbounded a run could stay behind and drop 2–4 % below the cap).
+ * Below the cap, how long an arrival waits for a busy user while volley is saturated before a user may be
+ * made for it, at the pace SaturatedGrowth allows. One that has waited half the patience gets a user
+ * whatever the pace, so an arrival is dropped only at the cap: with waits unbounded, a slow machine could
+ * stay behind and drop 2–4 % below it.
  */
-export const SATURATED_WAIT_MS = 250;
+export const SATURATED_WAIT_MS = 100;
 
 /** Intended times of arrivals waiting for a user, oldest first. */
 class WaitingArrivals {
@@ -118,6 +119,7 @@ export class OpenModel implements LoadModel {
   /** Users per class (counted as #users is): an arrival may wait for one only when its class has some. */
   readonly #usersOf = new Map<AnyUserClass, number>();
   readonly #loop: SaturationSignal;
+  readonly #growth = new SaturatedGrowth();
   #launched = 0;
   #dropped = 0;
   #baseline: ArrivalBaseline = { atMs: 0, scheduled: 0, launched: 0, dropped: 0, due: 0 };
@@ -271,9 +273,7 @@ export class OpenModel implements LoadModel {
       }
       queue.push(intendedMs);
       this.#waitingCount += 1;
-      // Below the cap, waiting on a saturated loop is bounded: the oldest that waited long enough gets a user.
-      const waitMs = this.#options.saturatedWaitMs ?? SATURATED_WAIT_MS;
-      if (this.#users < this.#options.maxUsers && queue.oldest < performance.now() - waitMs) {
+      if (this.#users < this.#options.maxUsers && this.#saturatedWaitIsOver(queue)) {
         this.#newUserForOldest(cls, queue);
       }
       return;
@@ -297,6 +297,19 @@ export class OpenModel implements LoadModel {
   #mustWait(cls: AnyUserClass): boolean {
     if (this.#loop.saturated && (this.#usersOf.get(cls) ?? 0) > 0) return true;
     return this.#users >= this.#options.maxUsers && !this.#evictIdleUser();
+  }
+
+  /**
+   * Below the cap on a saturated volley, whether the oldest waiting arrival gets a user now: once it has
+   * waited SATURATED_WAIT_MS, at the pace SaturatedGrowth allows; once it has waited half the patience,
+   * at once.
+   */
+  #saturatedWaitIsOver(queue: WaitingArrivals): boolean {
+    const nowMs = performance.now();
+    const waitedMs = nowMs - queue.oldest;
+    if (waitedMs >= ARRIVAL_PATIENCE_MS / 2) return true;
+    if (waitedMs < (this.#options.saturatedWaitMs ?? SATURATED_WAIT_MS)) return false;
+    return this.#growth.allow(nowMs, this.#users, this.#waitingCount);
   }
 
   #count(cls: AnyUserClass, change: 1 | -1): void {

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { test } from 'node:test';
-import { LoopSaturation, type SaturationSignal } from '../../src/engine/loop-saturation.ts';
+import {
+  LoopSaturation,
+  SATURATION_SAMPLE_MS,
+  type SaturationSignal,
+} from '../../src/engine/loop-saturation.ts';
 import { ARRIVAL_PATIENCE_MS, OpenModel } from '../../src/engine/open-model.ts';
 import { resolveRunPlan } from '../../src/engine/resolve-plan.ts';
 import { runLoadTest, startLoadTest } from '../../src/engine/run.ts';
@@ -493,6 +497,44 @@ test('below the cap, an arrival waits on a saturated volley only so long, then g
     // Those that have not waited the 30 ms yet still wait: fewer users than arrivals.
     assert.ok(a.launched < a.scheduled, `${a.launched} launched of ${a.scheduled}`);
     assert.equal(model.activeUsers, a.launched);
+  } finally {
+    await shutDown(model, t, release);
+  }
+});
+
+test('on a saturated volley, waiting arrivals get users at a pace (one a window while few), not one each', async () => {
+  const loop = { saturated: true, start() {}, stop() {} };
+  const { held, release } = gate();
+  const { model, t } = openModel({ rate: 1000, maxUsers: 500, task: () => held, loop, saturatedWaitMs: 0 });
+  try {
+    const startMs = performance.now();
+    model.start(startMs);
+    await until(() => (model.snapshotPart().arrivals?.scheduled ?? 0) >= 200, '200 arrivals due');
+    const windows = Math.floor((performance.now() - startMs) / SATURATION_SAMPLE_MS) + 1;
+    assert.ok(model.activeUsers >= 2, 'the backlog grows: users are added');
+    assert.ok(model.activeUsers <= windows + 1, `${model.activeUsers} users in ${windows} windows`);
+    assert.equal(model.snapshotPart().arrivals?.dropped, 0);
+  } finally {
+    await shutDown(model, t, release);
+  }
+});
+
+test('on a saturated volley, an arrival that waited half the patience gets a user whatever the pace', async () => {
+  const loop = { saturated: true, start() {}, stop() {} };
+  const { held, release } = gate();
+  const { model, t } = openModel({
+    rate: 200,
+    maxUsers: 500,
+    task: () => held,
+    loop,
+    saturatedWaitMs: 60_000,
+  });
+  try {
+    const startMs = performance.now();
+    model.start(startMs);
+    await until(() => model.activeUsers >= 5, 'arrivals that waited half the patience to get users');
+    assert.ok(performance.now() - startMs >= ARRIVAL_PATIENCE_MS / 2, 'not before half the patience');
+    assert.equal(model.snapshotPart().arrivals?.dropped, 0);
   } finally {
     await shutDown(model, t, release);
   }

@@ -7,18 +7,13 @@ import type { LoadedScenario } from '../engine/scenario-loader.ts';
 import type { SampleSink } from '../metrics/sink.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { VolleyOptions } from '../script/options.ts';
-import type { LiveRun, LiveWorker, RunLauncher, RunParams } from './live-run.ts';
+import type { LiveRun, RunLauncher, RunParams } from './live-run.ts';
 
 /** A started run's handles: the engine's own, or a distributed run's (which adds its workers). */
-export interface StartedRun {
-  readonly done: LiveRun['done'];
-  setUsers(users: number, spawnRate?: number): void;
-  setArrivalRate(rate: number): void;
-  stop(): void;
-  resetStats(): void;
-  usersByClass(): Record<string, number> | null;
-  workers?(): LiveWorker[];
-}
+export type StartedRun = Pick<
+  LiveRun,
+  'done' | 'setUsers' | 'setArrivalRate' | 'stop' | 'resetStats' | 'usersByClass' | 'workers'
+>;
 
 export interface EngineLauncherOptions {
   /** Settings from config, scenario, environment and flags; the Start form overrides some of them. */

@@ -25,4 +25,6 @@ test('saturated, no user is added while the waiting arrivals drain: the users ar
   assert.equal(granted(growth, 80, 160, 400), 0);
   // The next window the backlog grew again from 400: growth resumes.
   assert.equal(granted(growth, 100, 160, 450), 10);
+  // As many waiting as a window before is not draining: the users are not catching up.
+  assert.equal(granted(growth, 150, 160, 450), 10);
 });

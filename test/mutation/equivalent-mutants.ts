@@ -168,8 +168,17 @@ export const equivalentMutants: EquivalentMutant[] = [
     reason: 'as above',
   },
   {
+    file: 'src/engine/saturated-growth.ts',
+    line: 19,
+    column: 15,
+    mutator: 'BooleanLiteral',
+    replacement: 'true',
+    reason:
+      'the first call always opens a window (it starts at minus infinity), which sets draining before it is read',
+  },
+  {
     file: 'src/engine/user-sink.ts',
-    line: 42,
+    line: 43,
     column: 19,
     mutator: 'BooleanLiteral',
     replacement: 'true',
@@ -178,7 +187,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/engine/user-sink.ts',
-    line: 69,
+    line: 70,
     column: 11,
     mutator: 'EqualityOperator',
     replacement: 'fromSchedule >= ms',

@@ -56,11 +56,17 @@ export const mutationGroups: Record<string, MutationGroup> = {
     ],
   },
   engine: {
-    mutate: ['src/engine/arrival-schedule.ts', 'src/engine/user-sink.ts', 'src/cluster/partition.ts'],
+    mutate: [
+      'src/engine/arrival-schedule.ts',
+      'src/engine/user-sink.ts',
+      'src/engine/saturated-growth.ts',
+      'src/cluster/partition.ts',
+    ],
     tests: [
       'test/engine/arrival-schedule.test.ts',
       'test/engine/load-options.test.ts',
       'test/engine/user-sink.test.ts',
+      'test/engine/saturated-growth.test.ts',
       'test/cluster/partition.test.ts',
     ],
   },

@@ -36,12 +36,20 @@ function applyMethod(method: Method, self: unknown, args: unknown[]): unknown {
   return method.apply(self, args);
 }
 
+/** Whether an emitter has a listener for the event: EventEmitter keeps them in `_events`. */
+function hasListener(emitter: unknown, event: unknown): boolean {
+  const events = (emitter as { _events?: Record<string | symbol, unknown> })._events;
+  return events === undefined || event === 'error' || events[event as string | symbol] !== undefined;
+}
+
 function scopeEvents(proto: { emit: Emit }, watchClose: boolean): void {
   const emit = proto.emit as unknown as Method;
   proto.emit = function scopedEmit(this: unknown, ...args: unknown[]) {
     const state = stateOf(this);
     if (state === undefined) return emit.apply(this, args);
     if (watchClose && args[0] === 'close' && state.closed !== null) state.closed();
+    // No listener, nothing runs: no scope to enter (most of a request's events; 'error' always has one).
+    if (!hasListener(this, args[0])) return emit.apply(this, args);
     if (traceScope.getStore() === state.scope) return emit.apply(this, args);
     return traceScope.run(state.scope, applyMethod, emit, this, args);
   } as Emit;

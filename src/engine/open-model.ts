@@ -255,7 +255,7 @@ export class OpenModel implements LoadModel {
    */
   #launch(intendedMs: number): void {
     if (this.#stopped) return;
-    if (this.#waitingCount > 0) this.#dropExpired(intendedMs);
+    if (this.#waitingCount > 0) this.#endExpiredWaits(intendedMs);
     const cls = this.#pickClass();
     const idle = this.#idle.get(cls)?.pop();
     if (idle) {
@@ -343,13 +343,21 @@ export class OpenModel implements LoadModel {
     this.#observer?.dropped(intendedMs);
   }
 
-  /** Drops the waiting arrivals intended more than the patience before `nowMs`. */
-  #dropExpired(nowMs: number): void {
+  /**
+   * The waiting arrivals intended more than the patience before `nowMs`: at the cap they are dropped;
+   * below it (waits on a saturated volley that no launch ended, the schedule having stopped or stalled)
+   * each gets a user, so an arrival is dropped only at the cap.
+   */
+  #endExpiredWaits(nowMs: number): void {
     const limit = nowMs - ARRIVAL_PATIENCE_MS;
-    for (const queue of this.#waiting.values()) {
+    for (const [cls, queue] of this.#waiting) {
       while (queue.oldest < limit) {
-        this.#drop(queue.shift() as number);
-        this.#waitingCount -= 1;
+        if (this.#users < this.#options.maxUsers && !this.#stopped) {
+          this.#newUserForOldest(cls, queue);
+        } else {
+          this.#drop(queue.shift() as number);
+          this.#waitingCount -= 1;
+        }
       }
     }
   }
@@ -357,7 +365,7 @@ export class OpenModel implements LoadModel {
   /** The next waiting arrival of `cls` for a user that has finished its task, or null. */
   #nextWaiting(cls: AnyUserClass): number | null {
     if (this.#waitingCount === 0) return null;
-    this.#dropExpired(performance.now());
+    this.#endExpiredWaits(performance.now());
     const intendedMs = this.#waiting.get(cls)?.shift();
     if (intendedMs === undefined) return null;
     this.#waitingCount -= 1;
@@ -367,7 +375,7 @@ export class OpenModel implements LoadModel {
 
   /** A place under the cap is free: the oldest waiting arrival of any class gets a new user. */
   #serveOtherClass(): void {
-    this.#dropExpired(performance.now());
+    this.#endExpiredWaits(performance.now());
     while (this.#waitingCount > 0 && this.#users < this.#options.maxUsers) {
       let oldest: [AnyUserClass, WaitingArrivals] | null = null;
       for (const entry of this.#waiting)

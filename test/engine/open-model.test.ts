@@ -540,6 +540,33 @@ test('on a saturated volley, an arrival that waited half the patience gets a use
   }
 });
 
+test('below the cap, an arrival that waited the patience gets a user, not a drop, though no launch ended its wait', async () => {
+  const loop = { saturated: true, start() {}, stop() {} };
+  // Each task takes 300 ms: the one user made first works through the waiting arrivals one by one.
+  const { model, t } = openModel({
+    rate: 100,
+    maxUsers: 500,
+    task: () => new Promise((resolve) => setTimeout(resolve, 300)),
+    loop,
+    saturatedWaitMs: 60_000,
+  });
+  try {
+    model.start(performance.now());
+    await until(() => (model.snapshotPart().arrivals?.scheduled ?? 0) >= 20, '20 arrivals due');
+    // No more arrivals, so no launch ends a wait: the waits end as the user finishes tasks.
+    model.retarget(0);
+    await until(() => {
+      const a = model.snapshotPart().arrivals;
+      return a !== undefined && a.launched + a.dropped === a.scheduled;
+    }, 'every waiting arrival to be launched or dropped');
+    const a = model.snapshotPart().arrivals;
+    assert.equal(a?.dropped, 0, 'none dropped below the cap');
+    assert.ok(model.activeUsers > 1, 'the arrivals that waited the patience got users of their own');
+  } finally {
+    await shutDown(model, t, () => {});
+  }
+});
+
 test('the event loop counts as saturated after a sample it was busy through, and not after one it waited in', async () => {
   const loop = new LoopSaturation();
   loop.sample();

@@ -48,7 +48,8 @@ function scopeEvents(proto: { emit: Emit }, watchClose: boolean): void {
     const state = stateOf(this);
     if (state === undefined) return emit.apply(this, args);
     if (watchClose && args[0] === 'close' && state.closed !== null) state.closed();
-    // No listener, nothing runs: no scope to enter (most of a request's events; 'error' always has one).
+    // No listener, nothing runs: no scope to enter (most of a request's events). 'error' is emitted in
+    // scope all the same: with no listener it throws, and the application may catch it.
     if (!hasListener(this, args[0])) return emit.apply(this, args);
     if (traceScope.getStore() === state.scope) return emit.apply(this, args);
     return traceScope.run(state.scope, applyMethod, emit, this, args);

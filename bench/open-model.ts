@@ -137,6 +137,7 @@ const rows = [...results].map(([name, rounds]) => {
       m((r) => r.cpuMicrosPerArrival),
       1,
     ),
+    `${rounds.filter((r) => r.dropped > 0).length}/${rounds.length}`,
     `${rounds.filter((r) => r.overloaded).length}/${rounds.length}`,
     fixed(
       m((r) => r.loopP99),
@@ -155,5 +156,5 @@ const rows = [...results].map(([name, rounds]) => {
 });
 process.stdout.write(
   `\nOpen model, ${values.rate} arrivals/s for ${values.duration} s, one core, nginx (medians of ${values.rounds} rounds):\n` +
-    `${table(['volley', 'dropped', 'CPU % avg', 'CPU µs/arrival', 'CPU warning', 'loop delay p99 ms', 'p50 ms', 'p99 ms', 'users'], rows)}\n`,
+    `${table(['volley', 'dropped', 'CPU % avg', 'CPU µs/arrival', 'rounds dropping', 'CPU warning', 'loop delay p99 ms', 'p50 ms', 'p99 ms', 'users'], rows)}\n`,
 );

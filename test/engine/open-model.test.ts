@@ -374,6 +374,16 @@ async function shutDown(
   await t.close();
 }
 
+/**
+ * An open model on a volley that reads as saturated (until the test sets `loop.saturated`), its tasks
+ * held until `release()`.
+ */
+function saturatedModel(options: { rate: number; maxUsers: number; saturatedWaitMs: number }) {
+  const loop = { saturated: true, start() {}, stop() {} };
+  const { held, release } = gate();
+  return { loop, release, ...openModel({ ...options, task: () => held, loop }) };
+}
+
 test('the open model runs one task per arrival on users made as needed and kept idle between arrivals', async () => {
   let tasks = 0;
   const { model, t } = openModel({ rate: 100, maxUsers: 50, task: async () => void tasks++ });
@@ -455,15 +465,7 @@ test('an arrival that finds every user under the cap busy waits for the first to
 });
 
 test('while volley itself is saturated, an arrival that finds its users busy waits for one instead of making a user', async () => {
-  const loop = { saturated: true, start() {}, stop() {} };
-  const { held, release } = gate();
-  const { model, t } = openModel({
-    rate: 200,
-    maxUsers: 50,
-    task: () => held,
-    loop,
-    saturatedWaitMs: 60_000,
-  });
+  const { model, t, loop, release } = saturatedModel({ rate: 200, maxUsers: 50, saturatedWaitMs: 60_000 });
   try {
     model.start(performance.now());
     await until(() => (model.snapshotPart().arrivals?.scheduled ?? 0) >= 10, '10 arrivals due');
@@ -485,9 +487,7 @@ test('while volley itself is saturated, an arrival that finds its users busy wai
 });
 
 test('below the cap, an arrival waits on a saturated volley only so long, then gets a user: none is dropped', async () => {
-  const loop = { saturated: true, start() {}, stop() {} };
-  const { held, release } = gate();
-  const { model, t } = openModel({ rate: 200, maxUsers: 50, task: () => held, loop, saturatedWaitMs: 30 });
+  const { model, t, release } = saturatedModel({ rate: 200, maxUsers: 50, saturatedWaitMs: 30 });
   try {
     model.start(performance.now());
     await until(() => model.activeUsers >= 5, 'the arrivals that waited 30 ms to get users');
@@ -503,9 +503,7 @@ test('below the cap, an arrival waits on a saturated volley only so long, then g
 });
 
 test('on a saturated volley, waiting arrivals get users at a pace (one a window while few), not one each', async () => {
-  const loop = { saturated: true, start() {}, stop() {} };
-  const { held, release } = gate();
-  const { model, t } = openModel({ rate: 1000, maxUsers: 500, task: () => held, loop, saturatedWaitMs: 0 });
+  const { model, t, release } = saturatedModel({ rate: 1000, maxUsers: 500, saturatedWaitMs: 0 });
   try {
     const startMs = performance.now();
     model.start(startMs);
@@ -520,15 +518,7 @@ test('on a saturated volley, waiting arrivals get users at a pace (one a window 
 });
 
 test('on a saturated volley, an arrival that waited half the patience gets a user whatever the pace', async () => {
-  const loop = { saturated: true, start() {}, stop() {} };
-  const { held, release } = gate();
-  const { model, t } = openModel({
-    rate: 200,
-    maxUsers: 500,
-    task: () => held,
-    loop,
-    saturatedWaitMs: 60_000,
-  });
+  const { model, t, release } = saturatedModel({ rate: 200, maxUsers: 500, saturatedWaitMs: 60_000 });
   try {
     const startMs = performance.now();
     model.start(startMs);

@@ -126,6 +126,10 @@ export function bodyBytes(body: BodyRecord): Buffer {
   return 'text' in body ? Buffer.from(body.text, 'utf8') : Buffer.from(body.base64, 'base64');
 }
 
+function notARecording(path: string): string {
+  return `${path}: not a volley trace recording (record one with volley trace record --out FILE -- COMMAND)`;
+}
+
 export function parseTrace(text: string, path: string): TraceRecording {
   const lines = text.split('\n');
   const recording: TraceRecording = {
@@ -146,6 +150,8 @@ export function parseTrace(text: string, path: string): TraceRecording {
     try {
       line = JSON.parse(raw);
     } catch {
+      // A recording starts with its header line: a file whose first line is not JSON is something else.
+      if (recording.header === undefined) throw new TraceError(notARecording(path));
       // Only the last line can be cut off by a crash; anything earlier is damage.
       if (i >= lines.length - 2) {
         recording.truncated = true;
@@ -158,7 +164,7 @@ export function parseTrace(text: string, path: string): TraceRecording {
         throw new TraceError(
           line.t === 'header'
             ? `${path}: recording format ${String(line.format)} is not ${TRACE_FORMAT}; record it again with this volley`
-            : `${path}: not a volley trace recording (record one with volley trace record --out FILE -- COMMAND)`,
+            : notARecording(path),
         );
       }
       recording.header = line as TraceHeader;

@@ -178,6 +178,13 @@ describe('volley trace on the command line', { timeout: 120_000 }, () => {
       foreign.stderr,
       /foreign\.vtrace: not a volley trace recording \(record one with volley trace record --out FILE -- COMMAND\)/,
     );
+    // Text that is not JSON at all, of one line or several: not a recording, not a damaged one.
+    for (const text of ['root:x:0:0:root:/root:/bin/bash\nbin:x:1:1:bin:/bin:/usr/sbin/nologin\n', 'hello']) {
+      writeFileSync(join(dir, 'text.vtrace'), text);
+      const other = await runCli(['trace', 'inspect', 'text.vtrace'], { cwd: dir });
+      assert.equal(other.code, 2);
+      assert.match(other.stderr, /text\.vtrace: not a volley trace recording \(record one with/);
+    }
     writeFileSync(join(dir, 'future.vtrace'), '{"t":"header","format":"volley.trace.v9"}\n');
     const future = await runCli(['trace', 'inspect', 'future.vtrace'], { cwd: dir });
     assert.equal(future.code, 2);

@@ -35,6 +35,8 @@ if (nginxPath === null) {
 
 interface Round {
   dropped: number;
+  /** Of `dropped`, below the cap with volley itself saturated (summary.arrivals.droppedSaturated). */
+  droppedSaturated: number;
   scheduled: number;
   cpuAvg: number;
   cpuPeak: number;
@@ -96,6 +98,7 @@ try {
         Number(aggregated.percentiles?.[p] ?? aggregated[`p${p}`] ?? Number.NaN);
       const measured: Round = {
         dropped: summary.arrivals.dropped,
+        droppedSaturated: summary.arrivals.droppedSaturated ?? 0,
         scheduled: summary.arrivals.scheduled,
         cpuAvg: generator.cpuPercentAvg ?? Number.NaN,
         cpuPeak: generator.cpuPercentPeak ?? Number.NaN,
@@ -112,7 +115,7 @@ try {
       results.get(variant.name)?.push(measured);
       process.stderr.write(
         `round ${round + 1} ${variant.name}: dropped ${measured.dropped}/${measured.scheduled} ` +
-          `(${fixed((100 * measured.dropped) / measured.scheduled, 3)}%), CPU ${fixed(measured.cpuAvg)}% avg ` +
+          `(${fixed((100 * measured.dropped) / measured.scheduled, 3)}%, ${measured.droppedSaturated} by a saturated volley), CPU ${fixed(measured.cpuAvg)}% avg ` +
           `${fixed(measured.cpuPeak)}% peak${measured.overloaded ? ' (warned)' : ''}, ` +
           `${fixed(measured.cpuMicrosPerArrival, 1)} µs CPU/arrival, loop delay p99 ` +
           `${fixed(measured.loopP99, 1)} ms max ${fixed(measured.loopMax, 1)} ms, p50 ${measured.p50} ms p99 ${measured.p99} ms, ` +

@@ -215,6 +215,8 @@ export function checkWorkerMessage(message: WorkerMessage, maxUsers: number): st
           finite(open.durationSec, 'done.open.durationSec');
           count(open.maxUsers, 'done.open.maxUsers', Number.MAX_SAFE_INTEGER);
           arrivals({ rate: 0, ...open }, 'done.open');
+          if (open.droppedSaturated !== undefined)
+            count(open.droppedSaturated, 'done.open.droppedSaturated', Number.MAX_SAFE_INTEGER);
           stats(open.uncorrected, 'done.open.uncorrected');
           stats(open.iterations, 'done.open.iterations');
         }

@@ -199,6 +199,7 @@ export async function runWorker(
               scheduled: arrivals.scheduled,
               launched: arrivals.launched,
               dropped: arrivals.dropped,
+              droppedSaturated: arrivals.droppedSaturated,
               maxUsers: arrivals.maxUsers,
               uncorrected: openStats.uncorrected.serialize(),
               iterations: openStats.iterations.serialize(),

@@ -11,6 +11,8 @@ export interface ArrivalCounts {
   scheduled: number;
   launched: number;
   dropped: number;
+  /** Of `dropped`, below maxUsers on a saturated volley. */
+  droppedSaturated: number;
   maxUsers: number;
 }
 
@@ -54,6 +56,8 @@ export interface ArrivalShare {
   scheduled: number;
   launched: number;
   dropped: number;
+  /** Absent from a worker of a version before it: 0. */
+  droppedSaturated?: number;
   maxUsers: number;
   uncorrected: SerializedRunStats;
   iterations: SerializedRunStats;
@@ -70,7 +74,16 @@ export class ArrivalTotals {
   add(share: ArrivalShare): void {
     if (!this.#totals) {
       const { durationSec, scheduled, launched, dropped, maxUsers } = share;
-      const counts = { durationSec, due: scheduled, scheduled, launched, dropped, maxUsers };
+      const droppedSaturated = share.droppedSaturated ?? 0;
+      const counts = {
+        durationSec,
+        due: scheduled,
+        scheduled,
+        launched,
+        dropped,
+        droppedSaturated,
+        maxUsers,
+      };
       this.#totals = { counts, uncorrected: new RunStats(), iterations: new RunStats() };
     } else {
       const c = this.#totals.counts;
@@ -79,6 +92,7 @@ export class ArrivalTotals {
       c.due = c.scheduled;
       c.launched += share.launched;
       c.dropped += share.dropped;
+      c.droppedSaturated += share.droppedSaturated ?? 0;
       c.maxUsers += share.maxUsers;
     }
     this.#totals.uncorrected.merge(share.uncorrected);

@@ -30,6 +30,8 @@ export interface StepRecord {
   readonly stats: RunStats;
   launched: number;
   dropped: number;
+  /** Of `dropped`, below the cap on a saturated volley. */
+  droppedSaturated: number;
   inFlight: number;
   closed: boolean;
   result: CapacityStep | null;
@@ -92,9 +94,11 @@ export class CapacitySearch {
     step.inFlight += 1;
   }
 
-  dropped(intendedMs: number): void {
+  dropped(intendedMs: number, saturated: boolean): void {
     const step = this.stepFor(intendedMs);
-    if (step) step.dropped += 1;
+    if (!step) return;
+    step.dropped += 1;
+    if (saturated) step.droppedSaturated += 1;
   }
 
   arrivalDone(step: StepRecord): void {
@@ -171,6 +175,7 @@ export class CapacitySearch {
       stats,
       launched: 0,
       dropped: 0,
+      droppedSaturated: 0,
       inFlight: 0,
       closed: false,
       result: null,
@@ -236,9 +241,13 @@ export class CapacitySearch {
     }
     const scheduled = step.launched + step.dropped;
     if (scheduled > 0 && step.dropped / scheduled > MAX_DROPPED_RATIO) {
-      broken.push(
-        `dropped ${((100 * step.dropped) / scheduled).toFixed(1)}% of arrivals (max users reached)`,
-      );
+      const why =
+        step.droppedSaturated === 0
+          ? 'max users reached'
+          : step.droppedSaturated === step.dropped
+            ? 'volley itself saturated'
+            : `max users reached; ${step.droppedSaturated} with volley itself saturated`;
+      broken.push(`dropped ${((100 * step.dropped) / scheduled).toFixed(1)}% of arrivals (${why})`);
     }
     if (step.inFlight > 0) broken.push(`${step.inFlight} arrivals still running one step later`);
     const durationSec = (step.endMs - step.startMs) / 1000;

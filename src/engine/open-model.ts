@@ -6,11 +6,11 @@ import type { AnyUserClass } from '../script/user.ts';
 import type { RateRamp } from './arrival-schedule.ts';
 import { ArrivalScheduler } from './arrival-scheduler.ts';
 import { arrivalSummary } from './arrival-summary.ts';
+import { BacklogGrowth } from './backlog-growth.ts';
 import type { LoadModel, RetargetOptions } from './load-model.ts';
 import { LoopSaturation, type SaturationSignal } from './loop-saturation.ts';
 import { createRandom, deriveSeed, type Random } from './rng.ts';
 import type { OpenModelStats } from './run-plan.ts';
-import { SaturatedGrowth } from './saturated-growth.ts';
 import type { UserPool, UserSlot } from './user-pool.ts';
 import type { RunSinks } from './user-sink.ts';
 
@@ -20,7 +20,8 @@ export interface ArrivalObserver<Step extends { stats: RunStats }> {
   stepFor(intendedMs: number): Step | null;
   launched(step: Step): void;
   arrivalDone(step: Step): void;
-  dropped(intendedMs: number): void;
+  /** `saturated`: below maxUsers, volley's own event loop saturated (see #endExpiredWaits). */
+  dropped(intendedMs: number, saturated: boolean): void;
 }
 
 export interface OpenModelOptions {
@@ -36,26 +37,38 @@ export interface OpenModelOptions {
   stats?: OpenModelStats | undefined;
   /** Whether volley's own event loop is saturated; default measured (LoopSaturation). */
   loop?: SaturationSignal;
-  /** Default SATURATED_WAIT_MS; tests shorten or lengthen it. */
-  saturatedWaitMs?: number;
+  /** Default BACKLOG_WAIT_MS; tests lengthen it. */
+  backlogWaitMs?: number;
 }
 
 /**
- * How long an arrival that finds every user under the cap busy waits for one to finish before it is
- * dropped. Users that are done but not yet free are the common case, not a full system: the arrivals
- * that fell due during a pause (a GC, a busy second) are launched before the responses that came in
- * meanwhile are read, and a start or a burst opens connections before users finish. The wait counts in
- * the arrival's latency, which runs from its intended time.
+ * How long an arrival that finds no user free waits for one to finish before it is dropped. Users that
+ * are done but not yet free are the common case, not a full system: the arrivals that fell due during a
+ * pause (a GC, a busy second) are launched before the responses that came in meanwhile are read, and a
+ * start or a burst opens connections before users finish. The wait counts in the arrival's latency,
+ * which runs from its intended time.
  */
 export const ARRIVAL_PATIENCE_MS = 1000;
 
 /**
- * Below the cap, how long an arrival waits for a busy user while volley is saturated before a user may be
- * made for it, at the pace SaturatedGrowth allows. One that has waited half the patience gets a user
- * whatever the pace, so an arrival is dropped only at the cap: with waits unbounded, a slow machine could
- * stay behind and drop 2–4 % below it.
+ * An arrival launched this long after its intended time finds volley behind its schedule (a pause, a
+ * busy turn of the event loop): it waits for a busy user of its class rather than making one, as when
+ * the loop is saturated. On time, a timer's lateness is a millisecond or two.
  */
-export const SATURATED_WAIT_MS = 100;
+export const LATE_ARRIVAL_MS = 5;
+
+/**
+ * Users are added for waiting arrivals (at BacklogGrowth's pace) only once the oldest has waited this
+ * long: a backlog the users clear within it (what a pause leaves) needs no new connections.
+ */
+export const BACKLOG_WAIT_MS = 50;
+
+/**
+ * While volley is saturated, users are still added for waiting arrivals (at the backlog's pace) while
+ * fewer than this: enough to fill a saturated loop's turns. One core served about as many requests a
+ * second with 8 to 32 users busy as at all, and fewer with more (bench/README: users busy at once).
+ */
+export const SATURATED_MAX_GROWTH_USERS = 32;
 
 /** Intended times of arrivals waiting for a user, oldest first. */
 class WaitingArrivals {
@@ -93,6 +106,7 @@ interface ArrivalBaseline {
   scheduled: number;
   launched: number;
   dropped: number;
+  droppedSaturated: number;
   due: number;
 }
 
@@ -119,10 +133,18 @@ export class OpenModel implements LoadModel {
   /** Users per class (counted as #users is): an arrival may wait for one only when its class has some. */
   readonly #usersOf = new Map<AnyUserClass, number>();
   readonly #loop: SaturationSignal;
-  readonly #growth = new SaturatedGrowth();
+  readonly #growth = new BacklogGrowth();
   #launched = 0;
   #dropped = 0;
-  #baseline: ArrivalBaseline = { atMs: 0, scheduled: 0, launched: 0, dropped: 0, due: 0 };
+  #droppedSaturated = 0;
+  #baseline: ArrivalBaseline = {
+    atMs: 0,
+    scheduled: 0,
+    launched: 0,
+    dropped: 0,
+    droppedSaturated: 0,
+    due: 0,
+  };
   // biome-ignore lint/suspicious/noExplicitAny: the observer's step type is its own
   #observer: ArrivalObserver<any> | null = null;
   #stopped = false;
@@ -194,6 +216,7 @@ export class OpenModel implements LoadModel {
       scheduled: this.#arrivals.scheduled,
       launched: this.#launched,
       dropped: this.#dropped,
+      droppedSaturated: this.#droppedSaturated,
       due: this.#arrivals.dueBy(),
     };
   }
@@ -219,7 +242,7 @@ export class OpenModel implements LoadModel {
   summaryPart(stopMs: number): Pick<RunSummary, 'arrivals'> {
     // Arrivals still waiting found no user before the end (users finishing in the stop's grace served some).
     for (const queue of this.#waiting.values()) {
-      for (let at = queue.shift(); at !== undefined; at = queue.shift()) this.#drop(at);
+      for (let at = queue.shift(); at !== undefined; at = queue.shift()) this.#drop(at, false);
     }
     this.#waitingCount = 0;
     const b = this.#baseline;
@@ -230,6 +253,7 @@ export class OpenModel implements LoadModel {
         scheduled: this.#arrivals.scheduled - b.scheduled,
         launched: this.#launched - b.launched,
         dropped: this.#dropped - b.dropped,
+        droppedSaturated: this.#droppedSaturated - b.droppedSaturated,
         maxUsers: this.#options.maxUsers,
       },
       this.#uncorrected,
@@ -250,8 +274,9 @@ export class OpenModel implements LoadModel {
   }
 
   /**
-   * One arrival: a free user of a class chosen by weight runs one task; none free under the cap: it
-   * waits for one to finish, and is dropped only when none does within ARRIVAL_PATIENCE_MS.
+   * One arrival: a free user of a class chosen by weight runs one task; none free: a new user runs it, or
+   * it waits for a user to finish (see #mustWait), and is dropped only when none does within
+   * ARRIVAL_PATIENCE_MS.
    */
   #launch(intendedMs: number): void {
     if (this.#stopped) return;
@@ -265,7 +290,7 @@ export class OpenModel implements LoadModel {
       wake?.(intendedMs);
       return;
     }
-    if (this.#mustWait(cls)) {
+    if (this.#mustWait(cls, intendedMs)) {
       let queue = this.#waiting.get(cls);
       if (queue === undefined) {
         queue = new WaitingArrivals();
@@ -273,42 +298,39 @@ export class OpenModel implements LoadModel {
       }
       queue.push(intendedMs);
       this.#waitingCount += 1;
-      if (this.#users < this.#options.maxUsers && this.#saturatedWaitIsOver(queue)) {
+      if (this.#users < this.#options.maxUsers && this.#backlogMayGrow(queue)) {
         this.#newUserForOldest(cls, queue);
       }
       return;
     }
     this.#newUser(cls, intendedMs);
-    // Arrivals that waited while volley was saturated wait no longer now that it has time: each new user
-    // made brings one more for the oldest of them, so none is left waiting on a user held by a slow target.
-    const waiting = this.#waiting.get(cls);
-    if (waiting !== undefined && waiting.size > 0 && this.#users < this.#options.maxUsers) {
-      this.#newUserForOldest(cls, waiting);
-    }
   }
 
   /**
    * Whether an arrival that found no free user waits for one instead of making a user: at the cap, and
-   * while volley's own event loop is saturated and its class has users that will finish. Saturated, the
-   * users are busy because their responses wait unread, not because the target is slow: a new user and
-   * its connection only add work. At a cold start, with the JIT still compiling, every arrival used to
-   * make a user, 2,800 at 30,000/s, and the run stayed at a full core for seconds.
+   * whenever its class has users and volley is behind: its event loop saturated, the arrival itself late,
+   * or arrivals of its class already waiting (users are then added for the oldest, at a pace). Behind, the
+   * users are busy because their responses wait unread, not because the target is slow: a new user and its
+   * connection only add work. At a cold start at 30,000/s a user per such arrival made 2,800, and the run
+   * stayed at a full core for seconds.
    */
-  #mustWait(cls: AnyUserClass): boolean {
-    if (this.#loop.saturated && (this.#usersOf.get(cls) ?? 0) > 0) return true;
+  #mustWait(cls: AnyUserClass, intendedMs: number): boolean {
+    if ((this.#usersOf.get(cls) ?? 0) > 0) {
+      if (this.#loop.saturated || (this.#waiting.get(cls)?.size ?? 0) > 0) return true;
+      if (performance.now() - intendedMs >= LATE_ARRIVAL_MS) return true;
+    }
     return this.#users >= this.#options.maxUsers && !this.#evictIdleUser();
   }
 
   /**
-   * Below the cap on a saturated volley, whether the oldest waiting arrival gets a user now: once it has
-   * waited SATURATED_WAIT_MS, at the pace SaturatedGrowth allows; once it has waited half the patience,
-   * at once.
+   * Below the cap, whether the oldest waiting arrival gets a new user now: once it has waited
+   * BACKLOG_WAIT_MS, at the pace BacklogGrowth allows (the users are too few for the target), and while
+   * volley is saturated only up to SATURATED_MAX_GROWTH_USERS: more cannot raise what a full core does.
    */
-  #saturatedWaitIsOver(queue: WaitingArrivals): boolean {
+  #backlogMayGrow(queue: WaitingArrivals): boolean {
+    if (this.#loop.saturated && this.#users >= SATURATED_MAX_GROWTH_USERS) return false;
     const nowMs = performance.now();
-    const waitedMs = nowMs - queue.oldest;
-    if (waitedMs >= ARRIVAL_PATIENCE_MS / 2) return true;
-    if (waitedMs < (this.#options.saturatedWaitMs ?? SATURATED_WAIT_MS)) return false;
+    if (nowMs - queue.oldest < (this.#options.backlogWaitMs ?? BACKLOG_WAIT_MS)) return false;
     return this.#growth.allow(nowMs, this.#users, this.#waitingCount);
   }
 
@@ -338,24 +360,26 @@ export class OpenModel implements LoadModel {
     this.#newUser(cls, queue.shift() as number);
   }
 
-  #drop(intendedMs: number): void {
+  #drop(intendedMs: number, saturated: boolean): void {
     this.#dropped += 1;
-    this.#observer?.dropped(intendedMs);
+    if (saturated) this.#droppedSaturated += 1;
+    this.#observer?.dropped(intendedMs, saturated);
   }
 
   /**
-   * The waiting arrivals intended more than the patience before `nowMs`: at the cap they are dropped;
-   * below it (waits on a saturated volley that no launch ended, the schedule having stopped or stalled)
-   * each gets a user, so an arrival is dropped only at the cap.
+   * The waiting arrivals intended more than the patience before `nowMs`: below the cap, on a volley with
+   * time to spare, each gets a user (its users were too few for the target); at the cap, after the stop,
+   * or on a saturated volley, they are dropped: a full core serves no more with more users.
    */
   #endExpiredWaits(nowMs: number): void {
     const limit = nowMs - ARRIVAL_PATIENCE_MS;
     for (const [cls, queue] of this.#waiting) {
       while (queue.oldest < limit) {
-        if (this.#users < this.#options.maxUsers && !this.#stopped) {
+        const belowCap = this.#users < this.#options.maxUsers && !this.#stopped;
+        if (belowCap && !this.#loop.saturated) {
           this.#newUserForOldest(cls, queue);
         } else {
-          this.#drop(queue.shift() as number);
+          this.#drop(queue.shift() as number, belowCap);
           this.#waitingCount -= 1;
         }
       }
@@ -373,16 +397,17 @@ export class OpenModel implements LoadModel {
     return intendedMs;
   }
 
-  /** A place under the cap is free: the oldest waiting arrival of any class gets a new user. */
+  /**
+   * A user has left: its place goes to the oldest waiting arrival of any class (one user for one, so a
+   * user leaving never brings a storm of new ones for the waiting arrivals).
+   */
   #serveOtherClass(): void {
     this.#endExpiredWaits(performance.now());
-    while (this.#waitingCount > 0 && this.#users < this.#options.maxUsers) {
-      let oldest: [AnyUserClass, WaitingArrivals] | null = null;
-      for (const entry of this.#waiting)
-        if (oldest === null || entry[1].oldest < oldest[1].oldest) oldest = entry;
-      if (oldest === null || oldest[1].size === 0) return;
-      this.#newUserForOldest(oldest[0], oldest[1]);
-    }
+    if (this.#waitingCount === 0 || this.#users >= this.#options.maxUsers) return;
+    let oldest: [AnyUserClass, WaitingArrivals] | null = null;
+    for (const entry of this.#waiting)
+      if (oldest === null || entry[1].oldest < oldest[1].oldest) oldest = entry;
+    if (oldest !== null && oldest[1].size > 0) this.#newUserForOldest(oldest[0], oldest[1]);
   }
 
   /** At the cap, an idle user of another class leaves to make room. */

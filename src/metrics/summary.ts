@@ -79,8 +79,16 @@ export interface ArrivalSummary {
   scheduled: number;
   /** Arrivals that ran a task on a user. */
   launched: number;
-  /** Arrivals that found no free user under maxUsers: the system under test was too slow to keep up. */
+  /**
+   * Arrivals that found no free user within the patience (1 s): at maxUsers, the system under test was
+   * too slow to keep up; see droppedSaturated for the rest.
+   */
   dropped: number;
+  /**
+   * Of `dropped`, those that waited the patience below maxUsers while volley's own event loop was
+   * saturated: the load generator, not the target, could not keep up (see `meta.generator`).
+   */
+  droppedSaturated: number;
   /** --max-users: the cap on concurrent virtual users. */
   maxUsers: number;
   /** Time from an arrival's intended time on the schedule to the end of its task (name "iteration"). */

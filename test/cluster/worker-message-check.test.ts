@@ -126,3 +126,31 @@ test('refuses an endpoint or a second that is not a list of its fields', () => {
     /lists 2 failure occurrences for 1 failures/,
   );
 });
+
+test("an open-model worker's share: droppedSaturated may be absent (an older worker), and is a count when present", () => {
+  const done = (extra: Record<string, unknown>) =>
+    ({
+      type: 'done',
+      stats: delta(),
+      peakUsers: 3,
+      stopReason: 'run-time',
+      open: {
+        targetRate: 10,
+        achievedRate: 9,
+        durationSec: 1,
+        scheduled: 10,
+        launched: 9,
+        dropped: 1,
+        maxUsers: 5,
+        uncorrected: delta(),
+        iterations: delta(),
+        ...extra,
+      },
+    }) as unknown as WorkerMessage;
+  assert.equal(checkWorkerMessage(done({}), 10), null);
+  assert.equal(checkWorkerMessage(done({ droppedSaturated: 1 }), 10), null);
+  assert.match(
+    checkWorkerMessage(done({ droppedSaturated: -1 }), 10) ?? '',
+    /done\.open\.droppedSaturated is not a count/,
+  );
+});

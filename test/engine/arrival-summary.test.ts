@@ -15,15 +15,22 @@ test('an arrival summary gives rates over its span, rounded to 3 decimals', () =
   const uncorrected = statsWith(3);
   const iterations = statsWith(2);
   const summary = arrivalSummary(
-    { durationSec: 3, due: 10, scheduled: 9, launched: 8, dropped: 1, maxUsers: 5 },
+    { durationSec: 3, due: 10, scheduled: 9, launched: 8, dropped: 1, droppedSaturated: 1, maxUsers: 5 },
     uncorrected,
     iterations,
   );
   assert.equal(summary.targetRate, 3.333);
   assert.equal(summary.achievedRate, 2.667);
   assert.deepEqual(
-    [summary.durationSec, summary.scheduled, summary.launched, summary.dropped, summary.maxUsers],
-    [3, 9, 8, 1, 5],
+    [
+      summary.durationSec,
+      summary.scheduled,
+      summary.launched,
+      summary.dropped,
+      summary.droppedSaturated,
+      summary.maxUsers,
+    ],
+    [3, 9, 8, 1, 1, 5],
   );
   assert.equal(summary.iteration.requests, 2);
   assert.equal(summary.uncorrected.aggregated.requests, 3);
@@ -34,9 +41,11 @@ test('an arrival summary gives rates over its span, rounded to 3 decimals', () =
 test("processes' shares add up: counts and caps add, the span is the longest, the target is what came due", () => {
   const totals = new ArrivalTotals();
   assert.equal(totals.summary(), null, 'no share: no arrivals');
-  for (const [durationSec, launched, dropped] of [
-    [2, 10, 0],
-    [1.5, 6, 2],
+  // The second share comes from a worker of a version before droppedSaturated: it counts as 0.
+  for (const [durationSec, launched, dropped, droppedSaturated] of [
+    [2, 10, 0, undefined],
+    [1.5, 6, 2, 1],
+    [1, 0, 3, undefined],
   ] as const) {
     const uncorrected = statsWith(launched);
     const iterations = statsWith(launched);
@@ -45,6 +54,7 @@ test("processes' shares add up: counts and caps add, the span is the longest, th
       scheduled: launched + dropped,
       launched,
       dropped,
+      ...(droppedSaturated === undefined ? {} : { droppedSaturated }),
       maxUsers: 4,
       uncorrected: uncorrected.serialize(),
       iterations: iterations.serialize(),
@@ -55,10 +65,17 @@ test("processes' shares add up: counts and caps add, the span is the longest, th
   const summary = totals.summary();
   assert.ok(summary);
   assert.deepEqual(
-    [summary.durationSec, summary.scheduled, summary.launched, summary.dropped, summary.maxUsers],
-    [2, 18, 16, 2, 8],
+    [
+      summary.durationSec,
+      summary.scheduled,
+      summary.launched,
+      summary.dropped,
+      summary.droppedSaturated,
+      summary.maxUsers,
+    ],
+    [2, 21, 16, 5, 1, 12],
   );
-  assert.equal(summary.targetRate, 9);
+  assert.equal(summary.targetRate, 10.5);
   assert.equal(summary.achievedRate, 8);
   assert.equal(summary.iteration.requests, 16, 'histograms merge exactly');
 });

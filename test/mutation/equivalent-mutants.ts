@@ -168,7 +168,7 @@ export const equivalentMutants: EquivalentMutant[] = [
     reason: 'as above',
   },
   {
-    file: 'src/engine/saturated-growth.ts',
+    file: 'src/engine/backlog-growth.ts',
     line: 19,
     column: 15,
     mutator: 'BooleanLiteral',

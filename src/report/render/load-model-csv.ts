@@ -23,6 +23,8 @@ export const ARRIVALS_CSV_COLUMNS: readonly string[] = [
   'Uncorrected 95%',
   'Uncorrected 99%',
   'Uncorrected Max',
+  // Added after the others: a reader of the older file finds its columns where they were.
+  'Dropped (volley saturated)',
 ];
 
 export const CAPACITY_CSV_COLUMNS: readonly string[] = [
@@ -60,6 +62,7 @@ export function renderArrivalsCsv(summary: RunSummary): string | null {
       csvMs(u.percentiles['95'] ?? 0),
       csvMs(u.percentiles['99'] ?? 0),
       csvMs(u.maxMs),
+      a.droppedSaturated,
     ])
   );
 }

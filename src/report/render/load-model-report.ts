@@ -19,6 +19,15 @@ function latencyLine(label: string, e: EndpointSummary): string {
   return `  ${label}: p50 ${ms(p['50'])}, p95 ${ms(p['95'])}, p99 ${ms(p['99'])}, max ${ms(e.maxMs)}`;
 }
 
+/** Why arrivals were dropped: no user free at the cap, or volley's own loop saturated below it. */
+function droppedReason(a: ArrivalSummary): string {
+  const saturated = a.droppedSaturated;
+  if (saturated === 0) return `no free user under max users ${a.maxUsers}`;
+  if (saturated === a.dropped)
+    return `volley itself saturated, below max users ${a.maxUsers}: the generator fell behind, not the target`;
+  return `no free user under max users ${a.maxUsers}; ${saturated} of them with volley itself saturated`;
+}
+
 /**
  * The open model's section of the final report: target and achieved arrival rates, dropped arrivals
  * (never silently skipped), and the uncorrected latency next to the corrected headline tables above.
@@ -28,7 +37,7 @@ export function arrivalReport(arrivals: ArrivalSummary | undefined): string[] {
   const a = arrivals;
   const dropped =
     a.dropped > 0
-      ? `DROPPED ${a.dropped} (${formatDecimal((100 * a.dropped) / Math.max(1, a.scheduled), 2)}%: no free user under max users ${a.maxUsers})`
+      ? `DROPPED ${a.dropped} (${formatDecimal((100 * a.dropped) / Math.max(1, a.scheduled), 2)}%: ${droppedReason(a)})`
       : `dropped 0 (max users ${a.maxUsers})`;
   return [
     `Arrivals (open model): target ${formatDecimal(a.targetRate, 2)}/s, achieved ${formatDecimal(a.achievedRate, 2)}/s over ${formatDecimal(a.durationSec, 1)} s`,

@@ -36,6 +36,7 @@ test('arrivals CSV: every column holds its own figure', () => {
       scheduled: 1000,
       launched: 995,
       dropped: 5,
+      droppedSaturated: 3,
       maxUsers: 50,
       iteration: { percentiles: percentiles(10) },
       uncorrected: { aggregated: { percentiles: percentiles(20), maxMs: 99 } },
@@ -54,6 +55,7 @@ test('arrivals CSV: every column holds its own figure', () => {
   assert.equal(row?.['Uncorrected 95%'], csvMs(23));
   assert.equal(row?.['Uncorrected 99%'], csvMs(24));
   assert.equal(row?.['Uncorrected Max'], csvMs(99));
+  assert.equal(row?.['Dropped (volley saturated)'], '3');
 });
 
 test('capacity CSV: a row per step, every column its own figure', () => {
@@ -92,6 +94,7 @@ test('both CSVs have their exact headers, the capacity one every figure of a ste
       scheduled: 1000,
       launched: 995,
       dropped: 5,
+      droppedSaturated: 3,
       maxUsers: 50,
       iteration: { percentiles: percentiles(10) },
       uncorrected: { aggregated: { percentiles: percentiles(20), maxMs: 99 } },
@@ -99,8 +102,9 @@ test('both CSVs have their exact headers, the capacity one every figure of a ste
   } as unknown as RunSummary;
   assert.deepEqual((renderArrivalsCsv(arrivals) as string).split('\r\n').slice(0, 2), [
     'Target Arrivals/s,Achieved Arrivals/s,Duration (s),Scheduled,Launched,Dropped,Max Users,Iteration Median,' +
-      'Iteration 95%,Iteration 99%,Uncorrected Median,Uncorrected 95%,Uncorrected 99%,Uncorrected Max',
-    '100,99.5,10.25,1000,995,5,50,11,13,14,21,23,24,99',
+      'Iteration 95%,Iteration 99%,Uncorrected Median,Uncorrected 95%,Uncorrected 99%,Uncorrected Max,' +
+      'Dropped (volley saturated)',
+    '100,99.5,10.25,1000,995,5,50,11,13,14,21,23,24,99,3',
   ]);
   const capacity = {
     capacity: {

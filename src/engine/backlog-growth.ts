@@ -1,36 +1,64 @@
 import { SATURATION_SAMPLE_MS } from './loop-saturation.ts';
 
-/** While arrivals wait for a user, the users may grow by at most this share per window (≈10× a second). */
+/** While arrivals wait for a user, the users may grow by at least this share per window (≈10× a second). */
 export const BACKLOG_GROWTH_SHARE = 1 / 8;
 
+/** Users wanted beyond what Little's law asks (arrivals/s × task time): arrivals come in bursts. */
+export const USERS_HEADROOM = 1.25;
+
 /**
- * How fast the open model adds users for arrivals waiting for one (volley not saturated): only while the
- * waiting arrivals are not draining (fewer of them than a window before means the users are catching up),
- * and then by a share of the users per window, so growth is exponential but never a storm. A user per
- * waiting arrival made hundreds of connections at 30,000/s after any pause, and a generator with more
- * users busy at once spends more per request (bench/README: 64 against 1,000 users on one core).
+ * How fast the open model adds users for arrivals that have waited too long for one. Each window it may
+ * add what the load needs by Little's law (the arrival rate × the task time, with headroom) beyond the
+ * users there are, and at least a share of them: a run short of users for a slow target catches up within
+ * a window or two, one whose tasks are quick grows exponentially but never in a storm. The task time is
+ * the mean of the last window's tasks, or, while none ends, at least the time since one last did. A user
+ * per waiting arrival made hundreds of connections at 30,000/s after any pause, and a generator with more
+ * users busy at once spends more per request (bench/users-busy.ts).
  */
 export class BacklogGrowth {
   readonly #windowMs: number;
   #windowStartMs = Number.NEGATIVE_INFINITY;
-  /** Users that may still be made this window: a share of those open at its start. */
+  /** Users that may still be made this window. */
   #budget = 0;
-  #waitingAtStart = 0;
-  #draining = false;
+  #taskMsSum = 0;
+  #tasks = 0;
+  /** Mean task time of the last window with tasks that ended, ms; 0 before any. */
+  #taskMs = 0;
+  /** When a task last ended (or the run began). */
+  #lastEndMs = Number.POSITIVE_INFINITY;
 
   constructor(windowMs = SATURATION_SAMPLE_MS) {
     this.#windowMs = windowMs;
   }
 
-  /** Whether one more user may be made at `nowMs`, with `users` open and `waiting` arrivals waiting; counts it. */
-  allow(nowMs: number, users: number, waiting: number): boolean {
+  /** The run's arrivals begin at `atMs`. */
+  begin(atMs: number): void {
+    this.#lastEndMs = atMs;
+  }
+
+  /** A task of an arrival ended at `endedMs`, `ms` after it began on its user. */
+  taskEnded(endedMs: number, ms: number): void {
+    this.#taskMsSum += ms;
+    this.#tasks += 1;
+    this.#lastEndMs = endedMs;
+  }
+
+  /**
+   * Whether one more user may be made at `nowMs`, with `users` open and `rate()` arrivals per second
+   * asked for (read once a window); counts it.
+   */
+  allow(nowMs: number, users: number, rate: () => number): boolean {
     if (nowMs - this.#windowStartMs >= this.#windowMs) {
-      this.#draining = waiting < this.#waitingAtStart;
       this.#windowStartMs = nowMs;
-      this.#waitingAtStart = waiting;
-      this.#budget = Math.max(1, Math.floor(users * BACKLOG_GROWTH_SHARE));
+      if (this.#tasks > 0) this.#taskMs = this.#taskMsSum / this.#tasks;
+      // No task ended all window: they take at least as long as none has.
+      else this.#taskMs = Math.max(this.#taskMs, nowMs - this.#lastEndMs);
+      this.#taskMsSum = 0;
+      this.#tasks = 0;
+      const needed = Math.ceil((rate() * this.#taskMs * USERS_HEADROOM) / 1000);
+      this.#budget = Math.max(1, Math.floor(users * BACKLOG_GROWTH_SHARE), needed - users);
     }
-    if (this.#draining || this.#budget === 0) return false;
+    if (this.#budget === 0) return false;
     this.#budget -= 1;
     return true;
   }

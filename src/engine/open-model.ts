@@ -58,10 +58,10 @@ export const ARRIVAL_PATIENCE_MS = 1000;
 export const LATE_ARRIVAL_MS = 5;
 
 /**
- * Users are added for waiting arrivals (at BacklogGrowth's pace) only once the oldest has waited this
- * long: a backlog the users clear within it (what a pause leaves) needs no new connections.
+ * Users are added for waiting arrivals (as fast as BacklogGrowth allows) only once the oldest has waited
+ * this long: a backlog the users clear within it (what a short pause leaves) needs no new connections.
  */
-export const BACKLOG_WAIT_MS = 50;
+export const BACKLOG_WAIT_MS = 20;
 
 /**
  * While volley is saturated, users are still added for waiting arrivals (at the backlog's pace) while
@@ -134,6 +134,7 @@ export class OpenModel implements LoadModel {
   readonly #usersOf = new Map<AnyUserClass, number>();
   readonly #loop: SaturationSignal;
   readonly #growth = new BacklogGrowth();
+  readonly #rateNow = (): number => this.#arrivals.rate;
   #launched = 0;
   #dropped = 0;
   #droppedSaturated = 0;
@@ -182,6 +183,7 @@ export class OpenModel implements LoadModel {
   start(startMs: number, countFromMs = startMs): void {
     this.#baseline.atMs = countFromMs;
     this.#loop.start();
+    this.#growth.begin(startMs);
     this.#arrivals.start(startMs);
     if (this.#options.ramps)
       this.#arrivals.plan(this.#options.ramps, startMs + this.#options.delaySec * 1000);
@@ -324,14 +326,15 @@ export class OpenModel implements LoadModel {
 
   /**
    * Below the cap, whether the oldest waiting arrival gets a new user now: once it has waited
-   * BACKLOG_WAIT_MS, at the pace BacklogGrowth allows (the users are too few for the target), and while
-   * volley is saturated only up to SATURATED_MAX_GROWTH_USERS: more cannot raise what a full core does.
+   * BACKLOG_WAIT_MS (the users are too few for the target), as fast as BacklogGrowth allows (what the
+   * load needs by Little's law, at least a share), and while volley is saturated only up to
+   * SATURATED_MAX_GROWTH_USERS: more cannot raise what a full core does.
    */
   #backlogMayGrow(queue: WaitingArrivals): boolean {
     if (this.#loop.saturated && this.#users >= SATURATED_MAX_GROWTH_USERS) return false;
     const nowMs = performance.now();
     if (nowMs - queue.oldest < (this.#options.backlogWaitMs ?? BACKLOG_WAIT_MS)) return false;
-    return this.#growth.allow(nowMs, this.#users, this.#waitingCount);
+    return this.#growth.allow(nowMs, this.#users, this.#rateNow);
   }
 
   #count(cls: AnyUserClass, change: 1 | -1): void {
@@ -451,10 +454,13 @@ export class OpenModel implements LoadModel {
       if (!first && arrivalStep) observer?.launched(arrivalStep);
       first = false;
       slot.sink.beginArrival(intendedMs, arrivalStep?.stats ?? null);
+      const beganMs = performance.now();
       const outcome = await slot.vu.runOnce();
       slot.sink.endArrival();
+      const endedMs = performance.now();
+      this.#growth.taskEnded(endedMs, endedMs - beganMs);
       if (sinks.open && slot.sink.open) {
-        this.#iterations.request('', 'iteration', performance.now() - intendedMs, 0, null);
+        this.#iterations.request('', 'iteration', endedMs - intendedMs, 0, null);
       }
       if (arrivalStep) observer?.arrivalDone(arrivalStep);
       if (outcome === 'stop-user' || slot.vu.retired) break;

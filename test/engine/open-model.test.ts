@@ -510,23 +510,29 @@ test('an arrival launched late, volley behind its schedule, waits for a busy use
   }
 });
 
-test('with time to spare, users are added for waiting arrivals at a pace (one a window while few), not one each', async () => {
-  const { model, t, loop, release } = saturatedModel({ rate: 1000, maxUsers: 500, backlogWaitMs: 0 });
+test("with time to spare, users for waiting arrivals catch up with what Little's law asks within a few windows", async () => {
+  const loop = { saturated: true, start() {}, stop() {} };
+  // Tasks of 100 ms at 1,000/s: 100 users busy at once.
+  const { model, t } = openModel({
+    rate: 1000,
+    maxUsers: 1000,
+    task: () => new Promise((resolve) => setTimeout(resolve, 100)),
+    loop,
+  });
   try {
     model.start(performance.now());
-    await until(() => (model.snapshotPart().arrivals?.scheduled ?? 0) >= 20, '20 arrivals waiting');
-    // The backlog stays: an arrival that finds arrivals of its class waiting joins them.
+    await until(() => (model.snapshotPart().arrivals?.scheduled ?? 0) >= 100, 'a backlog');
+    assert.ok(model.activeUsers <= SATURATED_MAX_GROWTH_USERS, 'saturated: few users');
     loop.saturated = false;
     const fromMs = performance.now();
-    const usersBefore = model.activeUsers;
-    await until(() => (model.snapshotPart().arrivals?.scheduled ?? 0) >= 220, '200 more arrivals due');
-    const windows = Math.floor((performance.now() - fromMs) / SATURATION_SAMPLE_MS) + 1;
-    const added = model.activeUsers - usersBefore;
-    assert.ok(added >= 1, 'the backlog grows: users are added');
-    assert.ok(added <= windows, `${added} users added in ${windows} windows`);
+    await until(() => model.activeUsers >= 100, '100 users');
+    // An eighth more per window would take ten windows from 32.
+    const tookMs = performance.now() - fromMs;
+    assert.ok(tookMs < 4 * SATURATION_SAMPLE_MS, `100 users after ${Math.round(tookMs)} ms`);
+    assert.ok(model.activeUsers <= 200, `${model.activeUsers} users, not one per arrival`);
     assert.equal(model.snapshotPart().arrivals?.dropped, 0);
   } finally {
-    await shutDown(model, t, release);
+    await shutDown(model, t, () => {});
   }
 });
 

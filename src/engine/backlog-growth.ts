@@ -11,7 +11,9 @@ export const USERS_HEADROOM = 1.25;
  * add what the load needs by Little's law (the arrival rate × the task time, with headroom) beyond the
  * users there are, and at least a share of them: a run short of users for a slow target catches up within
  * a window or two, one whose tasks are quick grows exponentially but never in a storm. The task time is
- * the mean of the last window's tasks, or, while none ends, at least the time since one last did. A user
+ * the mean of the last window's tasks that ended on a volley with time to spare (saturated, a task's time
+ * is mostly volley's own: it would ask for ever more users), or, while none ends, at least the time
+ * since one last did. A user
  * per waiting arrival made hundreds of connections at 30,000/s after any pause, and a generator with more
  * users busy at once spends more per request (bench/users-busy.ts).
  */
@@ -36,11 +38,15 @@ export class BacklogGrowth {
     this.#lastEndMs = atMs;
   }
 
-  /** A task of an arrival ended at `endedMs`, `ms` after it began on its user. */
-  taskEnded(endedMs: number, ms: number): void {
+  /**
+   * A task of an arrival ended at `endedMs`, `ms` after it began on its user; null: its time does not
+   * count (volley was saturated, so the time is volley's own as much as the target's).
+   */
+  taskEnded(endedMs: number, ms: number | null): void {
+    this.#lastEndMs = endedMs;
+    if (ms === null) return;
     this.#taskMsSum += ms;
     this.#tasks += 1;
-    this.#lastEndMs = endedMs;
   }
 
   /**

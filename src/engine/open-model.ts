@@ -39,6 +39,8 @@ export interface OpenModelOptions {
   loop?: SaturationSignal;
   /** Default BACKLOG_WAIT_MS; tests lengthen it. */
   backlogWaitMs?: number;
+  /** Default ARRIVAL_PATIENCE_MS; tests lengthen it. */
+  patienceMs?: number;
 }
 
 /**
@@ -375,7 +377,7 @@ export class OpenModel implements LoadModel {
    * or on a saturated volley, they are dropped: a full core serves no more with more users.
    */
   #endExpiredWaits(nowMs: number): void {
-    const limit = nowMs - ARRIVAL_PATIENCE_MS;
+    const limit = nowMs - (this.#options.patienceMs ?? ARRIVAL_PATIENCE_MS);
     for (const [cls, queue] of this.#waiting) {
       while (queue.oldest < limit) {
         const belowCap = this.#users < this.#options.maxUsers && !this.#stopped;
@@ -458,7 +460,7 @@ export class OpenModel implements LoadModel {
       const outcome = await slot.vu.runOnce();
       slot.sink.endArrival();
       const endedMs = performance.now();
-      this.#growth.taskEnded(endedMs, endedMs - beganMs);
+      this.#growth.taskEnded(endedMs, this.#loop.saturated ? null : endedMs - beganMs);
       if (sinks.open && slot.sink.open) {
         this.#iterations.request('', 'iteration', endedMs - intendedMs, 0, null);
       }

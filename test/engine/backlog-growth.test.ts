@@ -46,3 +46,16 @@ test('for a backlog, while no task ends the task time is at least the time since
   // By 300 ms none for 200 ms: at least 200 ms.
   assert.equal(granted(growth, 300, 300, 2000), Math.ceil(2000 * 0.2 * USERS_HEADROOM) - 300);
 });
+
+test('a task that ended on a saturated volley moves the clock of the last end but not the mean task time', () => {
+  const growth = new BacklogGrowth(50);
+  growth.begin(0);
+  growth.taskEnded(10, 2);
+  assert.equal(granted(growth, 20, 1, 1000), 2, '1,000/s × 2 ms × 1.25: 3 users, 1 there');
+  // One ended on a saturated volley (its time does not count), one in 2 ms: the mean stays 2 ms.
+  growth.taskEnded(60, null);
+  growth.taskEnded(65, 2);
+  assert.equal(granted(growth, 70, 1, 1000), 2);
+  // None since 65 ms: by 125 ms, at least 60 ms.
+  assert.equal(granted(growth, 125, 8, 1000), Math.ceil(1000 * 0.06 * USERS_HEADROOM) - 8);
+});

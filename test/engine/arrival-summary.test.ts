@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ArrivalTotals, addArrivalSnapshots, arrivalSummary } from '../../src/engine/arrival-summary.ts';
 import { RunStats } from '../../src/metrics/run-stats.ts';
+import type { ArrivalSummary } from '../../src/metrics/summary.ts';
 
 function statsWith(requests: number): RunStats {
   const stats = new RunStats();
@@ -9,6 +10,12 @@ function statsWith(requests: number): RunStats {
   for (let i = 0; i < requests; i++) stats.request('GET', '/x', 10 + i, 0, null);
   stats.stop();
   return stats;
+}
+
+/** A summary's counts, in the order the tests list them. */
+function counts(summary: ArrivalSummary): number[] {
+  const { durationSec, scheduled, launched, dropped, droppedSaturated, maxUsers } = summary;
+  return [durationSec, scheduled, launched, dropped, droppedSaturated, maxUsers];
 }
 
 test('an arrival summary gives rates over its span, rounded to 3 decimals', () => {
@@ -21,17 +28,7 @@ test('an arrival summary gives rates over its span, rounded to 3 decimals', () =
   );
   assert.equal(summary.targetRate, 3.333);
   assert.equal(summary.achievedRate, 2.667);
-  assert.deepEqual(
-    [
-      summary.durationSec,
-      summary.scheduled,
-      summary.launched,
-      summary.dropped,
-      summary.droppedSaturated,
-      summary.maxUsers,
-    ],
-    [3, 9, 8, 1, 1, 5],
-  );
+  assert.deepEqual(counts(summary), [3, 9, 8, 1, 1, 5]);
   assert.equal(summary.iteration.requests, 2);
   assert.equal(summary.uncorrected.aggregated.requests, 3);
   uncorrected.dispose();
@@ -64,17 +61,7 @@ test("processes' shares add up: counts and caps add, the span is the longest, th
   }
   const summary = totals.summary();
   assert.ok(summary);
-  assert.deepEqual(
-    [
-      summary.durationSec,
-      summary.scheduled,
-      summary.launched,
-      summary.dropped,
-      summary.droppedSaturated,
-      summary.maxUsers,
-    ],
-    [2, 21, 16, 5, 1, 12],
-  );
+  assert.deepEqual(counts(summary), [2, 21, 16, 5, 1, 12]);
   assert.equal(summary.targetRate, 10.5);
   assert.equal(summary.achievedRate, 8);
   assert.equal(summary.iteration.requests, 16, 'histograms merge exactly');

@@ -26,7 +26,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 
 /** An engine and the flags that make it run containers here. */
 export interface Engine {
@@ -100,6 +100,20 @@ export function runnableEngine(command: string, image: string): Engine | { skip:
   return { skip: `${command} cannot run a container here (${reasons.join('; ')})` };
 }
 
+/**
+ * npm's own package: where `npm root -g` says, or where the `npm` on the PATH lives. Run by the repo's
+ * Node (an npm script), `npm root -g` names that Node's prefix, which has no npm of its own.
+ */
+function npmPackageDir(): string | undefined {
+  const root = spawnSync('npm', ['root', '-g'], { encoding: 'utf8' });
+  const candidates = root.status === 0 ? [join(root.stdout.trim(), 'npm')] : [];
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const bin = join(dir, 'npm');
+    if (existsSync(bin)) candidates.push(dirname(dirname(realpathSync(bin))));
+  }
+  return candidates.find((dir) => existsSync(join(dir, 'bin', 'npm-cli.js')));
+}
+
 /** The executable `name` found in one of `dirs`, resolved. */
 function findIn(dirs: string[], name: string): string | undefined {
   for (const dir of dirs) if (existsSync(join(dir, name))) return realpathSync(join(dir, name));
@@ -117,9 +131,8 @@ function sharedLibraries(binary: string): string[] {
  * cannot when something is missing here.
  */
 export function makeBaseImage(command: string, name: string): { skip: string } | undefined {
-  const npmRoot = spawnSync('npm', ['root', '-g'], { encoding: 'utf8' });
-  const npmDir = npmRoot.status === 0 ? join(npmRoot.stdout.trim(), 'npm') : '';
-  if (!existsSync(join(npmDir, 'bin', 'npm-cli.js'))) return { skip: 'no npm here to put in a base image' };
+  const npmDir = npmPackageDir();
+  if (npmDir === undefined) return { skip: 'no npm here to put in a base image' };
   const bins = { sh: findIn(['/bin', '/usr/bin'], 'sh'), tar: findIn(['/bin', '/usr/bin'], 'tar') };
   const env = findIn(['/usr/bin', '/bin'], 'env');
   if (!bins.sh || !bins.tar || !env || spawnSync('ldd', ['--version']).status !== 0) {

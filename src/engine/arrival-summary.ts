@@ -11,7 +11,7 @@ export interface ArrivalCounts {
   scheduled: number;
   launched: number;
   dropped: number;
-  /** Of `dropped`, below maxUsers on a saturated volley. */
+  /** Of `dropped`, below maxUsers on a saturated volley (or still waiting when a saturated run stopped). */
   droppedSaturated: number;
   maxUsers: number;
 }

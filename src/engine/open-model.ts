@@ -151,6 +151,8 @@ export class OpenModel implements LoadModel {
   // biome-ignore lint/suspicious/noExplicitAny: the observer's step type is its own
   #observer: ArrivalObserver<any> | null = null;
   #stopped = false;
+  /** Whether volley was saturated when the run stopped: the arrivals still waiting then are its own. */
+  #saturatedAtStop = false;
 
   constructor(options: OpenModelOptions) {
     this.#options = options;
@@ -207,6 +209,7 @@ export class OpenModel implements LoadModel {
 
   stop(): void {
     this.#stopped = true;
+    this.#saturatedAtStop = this.#loop.saturated;
     this.#arrivals.stop();
     this.#loop.stop();
     for (const list of this.#idle.values()) for (const slot of list.splice(0)) slot.wake?.(null);
@@ -245,8 +248,9 @@ export class OpenModel implements LoadModel {
 
   summaryPart(stopMs: number): Pick<RunSummary, 'arrivals'> {
     // Arrivals still waiting found no user before the end (users finishing in the stop's grace served some).
+    const saturated = this.#saturatedAtStop && this.#users < this.#options.maxUsers;
     for (const queue of this.#waiting.values()) {
-      for (let at = queue.shift(); at !== undefined; at = queue.shift()) this.#drop(at, false);
+      for (let at = queue.shift(); at !== undefined; at = queue.shift()) this.#drop(at, saturated);
     }
     this.#waitingCount = 0;
     const b = this.#baseline;
@@ -374,17 +378,19 @@ export class OpenModel implements LoadModel {
   /**
    * The waiting arrivals intended more than the patience before `nowMs`: below the cap, on a volley with
    * time to spare, each gets a user (its users were too few for the target); at the cap, after the stop,
-   * or on a saturated volley, they are dropped: a full core serves no more with more users.
+   * or on a saturated volley, they are dropped: a full core serves no more with more users. Below the cap
+   * on a saturated volley (or one saturated when the run stopped), the drop is volley's own.
    */
   #endExpiredWaits(nowMs: number): void {
     const limit = nowMs - (this.#options.patienceMs ?? ARRIVAL_PATIENCE_MS);
     for (const [cls, queue] of this.#waiting) {
       while (queue.oldest < limit) {
-        const belowCap = this.#users < this.#options.maxUsers && !this.#stopped;
-        if (belowCap && !this.#loop.saturated) {
+        const belowCap = this.#users < this.#options.maxUsers;
+        const saturated = this.#stopped ? this.#saturatedAtStop : this.#loop.saturated;
+        if (belowCap && !saturated && !this.#stopped) {
           this.#newUserForOldest(cls, queue);
         } else {
-          this.#drop(queue.shift() as number, belowCap);
+          this.#drop(queue.shift() as number, belowCap && saturated);
           this.#waitingCount -= 1;
         }
       }

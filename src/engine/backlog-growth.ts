@@ -13,9 +13,8 @@ export const USERS_HEADROOM = 1.25;
  * a window or two, one whose tasks are quick grows exponentially but never in a storm. The task time is
  * the mean of the last window's tasks that ended on a volley with time to spare (saturated, a task's time
  * is mostly volley's own: it would ask for ever more users), or, while none ends, at least the time
- * since one last did. A user
- * per waiting arrival made hundreds of connections at 30,000/s after any pause, and a generator with more
- * users busy at once spends more per request (bench/users-busy.ts).
+ * since one last did. A user per waiting arrival made hundreds of connections at 30,000/s after any
+ * pause, and a generator with more users busy at once spends more per request (bench/users-busy.ts).
  */
 export class BacklogGrowth {
   readonly #windowMs: number;

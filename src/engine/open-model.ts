@@ -383,10 +383,10 @@ export class OpenModel implements LoadModel {
    */
   #endExpiredWaits(nowMs: number): void {
     const limit = nowMs - (this.#options.patienceMs ?? ARRIVAL_PATIENCE_MS);
+    const saturated = this.#stopped ? this.#saturatedAtStop : this.#loop.saturated;
     for (const [cls, queue] of this.#waiting) {
       while (queue.oldest < limit) {
         const belowCap = this.#users < this.#options.maxUsers;
-        const saturated = this.#stopped ? this.#saturatedAtStop : this.#loop.saturated;
         if (belowCap && !saturated && !this.#stopped) {
           this.#newUserForOldest(cls, queue);
         } else {

@@ -355,6 +355,11 @@ function openModel(options: {
   return { model, t };
 }
 
+/** A saturation signal that reads as `saturated` until the test sets it otherwise. */
+function fixedLoop(saturated: boolean): SaturationSignal & { saturated: boolean } {
+  return { saturated, start() {}, stop() {} };
+}
+
 /** A promise tasks wait on until the test releases it. */
 function gate(): { held: Promise<void>; release: () => void } {
   let release: () => void = () => {};
@@ -381,7 +386,7 @@ async function shutDown(
  * held until `release()`.
  */
 function saturatedModel(options: { rate: number; maxUsers: number; backlogWaitMs: number }) {
-  const loop = { saturated: true, start() {}, stop() {} };
+  const loop = fixedLoop(true);
   const { held, release } = gate();
   return { loop, release, ...openModel({ ...options, task: () => held, loop }) };
 }
@@ -486,7 +491,7 @@ test('an arrival launched late, volley behind its schedule, waits for a busy use
   // The loop never reads as saturated: only the arrivals' lateness tells that volley is behind. No wait
   // ends in a user here (no growth, no patience): what a slow machine does before the pause changes
   // nothing after it.
-  const loop = { saturated: false, start() {}, stop() {} };
+  const loop = fixedLoop(false);
   const { model, t } = openModel({
     rate: 200,
     maxUsers: 500,
@@ -516,7 +521,7 @@ test('an arrival launched late, volley behind its schedule, waits for a busy use
 });
 
 test("with time to spare, users for waiting arrivals catch up with what Little's law asks within a few windows", async () => {
-  const loop = { saturated: true, start() {}, stop() {} };
+  const loop = fixedLoop(true);
   // Tasks of 100 ms at 1,000/s: 100 users busy at once.
   const { model, t } = openModel({
     rate: 1000,
@@ -572,7 +577,7 @@ test(`on a saturated volley, users are added for waiting arrivals only up to ${S
 });
 
 test('below the cap, with time to spare, an arrival that waited the patience gets a user, not a drop, though no launch ended its wait', async () => {
-  const loop = { saturated: true, start() {}, stop() {} };
+  const loop = fixedLoop(true);
   // Each task takes 300 ms: the one user made first works through the waiting arrivals one by one.
   const { model, t } = openModel({
     rate: 100,

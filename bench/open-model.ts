@@ -1,12 +1,14 @@
 /**
  * The open model on one core: `node bench/open-model.ts [--rate 30000] [--duration 20] [--rounds 3]
- * [--max-users 5000] [--rev REV]`.
+ * [--max-users 5000] [--rev REV] [--node-options="--flag"] [--target-delay-ms N]`.
  *
  * volley runs the minimal scenario at a constant arrival rate, pinned to core 0, against nginx (one
  * worker, core 1): a trivial target, so every dropped arrival is the generator's doing. Each round reads
  * the run's JSON summary: arrivals scheduled, launched and dropped, the generator's CPU and its event-loop
  * delay, and the latency percentiles. `--rev` runs a git revision instead of the working tree (a
  * checkout beside it, this checkout's node_modules), rounds alternating with the working tree.
+ * `--target-delay-ms` loads a slow target instead (a Node server answering after N ms, core 1): the
+ * users needed then follow Little's law, and the latencies show whether they came in time.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startNginx } from './lib/nginx.ts';
 import { collectStderr, spawnPinned, which } from './lib/procs.ts';
+import { startSlowTarget } from './lib/slow-target.ts';
 import { fixed, spread, table } from './lib/stats.ts';
 import { ROOT } from './lib/tools.ts';
 
@@ -25,6 +28,9 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     'max-users': { type: 'string', default: '5000' },
     rev: { type: 'string' },
+    /** A variant of the working tree run with these Node (V8) options: `--node-options="--flag …"`. */
+    'node-options': { type: 'string' },
+    'target-delay-ms': { type: 'string' },
   },
 });
 const nginxPath = which('nginx');
@@ -58,10 +64,17 @@ function checkout(revision: string): string {
   return dir;
 }
 
-const variants: { name: string; dir: string }[] = [{ name: 'working tree', dir: ROOT }];
+const variants: { name: string; dir: string; nodeOptions?: string }[] = [{ name: 'working tree', dir: ROOT }];
 if (values.rev !== undefined) variants.push({ name: values.rev, dir: checkout(values.rev) });
+if (values['node-options'] !== undefined) {
+  variants.push({ name: values['node-options'], dir: ROOT, nodeOptions: values['node-options'] });
+}
 const results = new Map<string, Round[]>(variants.map((v) => [v.name, []]));
-const nginx = await startNginx(nginxPath, 1, Number(values['max-users']) + 100);
+const delayMs = values['target-delay-ms'];
+const nginx =
+  delayMs === undefined
+    ? await startNginx(nginxPath, 1, Number(values['max-users']) + 100)
+    : await startSlowTarget(1, Number(delayMs));
 const out = join(mkdtempSync(join(tmpdir(), 'volley-open-')), 'summary.json');
 try {
   for (let round = 0; round < Number(values.rounds); round++) {
@@ -70,6 +83,7 @@ try {
         0,
         process.execPath,
         [
+          ...(variant.nodeOptions?.split(' ') ?? []),
           'bin/volley.js',
           'run',
           'bench/scenarios/minimal.ts',
@@ -158,6 +172,6 @@ const rows = [...results].map(([name, rounds]) => {
   ];
 });
 process.stdout.write(
-  `\nOpen model, ${values.rate} arrivals/s for ${values.duration} s, one core, nginx (medians of ${values.rounds} rounds):\n` +
+  `\nOpen model, ${values.rate} arrivals/s for ${values.duration} s, one core, ${delayMs === undefined ? 'nginx' : `a target answering after ${delayMs} ms`} (medians of ${values.rounds} rounds):\n` +
     `${table(['volley', 'dropped', 'CPU % avg', 'CPU µs/arrival', 'rounds dropping', 'CPU warning', 'loop delay p99 ms', 'p50 ms', 'p99 ms', 'users'], rows)}\n`,
 );

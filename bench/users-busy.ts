@@ -5,8 +5,8 @@
  * volley's closed model, the minimal scenario, pinned to core 0 against nginx (one worker, core 1), once
  * per user count, rounds interleaving the counts. Requests and CPU are measured from the outside over a
  * window after a warm-up (bench/lib/throughput.ts). The open model leans on the figures: with a backlog
- * every user is busy, so while volley is saturated more users only cost (src/engine/open-model.ts,
- * SATURATED_MAX_GROWTH_USERS).
+ * every user is busy, so while volley is saturated more users only cost
+ * (src/engine/backlog-limit.ts, SATURATED_BUSY_USERS).
  */
 import { parseArgs } from 'node:util';
 import { startNginx } from './lib/nginx.ts';

@@ -10,6 +10,11 @@ const FIRST_SAMPLE_MS = 10;
 /** Whether the load generator has time to spare: what the open model asks before it makes a user. */
 export interface SaturationSignal {
   readonly saturated: boolean;
+  /**
+   * When a sample last found it saturated (performance.now()); -Infinity: never. A verdict flips from
+   * one 50 ms sample to the next: what happened while volley was behind is told by this, not by `saturated`.
+   */
+  readonly lastSaturatedMs: number;
   start(): void;
   stop(): void;
 }
@@ -22,11 +27,16 @@ export interface SaturationSignal {
 export class LoopSaturation implements SaturationSignal {
   #last: EventLoopUtilization | null = null;
   #saturated = false;
+  #lastSaturatedMs = Number.NEGATIVE_INFINITY;
   #timer: NodeJS.Timeout | null = null;
   #first: NodeJS.Timeout | null = null;
 
   get saturated(): boolean {
     return this.#saturated;
+  }
+
+  get lastSaturatedMs(): number {
+    return this.#lastSaturatedMs;
   }
 
   start(): void {
@@ -47,6 +57,7 @@ export class LoopSaturation implements SaturationSignal {
     if (this.#last !== null) {
       this.#saturated =
         performance.eventLoopUtilization(now, this.#last).utilization >= SATURATED_UTILIZATION;
+      if (this.#saturated) this.#lastSaturatedMs = performance.now();
     }
     this.#last = now;
   }

@@ -6,7 +6,7 @@ import type { AnyUserClass } from '../script/user.ts';
 import type { RateRamp } from './arrival-schedule.ts';
 import { ArrivalScheduler } from './arrival-scheduler.ts';
 import { arrivalSummary } from './arrival-summary.ts';
-import { BacklogGrowth } from './backlog-growth.ts';
+import { BacklogLimit } from './backlog-limit.ts';
 import type { LoadModel, RetargetOptions } from './load-model.ts';
 import { LoopSaturation, type SaturationSignal } from './loop-saturation.ts';
 import { createRandom, deriveSeed, type Random } from './rng.ts';
@@ -60,17 +60,10 @@ export const ARRIVAL_PATIENCE_MS = 1000;
 export const LATE_ARRIVAL_MS = 5;
 
 /**
- * Users are added for waiting arrivals (as fast as BacklogGrowth allows) only once the oldest has waited
- * this long: a backlog the users clear within it (what a short pause leaves) needs no new connections.
+ * Users are added for waiting arrivals (within BacklogLimit) only once the oldest has waited this long: a
+ * backlog the users clear within it (what a short pause leaves) needs no new connections.
  */
 export const BACKLOG_WAIT_MS = 20;
-
-/**
- * While volley is saturated, users are still added for waiting arrivals (at the backlog's pace) while
- * fewer than this: enough to fill a saturated loop's turns. One core served about as many requests a
- * second with 8 to 32 users busy as at all, and fewer with more (bench/README: users busy at once).
- */
-export const SATURATED_MAX_GROWTH_USERS = 32;
 
 /** Intended times of arrivals waiting for a user, oldest first. */
 class WaitingArrivals {
@@ -128,6 +121,8 @@ export class OpenModel implements LoadModel {
   readonly #classWeights: { cls: AnyUserClass; cumulative: number }[] = [];
   /** Idle users per class, and how many open users exist. */
   readonly #idle = new Map<AnyUserClass, UserSlot[]>();
+  /** Idle users of every class: the busy ones are the others. */
+  #idleCount = 0;
   /** Per class, arrivals that found every user under the cap busy (see ARRIVAL_PATIENCE_MS). */
   readonly #waiting = new Map<AnyUserClass, WaitingArrivals>();
   #waitingCount = 0;
@@ -135,7 +130,7 @@ export class OpenModel implements LoadModel {
   /** Users per class (counted as #users is): an arrival may wait for one only when its class has some. */
   readonly #usersOf = new Map<AnyUserClass, number>();
   readonly #loop: SaturationSignal;
-  readonly #growth = new BacklogGrowth();
+  readonly #backlog = new BacklogLimit();
   readonly #rateNow = (): number => this.#arrivals.rate;
   #launched = 0;
   #dropped = 0;
@@ -187,7 +182,7 @@ export class OpenModel implements LoadModel {
   start(startMs: number, countFromMs = startMs): void {
     this.#baseline.atMs = countFromMs;
     this.#loop.start();
-    this.#growth.begin(startMs);
+    this.#backlog.begin(startMs);
     this.#arrivals.start(startMs);
     if (this.#options.ramps)
       this.#arrivals.plan(this.#options.ramps, startMs + this.#options.delaySec * 1000);
@@ -212,6 +207,7 @@ export class OpenModel implements LoadModel {
     this.#saturatedAtStop = this.#loop.saturated;
     this.#arrivals.stop();
     this.#loop.stop();
+    this.#idleCount = 0;
     for (const list of this.#idle.values()) for (const slot of list.splice(0)) slot.wake?.(null);
   }
 
@@ -248,9 +244,11 @@ export class OpenModel implements LoadModel {
 
   summaryPart(stopMs: number): Pick<RunSummary, 'arrivals'> {
     // Arrivals still waiting found no user before the end (users finishing in the stop's grace served some).
-    const saturated = this.#saturatedAtStop && this.#users < this.#options.maxUsers;
+    const belowCap = this.#users < this.#options.maxUsers;
     for (const queue of this.#waiting.values()) {
-      for (let at = queue.shift(); at !== undefined; at = queue.shift()) this.#drop(at, saturated);
+      for (let at = queue.shift(); at !== undefined; at = queue.shift()) {
+        this.#drop(at, belowCap && this.#waitedOnVolley(at, this.#saturatedAtStop));
+      }
     }
     this.#waitingCount = 0;
     const b = this.#baseline;
@@ -290,28 +288,63 @@ export class OpenModel implements LoadModel {
     if (this.#stopped) return;
     if (this.#waitingCount > 0) this.#endExpiredWaits(intendedMs);
     const cls = this.#pickClass();
-    const idle = this.#idle.get(cls)?.pop();
-    if (idle) {
-      this.#launched += 1;
-      const wake = idle.wake;
-      idle.wake = null;
-      wake?.(intendedMs);
-      return;
+    let queue = this.#waiting.get(cls);
+    // An idle user takes the arrival, unless older ones of its class wait (users the limit keeps idle).
+    if (queue === undefined || queue.size === 0) {
+      const idle = this.#takeIdle(cls);
+      if (idle) {
+        this.#launched += 1;
+        const wake = idle.wake;
+        idle.wake = null;
+        wake?.(intendedMs);
+        return;
+      }
     }
     if (this.#mustWait(cls, intendedMs)) {
-      let queue = this.#waiting.get(cls);
       if (queue === undefined) {
         queue = new WaitingArrivals();
         this.#waiting.set(cls, queue);
       }
       queue.push(intendedMs);
       this.#waitingCount += 1;
-      if (this.#users < this.#options.maxUsers && this.#backlogMayGrow(queue)) {
+      this.#wakeIdleForWaiting(cls, queue);
+      if (queue.size > 0 && this.#users < this.#options.maxUsers && this.#backlogMayGrow(cls, queue)) {
         this.#newUserForOldest(cls, queue);
       }
       return;
     }
     this.#newUser(cls, intendedMs);
+  }
+
+  /** An idle user of `cls`, no longer counted idle; undefined: none. */
+  #takeIdle(cls: AnyUserClass): UserSlot | undefined {
+    const slot = this.#idle.get(cls)?.pop();
+    if (slot !== undefined) this.#idleCount -= 1;
+    return slot;
+  }
+
+  /** Whether one more user may take a waiting arrival, `busy` users working (see BacklogLimit). */
+  #mayTakeWaiting(busy: number): boolean {
+    const busyNow = this.#users - this.#idleCount;
+    return busy < this.#backlog.limit(performance.now(), busyNow, this.#rateNow, this.#loop.saturated);
+  }
+
+  /** Idle users of `cls` take its oldest waiting arrivals, as far as BacklogLimit's limit allows. */
+  #wakeIdleForWaiting(cls: AnyUserClass, queue: WaitingArrivals): void {
+    const idle = this.#idle.get(cls);
+    while (
+      idle !== undefined &&
+      idle.length > 0 &&
+      queue.size > 0 &&
+      this.#mayTakeWaiting(this.#users - this.#idleCount)
+    ) {
+      const slot = this.#takeIdle(cls) as UserSlot;
+      this.#waitingCount -= 1;
+      this.#launched += 1;
+      const wake = slot.wake;
+      slot.wake = null;
+      wake?.(queue.shift() as number);
+    }
   }
 
   /**
@@ -331,16 +364,14 @@ export class OpenModel implements LoadModel {
   }
 
   /**
-   * Below the cap, whether the oldest waiting arrival gets a new user now: once it has waited
-   * BACKLOG_WAIT_MS (the users are too few for the target), as fast as BacklogGrowth allows (what the
-   * load needs by Little's law, at least a share), and while volley is saturated only up to
-   * SATURATED_MAX_GROWTH_USERS: more cannot raise what a full core does.
+   * Below the cap, whether the oldest waiting arrival gets a new user now: none of its class is idle (kept
+   * so by the limit), it has waited BACKLOG_WAIT_MS (the users are too few for the target), and one more
+   * user busy is within BacklogLimit's limit.
    */
-  #backlogMayGrow(queue: WaitingArrivals): boolean {
-    if (this.#loop.saturated && this.#users >= SATURATED_MAX_GROWTH_USERS) return false;
-    const nowMs = performance.now();
-    if (nowMs - queue.oldest < (this.#options.backlogWaitMs ?? BACKLOG_WAIT_MS)) return false;
-    return this.#growth.allow(nowMs, this.#users, this.#rateNow);
+  #backlogMayGrow(cls: AnyUserClass, queue: WaitingArrivals): boolean {
+    if ((this.#idle.get(cls)?.length ?? 0) > 0) return false;
+    if (performance.now() - queue.oldest < (this.#options.backlogWaitMs ?? BACKLOG_WAIT_MS)) return false;
+    return this.#mayTakeWaiting(this.#users - this.#idleCount);
   }
 
   #count(cls: AnyUserClass, change: 1 | -1): void {
@@ -377,9 +408,9 @@ export class OpenModel implements LoadModel {
 
   /**
    * The waiting arrivals intended more than the patience before `nowMs`: below the cap, on a volley with
-   * time to spare, each gets a user (its users were too few for the target); at the cap, after the stop,
-   * or on a saturated volley, they are dropped: a full core serves no more with more users. Below the cap
-   * on a saturated volley (or one saturated when the run stopped), the drop is volley's own.
+   * time to spare all through their wait, each gets a user, an idle one first (its users were too few for
+   * the target); at the cap, after the stop, or when volley was saturated during the wait, they are
+   * dropped: a full core serves no more with more users. Below the cap, the drop is then volley's own.
    */
   #endExpiredWaits(nowMs: number): void {
     const limit = nowMs - (this.#options.patienceMs ?? ARRIVAL_PATIENCE_MS);
@@ -387,24 +418,45 @@ export class OpenModel implements LoadModel {
     for (const [cls, queue] of this.#waiting) {
       while (queue.oldest < limit) {
         const belowCap = this.#users < this.#options.maxUsers;
-        if (belowCap && !saturated && !this.#stopped) {
+        const volleysOwn = this.#waitedOnVolley(queue.oldest, saturated);
+        if (!volleysOwn && !this.#stopped && (this.#idle.get(cls)?.length ?? 0) > 0) {
+          this.#wakeIdleForWaiting(cls, queue);
+        } else if (belowCap && !volleysOwn && !this.#stopped) {
           this.#newUserForOldest(cls, queue);
         } else {
-          this.#drop(queue.shift() as number, belowCap && saturated);
+          this.#drop(queue.shift() as number, belowCap && volleysOwn);
           this.#waitingCount -= 1;
         }
       }
     }
   }
 
-  /** The next waiting arrival of `cls` for a user that has finished its task, or null. */
+  /**
+   * Whether an arrival intended at `intendedMs` waited on volley itself: saturated now, or at any sample
+   * since. One sample with time to spare amid saturated ones is no reason to make a user per arrival
+   * that waited: tens of thousands wait at 70,000/s, and such a flicker once made 4,600 users at once.
+   */
+  #waitedOnVolley(intendedMs: number, saturatedNow: boolean): boolean {
+    return saturatedNow || this.#loop.lastSaturatedMs >= intendedMs;
+  }
+
+  /**
+   * The next waiting arrival of `cls` for a user that has finished its task, or null: none, or volley is
+   * saturated and the user would be beyond BacklogLimit's limit (it stays idle). Within the limit, idle
+   * users of its class join in.
+   */
   #nextWaiting(cls: AnyUserClass): number | null {
     if (this.#waitingCount === 0) return null;
     this.#endExpiredWaits(performance.now());
-    const intendedMs = this.#waiting.get(cls)?.shift();
-    if (intendedMs === undefined) return null;
+    const queue = this.#waiting.get(cls);
+    if (queue === undefined || queue.size === 0) return null;
+    // Going on adds no user busy: with time to spare it always may. Saturated, the user asking (still
+    // counted busy) goes on only within the limit, so the busy ones come down to it.
+    if (this.#loop.saturated && !this.#mayTakeWaiting(this.#users - this.#idleCount - 1)) return null;
+    const intendedMs = queue.shift() as number;
     this.#waitingCount -= 1;
     this.#launched += 1;
+    this.#wakeIdleForWaiting(cls, queue);
     return intendedMs;
   }
 
@@ -423,8 +475,8 @@ export class OpenModel implements LoadModel {
 
   /** At the cap, an idle user of another class leaves to make room. */
   #evictIdleUser(): boolean {
-    for (const list of this.#idle.values()) {
-      const slot = list.pop();
+    for (const cls of this.#idle.keys()) {
+      const slot = this.#takeIdle(cls);
       if (slot) {
         const wake = slot.wake;
         slot.wake = null;
@@ -466,7 +518,7 @@ export class OpenModel implements LoadModel {
       const outcome = await slot.vu.runOnce();
       slot.sink.endArrival();
       const endedMs = performance.now();
-      this.#growth.taskEnded(endedMs, this.#loop.saturated ? null : endedMs - beganMs);
+      this.#backlog.taskEnded(endedMs, this.#loop.saturated ? null : endedMs - beganMs);
       if (sinks.open && slot.sink.open) {
         this.#iterations.request('', 'iteration', endedMs - intendedMs, 0, null);
       }
@@ -477,11 +529,13 @@ export class OpenModel implements LoadModel {
       if (intendedMs !== null) continue;
       if (this.#stopped) break;
       // At the cap, an arrival of another class is waiting: this user leaves to make room for it.
-      if (this.#waitingCount > 0 && this.#users >= this.#options.maxUsers) break;
+      const waitingOfOthers = this.#waitingCount - (this.#waiting.get(slot.cls)?.size ?? 0);
+      if (waitingOfOthers > 0 && this.#users >= this.#options.maxUsers) break;
       const idle = this.#idleOf(slot.cls);
       intendedMs = await new Promise<number | null>((resolve) => {
         slot.wake = resolve;
         idle.push(slot);
+        this.#idleCount += 1;
       });
     }
     await slot.vu.end();

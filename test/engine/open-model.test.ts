@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { test } from 'node:test';
+import { SATURATED_BUSY_USERS } from '../../src/engine/backlog-limit.ts';
 import {
   LoopSaturation,
   SATURATION_SAMPLE_MS,
   type SaturationSignal,
 } from '../../src/engine/loop-saturation.ts';
-import { ARRIVAL_PATIENCE_MS, OpenModel, SATURATED_MAX_GROWTH_USERS } from '../../src/engine/open-model.ts';
+import { ARRIVAL_PATIENCE_MS, OpenModel } from '../../src/engine/open-model.ts';
 import { resolveRunPlan } from '../../src/engine/resolve-plan.ts';
 import { runLoadTest, startLoadTest } from '../../src/engine/run.ts';
 import type { LoadedScenario } from '../../src/engine/scenario-loader.ts';
@@ -355,9 +356,27 @@ function openModel(options: {
   return { model, t };
 }
 
-/** A saturation signal that reads as `saturated` until the test sets it otherwise. */
+/**
+ * A saturation signal that reads as `saturated` until the test sets it otherwise; saturated, each sample
+ * is now, and it was last saturated when the test cleared it.
+ */
 function fixedLoop(saturated: boolean): SaturationSignal & { saturated: boolean } {
-  return { saturated, start() {}, stop() {} };
+  let now = saturated;
+  let lastMs = Number.NEGATIVE_INFINITY;
+  return {
+    get saturated() {
+      return now;
+    },
+    set saturated(value: boolean) {
+      if (now && !value) lastMs = performance.now();
+      now = value;
+    },
+    get lastSaturatedMs() {
+      return now ? performance.now() : lastMs;
+    },
+    start() {},
+    stop() {},
+  };
 }
 
 /** A promise tasks wait on until the test releases it. */
@@ -532,7 +551,7 @@ test("with time to spare, users for waiting arrivals catch up with what Little's
   try {
     model.start(performance.now());
     await until(() => (model.snapshotPart().arrivals?.scheduled ?? 0) >= 100, 'a backlog');
-    assert.ok(model.activeUsers <= SATURATED_MAX_GROWTH_USERS, 'saturated: few users');
+    assert.ok(model.activeUsers <= SATURATED_BUSY_USERS, 'saturated: few users');
     loop.saturated = false;
     const fromMs = performance.now();
     await until(() => model.activeUsers >= 100, '100 users');
@@ -546,22 +565,21 @@ test("with time to spare, users for waiting arrivals catch up with what Little's
   }
 });
 
-test(`on a saturated volley, users are added for waiting arrivals only up to ${SATURATED_MAX_GROWTH_USERS}, and an arrival that waited the patience is dropped as volley's own`, async () => {
+test(`on a saturated volley, users are added for waiting arrivals only up to ${SATURATED_BUSY_USERS}, and an arrival that waited the patience is dropped as volley's own`, async () => {
   const { model, t, release } = saturatedModel({ rate: 1000, maxUsers: 500, backlogWaitMs: 0 });
   try {
     const startMs = performance.now();
     model.start(startMs);
     await until(
-      () =>
-        model.activeUsers >= SATURATED_MAX_GROWTH_USERS && (model.snapshotPart().arrivals?.dropped ?? 0) > 0,
-      `${SATURATED_MAX_GROWTH_USERS} users and a dropped arrival`,
+      () => model.activeUsers >= SATURATED_BUSY_USERS && (model.snapshotPart().arrivals?.dropped ?? 0) > 0,
+      `${SATURATED_BUSY_USERS} users and a dropped arrival`,
     );
     assert.ok(
       performance.now() - startMs >= ARRIVAL_PATIENCE_MS,
       'no arrival is dropped before the patience',
     );
     await new Promise((resolve) => setTimeout(resolve, 3 * SATURATION_SAMPLE_MS));
-    assert.equal(model.activeUsers, SATURATED_MAX_GROWTH_USERS, 'no more users while saturated');
+    assert.equal(model.activeUsers, SATURATED_BUSY_USERS, 'no more users while saturated');
     model.stop();
     release();
     await until(() => t.pool.size === 0, 'users to leave');
@@ -576,22 +594,24 @@ test(`on a saturated volley, users are added for waiting arrivals only up to ${S
   }
 });
 
-test('below the cap, with time to spare, an arrival that waited the patience gets a user, not a drop, though no launch ended its wait', async () => {
-  const loop = fixedLoop(true);
-  // Each task takes 300 ms: the one user made first works through the waiting arrivals one by one.
+test('below the cap, on a volley with time to spare all along, an arrival that waited the patience gets a user, not a drop, though no launch ended its wait', async () => {
+  // The loop never reads as saturated: the arrivals wait only because a pause launched them late. Each
+  // task takes 300 ms: the one user works through them one by one, and no growth adds users.
   const { model, t } = openModel({
     rate: 100,
     maxUsers: 500,
     task: () => new Promise((resolve) => setTimeout(resolve, 300)),
-    loop,
+    loop: fixedLoop(false),
     backlogWaitMs: 60_000,
   });
   try {
     model.start(performance.now());
+    await until(() => model.activeUsers >= 1, 'a user');
+    const busyUntil = performance.now() + 100;
+    while (performance.now() < busyUntil) {}
     await until(() => (model.snapshotPart().arrivals?.scheduled ?? 0) >= 20, '20 arrivals due');
     // No more arrivals, so no launch ends a wait: the waits end as the user finishes tasks.
     model.retarget(0);
-    loop.saturated = false;
     await until(() => {
       const a = model.snapshotPart().arrivals;
       return a !== undefined && a.launched + a.dropped === a.scheduled;
@@ -604,6 +624,88 @@ test('below the cap, with time to spare, an arrival that waited the patience get
   }
 });
 
+test("an arrival that waited while volley was saturated is dropped at the patience as volley's own, though the last sample had time to spare", async () => {
+  const patienceMs = 400;
+  const loop = fixedLoop(true);
+  const { held, release } = gate();
+  const drops: { intendedMs: number; saturated: boolean }[] = [];
+  const { model, t } = openModel({
+    rate: 200,
+    maxUsers: 500,
+    task: () => held,
+    loop,
+    backlogWaitMs: 60_000,
+    patienceMs,
+  });
+  model.observe({
+    stepFor: () => null,
+    launched() {},
+    arrivalDone() {},
+    dropped: (intendedMs, saturated) => void drops.push({ intendedMs, saturated }),
+  });
+  try {
+    model.start(performance.now());
+    await until(() => (model.snapshotPart().arrivals?.scheduled ?? 0) >= 10, '10 arrivals waiting');
+    // One sample with time to spare: the arrivals that waited before it waited on volley.
+    loop.saturated = false;
+    const clearedMs = performance.now();
+    await until(() => drops.length >= 8, 'the waits from before to end');
+    assert.ok(
+      drops.every((d) => d.saturated && d.intendedMs <= clearedMs),
+      JSON.stringify(drops),
+    );
+    assert.equal(model.activeUsers, 1, 'no user made for an arrival that waited on volley');
+  } finally {
+    await shutDown(model, t, release);
+  }
+});
+
+test(`while volley is saturated, at most ${SATURATED_BUSY_USERS} users work off waiting arrivals and the others stay idle; with time to spare again, all of them work`, async () => {
+  const loop = fixedLoop(false);
+  const first = gate();
+  const later = gate();
+  let tasks = 0;
+  // Tasks after the first 100: how many run at once, and the most that did.
+  let running = 0;
+  let peak = 0;
+  // The first 100 arrivals are held, each on a user of its own, until `first` is released; later tasks
+  // until `later` is: the quickest task is then no sign of a slow target.
+  const { model, t } = openModel({
+    rate: 1000,
+    maxUsers: 500,
+    loop,
+    patienceMs: 60_000,
+    task: async () => {
+      if (tasks++ < 100) return first.held;
+      running++;
+      peak = Math.max(peak, running);
+      await later.held;
+      running--;
+    },
+  });
+  const releaseAll = () => {
+    first.release();
+    later.release();
+  };
+  try {
+    model.start(performance.now());
+    await until(() => model.activeUsers >= 100, '100 users');
+    loop.saturated = true;
+    const users = model.activeUsers;
+    await until(() => (model.snapshotPart().arrivals?.scheduled ?? 0) >= users + 50, 'a backlog');
+    first.release();
+    await until(() => running >= SATURATED_BUSY_USERS, `${SATURATED_BUSY_USERS} tasks running`);
+    await new Promise((resolve) => setTimeout(resolve, 3 * SATURATION_SAMPLE_MS));
+    assert.equal(peak, SATURATED_BUSY_USERS, 'tasks at once while saturated');
+    assert.equal(model.activeUsers, users, 'the others are kept, idle');
+    loop.saturated = false;
+    await until(() => running > 60, 'the idle users to take waiting arrivals');
+    assert.equal(model.snapshotPart().arrivals?.dropped, 0);
+  } finally {
+    await shutDown(model, t, releaseAll);
+  }
+});
+
 test('the event loop counts as saturated after a sample it was busy through, and not after one it waited in', async () => {
   const loop = new LoopSaturation();
   loop.sample();
@@ -611,9 +713,12 @@ test('the event loop counts as saturated after a sample it was busy through, and
   while (performance.now() < busyUntil) {}
   loop.sample();
   assert.equal(loop.saturated, true);
+  const saturatedAtMs = loop.lastSaturatedMs;
+  assert.ok(saturatedAtMs >= busyUntil && saturatedAtMs <= performance.now());
   await new Promise((resolve) => setTimeout(resolve, 60));
   loop.sample();
   assert.equal(loop.saturated, false);
+  assert.equal(loop.lastSaturatedMs, saturatedAtMs, 'when it was last saturated stays');
 });
 
 test('a busy start counts as saturated after its first 10 ms, not only after the first 50 ms sample', async () => {

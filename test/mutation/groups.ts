@@ -59,14 +59,14 @@ export const mutationGroups: Record<string, MutationGroup> = {
     mutate: [
       'src/engine/arrival-schedule.ts',
       'src/engine/user-sink.ts',
-      'src/engine/backlog-growth.ts',
+      'src/engine/backlog-limit.ts',
       'src/cluster/partition.ts',
     ],
     tests: [
       'test/engine/arrival-schedule.test.ts',
       'test/engine/load-options.test.ts',
       'test/engine/user-sink.test.ts',
-      'test/engine/backlog-growth.test.ts',
+      'test/engine/backlog-limit.test.ts',
       'test/cluster/partition.test.ts',
     ],
   },

@@ -137,3 +137,19 @@ test('a task that ended on a saturated volley moves the clock of the last end bu
     littlesLaw(1000, 65),
   );
 });
+
+test("a window's quickest task counts for sixteen windows from the window's close, to the millisecond; the windows since still count", () => {
+  const backlog = new BacklogLimit(WINDOW_MS);
+  backlog.begin(0);
+  // Windows close at the first task 50 ms or more after they opened: [0, 50) holds 1 and 5 ms, closing
+  // at 50; [50, 100) holds 4 ms, closing at 100; 9 ms opens the next.
+  backlog.taskEnded(0, 1);
+  backlog.taskEnded(20, 5);
+  backlog.taskEnded(50, 4);
+  backlog.taskEnded(100, 9);
+  const baseAt = (nowMs: number) => backlog.usersNeeded(1000, nowMs);
+  assert.equal(baseAt(845), littlesLaw(1000, 1));
+  assert.equal(baseAt(850), littlesLaw(1000, 1), 'sixteen windows from its close at 50 ms');
+  assert.equal(baseAt(900), littlesLaw(1000, 4), 'then the window closed at 100 ms, to its sixteenth');
+  assert.equal(baseAt(901), littlesLaw(1000, 9), 'then the window still open');
+});

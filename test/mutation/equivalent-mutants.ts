@@ -16,6 +16,73 @@ export interface EquivalentMutant {
 
 export const equivalentMutants: EquivalentMutant[] = [
   {
+    file: 'src/engine/backlog-limit.ts',
+    line: 70,
+    column: 11,
+    mutator: 'ConditionalExpression',
+    replacement: 'true',
+    reason: 'a window with no task would push Infinity as its quickest, which no least ever takes',
+  },
+  {
+    file: 'src/engine/backlog-limit.ts',
+    line: 76,
+    column: 9,
+    mutator: 'EqualityOperator',
+    replacement: 'ms <= this.#baseWindowQuickestMs',
+    reason: 'an equal task time sets the same quickest',
+  },
+  {
+    file: 'src/engine/backlog-limit.ts',
+    line: 88,
+    column: 9,
+    mutator: 'ConditionalExpression',
+    replacement: 'true',
+    reason:
+      'the test only spares the filter when no window is stale: filtering anyway keeps the same windows',
+  },
+  {
+    file: 'src/engine/backlog-limit.ts',
+    line: 88,
+    column: 9,
+    mutator: 'LogicalOperator',
+    replacement: 'this.#baseWindows.length > 0 || this.#baseWindows[0]?.endMs as number < since',
+    reason:
+      'with windows it filters anyway, which keeps the same ones; with none, undefined < since is false',
+  },
+  {
+    file: 'src/engine/backlog-limit.ts',
+    line: 88,
+    column: 9,
+    mutator: 'EqualityOperator',
+    replacement: 'this.#baseWindows.length >= 0',
+    reason: 'with no window, undefined < since is false all the same',
+  },
+  {
+    file: 'src/engine/backlog-limit.ts',
+    line: 88,
+    column: 41,
+    mutator: 'ConditionalExpression',
+    replacement: 'true',
+    reason: 'filtering when no window is stale keeps them all, as not filtering does',
+  },
+  {
+    file: 'src/engine/backlog-limit.ts',
+    line: 88,
+    column: 41,
+    mutator: 'EqualityOperator',
+    replacement: 'this.#baseWindows[0]?.endMs as number <= since',
+    reason:
+      'the filter keeps a window that closed exactly sixteen windows ago, so filtering then keeps the same ones',
+  },
+  {
+    file: 'src/engine/backlog-limit.ts',
+    line: 92,
+    column: 44,
+    mutator: 'EqualityOperator',
+    replacement: 'w.quickestMs <= quickest',
+    reason: 'an equal window quickest leaves the same least',
+  },
+  {
     file: 'src/trace/call-matcher.ts',
     line: 52,
     column: 24,

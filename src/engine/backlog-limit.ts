@@ -8,10 +8,9 @@ export const USERS_HEADROOM = 1.25;
 
 /**
  * While volley is behind, at most this many users (or, if more, what Little's law asks of the base task
- * time) work off waiting arrivals at once. One core sent
- * 100,000 requests a second with 8 to 32 users busy, 88,000 with 128 and 52,000 with 512
- * (bench/users-busy.ts): at 50,000 arrivals/s, 500 users busy with a backlog could not send more than
- * arrived, so a run that once fell behind stayed behind at a full core.
+ * time) work off waiting arrivals at once. One core sent 100,000 requests a second with 8 to 32 users
+ * busy, 88,000 with 128 and 52,000 with 512 (bench/users-busy.ts): at 50,000 arrivals/s, 500 users busy
+ * with a backlog could not send more than arrived, so a run that once fell behind stayed behind.
  */
 export const SATURATED_BUSY_USERS = 32;
 
@@ -37,6 +36,8 @@ export class BacklogLimit {
   readonly #windowMs: number;
   #windowStartMs = Number.NEGATIVE_INFINITY;
   #limit = SATURATED_BUSY_USERS;
+  /** Whether volley was behind when the limit was last computed. */
+  #limitBehind = true;
   /** Tasks counted since the limit's window began. */
   #tasks = 0;
   /** Task time of the last window computed, ms; 0 before any. */
@@ -93,20 +94,23 @@ export class BacklogLimit {
     return quickest === Number.POSITIVE_INFINITY ? 0 : quickest;
   }
 
-  /** Users busy at once that `rate` arrivals per second need at `nowMs` by Little's law (with headroom) of the base task time. */
+  /** Users busy at once that `rate` arrivals/s need at `nowMs`: Little's law of the base task time, with headroom. */
   usersNeeded(rate: number, nowMs: number): number {
     return Math.ceil((rate * this.#baseTaskMs(nowMs) * USERS_HEADROOM) / 1000);
   }
 
   /**
    * The most users that may work off waiting arrivals at once, at `nowMs` with `busy` users working,
-   * `rate()` arrivals per second asked for and volley `behind` or not (all read once a window).
+   * `rate()` arrivals per second asked for and volley `behind` or not (read once a window, and again
+   * as soon as volley falls behind or catches up: a limit for time to spare, kept up to a window after
+   * the loop saturated, let 113 users take waiting arrivals instead of 32).
    */
   limit(nowMs: number, busy: number, rate: () => number, behind: boolean): number {
-    if (nowMs - this.#windowStartMs < this.#windowMs) return this.#limit;
+    if (nowMs - this.#windowStartMs < this.#windowMs && behind === this.#limitBehind) return this.#limit;
     this.#windowStartMs = nowMs;
+    this.#limitBehind = behind;
     if (this.#tasks > 0) this.#taskMs = this.#baseTaskMs(nowMs);
-    // No task ended all window: they take at least as long as none has.
+    // No counted task ended all window: they take at least as long as none has ended.
     else this.#taskMs = Math.max(this.#taskMs, nowMs - this.#lastEndMs);
     this.#tasks = 0;
     const perSecond = rate();

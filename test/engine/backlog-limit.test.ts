@@ -153,3 +153,24 @@ test("a window's quickest task counts for sixteen windows from the window's clos
   assert.equal(baseAt(900), littlesLaw(1000, 4), 'then the window closed at 100 ms, to its sixteenth');
   assert.equal(baseAt(901), littlesLaw(1000, 9), 'then the window still open');
 });
+
+test('the limit follows volley falling behind or catching up at once, not at the next window', () => {
+  const backlog = new BacklogLimit(WINDOW_MS);
+  backlog.begin(0);
+  backlog.taskEnded(10, 0.4);
+  const grown = Math.floor(200 * (1 + BACKLOG_GROWTH_SHARE));
+  assert.equal(
+    backlog.limit(20, 200, () => 1000, false),
+    grown,
+  );
+  assert.equal(
+    backlog.limit(30, 200, () => 1000, true),
+    SATURATED_BUSY_USERS,
+    'behind, 10 ms later',
+  );
+  assert.equal(
+    backlog.limit(40, 200, () => 1000, false),
+    grown,
+    'time to spare again',
+  );
+});

@@ -17,7 +17,15 @@ export interface EquivalentMutant {
 export const equivalentMutants: EquivalentMutant[] = [
   {
     file: 'src/engine/backlog-limit.ts',
-    line: 70,
+    line: 40,
+    column: 18,
+    mutator: 'BooleanLiteral',
+    replacement: 'false',
+    reason: 'the first limit is computed whatever it says: its window starts at minus infinity',
+  },
+  {
+    file: 'src/engine/backlog-limit.ts',
+    line: 71,
     column: 11,
     mutator: 'ConditionalExpression',
     replacement: 'true',
@@ -25,7 +33,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/engine/backlog-limit.ts',
-    line: 76,
+    line: 77,
     column: 9,
     mutator: 'EqualityOperator',
     replacement: 'ms <= this.#baseWindowQuickestMs',
@@ -33,7 +41,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/engine/backlog-limit.ts',
-    line: 88,
+    line: 89,
     column: 9,
     mutator: 'ConditionalExpression',
     replacement: 'true',
@@ -42,7 +50,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/engine/backlog-limit.ts',
-    line: 88,
+    line: 89,
     column: 9,
     mutator: 'LogicalOperator',
     replacement: 'this.#baseWindows.length > 0 || this.#baseWindows[0]?.endMs as number < since',
@@ -51,7 +59,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/engine/backlog-limit.ts',
-    line: 88,
+    line: 89,
     column: 9,
     mutator: 'EqualityOperator',
     replacement: 'this.#baseWindows.length >= 0',
@@ -59,7 +67,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/engine/backlog-limit.ts',
-    line: 88,
+    line: 89,
     column: 41,
     mutator: 'ConditionalExpression',
     replacement: 'true',
@@ -67,7 +75,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/engine/backlog-limit.ts',
-    line: 88,
+    line: 89,
     column: 41,
     mutator: 'EqualityOperator',
     replacement: 'this.#baseWindows[0]?.endMs as number <= since',
@@ -76,7 +84,7 @@ export const equivalentMutants: EquivalentMutant[] = [
   },
   {
     file: 'src/engine/backlog-limit.ts',
-    line: 92,
+    line: 93,
     column: 44,
     mutator: 'EqualityOperator',
     replacement: 'w.quickestMs <= quickest',

@@ -11,7 +11,7 @@ export interface ArrivalCounts {
   scheduled: number;
   launched: number;
   dropped: number;
-  /** Of `dropped`, below maxUsers on a saturated volley (or still waiting when a saturated run stopped). */
+  /** Of `dropped`, below maxUsers, volley saturated while they waited (or at the stop of the run). */
   droppedSaturated: number;
   maxUsers: number;
 }

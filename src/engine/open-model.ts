@@ -293,10 +293,7 @@ export class OpenModel implements LoadModel {
     if (queue === undefined || queue.size === 0) {
       const idle = this.#takeIdle(cls);
       if (idle) {
-        this.#launched += 1;
-        const wake = idle.wake;
-        idle.wake = null;
-        wake?.(intendedMs);
+        this.#hand(idle, intendedMs);
         return;
       }
     }
@@ -314,6 +311,14 @@ export class OpenModel implements LoadModel {
       return;
     }
     this.#newUser(cls, intendedMs);
+  }
+
+  /** An idle user taken with #takeIdle runs the arrival intended at `intendedMs`. */
+  #hand(slot: UserSlot, intendedMs: number): void {
+    this.#launched += 1;
+    const wake = slot.wake;
+    slot.wake = null;
+    wake?.(intendedMs);
   }
 
   /** An idle user of `cls`, no longer counted idle; undefined: none. */
@@ -340,10 +345,7 @@ export class OpenModel implements LoadModel {
     ) {
       const slot = this.#takeIdle(cls) as UserSlot;
       this.#waitingCount -= 1;
-      this.#launched += 1;
-      const wake = slot.wake;
-      slot.wake = null;
-      wake?.(queue.shift() as number);
+      this.#hand(slot, queue.shift() as number);
     }
   }
 
@@ -419,8 +421,11 @@ export class OpenModel implements LoadModel {
       while (queue.oldest < limit) {
         const belowCap = this.#users < this.#options.maxUsers;
         const volleysOwn = this.#waitedOnVolley(queue.oldest, saturated);
-        if (!volleysOwn && !this.#stopped && (this.#idle.get(cls)?.length ?? 0) > 0) {
-          this.#wakeIdleForWaiting(cls, queue);
+        // Not through the limit: it may wake no one, and this loop must end each expired wait.
+        const idle = volleysOwn || this.#stopped ? undefined : this.#takeIdle(cls);
+        if (idle) {
+          this.#waitingCount -= 1;
+          this.#hand(idle, queue.shift() as number);
         } else if (belowCap && !volleysOwn && !this.#stopped) {
           this.#newUserForOldest(cls, queue);
         } else {

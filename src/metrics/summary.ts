@@ -85,9 +85,9 @@ export interface ArrivalSummary {
    */
   dropped: number;
   /**
-   * Of `dropped`, those that waited the patience below maxUsers while volley's own event loop was
-   * saturated, and those still waiting when a run that was saturated stopped: the load generator, not the
-   * target, could not keep up (see `meta.generator`).
+   * Of `dropped`, those that waited the patience below maxUsers with volley's own event loop saturated
+   * at some moment of the wait, and those still waiting when a run that was saturated stopped: the load
+   * generator, not the target, could not keep up (see `meta.generator`).
    */
   droppedSaturated: number;
   /** --max-users: the cap on concurrent virtual users. */
